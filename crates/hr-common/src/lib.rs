@@ -1,0 +1,37 @@
+//! # hr-common
+//!
+//! The shared core of the hr-sdk family (Beisen iTalent, Huawei ISDP+ and the
+//! travel-platform employee sync). Vendor crates build on it; users meet its
+//! types in every client:
+//!
+//! - [`Error`]: one error type with `status()`, `vendor_code()`,
+//!   `is_retryable()`, `is_auth()`, `is_timeout()` and a `Display` that tells
+//!   what happened, including the vendor's code and message.
+//! - [`auth`]: the [`TokenProvider`] trait and the single-flight,
+//!   refresh-ahead [`TokenCache`].
+//! - [`transport`]: one pooled HTTP client with per-attempt timeouts, an
+//!   overall deadline, retries with backoff and jitter, a pluggable rate
+//!   limiter, a tracing span per request, and auth-retry-once on 401.
+//! - [`paging`]: real `futures::Stream`s over scroll-id, offset and cursor
+//!   paging, by page or by item, with loop guards and prefetch.
+//! - [`lenient`] and [`civil_time`]: serde helpers for what vendors actually
+//!   send (`"200"` or `200`, `"Y"` for true, `"0001-01-01 00:00:00"` for none).
+//! - [`sensitive`]: [`Sensitive`] wraps personal data so `Debug` masks it.
+#![warn(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod auth;
+pub mod civil_time;
+pub mod error;
+pub mod lenient;
+pub mod paging;
+pub mod sensitive;
+pub mod transport;
+
+
+pub use auth::{AccessToken, TokenCache, TokenProvider};
+pub use error::{Error, Result};
+
+
+/// Re-exported so that users need no direct `secrecy` dependency.
+pub use secrecy::{ExposeSecret, SecretString};

@@ -1,0 +1,821 @@
+//! The HTTP transport every vendor client sends through.
+//!
+//! One [`Transport`] wraps one pooled `reqwest::Client` and adds what each
+//! vendor client would otherwise get wrong on its own:
+//!
+//! - bearer auth from a [`TokenCache`], with one invalidate-and-retry when
+//!   the API rejects the token, and never a loop;
+//! - a per-attempt timeout and an overall deadline;
+//! - retries with capped exponential backoff and jitter on connect errors,
+//!   timeouts, 408, 429 (honouring `Retry-After`) and 5xx, only for calls
+//!   marked idempotent or that failed before they were sent;
+//! - a client-side [`RateLimiter`] per endpoint group;
+//! - one `tracing` span per call (`service`, `method`, `path`, `status`,
+//!   `attempt`, `elapsed_ms`), with no secret in it;
+//! - refusal of plain `http://` except to loopback, and no `Authorization`
+//!   header carried to another host by a redirect;
+//! - vendor error bodies turned into [`Error::Api`] by a per-vendor decoder.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use hr_common::transport::{Limits, Request, Transport, WindowLimiter};
+//! use hr_common::{auth::StaticToken, TokenCache};
+//!
+//! # async fn run() -> hr_common::Result<()> {
+//! let transport = Transport::builder("beisen", "https://openapi.italent.cn")
+//!     .token_cache(TokenCache::new(StaticToken::new("token")))
+//!     .rate_limiter(Arc::new(WindowLimiter::new(Limits::new(Some(50), Some(1500)))))
+//!     .build()?;
+//! let resp = transport
+//!     .send(Request::post("/TenantBaseExternal/api/v5/Organization/GetByIds")
+//!         .json(&serde_json::json!({"oIds": [900000]}))?
+//!         .idempotent(true))
+//!     .await?;
+//! let body: serde_json::Value = resp.json()?;
+//! # let _ = body; Ok(()) }
+//! ```
+
+mod rate_limit;
+mod request;
+mod retry;
+mod scheme;
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use futures::Stream;
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
+use tokio::time::Instant;
+use tracing::Instrument;
+use url::Url;
+
+use crate::auth::{AccessToken, TokenCache};
+use crate::error::{AuthErrorKind, Error, Result, TransportErrorKind, body_excerpt};
+
+pub use rate_limit::{Limits, RateLimiter, WindowLimiter};
+pub use request::{Body, Request, Response, decode_json};
+pub use retry::{RetryPolicy, parse_retry_after};
+pub use scheme::is_loopback_url;
+
+/// A vendor's own error, read from an error body.
+///
+/// ```
+/// let e = hr_common::transport::VendorError::new("invalid_token", "check_token error");
+/// assert_eq!(e.code, "invalid_token");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct VendorError {
+    /// The vendor's code, as a string.
+    pub code: String,
+    /// The vendor's message.
+    pub message: String,
+}
+
+impl VendorError {
+    /// A vendor error.
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        VendorError {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+type VendorErrorFn = dyn Fn(&Response) -> Option<VendorError> + Send + Sync;
+type AuthRejectedFn = dyn Fn(&Response) -> bool + Send + Sync;
+
+/// Counters kept by a [`Transport`], readable at any time.
+///
+/// ```
+/// # let transport = hr_common::transport::Transport::builder("x", "https://example.com").build().unwrap();
+/// let stats = transport.stats();
+/// assert_eq!(stats.calls, 0);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TransportStats {
+    /// Calls to [`Transport::send`] and [`Transport::send_streaming`].
+    pub calls: u64,
+    /// HTTP attempts made, retries and auth retries included.
+    pub attempts: u64,
+    /// Attempts repeated after a transient failure.
+    pub retries: u64,
+    /// Attempts repeated after the API rejected a token.
+    pub auth_retries: u64,
+    /// Responses with status 429.
+    pub throttled: u64,
+    /// Calls that ended in an error.
+    pub failures: u64,
+}
+
+#[derive(Default)]
+struct Counters {
+    calls: AtomicU64,
+    attempts: AtomicU64,
+    retries: AtomicU64,
+    auth_retries: AtomicU64,
+    throttled: AtomicU64,
+    failures: AtomicU64,
+}
+
+struct Inner {
+    service: &'static str,
+    http: reqwest::Client,
+    base_url: Url,
+    tokens: Option<TokenCache>,
+    auth_scheme: String,
+    retry: RetryPolicy,
+    attempt_timeout: Duration,
+    deadline: Option<Duration>,
+    limiter: Option<Arc<dyn RateLimiter>>,
+    vendor_error: Option<Arc<VendorErrorFn>>,
+    auth_rejected: Arc<AuthRejectedFn>,
+    forbidden_hint: Option<String>,
+    request_id_headers: Vec<String>,
+    allow_http: bool,
+    counters: Counters,
+}
+
+/// A configured HTTP transport for one vendor. Cheap to clone; clones share
+/// the connection pool, token cache, limiter and counters.
+#[derive(Clone)]
+pub struct Transport {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transport")
+            .field("service", &self.inner.service)
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("retry", &self.inner.retry)
+            .field("attempt_timeout", &self.inner.attempt_timeout)
+            .field("deadline", &self.inner.deadline)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Transport`]; see [`Transport::builder`].
+#[must_use]
+pub struct TransportBuilder {
+    service: &'static str,
+    base_url: String,
+    http: Option<reqwest::Client>,
+    tokens: Option<TokenCache>,
+    auth_scheme: String,
+    retry: RetryPolicy,
+    connect_timeout: Duration,
+    attempt_timeout: Duration,
+    deadline: Option<Duration>,
+    limiter: Option<Arc<dyn RateLimiter>>,
+    vendor_error: Option<Arc<VendorErrorFn>>,
+    auth_rejected: Arc<AuthRejectedFn>,
+    forbidden_hint: Option<String>,
+    request_id_headers: Vec<String>,
+    user_agent: String,
+    allow_http: bool,
+}
+
+impl TransportBuilder {
+    /// Uses an existing `reqwest::Client`, e.g. one with a proxy configured.
+    /// Its own redirect policy then applies instead of ours, and timeouts set
+    /// here still apply per attempt.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Sends a bearer token from this cache with every request that does not
+    /// opt out with [`Request::without_auth`].
+    pub fn token_cache(mut self, cache: TokenCache) -> Self {
+        self.tokens = Some(cache);
+        self
+    }
+
+    /// The word before the token in `Authorization` (default `Bearer`; ISDP
+    /// documents lower-case `bearer`).
+    pub fn auth_scheme(mut self, scheme: impl Into<String>) -> Self {
+        self.auth_scheme = scheme.into();
+        self
+    }
+
+    /// The retry policy (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Timeout for establishing a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Timeout for one attempt, body included (default 30 s).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = timeout;
+        self
+    }
+
+    /// Deadline for a whole call, retries and waits included (default none).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// The client-side rate limiter.
+    pub fn rate_limiter(mut self, limiter: Arc<dyn RateLimiter>) -> Self {
+        self.limiter = Some(limiter);
+        self
+    }
+
+    /// How to read the vendor's code and message from an error body. Used for
+    /// every non-2xx response.
+    pub fn vendor_errors(
+        mut self,
+        decode: impl Fn(&Response) -> Option<VendorError> + Send + Sync + 'static,
+    ) -> Self {
+        self.vendor_error = Some(Arc::new(decode));
+        self
+    }
+
+    /// Which responses mean "token rejected" (default: HTTP 401). A vendor
+    /// that signals a dead token inside an HTTP 200 body plugs that in here.
+    pub fn auth_rejected_when(
+        mut self,
+        rejected: impl Fn(&Response) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.auth_rejected = Arc::new(rejected);
+        self
+    }
+
+    /// Text appended to 403 errors, e.g. Beisen's trusted-IP list advice.
+    pub fn forbidden_hint(mut self, hint: impl Into<String>) -> Self {
+        self.forbidden_hint = Some(hint.into());
+        self
+    }
+
+    /// Response headers that carry the vendor's request id, first match wins
+    /// (default `x-request-id`, `x-ca-request-id`, `request-id`, `x-trace-id`).
+    pub fn request_id_headers(mut self, names: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.request_id_headers = names.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The `User-Agent` header.
+    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
+        self.user_agent = agent.into();
+        self
+    }
+
+    /// Allows plain `http://` to hosts other than loopback. Tokens and
+    /// personal data then cross the network unencrypted: only for a trusted
+    /// internal gateway.
+    pub fn danger_allow_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+
+    /// Checks the configuration and builds the transport.
+    pub fn build(self) -> Result<Transport> {
+        let base_url = Url::parse(&self.base_url).map_err(|e| {
+            Error::invalid_request("base_url", format!("`{}` is not a URL: {e}", self.base_url))
+        })?;
+        scheme::check(&base_url, self.allow_http)
+            .map_err(|message| Error::invalid_request("base_url", message))?;
+
+        let http = match self.http {
+            Some(client) => client,
+            None => {
+                let allow_http = self.allow_http;
+                reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout)
+                    .pool_idle_timeout(Duration::from_secs(60))
+                    .user_agent(self.user_agent)
+                    .gzip(true)
+                    .redirect(reqwest::redirect::Policy::custom(move |attempt| {
+                        if attempt.previous().len() >= 5 {
+                            return attempt.error("more than 5 redirects");
+                        }
+                        match scheme::check(attempt.url(), allow_http) {
+                            Ok(()) => attempt.follow(),
+                            Err(message) => attempt.error(message),
+                        }
+                    }))
+                    .build()
+                    .map_err(|e| {
+                        Error::transport(TransportErrorKind::Request, false, e.to_string())
+                            .with_source(e)
+                    })?
+            }
+        };
+
+        Ok(Transport {
+            inner: Arc::new(Inner {
+                service: self.service,
+                http,
+                base_url,
+                tokens: self.tokens,
+                auth_scheme: self.auth_scheme,
+                retry: self.retry,
+                attempt_timeout: self.attempt_timeout,
+                deadline: self.deadline,
+                limiter: self.limiter,
+                vendor_error: self.vendor_error,
+                auth_rejected: self.auth_rejected,
+                forbidden_hint: self.forbidden_hint,
+                request_id_headers: self.request_id_headers,
+                allow_http: self.allow_http,
+                counters: Counters::default(),
+            }),
+        })
+    }
+}
+
+/// What one attempt produced.
+enum Step {
+    Done(Output),
+    /// The API rejected the token; invalidate it and try once more.
+    AuthRejected(Response),
+    Failed(Error, Option<Duration>),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Buffered,
+    Streaming,
+}
+
+enum Output {
+    Buffered(Response),
+    Streaming(StreamingResponse),
+}
+
+/// A response whose body is read as it arrives; see [`Transport::send_streaming`].
+pub struct StreamingResponse {
+    status: u16,
+    headers: HeaderMap,
+    inner: reqwest::Response,
+}
+
+impl fmt::Debug for StreamingResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StreamingResponse")
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
+}
+
+impl StreamingResponse {
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The body as a stream of chunks.
+    pub fn into_stream(self) -> impl Stream<Item = Result<bytes::Bytes>> + Send + 'static {
+        futures::stream::try_unfold(self.inner, |mut resp| async move {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => Ok(Some((chunk, resp))),
+                Ok(None) => Ok(None),
+                Err(e) => Err(classify(e)),
+            }
+        })
+    }
+}
+
+impl Transport {
+    /// Starts a builder for `service` (used in errors and spans, e.g.
+    /// `"beisen"`) with its base URL.
+    ///
+    /// ```
+    /// use hr_common::transport::Transport;
+    ///
+    /// let err = Transport::builder("isdp", "http://isdp.example.com").build().unwrap_err();
+    /// assert!(err.to_string().contains("plain http://"));
+    /// assert!(Transport::builder("isdp", "http://127.0.0.1:8080").build().is_ok());
+    /// ```
+    pub fn builder(service: &'static str, base_url: impl Into<String>) -> TransportBuilder {
+        TransportBuilder {
+            service,
+            base_url: base_url.into(),
+            http: None,
+            tokens: None,
+            auth_scheme: "Bearer".into(),
+            retry: RetryPolicy::default(),
+            connect_timeout: Duration::from_secs(10),
+            attempt_timeout: Duration::from_secs(30),
+            deadline: None,
+            limiter: None,
+            vendor_error: None,
+            auth_rejected: Arc::new(|resp: &Response| resp.status() == 401),
+            forbidden_hint: None,
+            request_id_headers: ["x-request-id", "x-ca-request-id", "request-id", "x-trace-id"]
+                .into_iter()
+                .map(String::from)
+                .collect(),
+            user_agent: concat!("hr-sdk/", env!("CARGO_PKG_VERSION")).into(),
+            allow_http: false,
+        }
+    }
+
+    /// The vendor name given to the builder.
+    pub fn service(&self) -> &'static str {
+        self.inner.service
+    }
+
+    /// The base URL.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_url
+    }
+
+    /// The token cache, if the transport sends tokens.
+    pub fn token_cache(&self) -> Option<&TokenCache> {
+        self.inner.tokens.as_ref()
+    }
+
+    /// A snapshot of the counters.
+    pub fn stats(&self) -> TransportStats {
+        let c = &self.inner.counters;
+        TransportStats {
+            calls: c.calls.load(Ordering::Relaxed),
+            attempts: c.attempts.load(Ordering::Relaxed),
+            retries: c.retries.load(Ordering::Relaxed),
+            auth_retries: c.auth_retries.load(Ordering::Relaxed),
+            throttled: c.throttled.load(Ordering::Relaxed),
+            failures: c.failures.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Sends a call and reads the whole body. Non-2xx statuses become errors;
+    /// a 2xx body that carries a vendor error is for the vendor crate to read.
+    pub async fn send(&self, req: Request) -> Result<Response> {
+        match self.execute(&req, Mode::Buffered).await? {
+            Output::Buffered(resp) => Ok(resp),
+            Output::Streaming(_) => unreachable!("buffered mode returns buffered output"),
+        }
+    }
+
+    /// Sends a call and returns as soon as the headers of a 2xx response
+    /// arrive, for downloads. Retries cover the call up to that point.
+    pub async fn send_streaming(&self, req: Request) -> Result<StreamingResponse> {
+        match self.execute(&req, Mode::Streaming).await? {
+            Output::Streaming(resp) => Ok(resp),
+            Output::Buffered(_) => unreachable!("streaming mode returns streaming output"),
+        }
+    }
+
+    /// Resolves a path against the base URL, or checks an absolute URL.
+    pub fn url_for(&self, path: &str) -> Result<Url> {
+        let url = if path.starts_with("http://") || path.starts_with("https://") {
+            Url::parse(path)
+        } else {
+            let base = self.inner.base_url.as_str().trim_end_matches('/');
+            Url::parse(&format!("{base}/{}", path.trim_start_matches('/')))
+        }
+        .map_err(|e| Error::invalid_request("path", format!("`{path}` does not make a URL: {e}")))?;
+        scheme::check(&url, self.inner.allow_http).map_err(|m| Error::invalid_request("url", m))?;
+        Ok(url)
+    }
+
+    fn fail(&self, err: Error) -> Error {
+        self.inner.counters.failures.fetch_add(1, Ordering::Relaxed);
+        err
+    }
+
+    async fn execute(&self, req: &Request, mode: Mode) -> Result<Output> {
+        self.inner.counters.calls.fetch_add(1, Ordering::Relaxed);
+        let mut url = match self.url_for(&req.path) {
+            Ok(url) => url,
+            Err(e) => return Err(self.fail(e)),
+        };
+        if !req.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(req.query.iter());
+        }
+        let span = tracing::info_span!(
+            "hr_request",
+            service = self.inner.service,
+            method = %req.method,
+            path = url.path(),
+            status = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let result = self
+            .execute_in_span(req, &url, started, mode)
+            .instrument(span.clone())
+            .await;
+        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+        if let Err(e) = &result {
+            tracing::debug!(parent: &span, error = %e, "call failed");
+        }
+        result.map_err(|e| self.fail(e))
+    }
+
+    async fn execute_in_span(
+        &self,
+        req: &Request,
+        url: &Url,
+        started: Instant,
+        mode: Mode,
+    ) -> Result<Output> {
+        let inner = &*self.inner;
+        let deadline = inner.deadline.map(|d| started + d);
+        let mut attempt: u32 = 0;
+        let mut retries: u32 = 0;
+        let mut auth_retried = false;
+
+        loop {
+            attempt += 1;
+            tracing::Span::current().record("attempt", attempt);
+
+            if let Some(limiter) = &inner.limiter {
+                within_deadline(deadline, limiter.acquire(&req.group)).await??;
+            }
+            let token = match (&inner.tokens, req.auth) {
+                (Some(cache), true) => Some(within_deadline(deadline, cache.token()).await??),
+                _ => None,
+            };
+            let timeout = attempt_timeout(req.timeout.unwrap_or(inner.attempt_timeout), deadline)?;
+            inner.counters.attempts.fetch_add(1, Ordering::Relaxed);
+
+            let (err, retry_after) =
+                match self.attempt(req, url, token.as_ref(), timeout, attempt, mode).await {
+                    Step::Done(output) => return Ok(output),
+                    Step::AuthRejected(resp) => {
+                        if auth_retried {
+                            return Err(self.auth_error(&resp, AuthErrorKind::TokenRejected));
+                        }
+                        auth_retried = true;
+                        // The retry after a refresh is not a retry of a
+                        // transient failure, so it does not use up an attempt.
+                        attempt -= 1;
+                        inner.counters.auth_retries.fetch_add(1, Ordering::Relaxed);
+                        if let (Some(cache), Some(token)) = (&inner.tokens, &token) {
+                            cache.invalidate(token);
+                        }
+                        tracing::debug!("token rejected; refreshing it and retrying once");
+                        continue;
+                    }
+                    Step::Failed(err, retry_after) => (err, retry_after),
+                };
+
+            let safe_to_repeat = req.idempotent || err.is_unsent();
+            let transient = match &err {
+                Error::Transport { .. } | Error::RateLimited { .. } => err.is_retryable(),
+                Error::Status { status, .. }
+                | Error::Api {
+                    status: Some(status),
+                    ..
+                } => crate::error::is_retryable_status(*status),
+                _ => false,
+            };
+            if !(transient && safe_to_repeat) || attempt >= inner.retry.get_max_attempts() {
+                return Err(err);
+            }
+            let wait = match retry_after {
+                Some(after) if after > inner.retry.get_max_retry_after() => return Err(err),
+                Some(after) => after,
+                None => inner.retry.backoff(retries + 1),
+            };
+            if deadline.is_some_and(|d| Instant::now() + wait >= d) {
+                return Err(err);
+            }
+            retries += 1;
+            inner.counters.retries.fetch_add(1, Ordering::Relaxed);
+            tracing::debug!(error = %err, wait_ms = wait.as_millis() as u64, "retrying");
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    async fn attempt(
+        &self,
+        req: &Request,
+        url: &Url,
+        token: Option<&AccessToken>,
+        timeout: Duration,
+        attempt: u32,
+        mode: Mode,
+    ) -> Step {
+        let inner = &*self.inner;
+        let resp = match self.send_once(req, url, token, timeout).await {
+            Ok(resp) => resp,
+            Err(e) => return Step::Failed(e, None),
+        };
+        let status = resp.status().as_u16();
+        tracing::Span::current().record("status", status);
+        let success = (200..300).contains(&status);
+        if success && mode == Mode::Streaming {
+            return Step::Done(Output::Streaming(StreamingResponse {
+                status,
+                headers: resp.headers().clone(),
+                inner: resp,
+            }));
+        }
+        let headers = resp.headers().clone();
+        let body = match resp.bytes().await {
+            Ok(body) => body,
+            Err(e) => return Step::Failed(classify(e), None),
+        };
+        let full = Response {
+            status,
+            headers,
+            body,
+            service: Some(inner.service),
+            attempts: attempt,
+        };
+        if token.is_some() && (inner.auth_rejected)(&full) {
+            return Step::AuthRejected(full);
+        }
+        if success {
+            return Step::Done(Output::Buffered(full));
+        }
+        if status == 429 {
+            inner.counters.throttled.fetch_add(1, Ordering::Relaxed);
+        }
+        let retry_after = retry_after_of(&full.headers);
+        Step::Failed(self.status_error(&full, req.auth), retry_after)
+    }
+
+    async fn send_once(
+        &self,
+        req: &Request,
+        url: &Url,
+        token: Option<&AccessToken>,
+        timeout: Duration,
+    ) -> Result<reqwest::Response> {
+        let mut builder = self
+            .inner
+            .http
+            .request(req.method.clone(), url.clone())
+            .timeout(timeout)
+            .headers(req.headers.clone());
+        if let Some(token) = token {
+            use secrecy::ExposeSecret;
+            let mut value = HeaderValue::from_str(&format!(
+                "{} {}",
+                self.inner.auth_scheme,
+                token.secret.expose_secret()
+            ))
+            .map_err(|_| {
+                Error::auth(AuthErrorKind::TokenFetch, "the token holds characters not allowed in a header")
+            })?;
+            value.set_sensitive(true);
+            builder = builder.header(AUTHORIZATION, value);
+        }
+        builder = match &req.body {
+            None => builder,
+            Some(Body::Json(bytes)) => builder
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .body(bytes.clone()),
+            Some(Body::Form(bytes)) => builder
+                .header(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("application/x-www-form-urlencoded"),
+                )
+                .body(bytes.clone()),
+            Some(Body::Raw { content_type, bytes }) => builder
+                .header(
+                    CONTENT_TYPE,
+                    HeaderValue::from_str(content_type).map_err(|_| {
+                        Error::invalid_request("content_type", format!("`{content_type}` is not a header value"))
+                    })?,
+                )
+                .body(bytes.clone()),
+        };
+        builder.send().await.map_err(classify)
+    }
+
+    fn request_id(&self, headers: &HeaderMap) -> Option<String> {
+        self.inner
+            .request_id_headers
+            .iter()
+            .find_map(|name| headers.get(name.as_str())?.to_str().ok())
+            .map(str::to_owned)
+    }
+
+    fn auth_error(&self, resp: &Response, kind: AuthErrorKind) -> Error {
+        let vendor = self.inner.vendor_error.as_ref().and_then(|f| f(resp));
+        let mut message = match &vendor {
+            Some(v) if !v.message.is_empty() => v.message.clone(),
+            _ => body_excerpt(&resp.body),
+        };
+        if let (AuthErrorKind::Forbidden, Some(hint)) = (kind, &self.inner.forbidden_hint) {
+            message = format!("{message} ({hint})");
+        }
+        Error::Auth {
+            service: Some(self.inner.service),
+            kind,
+            status: Some(resp.status),
+            code: vendor.map(|v| v.code),
+            message,
+        }
+    }
+
+    fn status_error(&self, resp: &Response, authed: bool) -> Error {
+        let status = resp.status;
+        match status {
+            401 => {
+                let kind = if authed {
+                    AuthErrorKind::TokenRejected
+                } else {
+                    AuthErrorKind::TokenFetch
+                };
+                return self.auth_error(resp, kind);
+            }
+            403 => return self.auth_error(resp, AuthErrorKind::Forbidden),
+            429 => {
+                return Error::RateLimited {
+                    service: Some(self.inner.service),
+                    status: Some(429),
+                    retry_after: retry_after_of(&resp.headers),
+                };
+            }
+            _ => {}
+        }
+        let request_id = self.request_id(&resp.headers);
+        match self.inner.vendor_error.as_ref().and_then(|f| f(resp)) {
+            Some(v) => Error::Api {
+                service: Some(self.inner.service),
+                code: v.code,
+                message: v.message,
+                status: Some(status),
+                request_id,
+            },
+            None => Error::Status {
+                service: Some(self.inner.service),
+                status,
+                body_excerpt: body_excerpt(&resp.body),
+                request_id,
+            },
+        }
+    }
+}
+
+fn retry_after_of(headers: &HeaderMap) -> Option<Duration> {
+    headers
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_retry_after)
+}
+
+fn attempt_timeout(per_attempt: Duration, deadline: Option<Instant>) -> Result<Duration> {
+    match deadline {
+        None => Ok(per_attempt),
+        Some(d) => {
+            let left = d.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                Err(deadline_error())
+            } else {
+                Ok(per_attempt.min(left))
+            }
+        }
+    }
+}
+
+async fn within_deadline<F: Future>(deadline: Option<Instant>, fut: F) -> Result<F::Output> {
+    match deadline {
+        None => Ok(fut.await),
+        Some(d) => tokio::time::timeout_at(d, fut).await.map_err(|_| deadline_error()),
+    }
+}
+
+fn deadline_error() -> Error {
+    Error::transport(
+        TransportErrorKind::Deadline,
+        true,
+        "the call's overall deadline passed",
+    )
+}
+
+/// Maps a reqwest error to a transport error, recording whether the request
+/// could have reached the server.
+fn classify(e: reqwest::Error) -> Error {
+    let (kind, sent) = if e.is_connect() {
+        (TransportErrorKind::Connect, false)
+    } else if e.is_timeout() {
+        (TransportErrorKind::Timeout, true)
+    } else if e.is_builder() || e.is_redirect() {
+        (TransportErrorKind::Request, !e.is_builder())
+    } else {
+        (TransportErrorKind::Io, true)
+    };
+    // reqwest's Display includes the URL, never headers, so no token leaks here.
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    Error::transport(kind, sent, message).with_source(e)
+}

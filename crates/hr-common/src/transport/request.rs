@@ -1,0 +1,278 @@
+//! What goes into the transport ([`Request`]) and what comes out ([`Response`]).
+
+use std::borrow::Cow;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::Method;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, Result};
+
+/// The body of a request, serialised once so every retry sends the same bytes.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Body {
+    /// `application/json`.
+    Json(Bytes),
+    /// `application/x-www-form-urlencoded`.
+    Form(Bytes),
+    /// Raw bytes with their content type.
+    Raw {
+        /// The `Content-Type` header value.
+        content_type: Cow<'static, str>,
+        /// The bytes.
+        bytes: Bytes,
+    },
+}
+
+/// One API call, before it is sent.
+///
+/// A request is relative to the transport's base URL unless its path is an
+/// absolute URL. It is not idempotent unless marked so, and it carries the
+/// bearer token unless [`without_auth`](Self::without_auth) is called.
+///
+/// ```
+/// use hr_common::transport::Request;
+/// use serde_json::json;
+///
+/// let req = Request::post("/TenantBaseExternal/api/v5/Employee/GetByTimeWindow")
+///     .json(&json!({"startTime": "2021-01-01T00:00:00"}))?
+///     .idempotent(true)
+///     .group("employee.time-window");
+/// assert_eq!(req.group_name(), "employee.time-window");
+/// assert!(req.is_idempotent());
+/// # Ok::<_, hr_common::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Option<Body>,
+    pub(crate) idempotent: bool,
+    pub(crate) auth: bool,
+    pub(crate) group: Cow<'static, str>,
+    pub(crate) timeout: Option<Duration>,
+}
+
+impl Request {
+    /// A request with any method.
+    pub fn new(method: Method, path: impl Into<String>) -> Self {
+        let idempotent = matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
+        Request {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            body: None,
+            idempotent,
+            auth: true,
+            group: Cow::Borrowed("default"),
+            timeout: None,
+        }
+    }
+
+    /// A `POST`, the verb of almost every vendor endpoint here, read or write.
+    pub fn post(path: impl Into<String>) -> Self {
+        Self::new(Method::POST, path)
+    }
+
+    /// A `GET`, idempotent by default.
+    pub fn get(path: impl Into<String>) -> Self {
+        Self::new(Method::GET, path)
+    }
+
+    /// Serialises `body` as JSON.
+    pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Result<Self> {
+        let bytes = serde_json::to_vec(body).map_err(|e| Error::InvalidRequest {
+            field: None,
+            message: format!("request body does not serialise to JSON: {e}"),
+        })?;
+        self.body = Some(Body::Json(Bytes::from(bytes)));
+        Ok(self)
+    }
+
+    /// Sends `pairs` as an urlencoded form.
+    pub fn form<K: AsRef<str>, V: AsRef<str>>(mut self, pairs: &[(K, V)]) -> Self {
+        let encoded = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs.iter().map(|(k, v)| (k.as_ref(), v.as_ref())))
+            .finish();
+        self.body = Some(Body::Form(Bytes::from(encoded)));
+        self
+    }
+
+    /// Sends raw bytes.
+    pub fn bytes(mut self, content_type: impl Into<Cow<'static, str>>, bytes: Bytes) -> Self {
+        self.body = Some(Body::Raw {
+            content_type: content_type.into(),
+            bytes,
+        });
+        self
+    }
+
+    /// Adds a query parameter.
+    pub fn query(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((key.into(), value.into()));
+        self
+    }
+
+    /// Adds a header. Mark secrets with [`HeaderValue::set_sensitive`].
+    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.append(name, value);
+        self
+    }
+
+    /// Marks the call safe to repeat after it may have reached the server.
+    /// Reads are; writes such as "create employee" are not.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.idempotent = idempotent;
+        self
+    }
+
+    /// The rate-limit group this call counts against.
+    pub fn group(mut self, group: impl Into<Cow<'static, str>>) -> Self {
+        self.group = group.into();
+        self
+    }
+
+    /// Sends no bearer token (token endpoints themselves).
+    pub fn without_auth(mut self) -> Self {
+        self.auth = false;
+        self
+    }
+
+    /// Overrides the per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The rate-limit group.
+    pub fn group_name(&self) -> &str {
+        &self.group
+    }
+
+    /// Whether the call is safe to repeat.
+    pub fn is_idempotent(&self) -> bool {
+        self.idempotent
+    }
+
+    /// The path or absolute URL.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The body, if any.
+    pub fn body(&self) -> Option<&Body> {
+        self.body.as_ref()
+    }
+}
+
+/// A complete response: status, headers and the whole body.
+///
+/// ```
+/// use hr_common::transport::Response;
+///
+/// let resp = Response::from_parts(200, Default::default(), br#"{"code":"200"}"#.to_vec().into());
+/// let v: serde_json::Value = resp.json()?;
+/// assert_eq!(v["code"], "200");
+/// # Ok::<_, hr_common::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+    pub(crate) service: Option<&'static str>,
+    pub(crate) attempts: u32,
+}
+
+impl Response {
+    /// Builds a response by hand, for tests and custom transports.
+    pub fn from_parts(status: u16, headers: HeaderMap, body: Bytes) -> Self {
+        Response {
+            status,
+            headers,
+            body,
+            service: None,
+            attempts: 1,
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The body bytes.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The body as text (lossy UTF-8).
+    pub fn text(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+
+    /// How many attempts the call took, the first included.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// Decodes the body as JSON. On failure the error carries the JSON path
+    /// of the offending value and an excerpt of the body.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
+        decode_json(&self.body, self.service, Some(self.status))
+    }
+}
+
+/// Decodes JSON with the failing path recorded, for vendor crates decoding
+/// bodies they hold outside a [`Response`].
+///
+/// ```
+/// #[derive(Debug, serde::Deserialize)]
+/// struct Item { #[allow(dead_code)] id: u64 }
+///
+/// let err = hr_common::transport::decode_json::<Vec<Item>>(br#"[{"id":1},{"id":"x"}]"#, Some("isdp"), None)
+///     .unwrap_err();
+/// assert_eq!(err.decode_path(), Some("[1].id"));
+/// ```
+pub fn decode_json<T: DeserializeOwned>(
+    body: &[u8],
+    service: Option<&'static str>,
+    status: Option<u16>,
+) -> Result<T> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let mut err = Error::decode(e, body);
+        if let Some(s) = service {
+            err = err.with_service(s);
+        }
+        if let Some(s) = status {
+            err = err.with_status(s);
+        }
+        err
+    })?;
+    de.end().map_err(|e| Error::Decode {
+        service,
+        path: ".".into(),
+        message: e.to_string(),
+        status,
+        body_excerpt: crate::error::body_excerpt(body),
+    })?;
+    Ok(value)
+}
