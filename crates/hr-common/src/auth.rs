@@ -226,7 +226,10 @@ impl State {
     fn fresh(&self, now: SystemTime) -> Option<&AccessToken> {
         let cached = self.cached.as_ref()?;
         let usable = self.usable(now)?;
-        cached.refresh_at.is_none_or(|at| now < at).then_some(usable)
+        cached
+            .refresh_at
+            .is_none_or(|at| now < at)
+            .then_some(usable)
     }
 }
 
@@ -367,15 +370,14 @@ impl TokenCache {
         self.inner.fetches.fetch_add(1, Ordering::Relaxed);
         let timeout = self.inner.config.fetch_timeout;
         let fetched_at = SystemTime::now();
-        let result =
-            match tokio::time::timeout(timeout, self.inner.provider.fetch_token()).await {
-                Ok(result) => result,
-                Err(_) => Err(Error::transport(
-                    TransportErrorKind::Timeout,
-                    true,
-                    format!("token fetch took longer than {timeout:?}"),
-                )),
-            };
+        let result = match tokio::time::timeout(timeout, self.inner.provider.fetch_token()).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::transport(
+                TransportErrorKind::Timeout,
+                true,
+                format!("token fetch took longer than {timeout:?}"),
+            )),
+        };
 
         let mut state = self.write();
         state.attempts += 1;
@@ -401,9 +403,11 @@ impl TokenCache {
                 state.last_error = Some(err.clone());
                 let now = SystemTime::now();
                 let backoff = self.inner.config.failed_refresh_backoff;
-                if let Some(cached) = state.cached.as_mut().filter(|c| {
-                    c.token.expires_at.is_none_or(|at| now < at)
-                }) {
+                if let Some(cached) = state
+                    .cached
+                    .as_mut()
+                    .filter(|c| c.token.expires_at.is_none_or(|at| now < at))
+                {
                     tracing::warn!(
                         target: "hr_common::auth",
                         error = %err,
@@ -454,7 +458,10 @@ mod tests {
         }
     }
 
-    fn counting(lifetime: Option<Duration>, fail_after: Option<u32>) -> (TokenCache, Arc<AtomicU32>) {
+    fn counting(
+        lifetime: Option<Duration>,
+        fail_after: Option<u32>,
+    ) -> (TokenCache, Arc<AtomicU32>) {
         let calls = Arc::new(AtomicU32::new(0));
         let cache = TokenCache::new(Counting {
             calls: calls.clone(),
@@ -497,7 +504,11 @@ mod tests {
     async fn failed_fetch_without_token_is_an_error_shared_by_waiters() {
         let (cache, calls) = counting(Some(Duration::from_secs(3600)), Some(0));
         let results = futures::future::join_all((0..20).map(|_| cache.token())).await;
-        assert!(results.iter().all(|r| r.as_ref().is_err_and(|e| e.is_auth())));
+        assert!(
+            results
+                .iter()
+                .all(|r| r.as_ref().is_err_and(|e| e.is_auth()))
+        );
         assert_eq!(calls.load(Ordering::SeqCst), 1);
     }
 
@@ -518,7 +529,10 @@ mod tests {
     #[test]
     fn margin_suits_short_and_long_tokens() {
         let config = TokenCacheConfig::default();
-        assert_eq!(config.margin_for(Duration::from_secs(7200)), Duration::from_secs(300));
+        assert_eq!(
+            config.margin_for(Duration::from_secs(7200)),
+            Duration::from_secs(300)
+        );
         let isdp = config.margin_for(Duration::from_secs(359));
         assert!(isdp > Duration::from_secs(60) && isdp < Duration::from_secs(80));
     }

@@ -288,11 +288,7 @@ fn fmt_retry_after(retry_after: &Option<Duration>) -> String {
 }
 
 fn fmt_transport(kind: &TransportErrorKind, message: &str, sent: &bool) -> String {
-    let sent = if *sent {
-        ""
-    } else {
-        " (request not sent)"
-    };
+    let sent = if *sent { "" } else { " (request not sent)" };
     format!("transport error ({kind}){sent}: {message}")
 }
 
@@ -319,11 +315,7 @@ pub fn body_excerpt(body: &[u8]) -> String {
 
 impl Error {
     /// A vendor API error with code and message.
-    pub fn api(
-        service: &'static str,
-        code: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn api(service: &'static str, code: impl Into<String>, message: impl Into<String>) -> Self {
         Error::Api {
             service: Some(service),
             code: code.into(),
@@ -343,6 +335,22 @@ impl Error {
         Error::InvalidRequest {
             field: Some(field.into()),
             message: message.into(),
+        }
+    }
+
+    /// A rate-limit refusal, e.g. from a custom [`RateLimiter`](crate::transport::RateLimiter).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let err = hr_common::Error::rate_limited(Some(Duration::from_secs(3)));
+    /// assert!(err.is_retryable());
+    /// assert_eq!(err.retry_after(), Some(Duration::from_secs(3)));
+    /// ```
+    pub fn rate_limited(retry_after: Option<Duration>) -> Self {
+        Error::RateLimited {
+            service: None,
+            status: None,
+            retry_after,
         }
     }
 
@@ -505,7 +513,10 @@ impl Error {
 
     /// Whether the request certainly never reached the server.
     pub fn is_unsent(&self) -> bool {
-        matches!(self, Error::Transport { sent: false, .. } | Error::InvalidRequest { .. })
+        matches!(
+            self,
+            Error::Transport { sent: false, .. } | Error::InvalidRequest { .. }
+        )
     }
 
     /// Whether a response body could not be decoded.
@@ -565,10 +576,15 @@ mod tests {
         let body = br#"{"data":[{"id":1},{"id":"x"}]}"#;
         let mut de = serde_json::Deserializer::from_slice(body);
         let err = serde_path_to_error::deserialize::<_, Page>(&mut de).unwrap_err();
-        let err = Error::decode(err, body).with_service("isdp").with_status(200);
+        let err = Error::decode(err, body)
+            .with_service("isdp")
+            .with_status(200);
         assert_eq!(err.decode_path(), Some("data[1].id"));
         let shown = err.to_string();
-        assert!(shown.starts_with("isdp: could not decode response at `data[1].id`"), "{shown}");
+        assert!(
+            shown.starts_with("isdp: could not decode response at `data[1].id`"),
+            "{shown}"
+        );
         assert!(shown.contains("HTTP 200"), "{shown}");
         assert!(shown.contains(r#"{"id":"x"}"#), "{shown}");
         assert!(err.is_decode());
@@ -614,7 +630,10 @@ mod tests {
         };
         assert!(limited.is_retryable());
         assert_eq!(limited.retry_after(), Some(Duration::from_secs(2)));
-        assert_eq!(limited.to_string(), "rate limited (HTTP 429), retry after 2.0s");
+        assert_eq!(
+            limited.to_string(),
+            "rate limited (HTTP 429), retry after 2.0s"
+        );
 
         let expired = Error::paging(PagingErrorKind::Expired, "delivered 300 of 900");
         assert!(expired.is_retryable());

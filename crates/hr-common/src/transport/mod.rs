@@ -260,7 +260,10 @@ impl TransportBuilder {
 
     /// Response headers that carry the vendor's request id, first match wins
     /// (default `x-request-id`, `x-ca-request-id`, `request-id`, `x-trace-id`).
-    pub fn request_id_headers(mut self, names: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn request_id_headers(
+        mut self,
+        names: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         self.request_id_headers = names.into_iter().map(Into::into).collect();
         self
     }
@@ -418,10 +421,15 @@ impl Transport {
             vendor_error: None,
             auth_rejected: Arc::new(|resp: &Response| resp.status() == 401),
             forbidden_hint: None,
-            request_id_headers: ["x-request-id", "x-ca-request-id", "request-id", "x-trace-id"]
-                .into_iter()
-                .map(String::from)
-                .collect(),
+            request_id_headers: [
+                "x-request-id",
+                "x-ca-request-id",
+                "request-id",
+                "x-trace-id",
+            ]
+            .into_iter()
+            .map(String::from)
+            .collect(),
             user_agent: concat!("hr-sdk/", env!("CARGO_PKG_VERSION")).into(),
             allow_http: false,
         }
@@ -481,7 +489,9 @@ impl Transport {
             let base = self.inner.base_url.as_str().trim_end_matches('/');
             Url::parse(&format!("{base}/{}", path.trim_start_matches('/')))
         }
-        .map_err(|e| Error::invalid_request("path", format!("`{path}` does not make a URL: {e}")))?;
+        .map_err(|e| {
+            Error::invalid_request("path", format!("`{path}` does not make a URL: {e}"))
+        })?;
         scheme::check(&url, self.inner.allow_http).map_err(|m| Error::invalid_request("url", m))?;
         Ok(url)
     }
@@ -548,26 +558,28 @@ impl Transport {
             let timeout = attempt_timeout(req.timeout.unwrap_or(inner.attempt_timeout), deadline)?;
             inner.counters.attempts.fetch_add(1, Ordering::Relaxed);
 
-            let (err, retry_after) =
-                match self.attempt(req, url, token.as_ref(), timeout, attempt, mode).await {
-                    Step::Done(output) => return Ok(output),
-                    Step::AuthRejected(resp) => {
-                        if auth_retried {
-                            return Err(self.auth_error(&resp, AuthErrorKind::TokenRejected));
-                        }
-                        auth_retried = true;
-                        // The retry after a refresh is not a retry of a
-                        // transient failure, so it does not use up an attempt.
-                        attempt -= 1;
-                        inner.counters.auth_retries.fetch_add(1, Ordering::Relaxed);
-                        if let (Some(cache), Some(token)) = (&inner.tokens, &token) {
-                            cache.invalidate(token);
-                        }
-                        tracing::debug!("token rejected; refreshing it and retrying once");
-                        continue;
+            let (err, retry_after) = match self
+                .attempt(req, url, token.as_ref(), timeout, attempt, mode)
+                .await
+            {
+                Step::Done(output) => return Ok(output),
+                Step::AuthRejected(resp) => {
+                    if auth_retried {
+                        return Err(self.auth_error(&resp, AuthErrorKind::TokenRejected));
                     }
-                    Step::Failed(err, retry_after) => (err, retry_after),
-                };
+                    auth_retried = true;
+                    // The retry after a refresh is not a retry of a
+                    // transient failure, so it does not use up an attempt.
+                    attempt -= 1;
+                    inner.counters.auth_retries.fetch_add(1, Ordering::Relaxed);
+                    if let (Some(cache), Some(token)) = (&inner.tokens, &token) {
+                        cache.invalidate(token);
+                    }
+                    tracing::debug!("token rejected; refreshing it and retrying once");
+                    continue;
+                }
+                Step::Failed(err, retry_after) => (err, retry_after),
+            };
 
             let safe_to_repeat = req.idempotent || err.is_unsent();
             let transient = match &err {
@@ -667,7 +679,10 @@ impl Transport {
                 token.secret.expose_secret()
             ))
             .map_err(|_| {
-                Error::auth(AuthErrorKind::TokenFetch, "the token holds characters not allowed in a header")
+                Error::auth(
+                    AuthErrorKind::TokenFetch,
+                    "the token holds characters not allowed in a header",
+                )
             })?;
             value.set_sensitive(true);
             builder = builder.header(AUTHORIZATION, value);
@@ -683,11 +698,17 @@ impl Transport {
                     HeaderValue::from_static("application/x-www-form-urlencoded"),
                 )
                 .body(bytes.clone()),
-            Some(Body::Raw { content_type, bytes }) => builder
+            Some(Body::Raw {
+                content_type,
+                bytes,
+            }) => builder
                 .header(
                     CONTENT_TYPE,
                     HeaderValue::from_str(content_type).map_err(|_| {
-                        Error::invalid_request("content_type", format!("`{content_type}` is not a header value"))
+                        Error::invalid_request(
+                            "content_type",
+                            format!("`{content_type}` is not a header value"),
+                        )
                     })?,
                 )
                 .body(bytes.clone()),
@@ -785,7 +806,9 @@ fn attempt_timeout(per_attempt: Duration, deadline: Option<Instant>) -> Result<D
 async fn within_deadline<F: Future>(deadline: Option<Instant>, fut: F) -> Result<F::Output> {
     match deadline {
         None => Ok(fut.await),
-        Some(d) => tokio::time::timeout_at(d, fut).await.map_err(|_| deadline_error()),
+        Some(d) => tokio::time::timeout_at(d, fut)
+            .await
+            .map_err(|_| deadline_error()),
     }
 }
 

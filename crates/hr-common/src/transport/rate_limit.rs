@@ -216,7 +216,12 @@ mod tests {
 
     fn max_in_any_window(times: &[Instant], span: Duration) -> usize {
         (0..times.len())
-            .map(|i| times[i..].iter().take_while(|t| **t < times[i] + span).count())
+            .map(|i| {
+                times[i..]
+                    .iter()
+                    .take_while(|t| **t < times[i] + span)
+                    .count()
+            })
             .max()
             .unwrap_or(0)
     }
@@ -240,8 +245,8 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn groups_are_independent() {
-        let limiter = WindowLimiter::new(Limits::new(Some(2), None))
-            .with_group("fast", Limits::unlimited());
+        let limiter =
+            WindowLimiter::new(Limits::new(Some(2), None)).with_group("fast", Limits::unlimited());
         let start = Instant::now();
         for _ in 0..100 {
             limiter.acquire("fast").await.unwrap();
