@@ -28,10 +28,11 @@ pub mod paging;
 pub mod sensitive;
 pub mod transport;
 
-
 pub use auth::{AccessToken, TokenCache, TokenProvider};
+pub use civil_time::{CHINA_STANDARD_TIME, CivilDateTime};
 pub use error::{Error, Result};
-
+pub use lenient::Code;
+pub use sensitive::Sensitive;
 
 /// Re-exported so that users need no direct `secrecy` dependency.
 pub use secrecy::{ExposeSecret, SecretString};
