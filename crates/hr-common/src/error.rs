@@ -220,6 +220,9 @@ pub enum PagingErrorKind {
     Overrun,
     /// The server answered with a cursor or scroll id the client cannot use.
     Invalid,
+    /// Paging stopped before the end because its background task was
+    /// cancelled (the Tokio runtime shut down).
+    Cancelled,
 }
 
 impl fmt::Display for TransportErrorKind {
@@ -252,6 +255,7 @@ impl fmt::Display for PagingErrorKind {
             Self::TooManyPages => "too many pages",
             Self::Overrun => "more records than announced",
             Self::Invalid => "invalid cursor",
+            Self::Cancelled => "cancelled",
         })
     }
 }

@@ -1,0 +1,287 @@
+//! Cursor paging: each page says whether it is the last and hands the cursor
+//! of the next.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::future::Future;
+
+use futures::stream;
+
+use super::{Page, Pages};
+use crate::Result;
+use crate::error::{Error, PagingErrorKind};
+
+/// What one call of a cursor endpoint returned; the `fetch` closure of
+/// [`cursor`] builds it from the vendor's response.
+///
+/// Beisen attendance: `data.list` → `items`, `data.sortCursor` →
+/// `next_cursor`, `data.isLastPage` → `is_last`, `data.total` → `total`.
+/// Beisen recruiting: `nextBatchId` → `next_cursor`, `isLastBatch` → `is_last`.
+///
+/// ```
+/// use hr_common::paging::CursorPage;
+///
+/// let page = CursorPage::new(vec!["r1", "r2"], Some("1718000000_42".to_owned()), false)
+///     .with_total(Some(130));
+/// assert!(!page.is_last);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CursorPage<T> {
+    /// The records of this call.
+    pub items: Vec<T>,
+    /// The cursor to send with the next call. `None` or empty ends paging.
+    pub next_cursor: Option<String>,
+    /// Whether the server says this is the last page.
+    pub is_last: bool,
+    /// How many records the whole listing has, if the server says.
+    pub total: Option<u64>,
+}
+
+impl<T> CursorPage<T> {
+    /// A page with its records, next cursor and last-page flag.
+    ///
+    /// ```
+    /// let last = hr_common::paging::CursorPage::new(vec![1], None, true);
+    /// assert_eq!(last.total, None);
+    /// ```
+    pub fn new(items: Vec<T>, next_cursor: Option<String>, is_last: bool) -> Self {
+        CursorPage {
+            items,
+            next_cursor,
+            is_last,
+            total: None,
+        }
+    }
+
+    /// Sets the announced total.
+    ///
+    /// ```
+    /// let page = hr_common::paging::CursorPage::new(vec![1], None, true).with_total(Some(1));
+    /// assert_eq!(page.total, Some(1));
+    /// ```
+    pub fn with_total(mut self, total: Option<u64>) -> Self {
+        self.total = total;
+        self
+    }
+}
+
+/// Pages through a cursor listing: the first call gets the
+/// [`initial_cursor`](CursorBuilder::initial_cursor) (default `None`), each
+/// later call the `next_cursor` of the page before.
+///
+/// Paging ends after a page with `is_last`, or with no (or an empty) next
+/// cursor. A next cursor that the server already sent, or the initial
+/// cursor, yields [`PagingErrorKind::RepeatedCursor`] after that page
+/// instead of being fetched again: following it would loop.
+/// [`max_pages`](CursorBuilder::max_pages) bounds the number of calls.
+///
+/// ```
+/// use futures::TryStreamExt;
+/// use hr_common::paging::{self, CursorPage};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// // A real fetch would POST `{"queryCursor": cursor, "pageSize": 100, …}`.
+/// let pages = paging::cursor(|cursor: Option<String>| async move {
+///     Ok(match cursor.as_deref() {
+///         Some("start") => CursorPage::new(vec![1, 2], Some("c2".into()), false),
+///         Some("c2") => CursorPage::new(vec![3], Some("c3".into()), true),
+///         other => panic!("unexpected cursor {other:?}"),
+///     })
+/// })
+/// .initial_cursor("start")
+/// .max_pages(1_000)
+/// .build();
+///
+/// let pages: Vec<_> = pages.try_collect().await?;
+/// assert_eq!(pages.len(), 2);
+/// assert_eq!(pages[1].token.as_deref(), Some("c2"));
+/// # Ok::<(), hr_common::Error>(())
+/// # }).unwrap();
+/// ```
+pub fn cursor<F, Fut, T>(fetch: F) -> CursorBuilder<F>
+where
+    F: FnMut(Option<String>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<CursorPage<T>>> + Send + 'static,
+    T: Send + 'static,
+{
+    CursorBuilder {
+        fetch,
+        initial: None,
+        max_pages: None,
+    }
+}
+
+/// Options of a cursor listing; made by [`cursor`], finished by
+/// [`build`](CursorBuilder::build).
+///
+/// ```
+/// use hr_common::paging::{self, CursorPage};
+///
+/// let _pages = paging::cursor(|_: Option<String>| async { Ok(CursorPage::<u8>::new(vec![], None, true)) })
+///     .initial_cursor("0")
+///     .max_pages(500)
+///     .build();
+/// ```
+#[must_use = "a builder does nothing until `build` and polling the stream"]
+pub struct CursorBuilder<F> {
+    fetch: F,
+    initial: Option<String>,
+    max_pages: Option<usize>,
+}
+
+impl<F> CursorBuilder<F> {
+    /// The cursor of the first call (default: `None`, the vendor's "from the
+    /// start"). Useful to resume from a cursor saved earlier.
+    ///
+    /// ```
+    /// use hr_common::paging::{self, CursorPage};
+    /// let _b = paging::cursor(|_: Option<String>| async { Ok(CursorPage::<u8>::new(vec![], None, true)) })
+    ///     .initial_cursor("1718000000_42");
+    /// ```
+    pub fn initial_cursor(mut self, cursor: impl Into<String>) -> Self {
+        self.initial = Some(cursor.into());
+        self
+    }
+
+    /// The most calls the listing may take (default: no limit). When page
+    /// `max` still hands a next cursor, the stream yields
+    /// [`PagingErrorKind::TooManyPages`] instead of fetching it.
+    ///
+    /// ```
+    /// use hr_common::paging::{self, CursorPage};
+    /// let _b = paging::cursor(|_: Option<String>| async { Ok(CursorPage::<u8>::new(vec![], None, true)) })
+    ///     .max_pages(100);
+    /// ```
+    pub fn max_pages(mut self, max: usize) -> Self {
+        self.max_pages = Some(max);
+        self
+    }
+
+    /// The stream of pages. Nothing is fetched until it is polled.
+    ///
+    /// ```
+    /// use futures::StreamExt;
+    /// use hr_common::paging::{self, CursorPage};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let mut pages = paging::cursor(|_: Option<String>| async { Ok(CursorPage::new(vec![1], None, true)) })
+    ///     .build();
+    /// assert_eq!(pages.next().await.unwrap()?.items, [1]);
+    /// assert!(pages.next().await.is_none());
+    /// # Ok::<(), hr_common::Error>(())
+    /// # }).unwrap();
+    /// ```
+    pub fn build<Fut, T>(self) -> Pages<T>
+    where
+        F: FnMut(Option<String>) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<CursorPage<T>>> + Send + 'static,
+        T: Send + 'static,
+    {
+        let seen = self.initial.iter().cloned().collect();
+        let state = CursorState {
+            fetch: self.fetch,
+            max_pages: self.max_pages,
+            next: self.initial,
+            seen,
+            number: 0,
+            pending: None,
+            done: false,
+        };
+        Pages::new(stream::unfold(state, |mut state| async move {
+            let item = state.step().await?;
+            Some((item, state))
+        }))
+    }
+}
+
+impl<F> fmt::Debug for CursorBuilder<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CursorBuilder")
+            .field("initial_cursor", &self.initial)
+            .field("max_pages", &self.max_pages)
+            .finish_non_exhaustive()
+    }
+}
+
+struct CursorState<F> {
+    fetch: F,
+    max_pages: Option<usize>,
+    next: Option<String>,
+    /// Every cursor already used or scheduled: the server sending one again
+    /// would make paging go round in a circle.
+    seen: HashSet<String>,
+    /// Index of the next call.
+    number: usize,
+    /// An error that belongs after the page just yielded.
+    pending: Option<Error>,
+    done: bool,
+}
+
+impl<F> CursorState<F> {
+    async fn step<Fut, T>(&mut self) -> Option<Result<Page<T>>>
+    where
+        F: FnMut(Option<String>) -> Fut,
+        Fut: Future<Output = Result<CursorPage<T>>>,
+    {
+        if self.done {
+            return None;
+        }
+        if let Some(err) = self.pending.take() {
+            return self.fail(err);
+        }
+        let number = self.number;
+        if let Some(max) = self.max_pages
+            && number >= max
+        {
+            return self.fail(Error::paging(
+                PagingErrorKind::TooManyPages,
+                format!(
+                    "cursor listing still not at its end after {max} pages (next cursor {:?})",
+                    self.next.as_deref().unwrap_or_default()
+                ),
+            ));
+        }
+
+        let token = self.next.take();
+        let page = match (self.fetch)(token.clone()).await {
+            Ok(page) => page,
+            Err(err) => return self.fail(err),
+        };
+        self.number += 1;
+
+        match page.next_cursor.filter(|c| !c.is_empty()) {
+            _ if page.is_last => self.done = true,
+            None => self.done = true,
+            Some(next) if self.seen.contains(&next) => {
+                // The page itself is good: the error comes after it, and
+                // the repeated cursor is never fetched.
+                self.pending = Some(Error::paging(
+                    PagingErrorKind::RepeatedCursor,
+                    format!(
+                        "page {number} handed back cursor {next:?}, which was already followed; \
+                         following it again would loop"
+                    ),
+                ));
+            }
+            Some(next) => {
+                self.seen.insert(next.clone());
+                self.next = Some(next);
+            }
+        }
+
+        // An empty page (often the last) is dropped by `Pages`.
+        tracing::debug!(page = number, items = page.items.len(), "cursor page");
+        Some(Ok(Page {
+            items: page.items,
+            total: page.total,
+            number,
+            token,
+        }))
+    }
+
+    fn fail<T>(&mut self, err: Error) -> Option<Result<T>> {
+        self.done = true;
+        Some(Err(err))
+    }
+}
