@@ -114,7 +114,7 @@ async fn main() -> Result<()> {
                 employee.user_id, employee.name, employee.job_number
             );
         }
-        if seen % 250 == 0 {
+        if seen.is_multiple_of(250) {
             // A slow consumer: the prefetching stream keeps fetching meanwhile.
             tokio::time::sleep(Duration::from_millis(200)).await;
             eprintln!(
@@ -264,7 +264,7 @@ fn employee(i: usize) -> Value {
         "userID": 100_000 + i,
         "name": format!("{}{}", SURNAMES[i % 8], GIVEN[(i / 8) % 8]),
         "jobNumber": format!("E{:05}", i),
-        "employeeStatus": if i % 10 == 0 { "8" } else { "3" },
+        "employeeStatus": if i.is_multiple_of(10) { "8" } else { "3" },
     })
 }
 
