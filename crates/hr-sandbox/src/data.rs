@@ -1,0 +1,781 @@
+//! The simulated workforce: deterministic from a seed and a size, generated
+//! lazily, one person at a time.
+//!
+//! Nothing is stored per person: [`Dataset::person`] derives every field of
+//! person `i` from `hash(seed, i)`, so a million employees cost no memory,
+//! and the same seed gives the same people in every run and in every vendor
+//! (Beisen's `jobNumber` is ISDP's `personCode`), so a sync can be checked
+//! end to end. The cheap accessors ([`Dataset::modified_time`],
+//! [`Dataset::emp_status`]) let a time-window query scan a million people
+//! without building records.
+
+use chrono::{Datelike, Duration as ChronoDuration, NaiveDate, NaiveDateTime, NaiveTime};
+use serde_json::{Value, json};
+
+/// How the dataset is generated.
+///
+/// ```
+/// use hr_sandbox::data::{DataConfig, Dataset};
+///
+/// let data = Dataset::new(DataConfig { employees: 100, ..DataConfig::default() });
+/// assert_eq!(data.len(), 100);
+/// assert_eq!(data.person(7).job_number, Dataset::new(DataConfig { employees: 100, ..DataConfig::default() }).person(7).job_number);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataConfig {
+    /// Seed of every random choice.
+    pub seed: u64,
+    /// Number of employees, 10 to 1,000,000 (clamped).
+    pub employees: usize,
+    /// First day over which modification times are spread.
+    pub span_start: NaiveDate,
+    /// Number of days over which modification times are spread.
+    pub span_days: u32,
+    /// Optional skew: a share of all people modified on one day, as when a
+    /// nightly job touches everyone.
+    pub skew: Option<Skew>,
+    /// Beisen tenant id (also the ISDP tenant id).
+    pub tenant_id: i64,
+}
+
+/// A share of the records modified on one day.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Skew {
+    /// Share of records, 0.0 to 1.0.
+    pub fraction: f64,
+    /// The day they were modified.
+    pub day: NaiveDate,
+}
+
+impl Default for DataConfig {
+    fn default() -> Self {
+        DataConfig {
+            seed: 42,
+            employees: 1_000,
+            span_start: NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid date"),
+            span_days: 365,
+            skew: None,
+            tenant_id: 100_001,
+        }
+    }
+}
+
+/// A department in the organisation tree.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Org {
+    /// Beisen `oId`.
+    pub oid: i64,
+    /// ISDP organisation id.
+    pub isdp_id: i64,
+    /// Parent `oId`; `None` for the root.
+    pub parent_oid: Option<i64>,
+    /// Display name.
+    pub name: String,
+    /// Short name.
+    pub short_name: String,
+    /// Organisation code (ISDP `orgNo`).
+    pub code: String,
+    /// Depth: 0 for the root.
+    pub level: u8,
+    /// 1 enabled, 0 disabled.
+    pub status: u8,
+    /// `userID` of the person in charge, if any.
+    pub person_in_charge: Option<i64>,
+    /// Last modification.
+    pub modified_time: NaiveDateTime,
+    /// Creation.
+    pub created_time: NaiveDateTime,
+}
+
+/// One employee, as every simulated vendor sees them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Person {
+    /// Position in the dataset.
+    pub index: usize,
+    /// Beisen `userID`.
+    pub user_id: i64,
+    /// Beisen `jobNumber`, also ISDP `personCode` and travel `userNo`.
+    pub job_number: String,
+    /// Chinese name.
+    pub name: String,
+    /// Pinyin-ish English name.
+    pub eng_name: String,
+    /// 0 male, 1 female.
+    pub gender: u8,
+    /// Date of birth, also encoded in the ID number.
+    pub birthday: NaiveDate,
+    /// 18-character mainland ID number with a valid GB 11643 checksum.
+    pub id_number: String,
+    /// 11-digit mainland mobile number.
+    pub mobile: String,
+    /// Work e-mail.
+    pub email: String,
+    /// Department `oId`.
+    pub org_oid: i64,
+    /// Job post `oId`: a numeric string.
+    pub job_post_oid: String,
+    /// Position `oId`: a GUID.
+    pub position_oid: String,
+    /// Job level `oId`, and the travel-platform level code.
+    pub job_level: String,
+    /// Beisen EmpStatus 1–12 (3 regular, 2 probation, 8 departed, 6 retired…).
+    pub emp_status: u8,
+    /// 0 internal, 1 external, 2 intern, 3 consultant.
+    pub employ_type: u8,
+    /// 0 main, 1 part-time, 3 rehire, 4 secondment, 5 expatriate.
+    pub service_type: u8,
+    /// 0–6; 4 = effective for almost everyone.
+    pub approval_status: u8,
+    /// Entry date.
+    pub entry_date: NaiveDate,
+    /// Last working day, for departed and retired people.
+    pub last_work_date: Option<NaiveDate>,
+    /// Direct manager's `userID`.
+    pub manager_user_id: Option<i64>,
+    /// Creation time.
+    pub created_time: NaiveDateTime,
+    /// `modifiedTime`.
+    pub modified_time: NaiveDateTime,
+    /// `businessModifiedTime` (never after `modified_time`).
+    pub business_modified_time: NaiveDateTime,
+    /// Soft-deleted in Beisen.
+    pub is_deleted: bool,
+    /// Custom properties; keys whose value is null are simply absent.
+    pub custom: Vec<(String, Value)>,
+    /// Fields the vendors' documents do not list, as real responses carry.
+    pub extra: Vec<(String, Value)>,
+    /// ISDP `personId`.
+    pub isdp_person_id: i64,
+    /// ISDP `userId`.
+    pub isdp_user_id: i64,
+    /// ISDP organisation id of the department.
+    pub isdp_org_id: i64,
+}
+
+impl Person {
+    /// Whether Beisen's EmpStatus counts as having left (departed, retired,
+    /// deceased, rehire ended).
+    pub fn has_left(&self) -> bool {
+        matches!(self.emp_status, 6 | 8 | 9 | 10)
+    }
+}
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾",
+    "欧阳", "司马", "诸葛",
+];
+const SURNAMES_PINYIN: &[&str] = &[
+    "Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou", "Xu", "Sun", "Ma",
+    "Zhu", "Hu", "Guo", "He", "Gao", "Lin", "Luo", "Zheng", "Liang", "Xie", "Song", "Tang", "Xu",
+    "Han", "Feng", "Deng", "Cao", "Peng", "Zeng", "Ouyang", "Sima", "Zhuge",
+];
+const GIVEN: &[(&str, &str)] = &[
+    ("伟", "wei"),
+    ("芳", "fang"),
+    ("娜", "na"),
+    ("敏", "min"),
+    ("静", "jing"),
+    ("磊", "lei"),
+    ("洋", "yang"),
+    ("艳", "yan"),
+    ("勇", "yong"),
+    ("军", "jun"),
+    ("杰", "jie"),
+    ("娟", "juan"),
+    ("涛", "tao"),
+    ("明", "ming"),
+    ("超", "chao"),
+    ("秀", "xiu"),
+    ("霞", "xia"),
+    ("平", "ping"),
+    ("刚", "gang"),
+    ("桂", "gui"),
+    ("英", "ying"),
+    ("华", "hua"),
+    ("文", "wen"),
+    ("婷", "ting"),
+    ("建", "jian"),
+    ("国", "guo"),
+    ("鹏", "peng"),
+    ("辉", "hui"),
+    ("丽", "li"),
+    ("浩", "hao"),
+    ("宇", "yu"),
+    ("欣", "xin"),
+    ("怡", "yi"),
+    ("子", "zi"),
+    ("涵", "han"),
+    ("晨", "chen"),
+];
+const REGIONS: &[&str] = &[
+    "110101", "110105", "310101", "310115", "440106", "440305", "330106", "320102", "510104",
+    "420102", "610113", "500103", "120101", "370102", "430104",
+];
+const MOBILE_PREFIXES: &[&str] = &[
+    "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "153",
+    "155", "156", "157", "158", "159", "166", "176", "177", "180", "181", "182", "183", "185",
+    "186", "187", "188", "189", "191", "199",
+];
+const CITIES: &[&str] = &[
+    "北京", "上海", "深圳", "广州", "杭州", "成都", "武汉", "西安",
+];
+const FUNCTIONS: &[&str] = &[
+    "研发",
+    "销售",
+    "市场",
+    "财务",
+    "人力资源",
+    "采购",
+    "生产",
+    "质量",
+    "法务",
+    "客服",
+    "运营",
+    "物流",
+];
+const TEAMS: &[&str] = &["一组", "二组", "三组", "平台组", "综合组"];
+/// Travel-platform level codes; the travel simulator knows all but the last.
+pub const JOB_LEVELS: &[&str] = &["P1", "P2", "P3", "P4", "P5", "M1", "M2", "M3", "X9"];
+
+/// SplitMix64: tiny, fast and good enough to derive fields from `(seed, i)`.
+fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Field-specific random numbers for one person.
+struct Draw {
+    base: u64,
+}
+
+impl Draw {
+    fn new(seed: u64, index: usize) -> Self {
+        Draw {
+            base: mix(seed ^ mix(index as u64)),
+        }
+    }
+
+    /// A number in `0..n` for field `salt`.
+    fn below(&self, salt: u64, n: u64) -> u64 {
+        mix(self.base ^ salt.wrapping_mul(0xA24B_AED4_963E_E407)) % n.max(1)
+    }
+
+    /// A number in `[0, 1)` for field `salt`.
+    fn unit(&self, salt: u64) -> f64 {
+        (mix(self.base ^ salt.wrapping_mul(0x9FB2_1C65_1E98_DF25)) >> 11) as f64
+            / (1u64 << 53) as f64
+    }
+
+    fn pick<'a, T>(&self, salt: u64, items: &'a [T]) -> &'a T {
+        &items[self.below(salt, items.len() as u64) as usize]
+    }
+}
+
+/// The generated workforce and organisation tree.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    config: DataConfig,
+    orgs: Vec<Org>,
+}
+
+impl Dataset {
+    /// Generates the organisation tree; people are derived on demand.
+    pub fn new(mut config: DataConfig) -> Self {
+        config.employees = config.employees.clamp(10, 1_000_000);
+        config.span_days = config.span_days.max(1);
+        let orgs = build_orgs(&config);
+        Dataset { config, orgs }
+    }
+
+    /// The configuration the dataset was built from.
+    pub fn config(&self) -> &DataConfig {
+        &self.config
+    }
+
+    /// Number of employees.
+    pub fn len(&self) -> usize {
+        self.config.employees
+    }
+
+    /// Always false: a dataset has at least 10 employees.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// The tenant id.
+    pub fn tenant_id(&self) -> i64 {
+        self.config.tenant_id
+    }
+
+    /// All departments, root first, parents before children.
+    pub fn orgs(&self) -> &[Org] {
+        &self.orgs
+    }
+
+    /// The department with this `oId`.
+    pub fn org(&self, oid: i64) -> Option<&Org> {
+        self.orgs.iter().find(|o| o.oid == oid)
+    }
+
+    /// The department with this ISDP id.
+    pub fn org_by_isdp_id(&self, id: i64) -> Option<&Org> {
+        self.orgs.iter().find(|o| o.isdp_id == id)
+    }
+
+    /// The index of the person with this Beisen `userID`.
+    pub fn index_of_user_id(&self, user_id: i64) -> Option<usize> {
+        let i = user_id.checked_sub(USER_ID_BASE)?;
+        (0..self.len() as i64).contains(&i).then_some(i as usize)
+    }
+
+    /// The index of the person with this ISDP `personId`.
+    pub fn index_of_isdp_person_id(&self, person_id: i64) -> Option<usize> {
+        let i = person_id.checked_sub(ISDP_PERSON_ID_BASE)?;
+        (0..self.len() as i64).contains(&i).then_some(i as usize)
+    }
+
+    /// The index of the person with this job number / person code.
+    pub fn index_of_job_number(&self, job_number: &str) -> Option<usize> {
+        let i: usize = job_number.strip_prefix('E')?.parse().ok()?;
+        (i < self.len() && job_number == job_number_of(i)).then_some(i)
+    }
+
+    /// `modifiedTime` of person `index`, without building the person.
+    pub fn modified_time(&self, index: usize) -> NaiveDateTime {
+        let d = Draw::new(self.config.seed, index);
+        let start = self.config.span_start.and_time(NaiveTime::MIN);
+        if let Some(skew) = self.config.skew
+            && d.unit(1) < skew.fraction
+        {
+            // The nightly job runs 02:00–03:00.
+            return skew.day.and_time(NaiveTime::MIN)
+                + ChronoDuration::seconds(7200 + d.below(2, 3600) as i64);
+        }
+        let span = self.config.span_days as u64 * 86_400;
+        start + ChronoDuration::seconds(d.below(3, span) as i64)
+    }
+
+    /// `businessModifiedTime` of person `index`: up to 30 days before `modifiedTime`.
+    pub fn business_modified_time(&self, index: usize) -> NaiveDateTime {
+        let d = Draw::new(self.config.seed, index);
+        let back = d.below(4, 30 * 86_400) as i64;
+        let modified = self.modified_time(index);
+        let earliest = self.config.span_start.and_time(NaiveTime::MIN);
+        (modified - ChronoDuration::seconds(back)).max(earliest.min(modified))
+    }
+
+    /// Beisen EmpStatus of person `index`, without building the person.
+    pub fn emp_status(&self, index: usize) -> u8 {
+        let u = Draw::new(self.config.seed, index).unit(5);
+        match u {
+            u if u < 0.68 => 3,
+            u if u < 0.78 => 2,
+            u if u < 0.88 => 8,
+            u if u < 0.91 => 6,
+            u if u < 0.93 => 1,
+            u if u < 0.94 => 4,
+            u if u < 0.95 => 5,
+            u if u < 0.96 => 7,
+            u if u < 0.965 => 9,
+            u if u < 0.975 => 10,
+            u if u < 0.985 => 11,
+            _ => 12,
+        }
+    }
+
+    /// Beisen employType of person `index`.
+    pub fn employ_type(&self, index: usize) -> u8 {
+        match Draw::new(self.config.seed, index).unit(6) {
+            u if u < 0.90 => 0,
+            u if u < 0.95 => 2,
+            u if u < 0.98 => 1,
+            _ => 3,
+        }
+    }
+
+    /// Beisen serviceType of person `index`.
+    pub fn service_type(&self, index: usize) -> u8 {
+        match Draw::new(self.config.seed, index).unit(7) {
+            u if u < 0.95 => 0,
+            u if u < 0.98 => 1,
+            u if u < 0.99 => 4,
+            _ => 5,
+        }
+    }
+
+    /// Whether person `index` is soft-deleted in Beisen.
+    pub fn is_deleted(&self, index: usize) -> bool {
+        Draw::new(self.config.seed, index).unit(8) < 0.01
+    }
+
+    /// Builds every field of person `index`.
+    ///
+    /// # Panics
+    ///
+    /// When `index >= len()`.
+    pub fn person(&self, index: usize) -> Person {
+        assert!(index < self.len(), "person {index} of {}", self.len());
+        let seed = self.config.seed;
+        let d = Draw::new(seed, index);
+
+        let surname_i = d.below(10, SURNAMES.len() as u64) as usize;
+        let (g1, p1) = *d.pick(11, GIVEN);
+        let (g2, p2) = *d.pick(12, GIVEN);
+        let two_chars = d.unit(13) < 0.6;
+        let name = if two_chars {
+            format!("{}{g1}{g2}", SURNAMES[surname_i])
+        } else {
+            format!("{}{g1}", SURNAMES[surname_i])
+        };
+        let given_pinyin = if two_chars {
+            format!("{p1}{p2}")
+        } else {
+            p1.to_owned()
+        };
+        let eng_name = format!(
+            "{} {}",
+            capitalise(&given_pinyin),
+            SURNAMES_PINYIN[surname_i]
+        );
+        let gender = d.below(14, 2) as u8;
+
+        let birthday = NaiveDate::from_ymd_opt(1965, 1, 1).expect("valid date")
+            + ChronoDuration::days(d.below(15, 38 * 365) as i64);
+        let id_number = id_number(
+            *d.pick(16, REGIONS),
+            birthday,
+            d.below(17, 50) as u32,
+            gender,
+        );
+        let mobile = format!(
+            "{}{:08}",
+            d.pick(18, MOBILE_PREFIXES),
+            d.below(19, 100_000_000)
+        );
+        let email = format!(
+            "{}.{}{}@corp.example.com",
+            given_pinyin,
+            SURNAMES_PINYIN[surname_i].to_lowercase(),
+            index
+        );
+
+        // People sit in leaf-ish departments (not the root).
+        let org = &self.orgs[1 + d.below(20, self.orgs.len() as u64 - 1) as usize];
+        let emp_status = self.emp_status(index);
+        let modified_time = self.modified_time(index);
+        let entry_date = (self.config.span_start - ChronoDuration::days(30))
+            - ChronoDuration::days(d.below(21, 15 * 365) as i64);
+        let last_work_date = matches!(emp_status, 6 | 8 | 9 | 10)
+            .then(|| modified_time.date() - ChronoDuration::days(d.below(22, 20) as i64));
+        let manager_user_id = (index > 0 && d.unit(23) < 0.9)
+            .then(|| USER_ID_BASE + d.below(24, index as u64) as i64);
+
+        let mut custom = vec![(
+            "extCostCenter_100001_1".to_owned(),
+            json!(format!("CC{:04}", org.oid % 10_000)),
+        )];
+        if d.unit(25) < 0.5 {
+            custom.push(("extWorkCity_100001_2".to_owned(), json!(d.pick(26, CITIES))));
+        }
+        if d.unit(27) < 0.3 {
+            custom.push((
+                "extShirtSize_100001_3".to_owned(),
+                json!(d.pick(28, &["S", "M", "L", "XL"])),
+            ));
+        }
+        let mut extra = Vec::new();
+        if d.unit(29) < 0.2 {
+            extra.push(("stdTenantTag".to_owned(), json!("sandbox")));
+        }
+        if d.unit(30) < 0.1 {
+            extra.push((
+                "newFieldNotInDocs".to_owned(),
+                json!({"since": "2026", "v": d.below(31, 9)}),
+            ));
+        }
+
+        Person {
+            index,
+            user_id: USER_ID_BASE + index as i64,
+            job_number: job_number_of(index),
+            name,
+            eng_name,
+            gender,
+            birthday,
+            id_number,
+            mobile,
+            email,
+            org_oid: org.oid,
+            job_post_oid: format!("{}", 20_000 + d.below(32, 300)),
+            position_oid: guid(seed, index),
+            job_level: (*d.pick(33, JOB_LEVELS)).to_owned(),
+            emp_status,
+            employ_type: self.employ_type(index),
+            service_type: self.service_type(index),
+            approval_status: if d.unit(34) < 0.98 { 4 } else { 2 },
+            entry_date,
+            last_work_date,
+            manager_user_id,
+            created_time: entry_date.and_time(NaiveTime::MIN) + ChronoDuration::hours(9),
+            modified_time,
+            business_modified_time: self.business_modified_time(index),
+            is_deleted: self.is_deleted(index),
+            custom,
+            extra,
+            isdp_person_id: ISDP_PERSON_ID_BASE + index as i64,
+            isdp_user_id: 8_000_000 + index as i64,
+            isdp_org_id: org.isdp_id,
+        }
+    }
+}
+
+/// Beisen `userID` of person 0.
+pub const USER_ID_BASE: i64 = 100_000_000;
+/// ISDP `personId` of person 0.
+pub const ISDP_PERSON_ID_BASE: i64 = 5_000_000;
+
+/// The job number of person `index` (`E0000042`).
+pub fn job_number_of(index: usize) -> String {
+    format!("E{index:07}")
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn guid(seed: u64, index: usize) -> String {
+    let a = mix(seed ^ 0x5EED ^ mix(index as u64 + 1));
+    let b = mix(a);
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xfff,
+        0x8000 | (b >> 48) & 0x3fff,
+        b & 0xffff_ffff_ffff
+    )
+}
+
+/// An 18-character mainland ID number with a valid GB 11643 check character.
+///
+/// ```
+/// let id = hr_sandbox::data::id_number("110105", chrono::NaiveDate::from_ymd_opt(1949, 12, 31).unwrap(), 0, 1);
+/// assert_eq!(id.len(), 18);
+/// assert_eq!(&id[6..14], "19491231");
+/// ```
+pub fn id_number(region: &str, birthday: NaiveDate, seq: u32, gender: u8) -> String {
+    // The 17th digit is odd for men and even for women.
+    let order = (seq % 50) * 20 + (seq % 10) * 2 + u32::from(gender == 0);
+    let body = format!(
+        "{region}{:04}{:02}{:02}{:03}",
+        birthday.year(),
+        birthday.month(),
+        birthday.day(),
+        order % 1000
+    );
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+    let sum: u32 = body
+        .chars()
+        .zip(WEIGHTS)
+        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
+        .sum();
+    format!("{body}{}", CHECK[(sum % 11) as usize])
+}
+
+fn build_orgs(config: &DataConfig) -> Vec<Org> {
+    let count = (config.employees / 40).clamp(8, 2_000);
+    let seed = config.seed ^ 0x0_2C;
+    let root_oid: i64 = format!("900{}", config.tenant_id)
+        .parse()
+        .unwrap_or(900_000);
+    let created = NaiveDate::from_ymd_opt(2018, 3, 1)
+        .expect("valid date")
+        .and_time(NaiveTime::MIN);
+    let span = config.span_days as i64 * 86_400;
+    let start = config.span_start.and_time(NaiveTime::MIN);
+    let mut orgs = vec![Org {
+        oid: root_oid,
+        isdp_id: 9_911_000_000,
+        parent_oid: None,
+        name: "沙箱科技有限公司".into(),
+        short_name: "沙箱科技".into(),
+        code: "RootOrg".into(),
+        level: 0,
+        status: 1,
+        person_in_charge: Some(USER_ID_BASE),
+        modified_time: start,
+        created_time: created,
+    }];
+    // Level 1: one division per city; level 2: functions; level 3: teams.
+    let divisions = CITIES.len().min(count / 2).max(1);
+    for k in 1..count {
+        let d = Draw::new(seed, k);
+        let (parent, level, name, short) = if k <= divisions {
+            let city = CITIES[k - 1];
+            (0, 1, format!("{city}分公司"), city.to_owned())
+        } else {
+            // Parents come earlier in the list; prefer levels 1 and 2.
+            let parent = 1 + d.below(1, (k - 1).min(divisions * 13) as u64) as usize;
+            let level = orgs[parent].level + 1;
+            let function = d.pick(2, FUNCTIONS);
+            let (name, short) = if level == 2 {
+                (
+                    format!("{}{function}部", orgs[parent].short_name),
+                    format!("{function}部"),
+                )
+            } else {
+                let team = d.pick(3, TEAMS);
+                (format!("{}{team}", orgs[parent].name), (*team).to_owned())
+            };
+            (parent, level, name, short)
+        };
+        orgs.push(Org {
+            oid: 1_000_000 + k as i64,
+            isdp_id: 9_911_000_000 + k as i64,
+            parent_oid: Some(orgs[parent].oid),
+            name,
+            short_name: short,
+            code: format!("D{k:05}"),
+            level,
+            status: if d.unit(4) < 0.97 { 1 } else { 0 },
+            person_in_charge: (d.unit(5) < 0.8)
+                .then(|| USER_ID_BASE + d.below(6, config.employees as u64) as i64),
+            modified_time: start + ChronoDuration::seconds(d.below(7, span as u64) as i64),
+            created_time: created + ChronoDuration::days(d.below(8, 900) as i64),
+        });
+    }
+    orgs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_people_other_seed_other_people() {
+        let a = Dataset::new(DataConfig::default());
+        let b = Dataset::new(DataConfig::default());
+        let c = Dataset::new(DataConfig {
+            seed: 7,
+            ..DataConfig::default()
+        });
+        assert_eq!(a.person(123), b.person(123));
+        assert_ne!(a.person(123).name, c.person(123).name);
+    }
+
+    #[test]
+    fn id_numbers_have_valid_checksums_and_birthdays() {
+        let data = Dataset::new(DataConfig::default());
+        for i in 0..500 {
+            let p = data.person(i);
+            let id = &p.id_number;
+            assert_eq!(id.len(), 18);
+            assert_eq!(&id[6..14], p.birthday.format("%Y%m%d").to_string());
+            let odd = id.as_bytes()[16] % 2 == 1;
+            assert_eq!(odd, p.gender == 0, "17th digit odd for men: {id}");
+            // Standard validation: Σ(a_i·W_i) + check ≡ 1 (mod 11).
+            let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+            let sum: u32 = id[..17]
+                .chars()
+                .zip(weights)
+                .map(|(c, w)| c.to_digit(10).unwrap() * w)
+                .sum();
+            let check = match id.chars().last().unwrap() {
+                'X' => 10,
+                c => c.to_digit(10).unwrap(),
+            };
+            assert_eq!((sum + check) % 11, 1, "{id}");
+        }
+    }
+
+    #[test]
+    fn mobiles_match_the_mainland_pattern() {
+        let data = Dataset::new(DataConfig::default());
+        for i in 0..500 {
+            let m = data.person(i).mobile;
+            assert_eq!(m.len(), 11);
+            let b = m.as_bytes();
+            let ok = b[0] == b'1'
+                && match b[1] {
+                    b'3' | b'8' => true,
+                    b'4' => matches!(b[2], b'5' | b'7'),
+                    b'5' | b'9' => b[2] != b'4',
+                    b'6' => matches!(b[2], b'2' | b'5'..=b'7'),
+                    b'7' => matches!(b[2], b'0'..=b'3' | b'5'..=b'8'),
+                    _ => false,
+                };
+            assert!(ok, "{m}");
+        }
+    }
+
+    #[test]
+    fn modification_times_stay_in_span_and_skew_concentrates_them() {
+        let day = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
+        let data = Dataset::new(DataConfig {
+            employees: 2_000,
+            skew: Some(Skew { fraction: 0.4, day }),
+            ..DataConfig::default()
+        });
+        let start = data.config().span_start.and_time(NaiveTime::MIN);
+        let end = start + ChronoDuration::days(365);
+        let mut on_day = 0;
+        for i in 0..data.len() {
+            let t = data.modified_time(i);
+            assert!(t >= start && t < end);
+            assert!(data.business_modified_time(i) <= t);
+            on_day += usize::from(t.date() == day);
+        }
+        assert!(
+            (700..=900).contains(&on_day),
+            "{on_day} of 2000 on the skew day"
+        );
+    }
+
+    #[test]
+    fn statuses_include_departed_and_retired() {
+        let data = Dataset::new(DataConfig::default());
+        let statuses: std::collections::BTreeSet<u8> =
+            (0..data.len()).map(|i| data.emp_status(i)).collect();
+        assert!(statuses.contains(&8) && statuses.contains(&6) && statuses.contains(&3));
+        assert!(data.person(5).emp_status == data.emp_status(5));
+    }
+
+    #[test]
+    fn org_tree_is_rooted_and_parents_precede_children() {
+        let data = Dataset::new(DataConfig {
+            employees: 10_000,
+            ..DataConfig::default()
+        });
+        let orgs = data.orgs();
+        assert_eq!(orgs[0].parent_oid, None);
+        assert_eq!(orgs[0].oid, 900_100_001);
+        for (k, org) in orgs.iter().enumerate().skip(1) {
+            let parent = orgs
+                .iter()
+                .position(|o| Some(o.oid) == org.parent_oid)
+                .unwrap();
+            assert!(parent < k);
+            assert_eq!(org.level, orgs[parent].level + 1);
+        }
+        assert!(orgs.iter().any(|o| o.level == 3));
+    }
+
+    #[test]
+    fn lookups_invert_ids() {
+        let data = Dataset::new(DataConfig::default());
+        let p = data.person(77);
+        assert_eq!(data.index_of_user_id(p.user_id), Some(77));
+        assert_eq!(data.index_of_isdp_person_id(p.isdp_person_id), Some(77));
+        assert_eq!(data.index_of_job_number(&p.job_number), Some(77));
+        assert_eq!(data.index_of_job_number("E99999999"), None);
+        assert_eq!(data.index_of_user_id(1), None);
+    }
+}

@@ -1,0 +1,178 @@
+//! State shared by the three simulators: dataset, counters, fault dice,
+//! revocation and expiry switches, and what the travel endpoint received.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+
+use crate::config::SandboxConfig;
+use crate::data::Dataset;
+
+/// Named counters, readable from Rust ([`Sandbox::counters`](crate::Sandbox::counters))
+/// and over HTTP (`GET /_sandbox/counters` on every simulator).
+///
+/// Keys:
+///
+/// | key | counts |
+/// |---|---|
+/// | `requests.<vendor>.<path>` | requests per route |
+/// | `faults.<vendor>.<500\|429\|reset\|latency>` | faults injected |
+/// | `tokens_issued.<vendor>` | tokens issued |
+/// | `auth_rejected.<vendor>` | calls refused for a missing, bad or expired token |
+/// | `rate_limited.beisen` | calls answered 429 by the rate limiter |
+/// | `scrolls_expired.beisen` | scroll ids used after they died |
+/// | `travel.users_received`, `travel.users_failed`, `travel.batches` | sync traffic |
+///
+/// ```
+/// let counters = hr_sandbox::Counters::default();
+/// counters.incr("requests.beisen./token");
+/// assert_eq!(counters.get("requests.beisen./token"), 1);
+/// assert_eq!(counters.get("missing"), 0);
+/// ```
+#[derive(Debug, Default)]
+pub struct Counters {
+    values: Mutex<BTreeMap<String, u64>>,
+}
+
+impl Counters {
+    /// Adds one.
+    pub fn incr(&self, key: &str) {
+        self.add(key, 1);
+    }
+
+    /// Adds `n`.
+    pub fn add(&self, key: &str, n: u64) {
+        let mut values = self.values.lock().unwrap_or_else(|e| e.into_inner());
+        match values.get_mut(key) {
+            Some(v) => *v += n,
+            None => {
+                values.insert(key.to_owned(), n);
+            }
+        }
+    }
+
+    /// The current value (0 if never counted).
+    pub fn get(&self, key: &str) -> u64 {
+        let values = self.values.lock().unwrap_or_else(|e| e.into_inner());
+        values.get(key).copied().unwrap_or(0)
+    }
+
+    /// The sum of every counter whose key starts with `prefix`.
+    pub fn sum_prefix(&self, prefix: &str) -> u64 {
+        let values = self.values.lock().unwrap_or_else(|e| e.into_inner());
+        values
+            .range(prefix.to_owned()..)
+            .take_while(|(k, _)| k.starts_with(prefix))
+            .map(|(_, v)| v)
+            .sum()
+    }
+
+    /// All counters.
+    pub fn snapshot(&self) -> BTreeMap<String, u64> {
+        self.values
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
+/// A seeded source of randomness for fault decisions.
+#[derive(Debug)]
+pub struct Dice {
+    state: Mutex<u64>,
+}
+
+impl Dice {
+    /// Dice seeded with `seed`.
+    pub fn new(seed: u64) -> Self {
+        Dice {
+            state: Mutex::new(seed ^ 0xD1CE_D1CE_D1CE_D1CE),
+        }
+    }
+
+    /// A number in `[0, 1)`.
+    pub fn roll(&self) -> f64 {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        *s = s.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = *s;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        (z >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// One batch the travel endpoint received.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReceivedBatch {
+    /// The `account` sent.
+    pub account: Option<String>,
+    /// Every `UserInfo` of the batch, as JSON.
+    pub users: Vec<Value>,
+    /// `userNo`/`userId` of the users that failed, with their reason.
+    pub failures: Vec<(String, String)>,
+}
+
+/// Everything the simulators share.
+#[derive(Debug)]
+pub struct Context {
+    /// The configuration the sandbox started with.
+    pub config: SandboxConfig,
+    /// The simulated workforce.
+    pub data: Arc<Dataset>,
+    /// Counters.
+    pub counters: Counters,
+    /// Fault dice.
+    pub dice: Dice,
+    /// Bumped to revoke every Beisen token issued before.
+    pub beisen_token_epoch: AtomicU64,
+    /// Bumped to revoke every ISDP token issued before.
+    pub isdp_token_epoch: AtomicU64,
+    /// Bumped to kill every Beisen scroll opened before.
+    pub scroll_epoch: AtomicU64,
+    /// Batches received by the travel endpoint, in order.
+    pub travel_received: Mutex<Vec<ReceivedBatch>>,
+}
+
+impl Context {
+    /// Builds the shared state for `config`.
+    pub fn new(config: SandboxConfig) -> Self {
+        let data = Arc::new(Dataset::new(config.data.clone()));
+        Context {
+            dice: Dice::new(config.faults.seed),
+            config,
+            data,
+            counters: Counters::default(),
+            beisen_token_epoch: AtomicU64::new(0),
+            isdp_token_epoch: AtomicU64::new(0),
+            scroll_epoch: AtomicU64::new(0),
+            travel_received: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Revokes every token of both HR vendors issued so far.
+    pub fn revoke_tokens(&self) {
+        self.beisen_token_epoch.fetch_add(1, Ordering::SeqCst);
+        self.isdp_token_epoch.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Kills every open Beisen scroll.
+    pub fn expire_scrolls(&self) {
+        self.scroll_epoch.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Records a travel batch.
+    pub fn record_travel_batch(&self, batch: ReceivedBatch) {
+        self.counters
+            .add("travel.users_received", batch.users.len() as u64);
+        self.counters
+            .add("travel.users_failed", batch.failures.len() as u64);
+        self.counters.incr("travel.batches");
+        self.travel_received
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(batch);
+    }
+}
