@@ -1,2 +1,185 @@
-//! (being written)
-fn main() {}
+//! `hr-sandbox`: run the Beisen, ISDP+ and travel-sync simulators as a
+//! process, for integration tests in any language.
+//!
+//! ```sh
+//! cargo run -p hr-sandbox -- --help
+//! cargo run -p hr-sandbox --release -- --employees 1000000 --beisen-port 7001
+//! ```
+
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use clap::Parser;
+use hr_sandbox::{DataConfig, FaultSpec, Ports, Sandbox, SandboxConfig, Skew};
+
+/// Offline simulators of the Beisen iTalent, Huawei ISDP+ and travel
+/// employee-sync APIs, on 127.0.0.1.
+#[derive(Debug, Parser)]
+#[command(name = "hr-sandbox", version)]
+struct Args {
+    /// Port of the Beisen simulator (default: a random free port).
+    #[arg(long)]
+    beisen_port: Option<u16>,
+    /// Port of the ISDP+ simulator (default: a random free port).
+    #[arg(long)]
+    isdp_port: Option<u16>,
+    /// Port of the travel sync simulator (default: a random free port).
+    #[arg(long)]
+    travel_port: Option<u16>,
+
+    /// Number of employees, 10 to 1000000.
+    #[arg(long, default_value_t = 1_000)]
+    employees: usize,
+    /// Seed of the generated data.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// First day of the modification-time span (YYYY-MM-DD).
+    #[arg(long, default_value = "2024-01-01")]
+    span_start: NaiveDate,
+    /// Length of the modification-time span in days.
+    #[arg(long, default_value_t = 365)]
+    span_days: u32,
+    /// Share of records modified on the skew day (0.0 to 1.0), like a nightly job.
+    #[arg(long)]
+    skew_fraction: Option<f64>,
+    /// The skew day (YYYY-MM-DD); default: the middle of the span.
+    #[arg(long)]
+    skew_day: Option<NaiveDate>,
+
+    /// Added latency on every API request, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Extra random latency, uniform up to this many milliseconds.
+    #[arg(long, default_value_t = 0)]
+    jitter_ms: u64,
+    /// Probability of an injected HTTP 500 on API routes.
+    #[arg(long, default_value_t = 0.0)]
+    error_rate: f64,
+    /// Probability of an injected HTTP 429 with Retry-After on API routes.
+    #[arg(long, default_value_t = 0.0)]
+    throttle_rate: f64,
+    /// Probability of a connection reset without a response on API routes.
+    #[arg(long, default_value_t = 0.0)]
+    reset_rate: f64,
+    /// Seed of the fault dice.
+    #[arg(long, default_value_t = 0)]
+    fault_seed: u64,
+
+    /// Beisen requests per second per tenant before 429.
+    #[arg(long, default_value_t = 50)]
+    rate_per_second: u32,
+    /// Beisen requests per minute per tenant before 429.
+    #[arg(long, default_value_t = 1500)]
+    rate_per_minute: u32,
+    /// Seconds a Beisen scroll id survives without a call.
+    #[arg(long, default_value_t = 10.0)]
+    scroll_idle_secs: f64,
+    /// Lifetime of Beisen tokens in seconds.
+    #[arg(long, default_value_t = 7200)]
+    beisen_token_ttl_secs: u64,
+    /// Lifetime of ISDP tokens in seconds.
+    #[arg(long, default_value_t = 359)]
+    isdp_token_ttl_secs: u64,
+    /// Revoke all tokens after this many API calls.
+    #[arg(long)]
+    revoke_tokens_after: Option<u64>,
+    /// Largest travel sync batch accepted.
+    #[arg(long, default_value_t = 100)]
+    batch_limit: usize,
+}
+
+impl Args {
+    fn into_config(self) -> SandboxConfig {
+        let mut config = SandboxConfig {
+            data: DataConfig {
+                seed: self.seed,
+                employees: self.employees,
+                span_start: self.span_start,
+                span_days: self.span_days,
+                skew: self.skew_fraction.map(|fraction| Skew {
+                    fraction,
+                    day: self.skew_day.unwrap_or(
+                        self.span_start + chrono::Duration::days(i64::from(self.span_days / 2)),
+                    ),
+                }),
+                ..DataConfig::default()
+            },
+            ports: Ports {
+                beisen: self.beisen_port,
+                isdp: self.isdp_port,
+                travel: self.travel_port,
+            },
+            ..SandboxConfig::default()
+        };
+        let spec = FaultSpec {
+            error_500: self.error_rate,
+            throttle_429: self.throttle_rate,
+            reset: self.reset_rate,
+            latency: Duration::from_millis(self.latency_ms),
+            jitter: Duration::from_millis(self.jitter_ms),
+            ..FaultSpec::default()
+        };
+        config.faults.seed = self.fault_seed;
+        config.faults.beisen.default = spec;
+        config.faults.isdp.default = spec;
+        config.faults.travel.default = spec;
+        config.beisen.rate_per_second = self.rate_per_second;
+        config.beisen.rate_per_minute = self.rate_per_minute;
+        config.beisen.scroll_idle = Duration::from_secs_f64(self.scroll_idle_secs.max(0.0));
+        config.beisen.token_ttl = Duration::from_secs(self.beisen_token_ttl_secs);
+        config.beisen.revoke_tokens_after = self.revoke_tokens_after;
+        config.isdp.token_ttl = Duration::from_secs(self.isdp_token_ttl_secs);
+        config.isdp.revoke_tokens_after = self.revoke_tokens_after;
+        config.travel.batch_limit = self.batch_limit;
+        config
+    }
+}
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "hr_sandbox=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let config = Args::parse().into_config();
+    let sandbox = Sandbox::start(config).await?;
+    let c = sandbox.config();
+    println!(
+        "hr-sandbox: {} employees (seed {})",
+        sandbox.data().len(),
+        c.data.seed
+    );
+    println!(
+        "beisen  {}   app_key={} app_secret={}  (OAuth/Token: app_id={} secret={} tenant_id={})",
+        sandbox.beisen_url(),
+        c.beisen.app_key,
+        c.beisen.app_secret,
+        c.beisen.app_id,
+        c.beisen.secret,
+        c.data.tenant_id
+    );
+    println!(
+        "isdp    {}   client_id={} client_secret={} username={} password={}",
+        sandbox.isdp_url(),
+        c.isdp.client_id,
+        c.isdp.client_secret,
+        c.isdp.username,
+        c.isdp.password
+    );
+    println!(
+        "travel  {}   account={} session_id={} sign_key={}",
+        sandbox.travel_sync_url(),
+        c.travel.account,
+        c.travel.session_id,
+        c.travel.sign_key
+    );
+    println!(
+        "inspect GET {}/_sandbox/counters  (Ctrl-C to stop)",
+        sandbox.beisen_url()
+    );
+    tokio::signal::ctrl_c().await?;
+    Ok(())
+}
