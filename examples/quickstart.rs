@@ -41,14 +41,17 @@ async fn main() -> Result<()> {
     let server = start_mock().await;
     println!("mock Beisen API listening on {}", server.uri());
 
-    // One transport for the token endpoint (no bearer), one for the API.
+    // One transport for the token endpoint (no bearer), one for the API,
+    // sharing one connection pool.
     let token_transport = Transport::builder("beisen", server.uri()).build()?;
+    let pool = token_transport.http_client();
     let tokens = TokenCache::new(AppKeyTokens {
         transport: token_transport,
         app_key: "demo-key".into(),
         app_secret: "demo-secret".into(),
     });
     let api = Transport::builder("beisen", server.uri())
+        .http_client(pool)
         .token_cache(tokens.clone())
         .rate_limiter(Arc::new(WindowLimiter::new(Limits::new(
             Some(50),

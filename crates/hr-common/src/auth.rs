@@ -13,7 +13,10 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
+use futures::FutureExt;
+use futures::future::{BoxFuture, Shared};
 use secrecy::{ExposeSecret, SecretString};
+use tracing::Instrument;
 
 use crate::error::{Error, Result, TransportErrorKind};
 
@@ -178,7 +181,12 @@ impl TokenCacheConfig {
 
     /// The share of a token's lifetime spent in the margin (default 0.2).
     pub fn margin_ratio(mut self, ratio: f64) -> Self {
-        self.margin_ratio = ratio.clamp(0.0, 0.9);
+        // NaN would make `margin_for` panic in `mul_f64`.
+        self.margin_ratio = if ratio.is_nan() {
+            0.2
+        } else {
+            ratio.clamp(0.0, 0.9)
+        };
         self
     }
 
@@ -206,13 +214,14 @@ struct Cached {
     refresh_at: Option<SystemTime>,
 }
 
+type SharedFetch = Shared<BoxFuture<'static, Result<AccessToken>>>;
+
 #[derive(Default)]
 struct State {
     cached: Option<Cached>,
-    /// Bumped after every fetch attempt, so waiters can tell that the attempt
-    /// they queued behind has finished.
-    attempts: u64,
-    last_error: Option<Error>,
+    /// The fetch in progress, shared by every caller that needs a token
+    /// while it runs.
+    inflight: Option<SharedFetch>,
 }
 
 impl State {
@@ -237,7 +246,6 @@ struct Inner {
     provider: Box<dyn TokenProvider>,
     config: TokenCacheConfig,
     state: RwLock<State>,
-    refresh: tokio::sync::Mutex<()>,
     fetches: AtomicU64,
     invalidations: AtomicU64,
 }
@@ -296,7 +304,6 @@ impl TokenCache {
                 provider: Box::new(provider),
                 config,
                 state: RwLock::new(State::default()),
-                refresh: tokio::sync::Mutex::new(()),
                 fetches: AtomicU64::new(0),
                 invalidations: AtomicU64::new(0),
             }),
@@ -304,35 +311,30 @@ impl TokenCache {
     }
 
     /// A token that is valid now, fetching one if needed.
+    ///
+    /// The fetch runs in a task of its own: a caller that gives up (a
+    /// timeout, a dropped future) does not cancel it for the others, and its
+    /// result is cached for whoever asks next. Needs a Tokio runtime.
     pub async fn token(&self) -> Result<AccessToken> {
-        let seen_attempts = {
-            let state = self.read();
+        if let Some(token) = self.read().fresh(SystemTime::now()) {
+            return Ok(token.clone());
+        }
+        let fetch = {
+            let mut state = self.write();
+            // Whoever held the lock before us may have done the work already.
             if let Some(token) = state.fresh(SystemTime::now()) {
                 return Ok(token.clone());
             }
-            state.attempts
+            match &state.inflight {
+                Some(fetch) => fetch.clone(),
+                None => {
+                    let fetch = self.spawn_fetch();
+                    state.inflight = Some(fetch.clone());
+                    fetch
+                }
+            }
         };
-
-        let _refresh = self.inner.refresh.lock().await;
-
-        // Whoever held the lock before us may have done the work already.
-        {
-            let state = self.read();
-            let now = SystemTime::now();
-            if let Some(token) = state.fresh(now) {
-                return Ok(token.clone());
-            }
-            if state.attempts != seen_attempts {
-                if let Some(token) = state.usable(now) {
-                    return Ok(token.clone());
-                }
-                if let Some(err) = &state.last_error {
-                    return Err(err.clone());
-                }
-            }
-        }
-
-        self.fetch_locked().await
+        fetch.await
     }
 
     /// Forgets `rejected` if it is still the cached token, so the next
@@ -366,11 +368,53 @@ impl TokenCache {
         self.inner.invalidations.load(Ordering::Relaxed)
     }
 
-    async fn fetch_locked(&self) -> Result<AccessToken> {
-        self.inner.fetches.fetch_add(1, Ordering::Relaxed);
-        let timeout = self.inner.config.fetch_timeout;
+    fn spawn_fetch(&self) -> SharedFetch {
+        let inner = self.inner.clone();
+        let task = tokio::spawn(
+            async move {
+                let result = inner.fetch_and_store().await;
+                inner
+                    .state
+                    .write()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .inflight = None;
+                result
+            }
+            .in_current_span(),
+        );
+        async move {
+            task.await.unwrap_or_else(|e| {
+                Err(Error::auth(
+                    crate::error::AuthErrorKind::TokenFetch,
+                    if e.is_panic() {
+                        "the token provider panicked"
+                    } else {
+                        "the token fetch was cancelled (is the Tokio runtime shutting down?)"
+                    },
+                ))
+            })
+        }
+        .boxed()
+        .shared()
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, State> {
+        // A panic while holding the lock cannot leave State half-written, so
+        // a poisoned lock is still consistent.
+        self.inner.state.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, State> {
+        self.inner.state.write().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Inner {
+    async fn fetch_and_store(&self) -> Result<AccessToken> {
+        self.fetches.fetch_add(1, Ordering::Relaxed);
+        let timeout = self.config.fetch_timeout;
         let fetched_at = SystemTime::now();
-        let result = match tokio::time::timeout(timeout, self.inner.provider.fetch_token()).await {
+        let result = match tokio::time::timeout(timeout, self.provider.fetch_token()).await {
             Ok(result) => result,
             Err(_) => Err(Error::transport(
                 TransportErrorKind::Timeout,
@@ -379,20 +423,18 @@ impl TokenCache {
             )),
         };
 
-        let mut state = self.write();
-        state.attempts += 1;
+        let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
         match result {
             Ok(token) => {
                 let refresh_at = token.expires_at.map(|at| {
                     let lifetime = at.duration_since(fetched_at).unwrap_or_default();
-                    at - self.inner.config.margin_for(lifetime)
+                    at - self.config.margin_for(lifetime)
                 });
                 tracing::debug!(
                     target: "hr_common::auth",
                     expires_in_s = token.expires_in().map(|d| d.as_secs()),
                     "fetched access token"
                 );
-                state.last_error = None;
                 state.cached = Some(Cached {
                     token: token.clone(),
                     refresh_at,
@@ -400,9 +442,8 @@ impl TokenCache {
                 Ok(token)
             }
             Err(err) => {
-                state.last_error = Some(err.clone());
                 let now = SystemTime::now();
-                let backoff = self.inner.config.failed_refresh_backoff;
+                let backoff = self.config.failed_refresh_backoff;
                 if let Some(cached) = state
                     .cached
                     .as_mut()
@@ -419,16 +460,6 @@ impl TokenCache {
                 Err(err)
             }
         }
-    }
-
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, State> {
-        // A panic while holding the lock cannot leave State half-written, so
-        // a poisoned lock is still consistent.
-        self.inner.state.read().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, State> {
-        self.inner.state.write().unwrap_or_else(|e| e.into_inner())
     }
 }
 

@@ -99,11 +99,12 @@ pub enum Error {
     /// Authentication failed: the token endpoint refused the credentials, or
     /// the API rejected a freshly fetched token.
     #[error(
-        "{}authentication failed ({}){}{}: {message}",
+        "{}authentication failed ({}){}{}: {message}{}",
         service_prefix(service),
         kind,
         fmt_status(status),
-        fmt_code(code)
+        fmt_code(code),
+        fmt_request_id(request_id)
     )]
     #[non_exhaustive]
     Auth {
@@ -117,6 +118,8 @@ pub enum Error {
         code: Option<String>,
         /// What the vendor or the client said.
         message: String,
+        /// Request id sent back by the server, if any.
+        request_id: Option<String>,
     },
 
     /// The response body could not be decoded into the expected type.
@@ -152,10 +155,12 @@ pub enum Error {
 
     /// The server (HTTP 429) or a limiter refused the call for now.
     #[error(
-        "{}rate limited{}{}",
+        "{}rate limited{}{}{}{}",
         service_prefix(service),
         fmt_status(status),
-        fmt_retry_after(retry_after)
+        fmt_code(code),
+        fmt_retry_after(retry_after),
+        fmt_message(message)
     )]
     #[non_exhaustive]
     RateLimited {
@@ -165,6 +170,12 @@ pub enum Error {
         status: Option<u16>,
         /// How long the server asked the client to wait.
         retry_after: Option<Duration>,
+        /// The vendor's code, when its 429 body carried one.
+        code: Option<String>,
+        /// The vendor's message (e.g. "daily quota spent").
+        message: Option<String>,
+        /// Request id sent back by the server, if any.
+        request_id: Option<String>,
     },
 
     /// A scroll id or cursor is no longer usable, or paging went wrong.
@@ -218,7 +229,8 @@ pub enum PagingErrorKind {
     TooManyPages,
     /// The server returned more records than it announced.
     Overrun,
-    /// The server answered with a cursor or scroll id the client cannot use.
+    /// The server's paging is inconsistent: a cursor or scroll id the client
+    /// cannot use, or an empty page before the announced total.
     Invalid,
     /// Paging stopped before the end because its background task was
     /// cancelled (the Tokio runtime shut down).
@@ -254,7 +266,7 @@ impl fmt::Display for PagingErrorKind {
             Self::RepeatedCursor => "repeated cursor",
             Self::TooManyPages => "too many pages",
             Self::Overrun => "more records than announced",
-            Self::Invalid => "invalid cursor",
+            Self::Invalid => "inconsistent paging",
             Self::Cancelled => "cancelled",
         })
     }
@@ -270,6 +282,13 @@ fn fmt_status(status: &Option<u16>) -> String {
 
 fn fmt_code(code: &Option<String>) -> String {
     code.as_ref().map(|c| format!(" [{c}]")).unwrap_or_default()
+}
+
+fn fmt_message(message: &Option<String>) -> String {
+    message
+        .as_ref()
+        .map(|m| format!(": {m}"))
+        .unwrap_or_default()
 }
 
 fn fmt_field(field: &Option<String>) -> String {
@@ -296,19 +315,24 @@ fn fmt_transport(kind: &TransportErrorKind, message: &str, sent: &bool) -> Strin
     format!("transport error ({kind}){sent}: {message}")
 }
 
-/// Cuts a body down to [`BODY_EXCERPT_LIMIT`] bytes on a character boundary.
+/// Cuts a body down to [`BODY_EXCERPT_LIMIT`] bytes on a character boundary,
+/// after [redacting](crate::redact::redact) secrets and personal data,
+/// since error messages end up in logs.
 ///
 /// ```
 /// let long = "北".repeat(400);
 /// let cut = hr_common::error::body_excerpt(long.as_bytes());
 /// assert!(cut.len() <= hr_common::error::BODY_EXCERPT_LIMIT + 3);
 /// assert!(cut.ends_with('…'));
+/// let token = hr_common::error::body_excerpt(br#"{"access_token":"SECRET","expires_in":"7200"}"#);
+/// assert!(!token.contains("SECRET"));
 /// ```
 pub fn body_excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let text = text.trim();
+    // Redaction is linear but not free: look at a bounded prefix only.
+    let body = &body[..body.len().min(16 * 1024)];
+    let text = crate::redact::redact(String::from_utf8_lossy(body).trim());
     if text.len() <= BODY_EXCERPT_LIMIT {
-        return text.to_owned();
+        return text;
     }
     let mut end = BODY_EXCERPT_LIMIT;
     while !text.is_char_boundary(end) {
@@ -355,6 +379,54 @@ impl Error {
             service: None,
             status: None,
             retry_after,
+            code: None,
+            message: None,
+            request_id: None,
+        }
+    }
+
+    /// An unexpected HTTP status; the body is kept as a redacted excerpt.
+    ///
+    /// ```
+    /// let err = hr_common::Error::unexpected_status(502, b"Bad Gateway");
+    /// assert_eq!(err.status(), Some(502));
+    /// assert!(err.is_retryable());
+    /// ```
+    pub fn unexpected_status(status: u16, body: &[u8]) -> Self {
+        Error::Status {
+            service: None,
+            status,
+            body_excerpt: body_excerpt(body),
+            request_id: None,
+        }
+    }
+
+    /// A client-side validation failure not tied to one field.
+    ///
+    /// ```
+    /// let err = hr_common::Error::invalid("either userNo or userId is required");
+    /// assert_eq!(err.to_string(), "invalid request: either userNo or userId is required");
+    /// ```
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Error::InvalidRequest {
+            field: None,
+            message: message.into(),
+        }
+    }
+
+    /// A decode failure from any source, with the path of the failing value.
+    ///
+    /// ```
+    /// let err = hr_common::Error::decode_at("data.expires_in", "not a number: \"abc\"", b"{}");
+    /// assert_eq!(err.decode_path(), Some("data.expires_in"));
+    /// ```
+    pub fn decode_at(path: impl Into<String>, message: impl Into<String>, body: &[u8]) -> Self {
+        Error::Decode {
+            service: None,
+            path: path.into(),
+            message: message.into(),
+            status: None,
+            body_excerpt: body_excerpt(body),
         }
     }
 
@@ -374,7 +446,24 @@ impl Error {
             status: None,
             code: None,
             message: message.into(),
+            request_id: None,
         }
+    }
+
+    /// Sets the vendor code on API, auth and rate-limit errors.
+    ///
+    /// ```
+    /// use hr_common::{Error, error::AuthErrorKind};
+    /// let err = Error::auth(AuthErrorKind::TokenFetch, "bad tenant").with_code("invalid_tenantid");
+    /// assert_eq!(err.vendor_code(), Some("invalid_tenantid"));
+    /// ```
+    pub fn with_code(mut self, new: impl Into<String>) -> Self {
+        match &mut self {
+            Error::Api { code, .. } => *code = new.into(),
+            Error::Auth { code, .. } | Error::RateLimited { code, .. } => *code = Some(new.into()),
+            _ => {}
+        }
+        self
     }
 
     /// A transport failure.
@@ -428,7 +517,10 @@ impl Error {
     /// Sets the request id on variants that carry one.
     pub fn with_request_id(mut self, id: Option<String>) -> Self {
         match &mut self {
-            Error::Status { request_id, .. } | Error::Api { request_id, .. } => *request_id = id,
+            Error::Status { request_id, .. }
+            | Error::Api { request_id, .. }
+            | Error::Auth { request_id, .. }
+            | Error::RateLimited { request_id, .. } => *request_id = id,
             _ => {}
         }
         self
@@ -458,7 +550,7 @@ impl Error {
     pub fn vendor_code(&self) -> Option<&str> {
         match self {
             Error::Api { code, .. } => Some(code),
-            Error::Auth { code, .. } => code.as_deref(),
+            Error::Auth { code, .. } | Error::RateLimited { code, .. } => code.as_deref(),
             _ => None,
         }
     }
@@ -467,6 +559,8 @@ impl Error {
     pub fn vendor_message(&self) -> Option<&str> {
         match self {
             Error::Api { message, .. } => Some(message),
+            Error::Auth { message, .. } => Some(message),
+            Error::RateLimited { message, .. } => message.as_deref(),
             _ => None,
         }
     }
@@ -474,9 +568,10 @@ impl Error {
     /// The request id the server sent back, if any.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Error::Status { request_id, .. } | Error::Api { request_id, .. } => {
-                request_id.as_deref()
-            }
+            Error::Status { request_id, .. }
+            | Error::Api { request_id, .. }
+            | Error::Auth { request_id, .. }
+            | Error::RateLimited { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -619,24 +714,34 @@ mod tests {
             status: Some(401),
             code: Some("invalid_token".into()),
             message: "check_token error".into(),
+            request_id: Some("r-9".into()),
         };
         assert!(auth.is_auth() && !auth.is_retryable());
         assert_eq!(auth.vendor_code(), Some("invalid_token"));
         assert_eq!(
             auth.to_string(),
-            "isdp: authentication failed (token rejected) (HTTP 401) [invalid_token]: check_token error"
+            "isdp: authentication failed (token rejected) (HTTP 401) [invalid_token]: check_token error [request id r-9]"
         );
 
-        let limited = Error::RateLimited {
-            service: None,
-            status: Some(429),
-            retry_after: Some(Duration::from_secs(2)),
-        };
+        let limited = Error::rate_limited(Some(Duration::from_secs(2))).with_status(429);
         assert!(limited.is_retryable());
         assert_eq!(limited.retry_after(), Some(Duration::from_secs(2)));
         assert_eq!(
             limited.to_string(),
             "rate limited (HTTP 429), retry after 2.0s"
+        );
+        let quota = Error::RateLimited {
+            service: Some("beisen"),
+            status: Some(429),
+            retry_after: None,
+            code: Some("429".into()),
+            message: Some("今日调用次数已用完".into()),
+            request_id: None,
+        };
+        assert_eq!(quota.vendor_code(), Some("429"));
+        assert_eq!(
+            quota.to_string(),
+            "beisen: rate limited (HTTP 429) [429]: 今日调用次数已用完"
         );
 
         let expired = Error::paging(PagingErrorKind::Expired, "delivered 300 of 900");

@@ -25,6 +25,7 @@ pub mod civil_time;
 pub mod error;
 pub mod lenient;
 pub mod paging;
+pub mod redact;
 pub mod sensitive;
 pub mod transport;
 

@@ -17,6 +17,7 @@ use hr_common::paging::{self, CursorPage, OffsetPage, OffsetRequest, Page, Pages
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::time::{Instant, sleep};
+use tracing::Instrument;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -879,30 +880,256 @@ fn memory_offset(
     }
 }
 
-#[tokio::test]
-async fn offset_ends_on_an_empty_page_even_if_the_total_promises_more() {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counter = calls.clone();
-    let items: Vec<u64> = paging::offset(10, move |req: OffsetRequest| {
-        counter.fetch_add(1, Ordering::SeqCst);
+/// An offset listing that holds 20 records while its total says 100, as
+/// when the total comes from a separate count query; `total_on` says which
+/// pages (by start) report that total.
+fn short_of_its_total(
+    calls: Arc<AtomicUsize>,
+    total_on: fn(u64) -> bool,
+) -> impl FnMut(OffsetRequest) -> BoxFuture<'static, hr_common::Result<OffsetPage<u64>>> + Send + 'static
+{
+    move |req| {
+        calls.fetch_add(1, Ordering::SeqCst);
         let end = (req.start + u64::from(req.count)).min(20);
-        // The count query says 100; the page query has only 20.
+        let total = total_on(req.start).then_some(100);
+        async move { Ok(OffsetPage::new((req.start.min(end)..end).collect(), total)) }.boxed()
+    }
+}
+
+#[tokio::test]
+async fn offset_empty_page_before_the_announced_total_is_an_error() {
+    for concurrency in [1, 3] {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let got: Vec<_> = paging::offset(10, short_of_its_total(calls.clone(), |_| true))
+            .concurrency(concurrency)
+            .max_pages(10) // a backstop: a loop must fail the test, not hang it
+            .build()
+            .by_item()
+            .collect()
+            .await;
+
+        // The 20 records, then the error instead of a quiet end.
+        assert_eq!(got.len(), 21, "concurrency {concurrency}");
+        let ok: Vec<u64> = got[..20].iter().map(|r| *r.as_ref().unwrap()).collect();
+        assert_eq!(ok, (0..20).collect::<Vec<_>>());
+        let err = got[20].as_ref().unwrap_err();
+        assert_eq!(paging_kind(err), Some(PagingErrorKind::Invalid));
+        assert!(
+            err.to_string()
+                .contains("empty page at offset 20 before the announced total 100"),
+            "{err}"
+        );
+        if concurrency == 1 {
+            assert_eq!(calls.load(Ordering::SeqCst), 3);
+        }
+    }
+
+    // An empty page that reports no total is held to the last total
+    // announced.
+    let got: Vec<_> = paging::offset(10, short_of_its_total(Arc::default(), |start| start < 20))
+        .max_pages(10)
+        .build()
+        .collect()
+        .await;
+    assert_eq!(got.len(), 3);
+    assert_eq!(
+        paging_kind(got[2].as_ref().unwrap_err()),
+        Some(PagingErrorKind::Invalid)
+    );
+}
+
+#[tokio::test]
+async fn offset_allow_short_total_ends_quietly_on_an_empty_page() {
+    for concurrency in [1, 3] {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let items: Vec<u64> = paging::offset(10, short_of_its_total(calls.clone(), |_| true))
+            .concurrency(concurrency)
+            .allow_short_total(true)
+            .max_pages(10)
+            .build()
+            .by_item()
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(items, (0..20).collect::<Vec<_>>());
+        if concurrency == 1 {
+            assert_eq!(calls.load(Ordering::SeqCst), 3);
+        }
+    }
+}
+
+#[tokio::test]
+async fn offset_empty_page_ends_quietly_when_the_total_shrank_to_it() {
+    // 30 records until a call reaches position 20, then 20: records were
+    // deleted while paging, and the empty page at 20 says so itself.
+    for concurrency in [1, 3] {
+        let server = isdp_server(IsdpPersons::new(30).resize_at(20, 20)).await;
+        let items: Vec<Rec> = paging::offset(10, isdp_fetch(&server, Arc::default()))
+            .concurrency(concurrency)
+            .build()
+            .by_item()
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(ids(&items), (0..20).collect::<Vec<_>>());
+    }
+}
+
+/// Per-attempt timeout of the simulated calls below.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_millis(300);
+
+/// When each call of [`timed_offset`] started and ended, by start.
+type CallLog = Arc<Mutex<Vec<(u64, Instant, Instant)>>>;
+
+/// An offset listing of `len` records whose calls behave like a reqwest
+/// call with a per-attempt timeout: the response arrives after a latency
+/// of 50 to 200 ms (varying by page, so that calls overlap unevenly), but
+/// is only read when the future is polled, and the timeout, which runs in
+/// real time, is checked first.
+fn timed_offset(
+    len: u64,
+    log: CallLog,
+) -> impl FnMut(OffsetRequest) -> BoxFuture<'static, hr_common::Result<OffsetPage<u64>>> + Send + 'static
+{
+    move |req| {
+        let log = log.clone();
         async move {
-            Ok(OffsetPage::new(
-                (req.start.min(end)..end).collect(),
-                Some(100),
-            ))
+            let started = Instant::now();
+            let latency = Duration::from_millis(50 * (1 + req.start / 10 % 4));
+            let timed_out = tokio::select! {
+                biased;
+                () = sleep(ATTEMPT_TIMEOUT) => true,
+                () = sleep(latency) => false,
+            };
+            log.lock()
+                .unwrap()
+                .push((req.start, started, Instant::now()));
+            if timed_out {
+                return Err(Error::transport(
+                    TransportErrorKind::Timeout,
+                    true,
+                    "operation timed out",
+                ));
+            }
+            let end = (req.start + u64::from(req.count)).min(len);
+            Ok(OffsetPage::new((req.start..end).collect(), Some(len)))
+        }
+        .boxed()
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn offset_concurrent_calls_complete_while_the_consumer_works() {
+    // A consumer that needs 600 ms per page, twice the attempt timeout. With
+    // prefetch the task waiting for room in its buffer is the slow consumer.
+    for prefetch in [None, Some(1)] {
+        let log = CallLog::default();
+        let mut pages = paging::offset(10, timed_offset(120, log.clone()))
+            .concurrency(4)
+            .build();
+        if let Some(buffer) = prefetch {
+            pages = pages.prefetch(buffer);
+        }
+        let mut numbers = Vec::new();
+        while let Some(page) = pages.next().await {
+            match page {
+                Ok(page) => numbers.push(page.number),
+                Err(err) => panic!("prefetch {prefetch:?}, after {numbers:?}: {err}"),
+            }
+            sleep(Duration::from_millis(600)).await;
+        }
+        assert_eq!(numbers, (0..12).collect::<Vec<_>>());
+
+        // Each call took its own latency, not the consumer's pace.
+        let log = log.lock().unwrap();
+        assert_eq!(log.len(), 12, "prefetch {prefetch:?}");
+        for &(start, started, ended) in log.iter() {
+            let latency = Duration::from_millis(50 * (1 + start / 10 % 4));
+            assert_eq!(ended - started, latency, "call at {start}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn offset_concurrent_over_http_survives_a_consumer_slower_than_the_timeout() {
+    let server = isdp_server(IsdpPersons::new(60)).await;
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_millis(150))
+        .build()
+        .unwrap();
+    let url = format!("{}/openapi/v1/person/getPersonList", server.uri());
+    let mut pages = paging::offset(10, move |req: OffsetRequest| {
+        let (client, url) = (client.clone(), url.clone());
+        async move {
+            let body = json!({ "page": { "start": req.start, "count": req.count } });
+            let resp: PersonListBody = post_json(&client, &url, body).await?;
+            Ok(OffsetPage::new(resp.data, resp.total_count))
         }
     })
-    .max_pages(10) // a backstop: a loop must fail the test, not hang it
-    .build()
-    .by_item()
-    .try_collect()
-    .await
-    .unwrap();
+    .concurrency(3)
+    .build();
 
-    assert_eq!(items, (0..20).collect::<Vec<_>>());
-    assert_eq!(calls.load(Ordering::SeqCst), 3);
+    let mut all = Vec::new();
+    while let Some(page) = pages.next().await {
+        all.extend(ids(&page.unwrap().items));
+        // Real time: the responses (20 ms) arrive while the consumer works.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    assert_eq!(all, (0..60).collect::<Vec<_>>());
+}
+
+#[tokio::test(start_paused = true)]
+async fn dropping_a_concurrent_offset_stream_aborts_its_calls() {
+    let (started, finished) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let (counter_started, counter_finished) = (started.clone(), finished.clone());
+    let mut pages = paging::offset(1, move |req: OffsetRequest| {
+        counter_started.fetch_add(1, Ordering::SeqCst);
+        let finished = counter_finished.clone();
+        async move {
+            sleep(Duration::from_secs(1)).await;
+            finished.fetch_add(1, Ordering::SeqCst);
+            Ok(OffsetPage::new(vec![req.start], Some(1_000)))
+        }
+    })
+    .concurrency(3)
+    .build();
+
+    // The first page comes alone; taking it starts the next three calls.
+    assert_eq!(pages.next().await.unwrap().unwrap().number, 0);
+    sleep(Duration::from_millis(500)).await;
+    assert_eq!(started.load(Ordering::SeqCst), 4);
+
+    drop(pages);
+    sleep(Duration::from_secs(60)).await;
+    assert_eq!(started.load(Ordering::SeqCst), 4, "no call after the drop");
+    assert_eq!(
+        finished.load(Ordering::SeqCst),
+        1,
+        "the calls in flight were cancelled"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn offset_concurrent_resumes_a_panic_of_a_call_in_the_consumer() {
+    let mut pages = paging::offset(1, |req: OffsetRequest| async move {
+        if req.start == 2 {
+            panic!("vendor response made no sense");
+        }
+        Ok(OffsetPage::new(vec![req.start], Some(5)))
+    })
+    .concurrency(3)
+    .build();
+
+    assert_eq!(pages.next().await.unwrap().unwrap().number, 0);
+    assert_eq!(pages.next().await.unwrap().unwrap().number, 1);
+    let panic = AssertUnwindSafe(pages.next())
+        .catch_unwind()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        panic.downcast_ref::<&str>(),
+        Some(&"vendor response made no sense")
+    );
 }
 
 #[tokio::test]
@@ -1469,5 +1696,169 @@ async fn prefetch_resumes_a_panic_of_the_fetch_closure_in_the_consumer() {
     assert_eq!(
         panic.downcast_ref::<&str>(),
         Some(&"vendor response made no sense")
+    );
+}
+
+// --------------------------------------------------------------- loop guards
+
+/// Polls at most `limit` pages; returns how many were good and the error
+/// that ended the stream, if one did.
+async fn drain<T>(pages: Pages<T>, limit: usize) -> (usize, Option<Error>) {
+    let mut pages = pages.take(limit);
+    let mut ok = 0;
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(_) => ok += 1,
+            Err(err) => return (ok, Some(err)),
+        }
+    }
+    (ok, None)
+}
+
+/// A scroll that serves the same page under the same id for ever and
+/// announces no total: the overrun guard has nothing to go on.
+fn replaying_scroll()
+-> impl FnMut(Option<String>) -> BoxFuture<'static, hr_common::Result<ScrollPage<u8>>> + Send + 'static
+{
+    |_id| async { Ok(ScrollPage::new(vec![1, 2, 3], Some("S".into()))) }.boxed()
+}
+
+/// A cursor listing that hands out a fresh cursor for ever.
+fn endless_cursor()
+-> impl FnMut(Option<String>) -> BoxFuture<'static, hr_common::Result<CursorPage<u8>>> + Send + 'static
+{
+    let mut n = 0_u64;
+    move |_cursor| {
+        n += 1;
+        let next = n.to_string();
+        async move { Ok(CursorPage::new(vec![1], Some(next), false)) }.boxed()
+    }
+}
+
+/// An offset server that ignores `start` and announces no total: every
+/// page is full, so none ends the listing.
+fn start_ignoring_offset()
+-> impl FnMut(OffsetRequest) -> BoxFuture<'static, hr_common::Result<OffsetPage<u8>>> + Send + 'static
+{
+    |req| async move { Ok(OffsetPage::new(vec![0; req.count as usize], None)) }.boxed()
+}
+
+#[tokio::test]
+async fn every_style_stops_an_endless_listing_after_the_default_max_pages() {
+    const MAX: usize = paging::DEFAULT_MAX_PAGES;
+    assert_eq!(MAX, 100_000);
+
+    let runs = [
+        ("scroll", paging::scroll(replaying_scroll()).build()),
+        ("cursor", paging::cursor(endless_cursor()).build()),
+        ("offset", paging::offset(1, start_ignoring_offset()).build()),
+    ];
+    for (style, pages) in runs {
+        let (ok, err) = drain(pages, MAX + 2).await;
+        assert_eq!(ok, MAX, "{style}");
+        let err = err.unwrap_or_else(|| panic!("{style}: no error"));
+        assert_eq!(
+            paging_kind(&err),
+            Some(PagingErrorKind::TooManyPages),
+            "{style}"
+        );
+        assert!(err.to_string().contains("100000 pages"), "{style}: {err}");
+    }
+}
+
+#[tokio::test]
+async fn max_pages_usize_max_lifts_the_default_limit() {
+    const BEYOND: usize = paging::DEFAULT_MAX_PAGES + 5;
+    let runs = [
+        (
+            "scroll",
+            paging::scroll(replaying_scroll())
+                .max_pages(usize::MAX)
+                .build(),
+        ),
+        (
+            "cursor",
+            paging::cursor(endless_cursor())
+                .max_pages(usize::MAX)
+                .build(),
+        ),
+        (
+            "offset",
+            paging::offset(1, start_ignoring_offset())
+                .max_pages(usize::MAX)
+                .build(),
+        ),
+    ];
+    for (style, pages) in runs {
+        let (ok, err) = drain(pages, BEYOND).await;
+        assert_eq!(ok, BEYOND, "{style}: {err:?}");
+    }
+}
+
+// --------------------------------------------------------------------- spans
+
+fn current_span() -> Option<&'static str> {
+    tracing::Span::current().metadata().map(|m| m.name())
+}
+
+#[tokio::test(start_paused = true)]
+async fn background_tasks_run_in_the_callers_span() {
+    // Thread-local, and the test runtime runs every task on this thread.
+    let _subscriber = tracing::subscriber::set_default(tracing_subscriber::registry());
+    let spans = Arc::new(Mutex::new(Vec::new()));
+
+    let seen = spans.clone();
+    let prefetched = paging::scroll(move |id: Option<String>| {
+        let seen = seen.clone();
+        async move {
+            seen.lock().unwrap().push(("prefetch", current_span()));
+            let from: u64 = id.map_or(0, |id| id.parse().unwrap());
+            let items: Vec<u64> = (from..(from + 2).min(6)).collect();
+            let next = (from + items.len() as u64).to_string();
+            Ok(ScrollPage::new(items, Some(next)).with_total(Some(6)))
+        }
+    })
+    .build()
+    .prefetch(2);
+
+    let seen = spans.clone();
+    let concurrent = paging::offset(1, move |req: OffsetRequest| {
+        let seen = seen.clone();
+        async move {
+            seen.lock().unwrap().push(("offset", current_span()));
+            Ok(OffsetPage::new(vec![req.start], Some(6)))
+        }
+    })
+    .concurrency(3)
+    .build();
+
+    async {
+        assert_eq!(
+            prefetched
+                .by_item()
+                .try_collect::<Vec<_>>()
+                .await
+                .unwrap()
+                .len(),
+            6
+        );
+        assert_eq!(
+            concurrent
+                .by_item()
+                .try_collect::<Vec<_>>()
+                .await
+                .unwrap()
+                .len(),
+            6
+        );
+    }
+    .instrument(tracing::info_span!("nightly_sync"))
+    .await;
+
+    let spans = spans.lock().unwrap();
+    assert_eq!(spans.len(), 4 + 6, "{spans:?}");
+    assert!(
+        spans.iter().all(|(_, span)| *span == Some("nightly_sync")),
+        "{spans:?}"
     );
 }

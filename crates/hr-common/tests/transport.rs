@@ -787,3 +787,240 @@ async fn tracing_span_has_request_fields_and_no_secret() {
         "a secret reached the logs:\n{logs}"
     );
 }
+
+#[tokio::test]
+async fn throttled_write_is_retried_because_it_was_not_processed() {
+    let server = MockServer::start().await;
+    Mock::given(path("/create"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/create"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    let t = transport(&server).build().unwrap();
+    let resp = t
+        .send(Request::post("/create").json(&json!({})).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(t.stats().attempts, 2);
+
+    // A policy can refuse that, too.
+    let server = MockServer::start().await;
+    Mock::given(path("/create"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let t = transport(&server)
+        .retry(fast_retry().retry_throttled_writes(false))
+        .build()
+        .unwrap();
+    let err = t.send(Request::post("/create")).await.unwrap_err();
+    assert!(matches!(err, Error::RateLimited { .. }));
+}
+
+#[tokio::test]
+async fn retry_after_beyond_the_deadline_returns_at_once() {
+    let server = MockServer::start().await;
+    Mock::given(path("/q"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("Retry-After", "30")
+                .set_body_json(json!({"code": "429", "message": "今日调用次数已用完"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let t = transport(&server)
+        .deadline(Duration::from_secs(5))
+        .vendor_errors(json_errors)
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let err = t.send(Request::get("/q")).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(30)));
+    assert_eq!(err.vendor_code(), Some("429"));
+    assert_eq!(err.vendor_message(), Some("今日调用次数已用完"));
+}
+
+#[tokio::test]
+async fn a_caller_giving_up_does_not_cancel_the_shared_token_fetch() {
+    let server = MockServer::start().await;
+    Mock::given(path("/token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": "slow", "expires_in": 7200}))
+                .set_delay(Duration::from_millis(800)),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path("/q"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    let cache = TokenCache::new(HttpTokens {
+        transport: transport(&server).build().unwrap(),
+    });
+    let t = transport(&server)
+        .token_cache(cache.clone())
+        .deadline(Duration::from_millis(100))
+        .build()
+        .unwrap();
+    // Three impatient callers within the 800 ms the token endpoint takes.
+    for _ in 0..3 {
+        let err = t.send(Request::get("/q")).await.unwrap_err();
+        assert!(err.is_timeout(), "{err:?}");
+        assert!(
+            err.is_unsent(),
+            "the deadline passed before sending: {err:?}"
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(
+        cache.fetch_count(),
+        1,
+        "one fetch, not one per impatient caller"
+    );
+    t.send(Request::get("/q")).await.unwrap();
+    assert_eq!(cache.fetch_count(), 1);
+}
+
+#[tokio::test]
+async fn token_never_goes_to_another_origin() {
+    let other = MockServer::start().await;
+    Mock::given(path("/file"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&other)
+        .await;
+    let server = MockServer::start().await;
+    let (cache, _) = sequential_cache();
+    let t = transport(&server).token_cache(cache).build().unwrap();
+    t.send(Request::get(format!("{}/file", other.uri())))
+        .await
+        .unwrap();
+    let received = other.received_requests().await.unwrap();
+    assert!(!received[0].headers.contains_key("authorization"));
+}
+
+#[tokio::test]
+async fn request_ids_reach_status_and_auth_errors() {
+    let server = MockServer::start().await;
+    Mock::given(path("/gone"))
+        .respond_with(ResponseTemplate::new(404).insert_header("x-request-id", "r-404"))
+        .mount(&server)
+        .await;
+    Mock::given(path("/denied"))
+        .respond_with(ResponseTemplate::new(401).insert_header("x-ca-request-id", "r-401"))
+        .mount(&server)
+        .await;
+    Mock::given(path("/ok"))
+        .respond_with(ResponseTemplate::new(200).insert_header("request-id", "r-200"))
+        .mount(&server)
+        .await;
+    let (cache, _) = sequential_cache();
+    let t = transport(&server).token_cache(cache).build().unwrap();
+    let err = t.send(Request::get("/gone")).await.unwrap_err();
+    assert_eq!(err.request_id(), Some("r-404"));
+    let err = t.send(Request::get("/denied")).await.unwrap_err();
+    assert!(err.is_auth());
+    assert_eq!(err.request_id(), Some("r-401"));
+    assert!(err.to_string().contains("r-401"), "{err}");
+    let resp = t.send(Request::get("/ok")).await.unwrap();
+    assert_eq!(resp.request_id(), Some("r-200"));
+}
+
+#[tokio::test]
+async fn secrets_stay_out_of_debug_and_display() {
+    let server = MockServer::start().await;
+    Mock::given(path("/token"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(
+                json!({"access_token": "TOKEN-SECRET-1", "expires_in": "not-a-number"}),
+            ),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path("/person"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(
+            json!({"message": "bad", "mobile": "13512345678", "iDNumber": "11010519491231002X"}),
+        ))
+        .mount(&server)
+        .await;
+    let t = transport(&server).build().unwrap();
+    let req = Request::post("/token").form(&[("password", "P@ssw0rd-SECRET")]);
+    assert!(!format!("{req:?}").contains("SECRET"), "{req:?}");
+
+    let resp = t.send(req).await.unwrap();
+    assert!(!format!("{resp:?}").contains("TOKEN-SECRET"), "{resp:?}");
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct TokenBody {
+        access_token: String,
+        expires_in: u64,
+    }
+    let err = resp.json::<TokenBody>().unwrap_err();
+    assert_eq!(err.decode_path(), Some("expires_in"));
+    for shown in [err.to_string(), format!("{err:?}")] {
+        assert!(!shown.contains("TOKEN-SECRET"), "{shown}");
+    }
+
+    let err = t.send(Request::post("/person")).await.unwrap_err();
+    for shown in [err.to_string(), format!("{err:?}")] {
+        assert!(
+            !shown.contains("13512345678") && !shown.contains("11010519491231002X"),
+            "{shown}"
+        );
+        assert!(shown.contains("bad"), "{shown}");
+    }
+}
+
+#[tokio::test]
+async fn transient_vendor_code_in_2xx_is_retried() {
+    let server = MockServer::start().await;
+    Mock::given(path("/q"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"code": "500", "message": "系统繁忙"})),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/q"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"code": "200"})))
+        .mount(&server)
+        .await;
+    let t = transport(&server)
+        .vendor_errors(json_errors)
+        .transient_when(|r| r.text().contains(r#""code":"500""#))
+        .build()
+        .unwrap();
+    let resp = t.send(Request::post("/q").idempotent(true)).await.unwrap();
+    assert_eq!(resp.json::<Value>().unwrap()["code"], "200");
+    assert_eq!(t.stats().retries, 1);
+
+    // Not idempotent: the vendor error surfaces with its code.
+    let err = t.send(Request::post("/q-write")).await;
+    assert!(err.is_err());
+}
+
+#[tokio::test]
+async fn deadline_spent_waiting_for_the_limiter_leaves_the_call_unsent() {
+    let server = MockServer::start().await;
+    Mock::given(path("/q"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    let t = transport(&server)
+        .rate_limiter(Arc::new(WindowLimiter::new(Limits::new(Some(1), None))))
+        .deadline(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    t.send(Request::post("/q")).await.unwrap();
+    let err = t.send(Request::post("/q")).await.unwrap_err();
+    assert!(err.is_timeout() && err.is_unsent(), "{err:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}

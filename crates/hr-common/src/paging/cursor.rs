@@ -7,7 +7,7 @@ use std::future::Future;
 
 use futures::stream;
 
-use super::{Page, Pages};
+use super::{DEFAULT_MAX_PAGES, Page, Pages};
 use crate::Result;
 use crate::error::{Error, PagingErrorKind};
 
@@ -74,7 +74,9 @@ impl<T> CursorPage<T> {
 /// cursor. A next cursor that the server already sent, or the initial
 /// cursor, yields [`PagingErrorKind::RepeatedCursor`] after that page
 /// instead of being fetched again: following it would loop.
-/// [`max_pages`](CursorBuilder::max_pages) bounds the number of calls.
+/// [`max_pages`](CursorBuilder::max_pages) bounds the number of calls
+/// ([`DEFAULT_MAX_PAGES`] unless set), which also stops a server that hands
+/// out a fresh cursor for ever.
 ///
 /// ```
 /// use futures::TryStreamExt;
@@ -108,7 +110,7 @@ where
     CursorBuilder {
         fetch,
         initial: None,
-        max_pages: None,
+        max_pages: DEFAULT_MAX_PAGES,
     }
 }
 
@@ -127,7 +129,7 @@ where
 pub struct CursorBuilder<F> {
     fetch: F,
     initial: Option<String>,
-    max_pages: Option<usize>,
+    max_pages: usize,
 }
 
 impl<F> CursorBuilder<F> {
@@ -144,9 +146,10 @@ impl<F> CursorBuilder<F> {
         self
     }
 
-    /// The most calls the listing may take (default: no limit). When page
-    /// `max` still hands a next cursor, the stream yields
-    /// [`PagingErrorKind::TooManyPages`] instead of fetching it.
+    /// The most calls the listing may take (default [`DEFAULT_MAX_PAGES`];
+    /// `usize::MAX` for no limit). When page `max` still hands a next
+    /// cursor, the stream yields [`PagingErrorKind::TooManyPages`] instead
+    /// of fetching it.
     ///
     /// ```
     /// use hr_common::paging::{self, CursorPage};
@@ -154,7 +157,7 @@ impl<F> CursorBuilder<F> {
     ///     .max_pages(100);
     /// ```
     pub fn max_pages(mut self, max: usize) -> Self {
-        self.max_pages = Some(max);
+        self.max_pages = max;
         self
     }
 
@@ -206,7 +209,7 @@ impl<F> fmt::Debug for CursorBuilder<F> {
 
 struct CursorState<F> {
     fetch: F,
-    max_pages: Option<usize>,
+    max_pages: usize,
     next: Option<String>,
     /// Every cursor already used or scheduled: the server sending one again
     /// would make paging go round in a circle.
@@ -231,13 +234,12 @@ impl<F> CursorState<F> {
             return self.fail(err);
         }
         let number = self.number;
-        if let Some(max) = self.max_pages
-            && number >= max
-        {
+        if number >= self.max_pages {
             return self.fail(Error::paging(
                 PagingErrorKind::TooManyPages,
                 format!(
-                    "cursor listing still not at its end after {max} pages (next cursor {:?})",
+                    "cursor listing still not at its end after {} pages (next cursor {:?})",
+                    self.max_pages,
                     self.next.as_deref().unwrap_or_default()
                 ),
             ));

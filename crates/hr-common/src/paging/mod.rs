@@ -24,6 +24,12 @@
 //! - Loop guards ([`max_pages`](ScrollBuilder::max_pages), repeated cursors,
 //!   more records than announced) turn a misbehaving server into an
 //!   [`Error::Paging`](crate::Error::Paging) instead of an endless loop.
+//!   Every style stops after [`DEFAULT_MAX_PAGES`] pages unless told
+//!   otherwise, so that no listing can run for ever.
+//! - Work that has to progress while the caller is busy with a page (the
+//!   calls of a concurrent offset listing, a prefetch) runs in Tokio tasks,
+//!   in the caller's tracing span. A future polled only from the stream
+//!   would stand still between polls while its timeouts keep running.
 //!
 //! ```
 //! use futures::TryStreamExt;
@@ -62,6 +68,30 @@ pub use offset::{OffsetBuilder, OffsetPage, OffsetRequest, offset};
 pub use scroll::{ScrollBuilder, ScrollPage, scroll};
 
 use crate::Result;
+
+/// The most pages a listing may take when its builder's `max_pages` is not
+/// set: 100 000, for [`scroll`], [`offset`] and [`cursor`] alike.
+///
+/// Far above any real listing (20 million records at ISDP+'s 200 a page),
+/// it is the backstop that always holds: a server that replays pages under
+/// a scroll id and announces no total, or hands out fresh cursors for ever,
+/// is stopped with [`PagingErrorKind::TooManyPages`](crate::error::PagingErrorKind::TooManyPages)
+/// rather than looping until the process is killed. The sharper guards
+/// (overrun of the total, repeated cursors) usually stop it much earlier.
+///
+/// Lift it for one listing with `max_pages(usize::MAX)`, or lower it to
+/// what the listing can really need.
+///
+/// ```
+/// use hr_common::paging::{self, CursorPage, DEFAULT_MAX_PAGES};
+///
+/// assert_eq!(DEFAULT_MAX_PAGES, 100_000);
+/// // A listing trusted to end however long it is: no page limit.
+/// let _pages = paging::cursor(|_: Option<String>| async { Ok(CursorPage::<u8>::new(vec![], None, true)) })
+///     .max_pages(usize::MAX)
+///     .build();
+/// ```
+pub const DEFAULT_MAX_PAGES: usize = 100_000;
 
 /// One page of records, as yielded by [`Pages`].
 ///
@@ -327,6 +357,12 @@ impl<T: Send + 'static> Pages<T> {
     /// error, drops empty pages, counts [`progress`](Pages::progress), and
     /// offers [`by_item`](Pages::by_item) and [`prefetch`](Pages::prefetch).
     ///
+    /// `pages` is polled only when the stream is (or, with
+    /// [`prefetch`](Pages::prefetch), while the buffer has room). If it runs
+    /// several calls at once (`buffered`, `FuturesOrdered`), those calls
+    /// stand still in between while their timeouts run: spawn them as Tokio
+    /// tasks instead, as [`offset`] does.
+    ///
     /// ```
     /// use futures::{stream, TryStreamExt};
     /// use hr_common::paging::{Page, Pages};
@@ -402,6 +438,8 @@ impl<T: Send + 'static> Pages<T> {
     /// are forwarded in order and end the stream as usual. Dropping the
     /// stream aborts the task, cancelling a request in flight. A panic in the
     /// fetch closure is resumed in the caller when it reaches that point.
+    /// The task runs in the tracing span that is current where the stream is
+    /// first polled, so the calls it makes log under the caller's span.
     ///
     /// For a scroll with an idle limit (Beisen: 10 s between calls), prefetch
     /// protects a consumer that is slow now and then; a consumer that is

@@ -4,9 +4,11 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
 
-use futures::stream::{self, FuturesOrdered, StreamExt};
+use futures::future::{BoxFuture, FutureExt};
+use futures::stream;
 
-use super::{Page, Pages};
+use super::prefetch::Background;
+use super::{DEFAULT_MAX_PAGES, Page, Pages};
 use crate::Result;
 use crate::error::{Error, PagingErrorKind};
 
@@ -68,13 +70,27 @@ impl<T> OffsetPage<T> {
 ///
 /// # When the listing ends
 ///
-/// After a page with no records, after a page that reaches the announced
-/// total, or after a short page (fewer than `count` records). A short page
+/// After a page that reaches the announced total, after a short page (fewer
+/// than `count` records), or after a page with no records. A short page
 /// does *not* end the listing while its own total says more records follow:
 /// that is a server capping the page size (ISDP+ allows at most 200), and
 /// ending there would silently drop the rest. The next call then starts
 /// where the short page stopped. In general each call starts where the
 /// previous page's records ended.
+///
+/// An empty page can't be followed (asking again from the same position
+/// would loop), so it always ends the listing, but not always quietly:
+///
+/// - its own total is at or below its start (or no total was ever
+///   announced): the listing ends there. The total of an ISDP+ listing
+///   shrinks while paging when records are deleted, and this is the end of
+///   the shorter listing.
+/// - its total (its own, or if it reports none the last one announced)
+///   still counts records beyond its start: the server skipped them, and
+///   the stream yields [`PagingErrorKind::Invalid`] ("empty page at offset
+///   X before the announced total Y") rather than end as if complete. For
+///   servers whose totals are estimates (a separate count query, say), turn
+///   this off with [`allow_short_total`](OffsetBuilder::allow_short_total).
 ///
 /// # Concurrency
 ///
@@ -84,11 +100,20 @@ impl<T> OffsetPage<T> {
 /// still come out in order. Every page reports a total, and the latest one
 /// in page order rules: if it grows, more pages are scheduled; if it
 /// shrinks, the pages beyond it come back short or empty, the stream ends
-/// after the last records, and the calls still in flight are dropped. With
-/// no total, or a first page shorter than asked, paging stays sequential.
+/// after the last records, and the calls still in flight are cancelled.
+/// With no total, or a first page shorter than asked, paging stays
+/// sequential.
 ///
-/// Calls only make progress while the stream is polled. To fetch while the
-/// caller works, add [`Pages::prefetch`].
+/// Each call then runs as a Tokio task (in the caller's tracing span), so it
+/// completes while the caller is still busy with earlier pages: a call
+/// polled only when the caller comes back would let its per-attempt timeout
+/// expire on a response that had long arrived. When the caller takes a
+/// page, the next call starts at once. Dropping the stream aborts the calls
+/// in flight. The stream must therefore be polled inside a Tokio runtime.
+///
+/// With `n = 1` the one call runs inline, while the caller awaits the page;
+/// nothing is in flight while the caller works. To fetch ahead of the
+/// caller, add [`Pages::prefetch`].
 ///
 /// Offset paging is not a snapshot: records inserted or deleted before the
 /// current position while paging shift the rest, so a record can be
@@ -130,8 +155,9 @@ where
         fetch,
         page_size,
         start: 0,
-        max_pages: None,
+        max_pages: DEFAULT_MAX_PAGES,
         concurrency: 1,
+        allow_short_total: false,
     }
 }
 
@@ -145,6 +171,7 @@ where
 ///     .start(400)
 ///     .concurrency(4)
 ///     .max_pages(1_000)
+///     .allow_short_total(false)
 ///     .build();
 /// ```
 #[must_use = "a builder does nothing until `build` and polling the stream"]
@@ -152,8 +179,9 @@ pub struct OffsetBuilder<F> {
     fetch: F,
     page_size: u32,
     start: u64,
-    max_pages: Option<usize>,
+    max_pages: usize,
     concurrency: usize,
+    allow_short_total: bool,
 }
 
 impl<F> OffsetBuilder<F> {
@@ -168,21 +196,27 @@ impl<F> OffsetBuilder<F> {
         self
     }
 
-    /// The most calls the listing may take (default: no limit). When the
-    /// listing needs call `max + 1`, the stream yields
-    /// [`PagingErrorKind::TooManyPages`] instead of making it.
+    /// The most calls the listing may take (default [`DEFAULT_MAX_PAGES`];
+    /// `usize::MAX` for no limit). When the listing needs call `max + 1`,
+    /// the stream yields [`PagingErrorKind::TooManyPages`] instead of making
+    /// it.
     ///
     /// ```
     /// use hr_common::paging::{self, OffsetPage};
     /// let _b = paging::offset(200, |_req| async { Ok(OffsetPage::<u8>::new(vec![], None)) }).max_pages(50);
     /// ```
     pub fn max_pages(mut self, max: usize) -> Self {
-        self.max_pages = Some(max);
+        self.max_pages = max;
         self
     }
 
     /// How many calls may be in flight at once (default 1; 0 counts as 1).
     /// See [`offset`] for how pages are scheduled.
+    ///
+    /// # Panics
+    ///
+    /// With `n ≥ 2` the calls run as Tokio tasks, so the stream panics when
+    /// polled outside a Tokio runtime, as [`Pages::prefetch`] does.
     ///
     /// ```
     /// use hr_common::paging::{self, OffsetPage};
@@ -190,6 +224,33 @@ impl<F> OffsetBuilder<F> {
     /// ```
     pub fn concurrency(mut self, n: usize) -> Self {
         self.concurrency = n.max(1);
+        self
+    }
+
+    /// Whether an empty page may end the listing while the total still
+    /// counts records beyond it (default `false`: the stream yields
+    /// [`PagingErrorKind::Invalid`], since those records would be lost
+    /// without a word). Turn it on for servers whose totals are estimates;
+    /// the stream then ends there with a warning in the log. A total that
+    /// shrank to the empty page's start ends the listing either way.
+    ///
+    /// ```
+    /// use futures::TryStreamExt;
+    /// use hr_common::paging::{self, OffsetPage};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// // The count says 100, but the listing holds 20.
+    /// let pages = paging::offset(10, |req| async move {
+    ///     let end = (req.start + u64::from(req.count)).min(20);
+    ///     Ok(OffsetPage::new((req.start.min(end)..end).collect::<Vec<u64>>(), Some(100)))
+    /// });
+    /// let all: Vec<u64> = pages.allow_short_total(true).build().by_item().try_collect().await?;
+    /// assert_eq!(all.len(), 20);
+    /// # Ok::<(), hr_common::Error>(())
+    /// # }).unwrap();
+    /// ```
+    pub fn allow_short_total(mut self, allow: bool) -> Self {
+        self.allow_short_total = allow;
         self
     }
 
@@ -218,12 +279,12 @@ impl<F> OffsetBuilder<F> {
             count: self.page_size,
             max_pages: self.max_pages,
             concurrency: self.concurrency,
+            allow_short_total: self.allow_short_total,
             parallel: false,
             next_start: self.start,
             next_number: 0,
             total: None,
-            in_flight: FuturesOrdered::new(),
-            requests: VecDeque::new(),
+            in_flight: VecDeque::new(),
             pending: invalid,
             done: false,
         };
@@ -241,15 +302,16 @@ impl<F> fmt::Debug for OffsetBuilder<F> {
             .field("start", &self.start)
             .field("max_pages", &self.max_pages)
             .field("concurrency", &self.concurrency)
+            .field("allow_short_total", &self.allow_short_total)
             .finish_non_exhaustive()
     }
 }
-
-struct OffsetState<F, Fut: Future> {
+struct OffsetState<F, T> {
     fetch: F,
     count: u32,
-    max_pages: Option<usize>,
+    max_pages: usize,
     concurrency: usize,
+    allow_short_total: bool,
     /// Whether pages beyond the next one may be scheduled: only once the
     /// first page proved the total and that the server honours `count`.
     parallel: bool,
@@ -257,17 +319,26 @@ struct OffsetState<F, Fut: Future> {
     next_start: u64,
     next_number: usize,
     total: Option<u64>,
-    in_flight: FuturesOrdered<Fut>,
-    /// The requests behind `in_flight`, in the same order.
-    requests: VecDeque<(usize, OffsetRequest)>,
+    /// The calls in flight, in page order.
+    in_flight: VecDeque<Call<T>>,
     pending: Option<Error>,
     done: bool,
 }
 
-impl<F, Fut, T> OffsetState<F, Fut>
+/// One call in flight: the page it fetches and the result to come.
+struct Call<T> {
+    number: usize,
+    req: OffsetRequest,
+    /// The fetch future itself when calls run one at a time, else the
+    /// Tokio task running it. Dropping it cancels the call.
+    result: BoxFuture<'static, Result<OffsetPage<T>>>,
+}
+
+impl<F, Fut, T> OffsetState<F, T>
 where
     F: FnMut(OffsetRequest) -> Fut,
-    Fut: Future<Output = Result<OffsetPage<T>>>,
+    Fut: Future<Output = Result<OffsetPage<T>>> + Send + 'static,
+    T: Send + 'static,
 {
     async fn step(&mut self) -> Option<Result<Page<T>>> {
         if self.done {
@@ -279,15 +350,15 @@ where
         if let Err(err) = self.schedule() {
             return self.fail(err);
         }
-        let Some(result) = self.in_flight.next().await else {
-            // `schedule` always leaves at least one call in flight.
-            unreachable!("offset paging has no call in flight");
-        };
-        let (number, req) = self
-            .requests
+        let Call {
+            number,
+            req,
+            result,
+        } = self
+            .in_flight
             .pop_front()
-            .expect("one request per call in flight");
-        let mut page = match result {
+            .expect("`schedule` leaves at least one call in flight");
+        let mut page = match result.await {
             Ok(page) => page,
             Err(err) => return self.fail(err),
         };
@@ -310,10 +381,25 @@ where
             got = count;
         }
         if got == 0 {
-            // Even when the total says more follow: asking again from the
-            // same position could only loop.
-            if self.total.is_some_and(|total| req.start < total) {
-                tracing::warn!(start = req.start, total = ?self.total, "offset page empty before the announced total");
+            // Asking again from the same position could only loop, so this
+            // is the end either way; what's left is whether it is complete.
+            if let Some(total) = self.total.filter(|&total| req.start < total) {
+                if !self.allow_short_total {
+                    return self.fail(Error::paging(
+                        PagingErrorKind::Invalid,
+                        format!(
+                            "server returned an empty page at offset {} before the announced \
+                             total {total}; the records from there on would be lost (if this \
+                             server's totals are estimates, use allow_short_total(true))",
+                            req.start
+                        ),
+                    ));
+                }
+                tracing::warn!(
+                    start = req.start,
+                    total,
+                    "offset page empty before the announced total; ending as allowed"
+                );
             }
             self.finish();
             return None;
@@ -341,6 +427,10 @@ where
             self.next_number = number + 1;
             self.parallel = number == 0 && self.concurrency > 1 && self.total.is_some();
         }
+        // Start the calls that take this page's place now rather than when
+        // the caller comes back for the next page: they run while the
+        // caller works on this one.
+        self.fill();
 
         tracing::debug!(page = number, start = req.start, items = got, total = ?self.total, "offset page");
         Some(Ok(Page {
@@ -355,29 +445,38 @@ where
     /// more up to the concurrency and the known total.
     fn schedule(&mut self) -> Result<()> {
         if self.in_flight.is_empty() {
-            if self.max_pages.is_some_and(|max| self.next_number >= max) {
+            if self.next_number >= self.max_pages {
                 return Err(Error::paging(
                     PagingErrorKind::TooManyPages,
                     format!(
-                        "offset listing still not at its end after {} pages (next start {}, total {})",
+                        "offset listing still not at its end after {} pages (next start {}, \
+                         total {}); the limit is {} pages",
                         self.next_number,
                         self.next_start,
                         self.total
-                            .map_or_else(|| "unknown".to_owned(), |t| t.to_string())
+                            .map_or_else(|| "unknown".to_owned(), |t| t.to_string()),
+                        self.max_pages
                     ),
                 ));
             }
             self.push_call();
         }
-        if self.parallel {
-            while self.in_flight.len() < self.concurrency
-                && self.total.is_some_and(|total| self.next_start < total)
-                && self.max_pages.is_none_or(|max| self.next_number < max)
-            {
-                self.push_call();
-            }
-        }
+        self.fill();
         Ok(())
+    }
+
+    /// While parallel, tops the calls in flight up to the concurrency, the
+    /// known total and the page limit.
+    fn fill(&mut self) {
+        if !self.parallel || self.done {
+            return;
+        }
+        while self.in_flight.len() < self.concurrency
+            && self.total.is_some_and(|total| self.next_start < total)
+            && self.next_number < self.max_pages
+        {
+            self.push_call();
+        }
     }
 
     fn push_call(&mut self) {
@@ -385,16 +484,29 @@ where
             start: self.next_start,
             count: self.count,
         };
-        self.in_flight.push_back((self.fetch)(req));
-        self.requests.push_back((self.next_number, req));
+        let call = (self.fetch)(req);
+        let result = if self.concurrency > 1 {
+            // Other calls are in flight while the caller works on a page,
+            // so each must progress on its own: see `Background`.
+            Background::spawn("an offset paging call", call)
+                .map(|joined| joined.and_then(|page| page))
+                .boxed()
+        } else {
+            // The only call in flight is the one the caller is awaiting.
+            call.boxed()
+        };
+        self.in_flight.push_back(Call {
+            number: self.next_number,
+            req,
+            result,
+        });
         self.next_start += u64::from(self.count);
         self.next_number += 1;
     }
 
-    /// Drops the calls in flight and continues sequentially from `start`.
+    /// Cancels the calls in flight and continues sequentially from `start`.
     fn restart_at(&mut self, start: u64, number: usize) {
-        self.in_flight = FuturesOrdered::new();
-        self.requests.clear();
+        self.in_flight.clear();
         self.parallel = false;
         self.next_start = start;
         self.next_number = number;
@@ -404,8 +516,7 @@ where
         self.done = true;
         // Pages beyond the end are not wanted: cancel their calls now rather
         // than when the stream is dropped.
-        self.in_flight = FuturesOrdered::new();
-        self.requests.clear();
+        self.in_flight.clear();
     }
 
     fn fail(&mut self, err: Error) -> Option<Result<Page<T>>> {

@@ -8,7 +8,7 @@ use std::time::Duration;
 use futures::stream;
 use tokio::time::Instant;
 
-use super::{Page, Pages, secs};
+use super::{DEFAULT_MAX_PAGES, Page, Pages, secs};
 use crate::Result;
 use crate::error::{Error, PagingErrorKind};
 
@@ -110,8 +110,8 @@ impl<T> ScrollPage<T> {
 ///
 /// # Loop guards
 ///
-/// - [`max_pages`](ScrollBuilder::max_pages): a scroll with more pages
-///   yields [`PagingErrorKind::TooManyPages`].
+/// - [`max_pages`](ScrollBuilder::max_pages), [`DEFAULT_MAX_PAGES`] unless
+///   set: a scroll with more pages yields [`PagingErrorKind::TooManyPages`].
 /// - [`overrun_slack`](ScrollBuilder::overrun_slack): more records than the
 ///   announced `total` plus the slack yields [`PagingErrorKind::Overrun`].
 ///   On by default with a slack of 0: a server that replays pages under the
@@ -120,6 +120,15 @@ impl<T> ScrollPage<T> {
 ///   default: Elasticsearch-backed scrolls, which Beisen's
 ///   (`DXF1ZXJ5QW5kRmV0Y2g…`, base64 of "queryAndFetch") look like, may
 ///   legitimately return the same id on every call.
+///
+/// A server that replays pages under the same id *and announces no total*
+/// is stopped only by `max_pages`. Nothing cheaper tells it apart from a
+/// healthy Elasticsearch scroll: both send full pages under an unchanging
+/// id, and the records themselves are opaque here (`T` need not be
+/// comparable or hashable), so spotting a replayed page would mean a
+/// caller-supplied key and a set of every key seen, one entry per record.
+/// Beisen announces `total` on every page, which arms the overrun guard;
+/// for a scroll that does not, set `max_pages` near what it can really need.
 /// - A page with records but no scroll id yields [`PagingErrorKind::Invalid`]
 ///   after that page, since the next call can't be made; unless the page
 ///   was provably the last (the total is reached, or with no total, the
@@ -188,7 +197,7 @@ pub struct ScrollBuilder<F> {
 struct ScrollConfig {
     detect_expiry: bool,
     idle_limit: Option<Duration>,
-    max_pages: Option<usize>,
+    max_pages: usize,
     overrun_slack: Option<u64>,
     fail_on_repeated_id: bool,
 }
@@ -198,7 +207,7 @@ impl Default for ScrollConfig {
         ScrollConfig {
             detect_expiry: true,
             idle_limit: None,
-            max_pages: None,
+            max_pages: DEFAULT_MAX_PAGES,
             overrun_slack: Some(0),
             fail_on_repeated_id: false,
         }
@@ -239,9 +248,10 @@ impl<F> ScrollBuilder<F> {
         self
     }
 
-    /// The most pages the scroll may have (default: no limit). When call
-    /// `max + 1` still returns records, the stream yields
-    /// [`PagingErrorKind::TooManyPages`] instead of that page.
+    /// The most pages the scroll may have (default [`DEFAULT_MAX_PAGES`];
+    /// `usize::MAX` for no limit). When call `max + 1` still returns
+    /// records, the stream yields [`PagingErrorKind::TooManyPages`] instead
+    /// of that page.
     ///
     /// ```
     /// use hr_common::paging::{self, ScrollPage};
@@ -249,7 +259,7 @@ impl<F> ScrollBuilder<F> {
     ///     .max_pages(1_000);
     /// ```
     pub fn max_pages(mut self, max: usize) -> Self {
-        self.config.max_pages = Some(max);
+        self.config.max_pages = max;
         self
     }
 
@@ -378,15 +388,14 @@ impl<F> ScrollState<F> {
             return self.check_end(number, idle).map(Err);
         }
 
-        if let Some(max) = self.config.max_pages
-            && number >= max
-        {
+        if number >= self.config.max_pages {
             return self.fail(Error::paging(
                 PagingErrorKind::TooManyPages,
                 format!(
-                    "scroll still returned records on call {} after {} records; the limit is {max} pages",
+                    "scroll still returned records on call {} after {} records; the limit is {} pages",
                     number + 1,
-                    self.delivered
+                    self.delivered,
+                    self.config.max_pages
                 ),
             ));
         }

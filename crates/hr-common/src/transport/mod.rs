@@ -133,6 +133,7 @@ struct Inner {
     limiter: Option<Arc<dyn RateLimiter>>,
     vendor_error: Option<Arc<VendorErrorFn>>,
     auth_rejected: Arc<AuthRejectedFn>,
+    transient_when: Option<Arc<AuthRejectedFn>>,
     forbidden_hint: Option<String>,
     request_id_headers: Vec<String>,
     allow_http: bool,
@@ -173,6 +174,7 @@ pub struct TransportBuilder {
     limiter: Option<Arc<dyn RateLimiter>>,
     vendor_error: Option<Arc<VendorErrorFn>>,
     auth_rejected: Arc<AuthRejectedFn>,
+    transient_when: Option<Arc<AuthRejectedFn>>,
     forbidden_hint: Option<String>,
     request_id_headers: Vec<String>,
     user_agent: String,
@@ -180,9 +182,11 @@ pub struct TransportBuilder {
 }
 
 impl TransportBuilder {
-    /// Uses an existing `reqwest::Client`, e.g. one with a proxy configured.
-    /// Its own redirect policy then applies instead of ours, and timeouts set
-    /// here still apply per attempt.
+    /// Uses an existing `reqwest::Client`: another transport's
+    /// ([`Transport::http_client`]) to share one connection pool, or one of
+    /// your own (a proxy, custom roots). A client of your own brings its own
+    /// redirect policy, gzip and connect timeout; the per-attempt timeouts
+    /// set here still apply.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -249,6 +253,17 @@ impl TransportBuilder {
         rejected: impl Fn(&Response) -> bool + Send + Sync + 'static,
     ) -> Self {
         self.auth_rejected = Arc::new(rejected);
+        self
+    }
+
+    /// Which 2xx responses carry a transient vendor failure (a "system busy"
+    /// code in the envelope) and should be retried like a 5xx, under the
+    /// same idempotency rules. The error comes from the vendor decoder.
+    pub fn transient_when(
+        mut self,
+        transient: impl Fn(&Response) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.transient_when = Some(Arc::new(transient));
         self
     }
 
@@ -329,6 +344,7 @@ impl TransportBuilder {
                 limiter: self.limiter,
                 vendor_error: self.vendor_error,
                 auth_rejected: self.auth_rejected,
+                transient_when: self.transient_when,
                 forbidden_hint: self.forbidden_hint,
                 request_id_headers: self.request_id_headers,
                 allow_http: self.allow_http,
@@ -344,6 +360,8 @@ enum Step {
     /// The API rejected the token; invalidate it and try once more.
     AuthRejected(Response),
     Failed(Error, Option<Duration>),
+    /// A 2xx whose body the vendor hook calls transient.
+    Transient(Error),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -362,6 +380,7 @@ pub struct StreamingResponse {
     status: u16,
     headers: HeaderMap,
     inner: reqwest::Response,
+    idle_timeout: Duration,
 }
 
 impl fmt::Debug for StreamingResponse {
@@ -383,13 +402,24 @@ impl StreamingResponse {
         &self.headers
     }
 
-    /// The body as a stream of chunks.
+    /// The body as a stream of chunks. Each chunk must arrive within the
+    /// per-attempt timeout of the last one; the whole body may take longer.
     pub fn into_stream(self) -> impl Stream<Item = Result<bytes::Bytes>> + Send + 'static {
-        futures::stream::try_unfold(self.inner, |mut resp| async move {
-            match resp.chunk().await {
-                Ok(Some(chunk)) => Ok(Some((chunk, resp))),
-                Ok(None) => Ok(None),
-                Err(e) => Err(classify(e)),
+        let idle = self.idle_timeout;
+        let path = self.inner.url().path().to_owned();
+        futures::stream::try_unfold(self.inner, move |mut resp| {
+            let path = path.clone();
+            async move {
+                match tokio::time::timeout(idle, resp.chunk()).await {
+                    Ok(Ok(Some(chunk))) => Ok(Some((chunk, resp))),
+                    Ok(Ok(None)) => Ok(None),
+                    Ok(Err(e)) => Err(classify(e, &path)),
+                    Err(_) => Err(Error::transport(
+                        TransportErrorKind::Timeout,
+                        true,
+                        format!("download stalled: no data for {idle:?} ({path})"),
+                    )),
+                }
             }
         })
     }
@@ -420,6 +450,7 @@ impl Transport {
             limiter: None,
             vendor_error: None,
             auth_rejected: Arc::new(|resp: &Response| resp.status() == 401),
+            transient_when: None,
             forbidden_hint: None,
             request_id_headers: [
                 "x-request-id",
@@ -443,6 +474,22 @@ impl Transport {
     /// The base URL.
     pub fn base_url(&self) -> &Url {
         &self.inner.base_url
+    }
+
+    /// The underlying `reqwest::Client`; clones share its connection pool,
+    /// so a token transport and an API transport can use one pool.
+    ///
+    /// ```
+    /// use hr_common::transport::Transport;
+    ///
+    /// let api = Transport::builder("beisen", "https://openapi.italent.cn").build()?;
+    /// let tokens = Transport::builder("beisen", "https://openapi.italent.cn")
+    ///     .http_client(api.http_client())
+    ///     .build()?;
+    /// # let _ = tokens; Ok::<_, hr_common::Error>(())
+    /// ```
+    pub fn http_client(&self) -> reqwest::Client {
+        self.inner.http.clone()
     }
 
     /// The token cache, if the transport sends tokens.
@@ -558,6 +605,7 @@ impl Transport {
             let timeout = attempt_timeout(req.timeout.unwrap_or(inner.attempt_timeout), deadline)?;
             inner.counters.attempts.fetch_add(1, Ordering::Relaxed);
 
+            let mut vendor_transient = false;
             let (err, retry_after) = match self
                 .attempt(req, url, token.as_ref(), timeout, attempt, mode)
                 .await
@@ -579,18 +627,27 @@ impl Transport {
                     continue;
                 }
                 Step::Failed(err, retry_after) => (err, retry_after),
+                Step::Transient(err) => {
+                    vendor_transient = true;
+                    (err, None)
+                }
             };
 
-            let safe_to_repeat = req.idempotent || err.is_unsent();
-            let transient = match &err {
-                Error::Transport { .. } | Error::RateLimited { .. } => err.is_retryable(),
-                Error::Status { status, .. }
-                | Error::Api {
-                    status: Some(status),
-                    ..
-                } => crate::error::is_retryable_status(*status),
-                _ => false,
-            };
+            // A 429 means the server refused the call without processing it,
+            // so repeating even a write is safe unless the policy says no.
+            let refused_unprocessed =
+                matches!(err, Error::RateLimited { .. }) && inner.retry.retries_throttled_writes();
+            let safe_to_repeat = req.idempotent || err.is_unsent() || refused_unprocessed;
+            let transient = vendor_transient
+                || match &err {
+                    Error::Transport { .. } | Error::RateLimited { .. } => err.is_retryable(),
+                    Error::Status { status, .. }
+                    | Error::Api {
+                        status: Some(status),
+                        ..
+                    } => crate::error::is_retryable_status(*status),
+                    _ => false,
+                };
             if !(transient && safe_to_repeat) || attempt >= inner.retry.get_max_attempts() {
                 return Err(err);
             }
@@ -619,7 +676,7 @@ impl Transport {
         mode: Mode,
     ) -> Step {
         let inner = &*self.inner;
-        let resp = match self.send_once(req, url, token, timeout).await {
+        let resp = match self.send_once(req, url, token, timeout, mode).await {
             Ok(resp) => resp,
             Err(e) => return Step::Failed(e, None),
         };
@@ -631,14 +688,16 @@ impl Transport {
                 status,
                 headers: resp.headers().clone(),
                 inner: resp,
+                idle_timeout: timeout,
             }));
         }
         let headers = resp.headers().clone();
         let body = match resp.bytes().await {
             Ok(body) => body,
-            Err(e) => return Step::Failed(classify(e), None),
+            Err(e) => return Step::Failed(classify(e, url.path()), None),
         };
         let full = Response {
+            request_id: self.request_id(&headers),
             status,
             headers,
             body,
@@ -649,6 +708,11 @@ impl Transport {
             return Step::AuthRejected(full);
         }
         if success {
+            if let Some(transient) = &inner.transient_when
+                && transient(&full)
+            {
+                return Step::Transient(self.vendor_or_status_error(&full));
+            }
             return Step::Done(Output::Buffered(full));
         }
         if status == 429 {
@@ -664,14 +728,28 @@ impl Transport {
         url: &Url,
         token: Option<&AccessToken>,
         timeout: Duration,
+        mode: Mode,
     ) -> Result<reqwest::Response> {
         let mut builder = self
             .inner
             .http
             .request(req.method.clone(), url.clone())
-            .timeout(timeout)
             .headers(req.headers.clone());
-        if let Some(token) = token {
+        if mode == Mode::Buffered {
+            // Covers the body too; a download instead gets an idle timeout
+            // per chunk, or a large file could never finish.
+            builder = builder.timeout(timeout);
+        }
+        // The token is for the vendor's API only: an absolute URL to another
+        // origin (a download link, a redirect target) never receives it.
+        let own_origin = url.origin() == self.inner.base_url.origin();
+        if !own_origin && token.is_some() {
+            tracing::debug!(
+                host = url.host_str(),
+                "not sending the token to another origin"
+            );
+        }
+        if let Some(token) = token.filter(|_| own_origin) {
             use secrecy::ExposeSecret;
             let mut value = HeaderValue::from_str(&format!(
                 "{} {}",
@@ -713,7 +791,18 @@ impl Transport {
                 )
                 .body(bytes.clone()),
         };
-        builder.send().await.map_err(classify)
+        let path = url.path();
+        match mode {
+            Mode::Buffered => builder.send().await.map_err(|e| classify(e, path)),
+            Mode::Streaming => match tokio::time::timeout(timeout, builder.send()).await {
+                Ok(result) => result.map_err(|e| classify(e, path)),
+                Err(_) => Err(Error::transport(
+                    TransportErrorKind::Timeout,
+                    true,
+                    format!("no response headers within {timeout:?} ({path})"),
+                )),
+            },
+        }
     }
 
     fn request_id(&self, headers: &HeaderMap) -> Option<String> {
@@ -739,6 +828,7 @@ impl Transport {
             status: Some(resp.status),
             code: vendor.map(|v| v.code),
             message,
+            request_id: resp.request_id.clone(),
         }
     }
 
@@ -755,15 +845,27 @@ impl Transport {
             }
             403 => return self.auth_error(resp, AuthErrorKind::Forbidden),
             429 => {
+                let vendor = self.inner.vendor_error.as_ref().and_then(|f| f(resp));
+                let (code, message) = vendor.map(|v| (v.code, v.message)).unzip();
                 return Error::RateLimited {
                     service: Some(self.inner.service),
                     status: Some(429),
                     retry_after: retry_after_of(&resp.headers),
+                    code,
+                    message: message.filter(|m| !m.is_empty()),
+                    request_id: resp.request_id.clone(),
                 };
             }
             _ => {}
         }
-        let request_id = self.request_id(&resp.headers);
+        self.vendor_or_status_error(resp)
+    }
+
+    /// An [`Error::Api`] when the vendor decoder recognises the body,
+    /// otherwise an [`Error::Status`].
+    fn vendor_or_status_error(&self, resp: &Response) -> Error {
+        let status = resp.status;
+        let request_id = resp.request_id.clone();
         match self.inner.vendor_error.as_ref().and_then(|f| f(resp)) {
             Some(v) => Error::Api {
                 service: Some(self.inner.service),
@@ -795,7 +897,7 @@ fn attempt_timeout(per_attempt: Duration, deadline: Option<Instant>) -> Result<D
         Some(d) => {
             let left = d.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                Err(deadline_error())
+                Err(deadline_error(false))
             } else {
                 Ok(per_attempt.min(left))
             }
@@ -808,21 +910,22 @@ async fn within_deadline<F: Future>(deadline: Option<Instant>, fut: F) -> Result
         None => Ok(fut.await),
         Some(d) => tokio::time::timeout_at(d, fut)
             .await
-            .map_err(|_| deadline_error()),
+            .map_err(|_| deadline_error(false)),
     }
 }
 
-fn deadline_error() -> Error {
+/// The deadline passed; `sent` tells whether a request was on the wire.
+fn deadline_error(sent: bool) -> Error {
     Error::transport(
         TransportErrorKind::Deadline,
-        true,
+        sent,
         "the call's overall deadline passed",
     )
 }
 
 /// Maps a reqwest error to a transport error, recording whether the request
 /// could have reached the server.
-fn classify(e: reqwest::Error) -> Error {
+fn classify(e: reqwest::Error, path: &str) -> Error {
     let (kind, sent) = if e.is_connect() {
         (TransportErrorKind::Connect, false)
     } else if e.is_timeout() {
@@ -832,8 +935,10 @@ fn classify(e: reqwest::Error) -> Error {
     } else {
         (TransportErrorKind::Io, true)
     };
-    // reqwest's Display includes the URL, never headers, so no token leaks here.
-    let mut message = e.to_string();
+    // reqwest's Display would include the URL with its query string, which
+    // can carry tickets or personal data: keep the path only.
+    let e = e.without_url();
+    let mut message = format!("{e} ({path})");
     let mut source = std::error::Error::source(&e);
     while let Some(s) = source {
         message.push_str(": ");

@@ -10,7 +10,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -91,7 +91,8 @@ impl Window {
         Window {
             limit: limit as usize,
             span,
-            granted: VecDeque::with_capacity(limit as usize),
+            // Not preallocated: a huge limit must not cost memory up front.
+            granted: VecDeque::new(),
         }
     }
 
@@ -121,9 +122,10 @@ struct GroupState {
 ///
 /// It counts sliding windows exactly, rather than refilling a token bucket,
 /// because a bucket of the same rate lets up to twice its limit through in
-/// a window when it starts full, and the vendor counts per window. Permits
-/// are reserved in arrival order, so waiting callers are served first come,
-/// first served and nobody spins.
+/// a window when it starts full, and the vendor counts per window. Callers
+/// of one group queue in arrival order (a fair async mutex); only the head
+/// of the queue sleeps, and a permit is recorded only when it is granted, so
+/// a caller that gives up (a deadline, a dropped future) costs nobody a slot.
 ///
 /// ```
 /// use hr_common::transport::{Limits, RateLimiter, WindowLimiter};
@@ -137,7 +139,7 @@ struct GroupState {
 pub struct WindowLimiter {
     default: Limits,
     groups: HashMap<String, Limits>,
-    state: Mutex<HashMap<String, GroupState>>,
+    state: Mutex<HashMap<String, Arc<tokio::sync::Mutex<GroupState>>>>,
 }
 
 impl fmt::Debug for WindowLimiter {
@@ -170,41 +172,52 @@ impl WindowLimiter {
         self.groups.get(group).copied().unwrap_or(self.default)
     }
 
-    /// Reserves the next permit of `group` and returns when it may be used.
-    fn reserve(&self, group: &str) -> Instant {
-        let now = Instant::now();
+    fn group_state(&self, group: &str) -> Arc<tokio::sync::Mutex<GroupState>> {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        let entry = state.entry(group.to_owned()).or_insert_with(|| {
-            let limits = self.limits_for(group);
-            let mut windows = Vec::new();
-            if let Some(n) = limits.per_second {
-                windows.push(Window::new(n, Duration::from_secs(1)));
-            }
-            if let Some(n) = limits.per_minute {
-                windows.push(Window::new(n, Duration::from_secs(60)));
-            }
-            GroupState { windows }
-        });
-        let at = entry
-            .windows
-            .iter()
-            .map(|w| w.earliest(now))
-            .max()
-            .unwrap_or(now);
-        for window in &mut entry.windows {
-            window.record(at);
+        if let Some(existing) = state.get(group) {
+            return existing.clone();
         }
-        at
+        let limits = self.limits_for(group);
+        let mut windows = Vec::new();
+        if let Some(n) = limits.per_second {
+            windows.push(Window::new(n, Duration::from_secs(1)));
+        }
+        if let Some(n) = limits.per_minute {
+            windows.push(Window::new(n, Duration::from_secs(60)));
+        }
+        let created = Arc::new(tokio::sync::Mutex::new(GroupState { windows }));
+        state.insert(group.to_owned(), created.clone());
+        created
     }
 }
 
 #[async_trait]
 impl RateLimiter for WindowLimiter {
     async fn acquire(&self, group: &str) -> Result<()> {
-        let at = self.reserve(group);
-        if at > Instant::now() {
-            tracing::trace!(target: "hr_common::rate_limit", group, wait_ms = (at - Instant::now()).as_millis() as u64, "rate limit wait");
+        let slot = self.group_state(group);
+        let mut state = slot.lock().await;
+        if state.windows.is_empty() {
+            return Ok(());
+        }
+        let now = Instant::now();
+        let at = state
+            .windows
+            .iter()
+            .map(|w| w.earliest(now))
+            .max()
+            .unwrap_or(now);
+        if at > now {
+            tracing::trace!(
+                target: "hr_common::rate_limit",
+                group,
+                wait_ms = (at - now).as_millis() as u64,
+                "rate limit wait"
+            );
             tokio::time::sleep_until(at).await;
+        }
+        let granted = Instant::now();
+        for window in &mut state.windows {
+            window.record(granted);
         }
         Ok(())
     }
@@ -241,6 +254,45 @@ mod tests {
         assert!(Instant::now() - start >= Duration::from_secs(120));
         // …and not much more: the limiter does not over-throttle.
         assert!(Instant::now() - start < Duration::from_secs(125));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn cancelled_waiters_do_not_keep_slots() {
+        let limiter = Arc::new(WindowLimiter::new(Limits::new(Some(1), None)));
+        limiter.acquire("g").await.unwrap();
+        for _ in 0..20 {
+            let gave_up =
+                tokio::time::timeout(Duration::from_millis(1), limiter.acquire("g")).await;
+            assert!(gave_up.is_err());
+        }
+        let start = Instant::now();
+        limiter.acquire("g").await.unwrap();
+        // One second after the first permit, not twenty.
+        assert!(Instant::now() - start <= Duration::from_secs(1));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn concurrent_callers_share_the_window_in_order() {
+        let limiter = Arc::new(WindowLimiter::new(Limits::new(Some(5), None)));
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let tasks: Vec<_> = (0..23)
+            .map(|i| {
+                let limiter = limiter.clone();
+                let order = order.clone();
+                tokio::spawn(async move {
+                    limiter.acquire("g").await.unwrap();
+                    order.lock().unwrap().push((i, Instant::now()));
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let order = order.lock().unwrap();
+        let times: Vec<Instant> = order.iter().map(|(_, t)| *t).collect();
+        assert!(max_in_any_window(&times, Duration::from_secs(1)) <= 5);
+        let ids: Vec<usize> = order.iter().map(|(i, _)| *i).collect();
+        assert_eq!(ids, (0..23).collect::<Vec<_>>(), "first come, first served");
     }
 
     #[tokio::test(start_paused = true)]

@@ -1,6 +1,7 @@
 //! What goes into the transport ([`Request`]) and what comes out ([`Response`]).
 
 use std::borrow::Cow;
+use std::fmt;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -12,7 +13,10 @@ use serde::de::DeserializeOwned;
 use crate::error::{Error, Result};
 
 /// The body of a request, serialised once so every retry sends the same bytes.
-#[derive(Debug, Clone)]
+///
+/// `Debug` shows the kind and size only: bodies carry secrets (token
+/// requests) and personal data (employee writes).
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum Body {
     /// `application/json`.
@@ -26,6 +30,19 @@ pub enum Body {
         /// The bytes.
         bytes: Bytes,
     },
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Body::Json(b) => write!(f, "Json({} bytes)", b.len()),
+            Body::Form(b) => write!(f, "Form({} bytes)", b.len()),
+            Body::Raw {
+                content_type,
+                bytes,
+            } => write!(f, "Raw({content_type}, {} bytes)", bytes.len()),
+        }
+    }
 }
 
 /// One API call, before it is sent.
@@ -46,7 +63,7 @@ pub enum Body {
 /// assert!(req.is_idempotent());
 /// # Ok::<_, hr_common::Error>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Request {
     pub(crate) method: Method,
     pub(crate) path: String,
@@ -57,6 +74,24 @@ pub struct Request {
     pub(crate) auth: bool,
     pub(crate) group: Cow<'static, str>,
     pub(crate) timeout: Option<Duration>,
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field(
+                "query_keys",
+                &self.query.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
+            .field("header_names", &self.headers.keys().collect::<Vec<_>>())
+            .field("body", &self.body)
+            .field("idempotent", &self.idempotent)
+            .field("auth", &self.auth)
+            .field("group", &self.group)
+            .finish()
+    }
 }
 
 impl Request {
@@ -179,6 +214,8 @@ impl Request {
 
 /// A complete response: status, headers and the whole body.
 ///
+/// `Debug` shows the body's size, not its content.
+///
 /// ```
 /// use hr_common::transport::Response;
 ///
@@ -187,8 +224,9 @@ impl Request {
 /// assert_eq!(v["code"], "200");
 /// # Ok::<_, hr_common::Error>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Response {
+    pub(crate) request_id: Option<String>,
     pub(crate) status: u16,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
@@ -196,10 +234,22 @@ pub struct Response {
     pub(crate) attempts: u32,
 }
 
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .field("body_bytes", &self.body.len())
+            .field("attempts", &self.attempts)
+            .finish()
+    }
+}
+
 impl Response {
     /// Builds a response by hand, for tests and custom transports.
     pub fn from_parts(status: u16, headers: HeaderMap, body: Bytes) -> Self {
         Response {
+            request_id: None,
             status,
             headers,
             body,
@@ -211,6 +261,12 @@ impl Response {
     /// The HTTP status.
     pub fn status(&self) -> u16 {
         self.status
+    }
+
+    /// The request id the server sent back (from the transport's configured
+    /// headers), for vendor errors found inside a 2xx body.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 
     /// The response headers.

@@ -8,7 +8,8 @@ use std::time::{Duration, SystemTime};
 /// Only transient failures are retried: connect errors, timeouts, 408, 429
 /// and 5xx (but 501 and 505). A call that may already have reached the server
 /// is retried only if it is marked idempotent; a call that failed before it
-/// was sent is always safe to retry. Waits grow exponentially up to
+/// was sent is always safe to retry, and so, by default, is a call the
+/// server refused with 429 (see [`retry_throttled_writes`](Self::retry_throttled_writes)). Waits grow exponentially up to
 /// `max_backoff`, with "equal jitter" (half fixed, half random) so that
 /// clients that failed together do not come back together. A `Retry-After`
 /// from the server replaces the computed wait, up to `max_retry_after`.
@@ -31,6 +32,7 @@ pub struct RetryPolicy {
     max_backoff: Duration,
     max_retry_after: Duration,
     jitter: bool,
+    retry_throttled_writes: bool,
 }
 
 impl Default for RetryPolicy {
@@ -42,6 +44,7 @@ impl Default for RetryPolicy {
             max_backoff: Duration::from_secs(20),
             max_retry_after: Duration::from_secs(60),
             jitter: true,
+            retry_throttled_writes: true,
         }
     }
 }
@@ -78,6 +81,18 @@ impl RetryPolicy {
     pub fn max_retry_after(mut self, limit: Duration) -> Self {
         self.max_retry_after = limit;
         self
+    }
+
+    /// Whether a non-idempotent call answered 429 is retried (default yes:
+    /// a 429 means the server refused the call without processing it).
+    pub fn retry_throttled_writes(mut self, retry: bool) -> Self {
+        self.retry_throttled_writes = retry;
+        self
+    }
+
+    /// Whether non-idempotent calls answered 429 are retried.
+    pub fn retries_throttled_writes(&self) -> bool {
+        self.retry_throttled_writes
     }
 
     /// Turns jitter off, for reproducible waits.

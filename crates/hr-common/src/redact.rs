@@ -1,0 +1,241 @@
+//! Redaction of secrets and personal data in text that errors carry.
+//!
+//! Error messages quote response bodies because that is what makes them
+//! useful, and errors end up in logs. Token responses carry `access_token`,
+//! employee records carry phones and ID numbers, so every excerpt goes
+//! through [`redact`] first: values of sensitive keys (JSON `"key":value`,
+//! XML `<key>value</key>`, form `key=value`) become `***`, and any other run
+//! of 11 or more digits is masked like a phone number.
+
+/// Key fragments that mark a value as secret or personal, compared
+/// case-insensitively with `_` and `-` ignored.
+const SENSITIVE_FRAGMENTS: &[&str] = &[
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "session",
+    "authorization",
+    "idnumber",
+    "certificateno",
+    "cardno",
+    "mobile",
+    "phone",
+    "mail",
+    "passport",
+    "birthday",
+];
+
+/// Keys that are sensitive only as a whole word.
+const SENSITIVE_EXACT: &[&str] = &["sign", "signature", "ticket", "code_verifier"];
+
+/// Whether a key names a secret or a piece of personal data.
+///
+/// ```
+/// use hr_common::redact::is_sensitive_key;
+/// assert!(is_sensitive_key("access_token"));
+/// assert!(is_sensitive_key("mobilePhone"));
+/// assert!(is_sensitive_key("iDNumber"));
+/// assert!(is_sensitive_key("sign"));
+/// assert!(!is_sensitive_key("signDate"));
+/// assert!(!is_sensitive_key("userID"));
+/// ```
+pub fn is_sensitive_key(key: &str) -> bool {
+    let folded: String = key
+        .chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect();
+    SENSITIVE_FRAGMENTS.iter().any(|f| folded.contains(f))
+        || SENSITIVE_EXACT.iter().any(|e| key.eq_ignore_ascii_case(e))
+}
+
+/// Redacts sensitive values and long digit runs in `text`.
+///
+/// ```
+/// use hr_common::redact::redact;
+///
+/// assert_eq!(
+///     redact(r#"{"access_token":"abc.def","expires_in":"7200"}"#),
+///     r#"{"access_token":"***","expires_in":"7200"}"#
+/// );
+/// assert_eq!(redact("<error>x</error><password>p</password>"), "<error>x</error><password>***</password>");
+/// assert_eq!(redact("grant_type=password&password=p%40ss"), "grant_type=password&password=***");
+/// assert_eq!(redact("user 13512345678 left"), "user 135****5678 left");
+/// ```
+pub fn redact(text: &str) -> String {
+    let text = redact_json_values(text);
+    let text = redact_xml_values(&text);
+    let text = redact_form_values(&text);
+    mask_digit_runs(&text)
+}
+
+/// `"key" : "value"` and `"key": 123` → `"key":"***"` / `"key":***`.
+fn redact_json_values(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('"') {
+        let after_open = &rest[open + 1..];
+        let Some(close) = find_string_end(after_open) else {
+            break;
+        };
+        let key = &after_open[..close];
+        let after_key = &after_open[close + 1..];
+        out.push_str(&rest[..open + 1 + close + 1]);
+        rest = after_key;
+        let trimmed = rest.trim_start();
+        if !trimmed.starts_with(':') || !is_sensitive_key(key) {
+            continue;
+        }
+        let value = trimmed[1..].trim_start();
+        let value_at = rest.len() - value.len();
+        out.push_str(&rest[..value_at]);
+        if let Some(inner) = value.strip_prefix('"') {
+            let end = find_string_end(inner).unwrap_or(inner.len());
+            out.push_str("\"***\"");
+            rest = inner.get(end + 1..).unwrap_or("");
+        } else {
+            let end = value
+                .find(|c: char| c == ',' || c == '}' || c == ']' || c.is_whitespace())
+                .unwrap_or(value.len());
+            if value[..end] == *"null" || end == 0 {
+                rest = &rest[value_at..];
+                continue;
+            }
+            out.push_str("***");
+            rest = &value[end..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The index of the closing quote of a JSON string whose opening quote was
+/// just consumed, honouring backslash escapes.
+fn find_string_end(s: &str) -> Option<usize> {
+    let mut escaped = false;
+    for (i, c) in s.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `<key>value</key>` → `<key>***</key>` for sensitive keys.
+fn redact_xml_values(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(lt) = rest.find('<') {
+        let after = &rest[lt + 1..];
+        let Some(gt) = after.find('>') else { break };
+        let tag = &after[..gt];
+        out.push_str(&rest[..lt + 1 + gt + 1]);
+        rest = &after[gt + 1..];
+        let name = tag.split_whitespace().next().unwrap_or("");
+        if name.starts_with('/') || tag.ends_with('/') || !is_sensitive_key(name) {
+            continue;
+        }
+        let closing = format!("</{name}>");
+        if let Some(end) = rest.find(&closing) {
+            if end > 0 {
+                out.push_str("***");
+            }
+            rest = &rest[end..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `key=value` in urlencoded text → `key=***` for sensitive keys.
+fn redact_form_values(text: &str) -> String {
+    if text.contains(['{', '<', ' ', '\n']) || !text.contains('=') {
+        return text.to_owned();
+    }
+    text.split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((k, v)) if !v.is_empty() && is_sensitive_key(k) => format!("{k}=***"),
+            _ => pair.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Runs of 11+ digits (phones, ID and card numbers, a trailing `X` allowed)
+/// keep their first 3 and last 4 characters.
+fn mask_digit_runs(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i < chars.len() && (chars[i] == 'X' || chars[i] == 'x') && i - start == 17 {
+            i += 1;
+        }
+        let run = &chars[start..i];
+        if run.len() >= 11 {
+            out.extend(&run[..3]);
+            out.extend(std::iter::repeat_n('*', run.len() - 7));
+            out.extend(&run[run.len() - 4..]);
+        } else {
+            out.extend(run);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_values_of_sensitive_keys_are_hidden() {
+        let body = r#"{"data":[{"userID":42,"mobilePhone":"13512345678","iDNumber":"11010519491231002X","name":"张三"}],"refresh_token":"r-1","note":"a \"quoted\" token"}"#;
+        let out = redact(body);
+        assert!(
+            !out.contains("13512345678") && !out.contains("11010519491231002X"),
+            "{out}"
+        );
+        assert!(!out.contains("r-1"), "{out}");
+        assert!(
+            out.contains(r#""userID":42"#) && out.contains("张三"),
+            "{out}"
+        );
+        assert!(out.contains(r#""note":"a \"quoted\" token""#), "{out}");
+    }
+
+    #[test]
+    fn numbers_nulls_and_spacing() {
+        assert_eq!(redact(r#"{"phone" : 13512345678}"#), r#"{"phone" : ***}"#);
+        assert_eq!(redact(r#"{"phone":null}"#), r#"{"phone":null}"#);
+        assert_eq!(redact(r#"{"token":"#), r#"{"token":"#);
+    }
+
+    #[test]
+    fn truncated_json_is_still_redacted() {
+        let out = redact(r#"{"access_token":"eyJhbGciOi"#);
+        assert_eq!(out, r#"{"access_token":"***""#);
+    }
+
+    #[test]
+    fn long_digit_runs_are_masked_short_ones_kept() {
+        assert_eq!(redact("id 11010519491231002X"), "id 110***********002X");
+        assert_eq!(redact("code 417, total 20000"), "code 417, total 20000");
+        assert_eq!(
+            redact("card 6222021234567890123"),
+            "card 622************0123"
+        );
+    }
+}
