@@ -445,7 +445,7 @@ impl Dataset {
         let birthday = NaiveDate::from_ymd_opt(1965, 1, 1).expect("valid date")
             + ChronoDuration::days(d.below(15, 38 * 365) as i64);
         let id_number = id_number(
-            *d.pick(16, REGIONS),
+            d.pick::<&str>(16, REGIONS),
             birthday,
             d.below(17, 50) as u32,
             gender,

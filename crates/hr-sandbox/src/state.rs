@@ -19,8 +19,8 @@ use crate::data::Dataset;
 /// |---|---|
 /// | `requests.<vendor>.<path>` | requests per route |
 /// | `faults.<vendor>.<500\|429\|reset\|latency>` | faults injected |
-/// | `tokens_issued.<vendor>` | tokens issued |
-/// | `auth_rejected.<vendor>` | calls refused for a missing, bad or expired token |
+/// | `tokens_issued.<vendor>` | tokens (travel: session ids) issued |
+/// | `auth_rejected.<vendor>` | calls refused for a missing, bad or expired token (travel: session) |
 /// | `rate_limited.beisen` | calls answered 429 by the rate limiter |
 /// | `scrolls_expired.beisen` | scroll ids used after they died |
 /// | `travel.users_received`, `travel.users_failed`, `travel.batches` | sync traffic |

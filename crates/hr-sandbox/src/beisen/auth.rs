@@ -1,0 +1,269 @@
+//! Both token flows and the gateway's bearer check.
+
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use axum::Json;
+use axum::extract::rejection::{FormRejection, JsonRejection};
+use axum::extract::{Form, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use super::Beisen;
+use super::b64;
+use super::json::{json_response, mix};
+
+/// How long a refresh token of `POST /token` stays redeemable.
+const REFRESH_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
+/// Observed on the real token endpoint; informational only.
+const TOKEN_RATE_HEADER: (&str, &str) = ("x-ratelimit-limit-second", "400");
+
+/// Issued access and refresh tokens.
+#[derive(Debug)]
+pub(super) struct Tokens {
+    table: Mutex<Table>,
+    salt: u64,
+}
+
+#[derive(Debug, Default)]
+struct Table {
+    access: HashMap<String, Grant>,
+    refresh: HashMap<String, Grant>,
+    minted: u64,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Grant {
+    expires: Instant,
+    /// `beisen_token_epoch` at issue: a later epoch revokes the grant.
+    epoch: u64,
+}
+
+impl Grant {
+    fn is_valid(&self, now: Instant, epoch: u64) -> bool {
+        now < self.expires && self.epoch >= epoch
+    }
+}
+
+impl Tokens {
+    /// `salt` makes tokens differ between sandboxes, so a token of one is
+    /// refused by another even though both count from zero.
+    pub(super) fn new(salt: u64) -> Self {
+        Tokens {
+            table: Mutex::new(Table::default()),
+            salt,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Table> {
+        self.table.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A 72-character URL-safe token, shaped like the vendor's.
+    fn mint(&self, table: &mut Table) -> String {
+        table.minted += 1;
+        let mut bytes = Vec::with_capacity(56);
+        let mut z = self.salt ^ table.minted.wrapping_mul(0x2545_F491_4F6C_DD1D);
+        for _ in 0..7 {
+            z = mix(z);
+            bytes.extend_from_slice(&z.to_le_bytes());
+        }
+        bytes.truncate(54);
+        b64::encode_url(&bytes)
+    }
+
+    /// Issues an access token (and a refresh token when asked).
+    fn issue(&self, ttl: Duration, epoch: u64, with_refresh: bool) -> (String, Option<String>) {
+        let now = Instant::now();
+        let mut table = self.lock();
+        // Forget dead grants now and then, so the table does not grow with
+        // every token a long-running sandbox ever issued.
+        if table.minted.is_multiple_of(128) {
+            table.access.retain(|_, g| g.is_valid(now, epoch));
+            table.refresh.retain(|_, g| g.is_valid(now, epoch));
+        }
+        let access = self.mint(&mut table);
+        table.access.insert(
+            access.clone(),
+            Grant {
+                expires: now + ttl,
+                epoch,
+            },
+        );
+        let refresh = with_refresh.then(|| {
+            let token = self.mint(&mut table);
+            let grant = Grant {
+                expires: now + REFRESH_TTL,
+                epoch,
+            };
+            table.refresh.insert(token.clone(), grant);
+            token
+        });
+        (access, refresh)
+    }
+
+    /// Spends a refresh token: each one works once, and revocation kills it.
+    fn redeem(&self, token: &str, epoch: u64) -> bool {
+        let grant = self.lock().refresh.remove(token);
+        grant.is_some_and(|g| g.is_valid(Instant::now(), epoch))
+    }
+
+    /// The gateway's check of `Authorization: Bearer <token>`.
+    pub(super) fn authorize(&self, headers: &HeaderMap, epoch: u64) -> Result<(), Refusal> {
+        let value = headers
+            .get(header::AUTHORIZATION)
+            .map(|v| v.to_str().unwrap_or("invalid").trim())
+            .unwrap_or("");
+        if value.is_empty() {
+            return Err(Refusal::NoHeader);
+        }
+        let token = value
+            .split_once(' ')
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim());
+        let valid = token.is_some_and(|t| {
+            self.lock()
+                .access
+                .get(t)
+                .is_some_and(|g| g.is_valid(Instant::now(), epoch))
+        });
+        if valid {
+            Ok(())
+        } else {
+            Err(Refusal::BadToken)
+        }
+    }
+}
+
+/// Why the gateway refused a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Refusal {
+    /// No `Authorization` header, or a blank one: 400.
+    NoHeader,
+    /// Not a bearer token, or not a live one: 401.
+    BadToken,
+}
+
+impl Refusal {
+    pub(super) fn response(self) -> Response {
+        match self {
+            Refusal::NoHeader => json_response(
+                StatusCode::BAD_REQUEST,
+                &json!({"message": "Authorization header is empty"}),
+            ),
+            Refusal::BadToken => json_response(
+                StatusCode::UNAUTHORIZED,
+                &json!({"message": "un-authorized"}),
+            ),
+        }
+    }
+}
+
+fn oauth_error(status: StatusCode, error: &str) -> Response {
+    with_rate_header(json_response(status, &json!({ "error": error })))
+}
+
+fn with_rate_header(mut resp: Response) -> Response {
+    resp.headers_mut().insert(
+        TOKEN_RATE_HEADER.0,
+        HeaderValue::from_static(TOKEN_RATE_HEADER.1),
+    );
+    resp
+}
+
+/// `POST /token`, JSON: `client_credentials` with `app_key`/`app_secret`,
+/// or `refresh_token` with `refresh_token`.
+pub(super) async fn token(
+    State(b): State<Arc<Beisen>>,
+    body: Result<Json<Value>, JsonRejection>,
+) -> Response {
+    let Ok(Json(body)) = body else {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request");
+    };
+    let field = |k: &str| body.get(k).and_then(Value::as_str);
+    let config = &b.ctx.config.beisen;
+    let epoch = b.ctx.beisen_token_epoch.load(Ordering::SeqCst);
+    match field("grant_type") {
+        Some("client_credentials") => {
+            let (Some(key), Some(secret)) = (field("app_key"), field("app_secret")) else {
+                return oauth_error(StatusCode::BAD_REQUEST, "invalid_request");
+            };
+            if key != config.app_key || secret != config.app_secret {
+                return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client");
+            }
+        }
+        Some("refresh_token") => {
+            if field("app_key").is_some_and(|k| k != config.app_key) {
+                return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client");
+            }
+            let Some(refresh) = field("refresh_token") else {
+                return oauth_error(StatusCode::BAD_REQUEST, "invalid_request");
+            };
+            if !b.tokens.redeem(refresh, epoch) {
+                return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant");
+            }
+        }
+        Some(_) => return oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type"),
+        None => return oauth_error(StatusCode::BAD_REQUEST, "invalid_request"),
+    }
+    let ttl = config.token_ttl;
+    let (access, refresh) = b.tokens.issue(ttl, epoch, true);
+    b.ctx.counters.incr("tokens_issued.beisen");
+    with_rate_header(json_response(
+        StatusCode::OK,
+        &json!({
+            "access_token": access,
+            "token_type": "bearer",
+            "expires_in": ttl.as_secs(),
+            "refresh_token": refresh,
+        }),
+    ))
+}
+
+/// `POST /OAuth/Token`, form: `tenant_id`, `secret`, `grant_type`, and
+/// `app_id` (required by the parameter table, missing from the vendor's own
+/// demo: accepted either way, checked when sent).
+pub(super) async fn oauth_token(
+    State(b): State<Arc<Beisen>>,
+    form: Result<Form<HashMap<String, String>>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request");
+    };
+    let field = |k: &str| form.get(k).map(String::as_str);
+    let tenant = b.ctx.data.tenant_id();
+    // The tenant is checked first: a probe with tenant_id=0 and a bad secret
+    // gets invalid_tenantid.
+    if field("tenant_id").and_then(|t| t.trim().parse::<i64>().ok()) != Some(tenant) {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_tenantid");
+    }
+    if field("grant_type") != Some("client_credentials") {
+        return oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type");
+    }
+    let config = &b.ctx.config.beisen;
+    let app_ok = field("app_id").is_none_or(|a| a == config.app_id);
+    if !app_ok || field("secret") != Some(config.secret.as_str()) {
+        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client");
+    }
+    let ttl = config.token_ttl;
+    let epoch = b.ctx.beisen_token_epoch.load(Ordering::SeqCst);
+    let (access, _) = b.tokens.issue(ttl, epoch, false);
+    b.ctx.counters.incr("tokens_issued.beisen");
+    let expires_at = (SystemTime::now() + ttl)
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    // Every value a string, as in the vendor's demo; `expires_in` is the
+    // Unix time of expiry, not a lifetime.
+    with_rate_header(json_response(
+        StatusCode::OK,
+        &json!({
+            "access_token": access,
+            "expires_in": expires_at.to_string(),
+            "tenant_id": tenant.to_string(),
+            "user_id": "0",
+        }),
+    ))
+}

@@ -1,0 +1,456 @@
+//! The Beisen iTalent (北森) simulator.
+//!
+//! Serves the token endpoints and a set of v5 (组织员工), attendance
+//! (假勤) and recruiting (招聘) endpoints over a [`Dataset`](crate::Dataset),
+//! with the vendor's quirks: three envelope styles, `code` as a string here
+//! and an integer there, business errors as HTTP 200 with `code "417"`, a
+//! 90-day window limit, scroll ids that die after [`scroll_idle`] and then
+//! answer *empty data with code "200"*, a gateway that checks the token
+//! before the route, and per-route rate limits.
+//!
+//! Everything here is written so a client can be built against it; where the
+//! vendor's documents are silent or contradict themselves, the choice made is
+//! stated.
+//!
+//! [`scroll_idle`]: crate::BeisenConfig::scroll_idle
+//!
+//! # Tokens
+//!
+//! **`POST /token`**, JSON (the flow of the vendor's template and of the PHP
+//! SDK):
+//!
+//! ```text
+//! → {"grant_type":"client_credentials","app_key":"…","app_secret":"…"}
+//! → {"grant_type":"refresh_token","refresh_token":"…"}            (app_key optional, checked if sent)
+//! ← 200 {"access_token":"…","token_type":"bearer","expires_in":7200,"refresh_token":"…"}
+//! ```
+//!
+//! `expires_in` is [`token_ttl`](crate::BeisenConfig::token_ttl) in whole
+//! seconds. A refresh token works once, for 30 days, and dies with
+//! revocation; the old access token stays valid until it expires.
+//!
+//! **`POST /OAuth/Token`**, `application/x-www-form-urlencoded` (the flow the
+//! vendor's reference documents):
+//!
+//! ```text
+//! → tenant_id=100001&secret=…&grant_type=client_credentials&app_id=…   (app_id optional, checked if sent)
+//! ← 200 {"access_token":"…","expires_in":"1735700000","tenant_id":"100001","user_id":"0"}
+//! ```
+//!
+//! Every value is a **string**, as in the vendor's demo, and `expires_in` is
+//! the **Unix time of expiry** (the demo's `"1479202744"`), not a lifetime:
+//! the reference table says "seconds, 8400000" and the demo shows an epoch,
+//! so clients must cope with both; this flow sends the epoch.
+//!
+//! Errors of both, with the header `X-RateLimit-Limit-second: 400`:
+//!
+//! | status | body | when |
+//! |---|---|---|
+//! | 400 | `{"error":"invalid_tenantid"}` | `/OAuth/Token`: `tenant_id` missing or not the sandbox's (checked first) |
+//! | 400 | `{"error":"unsupported_grant_type"}` | another `grant_type` |
+//! | 400 | `{"error":"invalid_request"}` | wrong content type, or a field missing |
+//! | 401 | `{"error":"invalid_client"}` | wrong key, secret or `app_id` |
+//! | 400 | `{"error":"invalid_grant"}` | refresh token unknown, used, expired or revoked |
+//!
+//! Each token issued counts `tokens_issued.beisen`.
+//!
+//! # The gateway
+//!
+//! Every other route (and every unknown path, since the real gateway checks
+//! the token before it routes) first checks `Authorization: Bearer <token>`:
+//!
+//! | status | body | when |
+//! |---|---|---|
+//! | 400 | `{"message":"Authorization header is empty"}` | no header, or a blank one |
+//! | 401 | `{"message":"un-authorized"}` | not `Bearer`, unknown, expired or revoked token |
+//! | 429 | `{"code":"429","message":"接口调用超过限频次数,请稍后重试"}` | rate limit; no `Retry-After` |
+//! | 404 | `{"message":"The resource cannot be found."}` | valid token, unknown path |
+//!
+//! Refusals count `auth_rejected.beisen` and `rate_limited.beisen`.
+//!
+//! **Revocation.** A token dies when
+//! [`Sandbox::revoke_tokens`](crate::Sandbox::revoke_tokens) moves
+//! `beisen_token_epoch` past the epoch it was issued in; with
+//! [`revoke_tokens_after`](crate::BeisenConfig::revoke_tokens_after)
+//! `Some(n)`, the epoch moves by itself after every `n`-th authenticated
+//! call (that call still succeeds), as tokens die early in production.
+//!
+//! **Rate limits** are per route (the vendor counts "per tenant per API"),
+//! [`rate_per_second`](crate::BeisenConfig::rate_per_second) in any sliding
+//! 1-second span and [`rate_per_minute`](crate::BeisenConfig::rate_per_minute)
+//! in any sliding 60-second span (0 disables a limit). Only accepted calls
+//! use up the allowance. The same pair applies to every route, recruiting
+//! included (whose documented limit is 20/s, 1000/min).
+//!
+//! Business endpoints want `Content-Type: application/json`; anything else
+//! is answered `415` as ASP.NET does. Request keys match ignoring case and
+//! numbers may be sent as strings (`"timeWindowQueryType":"2"`). Every
+//! response of the simulator's routes carries an `X-PAAS-Request-ID`.
+//!
+//! # v5 time-window scrolls
+//!
+//! `POST /TenantBaseExternal/api/v5/{Employee/GetByTimeWindow,
+//! Employee/GetListByTimeWindow, Organization/GetByTimeWindow,
+//! Position/GetByTimeWindow, JobPost/GetByTimeWindow}`:
+//!
+//! ```text
+//! → {"startTime":"2024-01-01T00:00:00","stopTime":"2024-03-31","timeWindowQueryType":1,
+//!    "scrollId":"","capacity":300, …filters}
+//! ← {"scrollId":"DXF1ZXJ5QW5kRmV0Y2gB…","isLastData":false,"total":1234,"data":[…],"code":"200","message":null}
+//! ```
+//!
+//! - **Window.** `startTime` and `stopTime` are required, as
+//!   `2021-01-01T00:00:00`, `2021-01-01 00:00:00` or `2021-01-01`
+//!   (midnight), civil China Standard Time. A record is in the window when
+//!   **`startTime <= t < stopTime`**: start inclusive, stop exclusive, so
+//!   consecutive windows `[a, b)`, `[b, c)` neither miss nor repeat a record.
+//!   `stopTime - startTime` may be at most 90 days (exactly 90 is fine).
+//! - `timeWindowQueryType`: `1` (default when absent, as clients omit it)
+//!   selects by `modifiedTime`, `2` by `businessModifiedTime`.
+//! - `capacity`: default 100, at most 300.
+//! - `columns` (PascalCase, e.g. `["Name","OIdDepartment"]`): only the named
+//!   fields get values; **every other field is still present, as null**
+//!   (key fields `userID`, `oId`, `objectId`, `translateProperties` and
+//!   undocumented extras excepted). Custom properties not named are dropped.
+//! - `enableTranslate: true` fills `translateProperties` (`{"GenderText":"男",…}`);
+//!   otherwise it is `null`, as since the vendor retired the feature.
+//! - `extQueries` and `sort` are accepted and ignored: records always come
+//!   in the default order (`userID` ascending for people, `orderAdmin` for
+//!   departments, `oId` for positions and job posts).
+//!
+//! Employee filters (both employee endpoints), as the vendor's table says:
+//!
+//! | `empStatus` | `withDisabled` | selects |
+//! |---|---|---|
+//! | non-empty | any | those statuses |
+//! | null or `[]` | false (default) | 2, 3, 7 (试用、正式、返聘) |
+//! | null or `[]` | true | all statuses |
+//!
+//! `employType` defaults to `[0]` (internal), `serviceType` to `[0]` (main
+//! job), `isWithDeleted` to false. `approvalStatuses` is checked (only 2
+//! and 4) but not applied: every generated record is effective (4) or
+//! approved (2), and both are listed. `isGetLatestRecord` is accepted and
+//! has no effect (records have a single timeline).
+//!
+//! Organisations, positions and job posts list only enabled (`status` 1)
+//! records unless `withDisabled`, and only undeleted ones unless
+//! `isWithDeleted`.
+//!
+//! **Scroll ids.** A call without `scrollId` (or with `""`) opens a scroll:
+//! the whole result is computed, the first page returned with a new id and
+//! the `total`. Each call with the id returns the next page. **The id never
+//! changes** (as with the Elasticsearch scroll behind the real API), so
+//! sending it again continues, never rewinds: there is no going back to a
+//! page. Continuations serve the query the scroll was opened with, though
+//! every call's body is validated. `isLastData` is true on the last page
+//! with records; the call after it returns `"data":[]` (and `total`), which
+//! is the documented end condition.
+//!
+//! A scroll dies when no call comes for
+//! [`scroll_idle`](crate::BeisenConfig::scroll_idle) after the *end* of the
+//! previous one, or on [`Sandbox::expire_scrolls`](crate::Sandbox::expire_scrolls).
+//! A dead scroll's id then answers **`code "200"`, `"data":[]`, `total` 0,
+//! `isLastData` true** — indistinguishable from the end except by the
+//! count — and counts `scrolls_expired.beisen`. An id the sandbox never
+//! issued, or one opened on another endpoint, is a `417` `"scrollId无效"`.
+//!
+//! Errors are HTTP 200 with the envelope and null data:
+//! `{"scrollId":null,"isLastData":false,"total":0,"data":null,"code":"417","message":"…"}`,
+//! e.g. `"只支持查询90天范围内的数据,请分段查询"` (window over 90 days),
+//! `"每批次数据量必须小于等于300"` (capacity), `"开始时间不能大于结束时间"`.
+//!
+//! **Records.** `Employee/GetByTimeWindow` items are
+//! `{"originalId":null,"employeeInfo":{…},"recordInfo":{…}}` with every field
+//! of the vendor's schema, in its order. `employeeInfo` carries ID number and
+//! mobile in full, `customProperties` without null keys, and the person's
+//! undocumented extra fields. In `recordInfo`, `employeeStatus` is a
+//! **string** (`"3"`), `employType`/`serviceType`/`approvalStatus` are
+//! integers, `oIdJobPost` a numeric string, `oIdJobPosition` a GUID, and the
+//! grade key is spelled `oidJobGrade`. Open-ended `stopDate`s are
+//! `9999-12-31T00:00:00`, and `probationActualStopDate` of people still on
+//! probation is `0001-01-01T00:00:00` rather than null.
+//!
+//! `Employee/GetListByTimeWindow` items are
+//! `{"originalId":null,"employeeInfo":{…},"recordInfos":[{…},…]}`: every
+//! record of the employee whose `serviceType` is selected. About 8% of
+//! people in a main job also hold a part-time record (`serviceType` 1,
+//! `order` 1, another department), listed when `serviceType` includes 1.
+//! The single-record endpoint prefers the main record.
+//!
+//! Organisation items: `name`, `shortName`, `code`, `oId` (int; root
+//! `900` + tenant id), `level` (GUID), `status` (0/1), `pOIdOrgAdmin` (null
+//! for the root), `pOIdOrgReserve2` (-2), `personInCharge` (user id or null),
+//! `personInChargeDeputy` (`"id,id"` or null), dates and audit fields.
+//! Position items: `oId` (GUID), `oIdJobPost`, `oIdOrganization`, levels…;
+//! job-post items: `oId` (`"20000"`–`"20299"`), `name`, `code`, grades….
+//!
+//! # v5 lookups
+//!
+//! Envelope `{"data":…,"code":"200","message":null}`; errors
+//! `{"data":null,"code":"417","message":"…"}`.
+//!
+//! - `Employee/GetBasicInfoByIds` `{"oIds":[100000007,…]}` (user ids,
+//!   ≤ 300, **integers only**: strings are a 417, as the vendor's PHP users
+//!   found) → `data`: flat `employeeInfo` objects in request order; unknown
+//!   ids skipped, deleted people skipped unless `isWithDeleted`. Missing
+//!   `oIds` → `"Value cannot be null.\r\nParameter name: Argument name: Ids is null"`.
+//! - `Employee/GetUserIDByEmail` `{"email":"…"}` → `data`: the user id as a
+//!   **string** (`"100000007"`), or null. Matching is exact and e-mails are
+//!   stored lower-case (the vendor says to send them lower-case), so a
+//!   mixed-case address finds nobody; deleted people are not found.
+//! - `Organization/GetByIds` `{"oIds":[…]}` (≤ 300 integers ≥ 0) → `data`:
+//!   organisation items in request order, disabled ones included.
+//!
+//! # Attendance: cursor pages
+//!
+//! `POST /AttendanceOpen/api/v1/Vacation/GetVacationInfoByApprovalTime`:
+//!
+//! ```text
+//! → {"approveStartDate":"2024-03-01","approveStopDate":"2024-03-01","approveStatus":1,
+//!    "queryCursor":null,"pageSize":100}
+//! ← {"code":"200","message":"","data":{"vacationList":[…],"total":57,"sortCursor":"…","isLastPage":false}}
+//! ```
+//!
+//! One day per call: both dates must fall on the same day (the vendor's
+//! warning; its example contradicts it), and the call lists the leave
+//! requests approved that day. Send `data.sortCursor` back as `queryCursor`
+//! for the next page; a cursor only continues the query (day and status)
+//! that made it, and never expires. `pageSize` defaults to 100 and larger
+//! values are served 100 at a time. Without `approveStatus` every status but
+//! "in approval" (2) is listed; 1 通过, 3 不通过, 4 作废 occur. Items:
+//! `vacationId` (GUID), `userID`, `oIdVacationType`, `vacationItemName`,
+//! `vacationItemCode`, `documentType` (1 leave, 2 cancellation), `approveStatus`
+//! (int), `isCancel` (`"0"`/`"1"`), `vacationDuration` (minutes, negative for
+//! cancellations), `dayValueOfDuration`, `vacationDurationIncludeUnit`,
+//! `vacationStartDateTime`/`vacationStopDateTime`/`approveCompleteDateTime`
+//! (`2024-03-01 09:00:00`, space-separated), `halfDayStartOption`,
+//! `halfDayStopOption`, `reason`, `createdTime`, `modifiedTime`.
+//! Errors: HTTP 200 `{"code":"417","data":[],"message":"…"}`.
+//!
+//! # Recruiting: batches
+//!
+//! `POST /RecruitV6/api/v1/Apply/GetApplyListByModifiedTime`:
+//!
+//! ```text
+//! → {"startTime":"2024-03-01T00:00:00","endTime":"2024-03-08T00:00:00","batchId":""}
+//! ← {"data":{"total":2345,"nextBatchId":"DXF1ZXJ5…","isLastBatch":false,
+//!    "items":[{"applyId":"…","applicantId":"…","jobId":"…"}]},"code":200,"message":""}
+//! ```
+//!
+//! Note **`endTime`**, not `stopTime`, and **`code` as an integer**. The
+//! window is `startTime <= t < endTime`, any length; 1000 items a batch.
+//! Send `nextBatchId` back as `batchId`; the last batch has `isLastBatch`
+//! true and `nextBatchId` null. A batch id is bound to its window and never
+//! expires. Errors are HTTP 200 `{"data":null,"code":400,"message":"…"}`,
+//! e.g. `"开始时间不能大于等于结束时间"`.
+
+mod attendance;
+mod auth;
+mod b64;
+mod employee;
+mod events;
+mod json;
+mod limit;
+mod org;
+mod query;
+mod recruit;
+mod scroll;
+mod v5;
+
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::post;
+use serde_json::json;
+
+use crate::state::Context;
+
+/// Paths of the simulated endpoints.
+pub mod paths {
+    /// Token, JSON flow (`client_credentials` and `refresh_token`).
+    pub const TOKEN: &str = "/token";
+    /// Token, form flow.
+    pub const OAUTH_TOKEN: &str = "/OAuth/Token";
+    /// Employees with one record each, by time window (scroll).
+    pub const EMPLOYEE_GET_BY_TIME_WINDOW: &str =
+        "/TenantBaseExternal/api/v5/Employee/GetByTimeWindow";
+    /// Employees with all their records, by time window (scroll).
+    pub const EMPLOYEE_GET_LIST_BY_TIME_WINDOW: &str =
+        "/TenantBaseExternal/api/v5/Employee/GetListByTimeWindow";
+    /// Employee information by user ids.
+    pub const EMPLOYEE_GET_BASIC_INFO_BY_IDS: &str =
+        "/TenantBaseExternal/api/v5/Employee/GetBasicInfoByIds";
+    /// User id by e-mail.
+    pub const EMPLOYEE_GET_USER_ID_BY_EMAIL: &str =
+        "/TenantBaseExternal/api/v5/Employee/GetUserIDByEmail";
+    /// Departments by time window (scroll).
+    pub const ORGANIZATION_GET_BY_TIME_WINDOW: &str =
+        "/TenantBaseExternal/api/v5/Organization/GetByTimeWindow";
+    /// Departments by `oId`.
+    pub const ORGANIZATION_GET_BY_IDS: &str = "/TenantBaseExternal/api/v5/Organization/GetByIds";
+    /// Positions (职位, GUID `oId`) by time window (scroll).
+    pub const POSITION_GET_BY_TIME_WINDOW: &str =
+        "/TenantBaseExternal/api/v5/Position/GetByTimeWindow";
+    /// Job posts (职务, numeric-string `oId`) by time window (scroll).
+    pub const JOB_POST_GET_BY_TIME_WINDOW: &str =
+        "/TenantBaseExternal/api/v5/JobPost/GetByTimeWindow";
+    /// Leave requests by approval day (cursor pages).
+    pub const VACATION_GET_BY_APPROVAL_TIME: &str =
+        "/AttendanceOpen/api/v1/Vacation/GetVacationInfoByApprovalTime";
+    /// Job applications by modification time (batches).
+    pub const APPLY_GET_BY_MODIFIED_TIME: &str =
+        "/RecruitV6/api/v1/Apply/GetApplyListByModifiedTime";
+
+    /// Every route behind the gateway, each rate-limited on its own.
+    pub const LIMITED: &[&str] = &[
+        EMPLOYEE_GET_BY_TIME_WINDOW,
+        EMPLOYEE_GET_LIST_BY_TIME_WINDOW,
+        EMPLOYEE_GET_BASIC_INFO_BY_IDS,
+        EMPLOYEE_GET_USER_ID_BY_EMAIL,
+        ORGANIZATION_GET_BY_TIME_WINDOW,
+        ORGANIZATION_GET_BY_IDS,
+        POSITION_GET_BY_TIME_WINDOW,
+        JOB_POST_GET_BY_TIME_WINDOW,
+        VACATION_GET_BY_APPROVAL_TIME,
+        APPLY_GET_BY_MODIFIED_TIME,
+    ];
+}
+
+/// The simulator's state besides the shared [`Context`].
+#[derive(Debug)]
+pub(crate) struct Beisen {
+    ctx: Arc<Context>,
+    tokens: auth::Tokens,
+    limiter: limit::RateLimiter,
+    scrolls: scroll::Scrolls,
+    /// Authenticated calls so far, for `revoke_tokens_after`.
+    api_calls: AtomicU64,
+    request_ids: AtomicU64,
+    /// Differs per sandbox, so ids and tokens of one mean nothing to another.
+    salt: u64,
+}
+
+impl Beisen {
+    fn new(ctx: Arc<Context>) -> Self {
+        let mut hasher = RandomState::new().build_hasher();
+        hasher.write_u64(ctx.config.data.seed);
+        let salt = hasher.finish();
+        let config = &ctx.config.beisen;
+        Beisen {
+            tokens: auth::Tokens::new(salt),
+            limiter: limit::RateLimiter::new(config.rate_per_second, config.rate_per_minute),
+            scrolls: scroll::Scrolls::new(salt),
+            api_calls: AtomicU64::new(0),
+            request_ids: AtomicU64::new(0),
+            salt,
+            ctx,
+        }
+    }
+}
+
+/// The Beisen routes, with the gateway in front of every business route.
+pub(crate) fn router(ctx: Arc<Context>) -> Router {
+    let state = Arc::new(Beisen::new(ctx));
+    let api = Router::new()
+        .route(
+            paths::EMPLOYEE_GET_BY_TIME_WINDOW,
+            post(v5::employee_get_by_time_window),
+        )
+        .route(
+            paths::EMPLOYEE_GET_LIST_BY_TIME_WINDOW,
+            post(v5::employee_get_list_by_time_window),
+        )
+        .route(
+            paths::EMPLOYEE_GET_BASIC_INFO_BY_IDS,
+            post(v5::employee_get_basic_info_by_ids),
+        )
+        .route(
+            paths::EMPLOYEE_GET_USER_ID_BY_EMAIL,
+            post(v5::employee_get_user_id_by_email),
+        )
+        .route(
+            paths::ORGANIZATION_GET_BY_TIME_WINDOW,
+            post(v5::organization_get_by_time_window),
+        )
+        .route(
+            paths::ORGANIZATION_GET_BY_IDS,
+            post(v5::organization_get_by_ids),
+        )
+        .route(
+            paths::POSITION_GET_BY_TIME_WINDOW,
+            post(v5::position_get_by_time_window),
+        )
+        .route(
+            paths::JOB_POST_GET_BY_TIME_WINDOW,
+            post(v5::job_post_get_by_time_window),
+        )
+        .route(
+            paths::VACATION_GET_BY_APPROVAL_TIME,
+            post(attendance::get_vacation_info_by_approval_time),
+        )
+        .route(
+            paths::APPLY_GET_BY_MODIFIED_TIME,
+            post(recruit::get_apply_list_by_modified_time),
+        )
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), gateway));
+    Router::new()
+        .route(paths::TOKEN, post(auth::token))
+        .route(paths::OAUTH_TOKEN, post(auth::oauth_token))
+        .merge(api)
+        .layer(middleware::from_fn_with_state(state.clone(), request_id))
+        .with_state(state)
+}
+
+/// Token check, revocation schedule and rate limit, in the gateway's order.
+async fn gateway(State(b): State<Arc<Beisen>>, req: Request, next: Next) -> Response {
+    let epoch = b.ctx.beisen_token_epoch.load(Ordering::SeqCst);
+    if let Err(refusal) = b.tokens.authorize(req.headers(), epoch) {
+        b.ctx.counters.incr("auth_rejected.beisen");
+        return refusal.response();
+    }
+    if let Some(n) = b.ctx.config.beisen.revoke_tokens_after.filter(|n| *n > 0) {
+        let calls = b.api_calls.fetch_add(1, Ordering::SeqCst) + 1;
+        if calls % n == 0 {
+            b.ctx.beisen_token_epoch.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    // Unknown paths are not limited: they would each need a window.
+    let route = paths::LIMITED.iter().find(|p| **p == req.uri().path());
+    if let Some(route) = route
+        && !b.limiter.admit(route, Instant::now())
+    {
+        b.ctx.counters.incr("rate_limited.beisen");
+        return json::json_response(
+            StatusCode::TOO_MANY_REQUESTS,
+            &json!({"code": "429", "message": "接口调用超过限频次数,请稍后重试"}),
+        );
+    }
+    next.run(req).await
+}
+
+async fn not_found() -> Response {
+    json::json_response(
+        StatusCode::NOT_FOUND,
+        &json!({"message": "The resource cannot be found."}),
+    )
+}
+
+/// Stamps `X-PAAS-Request-ID`, which the vendor sends on every response.
+async fn request_id(State(b): State<Arc<Beisen>>, req: Request, next: Next) -> Response {
+    let mut resp = next.run(req).await;
+    let n = b.request_ids.fetch_add(1, Ordering::Relaxed);
+    let id = json::Guid::of(b.salt, n, 0x1D).to_string();
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        resp.headers_mut().insert("x-paas-request-id", value);
+    }
+    resp
+}
