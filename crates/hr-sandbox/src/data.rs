@@ -406,6 +406,16 @@ impl Dataset {
         }
     }
 
+    /// Beisen approvalStatus of person `index`: 4 (effective) for most, 2
+    /// (approved, not yet effective) for about 2%.
+    pub fn approval_status(&self, index: usize) -> u8 {
+        if Draw::new(self.config.seed, index).unit(34) < 0.98 {
+            4
+        } else {
+            2
+        }
+    }
+
     /// Whether person `index` is soft-deleted in Beisen.
     pub fn is_deleted(&self, index: usize) -> bool {
         Draw::new(self.config.seed, index).unit(8) < 0.01
@@ -515,7 +525,7 @@ impl Dataset {
             emp_status,
             employ_type: self.employ_type(index),
             service_type: self.service_type(index),
-            approval_status: if d.unit(34) < 0.98 { 4 } else { 2 },
+            approval_status: self.approval_status(index),
             entry_date,
             last_work_date,
             manager_user_id,

@@ -1122,3 +1122,33 @@ async fn recruiting_batches_walk_to_the_end() {
         .await;
     assert_eq!(refused["code"], 400);
 }
+
+#[tokio::test]
+async fn approval_statuses_filter_records() {
+    let b = Beisen::start(config(2_000)).await;
+    let (start, stop) = (at("2024-01-01T00:00:00"), at("2024-03-31T00:00:00"));
+    let all = expected_user_ids(b.data(), start, stop, false, ACTIVE);
+    let approved_only: BTreeSet<i64> = all
+        .iter()
+        .copied()
+        .filter(|id| {
+            let i = b.data().index_of_user_id(*id).unwrap();
+            b.data().approval_status(i) == 2
+        })
+        .collect();
+    assert!(!approved_only.is_empty() && approved_only.len() < all.len());
+
+    let mut body = window("2024-01-01", "2024-03-31");
+    body["approvalStatuses"] = json!([2]);
+    let got: BTreeSet<i64> = user_ids(&b.scroll_all(EMPLOYEES, body).await)
+        .into_iter()
+        .collect();
+    assert_eq!(got, approved_only);
+
+    let mut body = window("2024-01-01", "2024-03-31");
+    body["approvalStatuses"] = json!([2, 4]);
+    let got: BTreeSet<i64> = user_ids(&b.scroll_all(EMPLOYEES, body).await)
+        .into_iter()
+        .collect();
+    assert_eq!(got, all);
+}

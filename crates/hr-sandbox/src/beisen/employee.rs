@@ -46,6 +46,8 @@ pub(super) struct EmployeeFilter {
     /// Bit `n`: serviceType `n`.
     pub(super) service_types: u8,
     with_deleted: bool,
+    /// Bit `n`: approvalStatus `n`; `None`: any.
+    approvals: Option<u8>,
 }
 
 fn bits(values: &[i64], allowed: u32, name: &str) -> Result<u32, String> {
@@ -79,10 +81,12 @@ impl EmployeeFilter {
             }
             _ => 1,
         };
-        // Validated like the real one; not applied (see the module docs).
-        if let Some(list) = body.int_list("approvalStatuses")? {
-            bits(&list, (1 << 2) | (1 << 4), "approvalStatuses")?;
-        }
+        let approvals = match body.int_list("approvalStatuses")? {
+            Some(list) if !list.is_empty() => {
+                Some(bits(&list, (1 << 2) | (1 << 4), "approvalStatuses")? as u8)
+            }
+            _ => None,
+        };
         for flag in ["isGetLatestRecord", "isGetOfferRecord", "enableTranslate"] {
             body.bool(flag)?;
         }
@@ -91,6 +95,7 @@ impl EmployeeFilter {
             employ_types,
             service_types,
             with_deleted: body.bool("isWithDeleted")?.unwrap_or(false),
+            approvals,
         })
     }
 
@@ -105,6 +110,9 @@ impl EmployeeFilter {
             && self.statuses & (1 << data.emp_status(i)) != 0
             && self.employ_types & (1 << data.employ_type(i)) != 0
             && self.service_types & record_types(data, i) != 0
+            && self
+                .approvals
+                .is_none_or(|set| set & (1 << data.approval_status(i)) != 0)
     }
 }
 

@@ -127,9 +127,9 @@
 //! | null or `[]` | true | all statuses |
 //!
 //! `employType` defaults to `[0]` (internal), `serviceType` to `[0]` (main
-//! job), `isWithDeleted` to false. `approvalStatuses` is checked (only 2
-//! and 4) but not applied: every generated record is effective (4) or
-//! approved (2), and both are listed. `isGetLatestRecord` is accepted and
+//! job), `isWithDeleted` to false. `approvalStatuses` accepts 2 and 4 (every
+//! generated record is effective (4) or, for about 2%, approved (2)) and
+//! filters on them; null or `[]` lists both. `isGetLatestRecord` is accepted and
 //! has no effect (records have a single timeline).
 //!
 //! Organisations, positions and job posts list only enabled (`status` 1)
