@@ -86,6 +86,9 @@ fn usage(pid: u32) -> (Duration, u64) {
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 

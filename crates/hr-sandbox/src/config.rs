@@ -65,6 +65,49 @@ pub struct BeisenConfig {
     pub rate_per_minute: u32,
     /// Revoke every token after this many API calls (`None`: never).
     pub revoke_tokens_after: Option<u64>,
+    /// How truthful `isLastData` of the v5 scrolls is (default
+    /// [`IsLastData::Early`]: adversarial on purpose, as the field is
+    /// deprecated and clients must stop on empty `data` instead).
+    pub is_last_data: IsLastData,
+    /// Open v5 scrolls kept at once (default 500); opening one more evicts
+    /// the least recently used, whose id then answers like an expired one.
+    pub max_live_scrolls: usize,
+    /// The shape of `expires_in` from `POST /OAuth/Token` (default
+    /// [`OAuthExpiresIn::EpochString`], as in the vendor's demo).
+    pub oauth_expires_in: OAuthExpiresIn,
+    /// Write the `417` for windows over 90 days with a full-width comma
+    /// (`只支持查询90天范围内的数据，请分段查询`, as quoted in the issue
+    /// tracker) instead of the ASCII one of the vendor's page (default
+    /// false).
+    pub window_message_fullwidth_comma: bool,
+}
+
+/// What `isLastData` of a v5 time-window page says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IsLastData {
+    /// True exactly on the last page with records (and on the empty pages
+    /// after it).
+    Exact,
+    /// True one page too early: on the page *before* the last page with
+    /// records (and from then on), so a client that stops on it loses a
+    /// page. The default, since the vendor deprecated the field.
+    #[default]
+    Early,
+    /// Always false, even on the empty end page.
+    Never,
+}
+
+/// What `expires_in` of `POST /OAuth/Token` is; the vendor's reference and
+/// its demo disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OAuthExpiresIn {
+    /// The Unix time of expiry as a string (`"1735700000"`), as in the
+    /// vendor's demo. The default.
+    #[default]
+    EpochString,
+    /// The lifetime in seconds as a JSON integer (`7200`), as the
+    /// reference table ("long, seconds") describes it.
+    Seconds,
 }
 
 impl Default for BeisenConfig {
@@ -79,6 +122,10 @@ impl Default for BeisenConfig {
             rate_per_second: 50,
             rate_per_minute: 1500,
             revoke_tokens_after: None,
+            is_last_data: IsLastData::Early,
+            max_live_scrolls: 500,
+            oauth_expires_in: OAuthExpiresIn::EpochString,
+            window_message_fullwidth_comma: false,
         }
     }
 }
@@ -100,6 +147,13 @@ pub struct IsdpConfig {
     pub revoke_tokens_after: Option<u64>,
     /// Polls an export task needs per status step (0 → 1 → 2), default 1.
     pub export_polls_per_step: u32,
+    /// Send the token's `expires_in` as a string (`"359"`, as the vendor's
+    /// reference types it; the default) or, when `false`, as a number
+    /// (`359`, as its examples show it).
+    pub expires_in_as_string: bool,
+    /// Export tasks kept (default 100); creating one more drops the oldest,
+    /// whose poll then lists nothing and whose file is unknown.
+    pub export_tasks_kept: usize,
 }
 
 impl Default for IsdpConfig {
@@ -112,6 +166,8 @@ impl Default for IsdpConfig {
             token_ttl: Duration::from_secs(359),
             revoke_tokens_after: None,
             export_polls_per_step: 1,
+            expires_in_as_string: true,
+            export_tasks_kept: 100,
         }
     }
 }
@@ -130,9 +186,15 @@ pub struct TravelConfig {
     /// Largest batch accepted (default 100).
     pub batch_limit: usize,
     /// Level codes the platform knows; others fail with "职级未维护,同步失败".
+    /// Default: the dataset's levels but `X9`, plus `ES`, the level of the
+    /// vendor's own sync example.
     pub known_levels: Vec<String>,
     /// Lifetime of issued session ids (default 2 h).
     pub session_ttl: Duration,
+    /// Largest request body accepted, in bytes (default 8 MiB: a full
+    /// batch of 100 users with cards and extras is far below). A larger
+    /// `/userSyn` body is refused whole with `resCode` 10005.
+    pub max_body_bytes: usize,
 }
 
 impl Default for TravelConfig {
@@ -145,9 +207,11 @@ impl Default for TravelConfig {
             batch_limit: 100,
             known_levels: crate::data::JOB_LEVELS[..crate::data::JOB_LEVELS.len() - 1]
                 .iter()
+                .chain(&["ES"])
                 .map(|s| (*s).to_owned())
                 .collect(),
             session_ttl: Duration::from_secs(7200),
+            max_body_bytes: 8 * 1024 * 1024,
         }
     }
 }

@@ -140,7 +140,8 @@ pub struct Person {
     pub business_modified_time: NaiveDateTime,
     /// Soft-deleted in Beisen.
     pub is_deleted: bool,
-    /// Custom properties; keys whose value is null are simply absent.
+    /// Custom properties. Some values are JSON null: the Beisen simulator
+    /// omits those keys, as the real service does.
     pub custom: Vec<(String, Value)>,
     /// Fields the vendors' documents do not list, as real responses carry.
     pub extra: Vec<(String, Value)>,
@@ -285,7 +286,8 @@ impl Dataset {
     /// Generates the organisation tree; people are derived on demand.
     pub fn new(mut config: DataConfig) -> Self {
         config.employees = config.employees.clamp(10, 1_000_000);
-        config.span_days = config.span_days.max(1);
+        // Past a century chrono's date arithmetic would overflow.
+        config.span_days = config.span_days.clamp(1, 36_500);
         let orgs = build_orgs(&config);
         Dataset { config, orgs }
     }
@@ -496,6 +498,18 @@ impl Dataset {
                 json!(d.pick(28, &["S", "M", "L", "XL"])),
             ));
         }
+        // Null for about half the people, so the Beisen rule "null custom
+        // keys are omitted" is exercised (and clients meet the key missing).
+        let note = (d.unit(35) >= 0.5).then(|| {
+            json!(d.pick(
+                36,
+                &["试用期表现良好", "延长试用期", "免试用期", "提前转正"]
+            ))
+        });
+        custom.push((
+            "extProbationNote_100001_4".to_owned(),
+            note.unwrap_or(Value::Null),
+        ));
         let mut extra = Vec::new();
         if d.unit(29) < 0.2 {
             extra.push(("stdTenantTag".to_owned(), json!("sandbox")));

@@ -3,12 +3,15 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
-use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::Json;
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+
+use serde_json::json;
 
 use crate::config::FaultSpec;
 use crate::state::Context;
@@ -88,33 +91,45 @@ pub(crate) async fn inject(State(state): State<FaultState>, req: Request, next: 
     let vendor = state.vendor.name();
     let counters = &state.ctx.counters;
     if !path.starts_with("/_sandbox") {
-        counters.incr(&format!("requests.{vendor}.{path}"));
+        // Only routes that exist get a counter of their own: counting every
+        // path a client invents would grow without bound.
+        let route = match req.extensions().get::<MatchedPath>() {
+            Some(matched) => matched.as_str(),
+            None => "<unmatched>",
+        };
+        counters.incr(&format!("requests.{vendor}.{route}"));
     }
     let Some(spec) = spec_for(&state, &path) else {
         return next.run(req).await;
     };
 
     let dice = &state.ctx.dice;
-    let delay = spec.latency + spec.jitter.mul_f64(dice.roll());
+    let key = format!("{vendor}:{path}");
+    let roll = || dice.roll(&key);
+    let jitter = if spec.jitter.is_zero() {
+        Duration::ZERO
+    } else {
+        spec.jitter.mul_f64(roll())
+    };
+    let delay = spec.latency + jitter;
     if !delay.is_zero() {
         counters.incr(&format!("faults.{vendor}.latency"));
         tokio::time::sleep(delay).await;
     }
-    if spec.reset > 0.0 && dice.roll() < spec.reset {
+    if spec.reset > 0.0 && roll() < spec.reset {
         counters.incr(&format!("faults.{vendor}.reset"));
         if let Some(kill) = req.extensions().get::<KillSwitch>() {
             kill.trip();
         }
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
-    if spec.error_500 > 0.0 && dice.roll() < spec.error_500 {
+    if spec.error_500 > 0.0 && roll() < spec.error_500 {
         counters.incr(&format!("faults.{vendor}.500"));
-        return (StatusCode::INTERNAL_SERVER_ERROR, "sandbox: injected 500").into_response();
+        return vendor_error(state.vendor, StatusCode::INTERNAL_SERVER_ERROR, &path);
     }
-    if spec.throttle_429 > 0.0 && dice.roll() < spec.throttle_429 {
+    if spec.throttle_429 > 0.0 && roll() < spec.throttle_429 {
         counters.incr(&format!("faults.{vendor}.429"));
-        let mut resp = Response::new(Body::from("sandbox: injected 429"));
-        *resp.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        let mut resp = vendor_error(state.vendor, StatusCode::TOO_MANY_REQUESTS, &path);
         resp.headers_mut().insert(
             header::RETRY_AFTER,
             HeaderValue::from(spec.retry_after_secs),
@@ -122,4 +137,28 @@ pub(crate) async fn inject(State(state): State<FaultState>, req: Request, next: 
         return resp;
     }
     next.run(req).await
+}
+
+/// An injected failure in the shape the vendor's own failures take, so a
+/// client's error decoding is exercised too.
+fn vendor_error(vendor: Vendor, status: StatusCode, path: &str) -> Response {
+    let body = match (vendor, status) {
+        (Vendor::Beisen, StatusCode::TOO_MANY_REQUESTS) => {
+            json!({"code": "429", "message": "请求过于频繁，请稍后再试", "data": null})
+        }
+        (Vendor::Beisen, _) => json!({"code": "500", "message": "服务器内部错误", "data": null}),
+        (Vendor::Isdp, _) => json!({
+            "timestamp": chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3f+0000").to_string(),
+            "status": status.as_u16(),
+            "error": status.canonical_reason().unwrap_or_default(),
+            "message": "",
+            "path": path,
+        }),
+        (Vendor::Travel, _) => json!({
+            "resCode": status.as_u16(),
+            "resMsg": if status == StatusCode::TOO_MANY_REQUESTS { "请求过于频繁" } else { "系统异常" },
+            "data": [],
+        }),
+    };
+    (status, Json(body)).into_response()
 }

@@ -13,7 +13,10 @@ use crate::state::Context;
 pub(crate) fn router(ctx: Arc<Context>) -> Router {
     Router::new()
         .route("/_sandbox/counters", get(counters))
-        .route("/_sandbox/travel/received", get(received))
+        .route(
+            "/_sandbox/travel/received",
+            get(received).delete(clear_received),
+        )
         .route("/_sandbox/revoke-tokens", post(revoke_tokens))
         .route("/_sandbox/expire-scrolls", post(expire_scrolls))
         .with_state(ctx)
@@ -38,6 +41,11 @@ async fn received(State(ctx): State<Arc<Context>>) -> Json<Value> {
         })
         .collect::<Vec<_>>();
     Json(json!(batches))
+}
+
+async fn clear_received(State(ctx): State<Arc<Context>>) -> Json<Value> {
+    ctx.clear_travel_received();
+    Json(json!({"cleared": true}))
 }
 
 async fn revoke_tokens(State(ctx): State<Arc<Context>>) -> Json<Value> {

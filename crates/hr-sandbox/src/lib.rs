@@ -42,19 +42,19 @@ pub mod travel;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::Router;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub use config::{
-    BeisenConfig, FaultConfig, FaultSpec, IsdpConfig, Ports, RouteFaults, SandboxConfig,
-    TravelConfig,
+    BeisenConfig, FaultConfig, FaultSpec, IsLastData, IsdpConfig, OAuthExpiresIn, Ports,
+    RouteFaults, SandboxConfig, TravelConfig,
 };
 pub use data::{DataConfig, Dataset, Person, Skew};
 pub use faults::Vendor;
 pub use state::{Context, Counters, ReceivedBatch};
 
-/// A running sandbox. Dropping it stops all three servers.
+/// A running sandbox. Dropping it stops all three servers (their tasks are
+/// aborted; the ports are released as soon as the runtime drops them).
 #[derive(Debug)]
 pub struct Sandbox {
     ctx: Arc<Context>,
@@ -67,34 +67,60 @@ pub struct Sandbox {
 impl Sandbox {
     /// Binds the three simulators on 127.0.0.1 and starts serving on the
     /// current Tokio runtime.
+    ///
+    /// # Errors
+    ///
+    /// When a port cannot be bound (a fixed port already in use). All three
+    /// listeners are bound before anything is served, so a failed start
+    /// leaves no server behind.
     pub async fn start(config: SandboxConfig) -> std::io::Result<Sandbox> {
         let ports = config.ports;
         let ctx = Arc::new(Context::new(config));
-        let mut tasks = Vec::new();
-        let mut bind = async |vendor: Vendor, port: Option<u16>, app: Router| {
-            let listener = TcpListener::bind(("127.0.0.1", port.unwrap_or(0))).await?;
-            let addr = listener.local_addr()?;
-            let app = app.merge(inspect::router(ctx.clone())).layer(
-                axum::middleware::from_fn_with_state(
-                    faults::FaultState {
-                        ctx: ctx.clone(),
-                        vendor,
-                    },
-                    faults::inject,
-                ),
-            );
-            tasks.push(tokio::spawn(server::serve(listener, app)));
-            tracing::info!(vendor = vendor.name(), %addr, "sandbox listening");
-            std::io::Result::Ok(addr)
-        };
-        let beisen = bind(Vendor::Beisen, ports.beisen, beisen::router(ctx.clone())).await?;
-        let isdp = bind(Vendor::Isdp, ports.isdp, isdp::router(ctx.clone())).await?;
-        let travel = bind(Vendor::Travel, ports.travel, travel::router(ctx.clone())).await?;
+        let bind =
+            async |port: Option<u16>| TcpListener::bind(("127.0.0.1", port.unwrap_or(0))).await;
+        let listeners = [
+            (
+                Vendor::Beisen,
+                bind(ports.beisen).await?,
+                beisen::router(ctx.clone()),
+            ),
+            (
+                Vendor::Isdp,
+                bind(ports.isdp).await?,
+                isdp::router(ctx.clone()),
+            ),
+            (
+                Vendor::Travel,
+                bind(ports.travel).await?,
+                travel::router(ctx.clone()),
+            ),
+        ];
+        let mut addrs = Vec::with_capacity(3);
+        for (_, listener, _) in &listeners {
+            addrs.push(listener.local_addr()?);
+        }
+        let tasks = listeners
+            .into_iter()
+            .zip(&addrs)
+            .map(|((vendor, listener, app), addr)| {
+                let app = app.merge(inspect::router(ctx.clone())).layer(
+                    axum::middleware::from_fn_with_state(
+                        faults::FaultState {
+                            ctx: ctx.clone(),
+                            vendor,
+                        },
+                        faults::inject,
+                    ),
+                );
+                tracing::info!(vendor = vendor.name(), %addr, "sandbox listening");
+                tokio::spawn(server::serve(listener, app))
+            })
+            .collect();
         Ok(Sandbox {
             ctx,
-            beisen,
-            isdp,
-            travel,
+            beisen: addrs[0],
+            isdp: addrs[1],
+            travel: addrs[2],
             tasks,
         })
     }
@@ -146,6 +172,11 @@ impl Sandbox {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// Forgets every received travel batch (counters are kept).
+    pub fn clear_travel_received(&self) {
+        self.ctx.clear_travel_received();
     }
 
     /// Revokes every Beisen and ISDP token issued so far.

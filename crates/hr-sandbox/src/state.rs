@@ -1,7 +1,7 @@
 //! State shared by the three simulators: dataset, counters, fault dice,
 //! revocation and expiry switches, and what the travel endpoint received.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -78,31 +78,57 @@ impl Counters {
     }
 }
 
-/// A seeded source of randomness for fault decisions.
+/// Seeded randomness for fault decisions, one independent stream per key
+/// (vendor and route), so the faults one route sees do not depend on how
+/// much traffic other routes get: a failing run replays as long as each
+/// route sees the same sequence of requests.
 #[derive(Debug)]
 pub struct Dice {
-    state: Mutex<u64>,
+    seed: u64,
+    streams: Mutex<HashMap<String, u64>>,
 }
 
 impl Dice {
     /// Dice seeded with `seed`.
     pub fn new(seed: u64) -> Self {
         Dice {
-            state: Mutex::new(seed ^ 0xD1CE_D1CE_D1CE_D1CE),
+            seed: seed ^ 0xD1CE_D1CE_D1CE_D1CE,
+            streams: Mutex::new(HashMap::new()),
         }
     }
 
-    /// A number in `[0, 1)`.
-    pub fn roll(&self) -> f64 {
-        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        *s = s.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = *s;
+    /// The next number in `[0, 1)` of the stream named `key`.
+    ///
+    /// ```
+    /// let a = hr_sandbox::state::Dice::new(1);
+    /// let b = hr_sandbox::state::Dice::new(1);
+    /// b.roll("other");
+    /// assert_eq!(a.roll("beisen:/x"), b.roll("beisen:/x"));
+    /// ```
+    pub fn roll(&self, key: &str) -> f64 {
+        let mut streams = self.streams.lock().unwrap_or_else(|e| e.into_inner());
+        let state = streams
+            .entry(key.to_owned())
+            .or_insert_with(|| self.seed ^ fnv1a(key));
+        *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = *state;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^= z >> 31;
         (z >> 11) as f64 / (1u64 << 53) as f64
     }
 }
+
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// How many received travel users are kept for inspection; older batches
+/// are dropped first (counted in `travel.batches_dropped`), so a long sync
+/// of a million people does not keep gigabytes of JSON.
+pub const MAX_RECEIVED_USERS: usize = 200_000;
 
 /// One batch the travel endpoint received.
 #[derive(Debug, Clone, PartialEq)]
@@ -130,6 +156,9 @@ pub struct Context {
     pub beisen_token_epoch: AtomicU64,
     /// Bumped to revoke every ISDP token issued before.
     pub isdp_token_epoch: AtomicU64,
+    /// Bumped to revoke every travel session id issued before (the fixed
+    /// `TravelConfig::session_id` stays valid).
+    pub travel_session_epoch: AtomicU64,
     /// Bumped to kill every Beisen scroll opened before.
     pub scroll_epoch: AtomicU64,
     /// Batches received by the travel endpoint, in order.
@@ -147,15 +176,18 @@ impl Context {
             counters: Counters::default(),
             beisen_token_epoch: AtomicU64::new(0),
             isdp_token_epoch: AtomicU64::new(0),
+            travel_session_epoch: AtomicU64::new(0),
             scroll_epoch: AtomicU64::new(0),
             travel_received: Mutex::new(Vec::new()),
         }
     }
 
-    /// Revokes every token of both HR vendors issued so far.
+    /// Revokes every Beisen and ISDP token and every travel session id
+    /// issued so far.
     pub fn revoke_tokens(&self) {
         self.beisen_token_epoch.fetch_add(1, Ordering::SeqCst);
         self.isdp_token_epoch.fetch_add(1, Ordering::SeqCst);
+        self.travel_session_epoch.fetch_add(1, Ordering::SeqCst);
     }
 
     /// Kills every open Beisen scroll.
@@ -163,16 +195,75 @@ impl Context {
         self.scroll_epoch.fetch_add(1, Ordering::SeqCst);
     }
 
-    /// Records a travel batch.
+    /// Records a travel batch, keeping at most [`MAX_RECEIVED_USERS`] users.
     pub fn record_travel_batch(&self, batch: ReceivedBatch) {
         self.counters
             .add("travel.users_received", batch.users.len() as u64);
         self.counters
             .add("travel.users_failed", batch.failures.len() as u64);
         self.counters.incr("travel.batches");
+        let mut received = self
+            .travel_received
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        received.push(batch);
+        let mut kept: usize = received.iter().map(|b| b.users.len()).sum();
+        let mut dropped = 0;
+        // The newest batch always stays, however large.
+        while kept > MAX_RECEIVED_USERS && received.len() - dropped > 1 {
+            kept -= received[dropped].users.len();
+            dropped += 1;
+        }
+        if dropped > 0 {
+            received.drain(..dropped);
+            self.counters.add("travel.batches_dropped", dropped as u64);
+        }
+    }
+
+    /// Forgets every received travel batch.
+    pub fn clear_travel_received(&self) {
         self.travel_received
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push(batch);
+            .clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn batch(users: usize) -> ReceivedBatch {
+        ReceivedBatch {
+            account: None,
+            users: vec![Value::Null; users],
+            failures: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn received_travel_users_are_capped_oldest_first() {
+        let ctx = Context::new(SandboxConfig::default());
+        for _ in 0..(MAX_RECEIVED_USERS / 100 + 50) {
+            ctx.record_travel_batch(batch(100));
+        }
+        let kept: usize = ctx
+            .travel_received
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|b| b.users.len())
+            .sum();
+        assert_eq!(kept, MAX_RECEIVED_USERS);
+        assert_eq!(ctx.counters.get("travel.batches_dropped"), 50);
+        assert_eq!(
+            ctx.counters.get("travel.users_received"),
+            (MAX_RECEIVED_USERS + 5_000) as u64
+        );
+        // One huge batch stays even alone over the cap.
+        ctx.record_travel_batch(batch(MAX_RECEIVED_USERS + 1));
+        assert_eq!(ctx.travel_received.lock().unwrap().len(), 1);
+        ctx.clear_travel_received();
+        assert!(ctx.travel_received.lock().unwrap().is_empty());
     }
 }

@@ -145,7 +145,8 @@ fn window(start: &str, stop: &str) -> Value {
     json!({"startTime": start, "stopTime": stop, "timeWindowQueryType": 1, "capacity": 300})
 }
 
-/// What the vendor's defaults select, computed from the dataset directly.
+/// What the vendor's defaults select (effective records of internal
+/// people in their main job), computed from the dataset directly.
 fn expected_user_ids(
     data: &Dataset,
     start: NaiveDateTime,
@@ -166,6 +167,7 @@ fn expected_user_ids(
                 && statuses.contains(&data.emp_status(i))
                 && data.employ_type(i) == 0
                 && data.service_type(i) == 0
+                && data.approval_status(i) == 4
         })
         .map(|i| 100_000_000 + i as i64)
         .collect()
@@ -449,6 +451,10 @@ async fn employee_records_have_the_vendor_shape() {
 
     let mut saw_custom = false;
     let mut saw_extra = false;
+    let mut saw_null_custom = false;
+    let mut fractions = BTreeSet::new();
+    let mut stop_dates = BTreeSet::new();
+    let mut unset_last_work_dates = BTreeSet::new();
     for item in items {
         let info = &item["employeeInfo"];
         let record = &item["recordInfo"];
@@ -458,10 +464,20 @@ async fn employee_records_have_the_vendor_shape() {
         assert_eq!(info["iDNumber"], p.id_number.as_str());
         assert_eq!(info["mobilePhone"], p.mobile.as_str());
         assert_eq!(info["email"], p.email.as_str());
-        assert_eq!(
-            info["modifiedTime"],
-            p.modified_time.format("%Y-%m-%dT%H:%M:%S").to_string()
+        // The dataset's second, plus milliseconds for some people.
+        let modified = info["modifiedTime"].as_str().unwrap();
+        let second = p.modified_time.format("%Y-%m-%dT%H:%M:%S").to_string();
+        let fraction = modified.strip_prefix(second.as_str()).expect(modified);
+        assert!(
+            fraction.is_empty()
+                || (fraction.len() <= 4
+                    && fraction.starts_with('.')
+                    && !fraction.ends_with('0')
+                    && fraction[1..].bytes().all(|c| c.is_ascii_digit())),
+            "{modified}"
         );
+        assert_eq!(record["modifiedTime"], info["modifiedTime"]);
+        fractions.insert(fraction.len());
         assert!(info["translateProperties"].is_null());
         for key in [
             "weiXin",
@@ -475,13 +491,14 @@ async fn employee_records_have_the_vendor_shape() {
         }
         // Custom properties: exactly the person's, null keys omitted.
         let custom = info["customProperties"].as_object().unwrap();
-        assert_eq!(
-            custom.len(),
-            p.custom.iter().filter(|(_, v)| !v.is_null()).count()
-        );
-        for (k, v) in &p.custom {
-            assert_eq!(&custom[k], v);
-        }
+        let non_null: serde_json::Map<String, Value> = p
+            .custom
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        assert_eq!(custom, &non_null);
+        saw_null_custom |= non_null.len() < p.custom.len();
         saw_custom |= custom.len() > 1;
         for (k, v) in &p.extra {
             assert_eq!(&info[k], v);
@@ -501,15 +518,39 @@ async fn employee_records_have_the_vendor_shape() {
         assert_eq!(record["oIdJobPosition"], p.position_oid.as_str());
         assert_eq!(record["oIdJobPosition"].as_str().unwrap().len(), 36);
         assert!(record["oidJobGrade"].is_string() && record.get("oIdJobGrade").is_none());
-        assert_eq!(record["stopDate"], "9999-12-31T00:00:00");
+        // Open-ended, or unset as .NET's MinValue.
+        let stop = record["stopDate"].as_str().unwrap();
+        assert!(
+            ["9999-12-31T00:00:00", "0001-01-01T00:00:00"].contains(&stop),
+            "{stop}"
+        );
+        stop_dates.insert(stop.to_owned());
+        match p.last_work_date {
+            Some(day) => assert_eq!(
+                record["lastWorkDate"],
+                format!("{}T00:00:00", day.format("%Y-%m-%d"))
+            ),
+            None => {
+                let unset = &record["lastWorkDate"];
+                assert!(unset.is_null() || unset == "0001-01-01T00:00:00", "{unset}");
+                unset_last_work_dates.insert(unset.to_string());
+            }
+        }
         assert_eq!(record["pOIdEmpAdmin"], json!(p.manager_user_id));
         assert_eq!(record["oIdOrganization"], b.data().orgs()[0].oid);
         assert!(record["workYearTotal"].is_f64());
     }
     assert!(
-        saw_custom && saw_extra,
-        "the page shows optional custom keys and extra fields"
+        saw_custom && saw_extra && saw_null_custom,
+        "the page shows optional custom keys, omitted null ones and extra fields"
     );
+    // Both date shapes, both ways of leaving a date unset.
+    assert!(
+        fractions.contains(&0) && fractions.contains(&4),
+        "{fractions:?}"
+    );
+    assert_eq!(stop_dates.len(), 2, "{stop_dates:?}");
+    assert_eq!(unset_last_work_dates.len(), 2, "{unset_last_work_dates:?}");
 
     // Translation on request.
     let mut body = window("2024-03-01", "2024-05-01");
@@ -658,12 +699,17 @@ async fn a_full_scroll_returns_each_record_exactly_once() {
     assert_eq!(unique, expected);
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "userID ascending");
 
-    let first_id = &pages[0]["scrollId"];
+    let scroll_ids: HashSet<&str> = pages
+        .iter()
+        .map(|p| p["scrollId"].as_str().unwrap())
+        .collect();
+    assert_eq!(scroll_ids.len(), pages.len(), "a new id every page");
     let (last, rest) = pages.split_last().unwrap();
     for (k, page) in rest.iter().enumerate() {
-        assert_eq!(&page["scrollId"], first_id, "the id never changes");
         assert_eq!(page["total"], expected.len());
-        assert_eq!(page["isLastData"], k + 1 == rest.len(), "page {k}");
+        // By default isLastData comes a page early: the deprecated flag
+        // must not be trusted.
+        assert_eq!(page["isLastData"], k + 2 >= rest.len(), "page {k}");
     }
     assert_eq!(last["data"], json!([]));
     assert_eq!(last["code"], "200");
@@ -716,6 +762,7 @@ async fn an_idle_scroll_dies_silently() {
     body["scrollId"] = first["scrollId"].clone();
     let second = b.call(EMPLOYEES, body.clone()).await;
     assert_eq!(second["data"].as_array().unwrap().len(), 10);
+    body["scrollId"] = second["scrollId"].clone();
 
     let slept = Instant::now();
     tokio::time::sleep(Duration::from_millis(400)).await;
@@ -761,25 +808,49 @@ async fn expire_scrolls_kills_every_open_scroll() {
 }
 
 #[tokio::test]
-async fn scroll_ids_never_go_back_and_foreign_ids_are_refused() {
+async fn scroll_ids_change_every_page_and_old_ones_are_refused() {
     let b = Beisen::start(config(1_000)).await;
     let mut body = window("2024-01-01", "2024-03-31");
     body["capacity"] = json!(5);
     let first = b.call(EMPLOYEES, body.clone()).await;
-    let id = first["scrollId"].clone();
-    body["scrollId"] = id.clone();
+    let first_id = first["scrollId"].clone();
+    body["scrollId"] = first_id.clone();
     let second = b.call(EMPLOYEES, body.clone()).await;
-    // Sending the same id again (as a retry would) moves on: no going back.
-    let third = b.call(EMPLOYEES, body.clone()).await;
+    let second_id = second["scrollId"].clone();
+    assert_ne!(first_id, second_id);
+    assert!(
+        second_id
+            .as_str()
+            .unwrap()
+            .starts_with("DXF1ZXJ5QW5kRmV0Y2gB")
+    );
     let ids = |page: &Value| user_ids(std::slice::from_ref(page));
+    assert!(ids(&first).last() < ids(&second).first());
+
+    // Going back to an older id (as a careless retry would) is refused.
+    let stale = b.call(EMPLOYEES, body.clone()).await;
+    assert_eq!(
+        (&stale["code"], &stale["message"], &stale["data"]),
+        (&json!("417"), &json!("scrollId无效或已过期"), &Value::Null)
+    );
+    // The latest id still continues, right after the second page.
+    body["scrollId"] = second_id.clone();
+    let third = b.call(EMPLOYEES, body.clone()).await;
+    assert_eq!(third["code"], "200");
     assert!(ids(&second).last() < ids(&third).first());
-    assert_eq!(third["scrollId"], id);
+    assert_eq!(
+        b.call(EMPLOYEES, body.clone()).await["message"],
+        "scrollId无效或已过期"
+    );
 
     // An id this sandbox never issued, and an employee id on another endpoint.
     let forged = "DXF1ZXJ5QW5kRmV0Y2gBAAAAAAVrsaUWdnVycEd3OEFRRm02aEpHRFZQZ2htdw==";
     for (path, scroll_id) in [
         (EMPLOYEES, json!(forged)),
-        (paths::POSITION_GET_BY_TIME_WINDOW, id.clone()),
+        (
+            paths::POSITION_GET_BY_TIME_WINDOW,
+            third["scrollId"].clone(),
+        ),
     ] {
         body["scrollId"] = scroll_id;
         let refused = b.call(path, body.clone()).await;
@@ -789,15 +860,34 @@ async fn scroll_ids_never_go_back_and_foreign_ids_are_refused() {
         );
     }
 
-    // A finished scroll keeps answering empty, without counting as expired.
+    // A finished scroll keeps answering empty to its latest id, without
+    // counting as expired; older ids are still refused.
     let mut small = window("2024-01-01", "2024-01-03");
     small["withDisabled"] = json!(true);
     let pages = b.scroll_all(EMPLOYEES, small.clone()).await;
-    small["scrollId"] = pages[0]["scrollId"].clone();
-    let after = b.call(EMPLOYEES, small).await;
-    assert_eq!(after["data"], json!([]));
+    let end_id = pages.last().unwrap()["scrollId"].clone();
+    small["scrollId"] = end_id.clone();
+    let after = b.call(EMPLOYEES, small.clone()).await;
+    assert_eq!(
+        (&after["code"], &after["data"], &after["scrollId"]),
+        (&json!("200"), &json!([]), &end_id)
+    );
     assert_eq!(after["total"], pages[0]["total"]);
+    small["scrollId"] = pages[0]["scrollId"].clone();
+    assert_eq!(b.call(EMPLOYEES, small).await["code"], "417");
     assert_eq!(b.counter("scrolls_expired.beisen"), 0);
+
+    // A dead scroll answers any of its ids silently, empty with "200".
+    b.sandbox.expire_scrolls();
+    for id in [&first_id, &third["scrollId"]] {
+        body["scrollId"] = id.clone();
+        let dead = b.call(EMPLOYEES, body.clone()).await;
+        assert_eq!(
+            (&dead["code"], &dead["data"], &dead["total"]),
+            (&json!("200"), &json!([]), &json!(0))
+        );
+    }
+    assert_eq!(b.counter("scrolls_expired.beisen"), 2);
 }
 
 #[tokio::test]
@@ -1126,29 +1216,425 @@ async fn recruiting_batches_walk_to_the_end() {
 #[tokio::test]
 async fn approval_statuses_filter_records() {
     let b = Beisen::start(config(2_000)).await;
+    let data = b.data();
     let (start, stop) = (at("2024-01-01T00:00:00"), at("2024-03-31T00:00:00"));
-    let all = expected_user_ids(b.data(), start, stop, false, ACTIVE);
-    let approved_only: BTreeSet<i64> = all
+    let in_window = |statuses: &[u8]| -> BTreeSet<i64> {
+        (0..data.len())
+            .filter(|&i| {
+                let t = data.modified_time(i);
+                start <= t
+                    && t < stop
+                    && !data.is_deleted(i)
+                    && ACTIVE.contains(&data.emp_status(i))
+                    && data.employ_type(i) == 0
+                    && data.service_type(i) == 0
+                    && statuses.contains(&data.approval_status(i))
+            })
+            .map(|i| data.person(i).user_id)
+            .collect()
+    };
+    let effective = in_window(&[4]);
+    let approved = in_window(&[2]);
+    assert!(!effective.is_empty() && !approved.is_empty());
+    let scroll = async |filter: Option<Value>| -> BTreeSet<i64> {
+        let mut body = window("2024-01-01", "2024-03-31");
+        if let Some(filter) = filter {
+            body["approvalStatuses"] = filter;
+        }
+        user_ids(&b.scroll_all(EMPLOYEES, body).await)
+            .into_iter()
+            .collect()
+    };
+
+    // By default only effective (4) records: "默认查询未删除、审批生效的员工信息".
+    for default in [None, Some(json!(null)), Some(json!([]))] {
+        assert_eq!(scroll(default.clone()).await, effective, "{default:?}");
+    }
+    assert_eq!(scroll(Some(json!([2]))).await, approved);
+    let both: BTreeSet<i64> = effective.union(&approved).copied().collect();
+    assert_eq!(scroll(Some(json!([2, "4"]))).await, both);
+    // Every enum value 0–6 is accepted; the dataset has none in 0, 1, 3, 5, 6.
+    assert!(scroll(Some(json!([0, 1, 3, 5, 6]))).await.is_empty());
+    for bad in [json!([7]), json!([-1])] {
+        let mut body = window("2024-01-01", "2024-03-31");
+        body["approvalStatuses"] = bad.clone();
+        assert_eq!(b.call(EMPLOYEES, body).await["code"], "417", "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn is_last_data_is_exact_early_or_never_as_configured() {
+    use hr_sandbox::beisen::IsLastData;
+    for (mode, flags) in [
+        // Four pages with records, then the empty end page.
+        (IsLastData::Exact, [false, false, false, true, true]),
+        (IsLastData::Early, [false, false, true, true, true]),
+        (IsLastData::Never, [false, false, false, false, false]),
+    ] {
+        let mut cfg = config(1_000);
+        cfg.beisen.is_last_data = mode;
+        let b = Beisen::start(cfg).await;
+        let mut body = window("2024-01-01", "2024-03-31");
+        let total = b.call(EMPLOYEES, body.clone()).await["total"]
+            .as_u64()
+            .unwrap();
+        // Four pages, the last one partial.
+        body["capacity"] = json!(total.div_ceil(4) + u64::from(total % 4 == 0));
+        assert_eq!(total.div_ceil(body["capacity"].as_u64().unwrap()), 4);
+        let pages = b.scroll_all(EMPLOYEES, body).await;
+        let got: Vec<bool> = pages
+            .iter()
+            .map(|p| p["isLastData"].as_bool().unwrap())
+            .collect();
+        assert_eq!(got, flags, "{mode:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_least_recently_used_scroll_is_evicted_beyond_the_cap() {
+    let mut cfg = config(1_000);
+    cfg.beisen.max_live_scrolls = 2;
+    let b = Beisen::start(cfg).await;
+    let mut body = window("2024-01-01", "2024-03-31");
+    body["capacity"] = json!(5);
+    let a = b.call(EMPLOYEES, body.clone()).await;
+    let c = b
+        .call(paths::ORGANIZATION_GET_BY_TIME_WINDOW, body.clone())
+        .await;
+    // Using `a` leaves the organisation scroll the least recently used.
+    body["scrollId"] = a["scrollId"].clone();
+    let a = b.call(EMPLOYEES, body.clone()).await;
+    body["scrollId"] = json!("");
+    let d = b.call(EMPLOYEES, body.clone()).await;
+    assert_eq!(d["code"], "200");
+    assert_eq!(b.counter("scrolls_evicted.beisen"), 1);
+
+    body["scrollId"] = c["scrollId"].clone();
+    let evicted = b
+        .call(paths::ORGANIZATION_GET_BY_TIME_WINDOW, body.clone())
+        .await;
+    assert_eq!(
+        (&evicted["code"], &evicted["data"], &evicted["total"]),
+        (&json!("200"), &json!([]), &json!(0)),
+        "an evicted scroll answers like an expired one"
+    );
+    assert_eq!(b.counter("scrolls_expired.beisen"), 1);
+    for page in [a, d] {
+        body["scrollId"] = page["scrollId"].clone();
+        let next = b.call(EMPLOYEES, body.clone()).await;
+        assert_eq!(next["data"].as_array().unwrap().len(), 5, "{next}");
+    }
+}
+
+#[tokio::test]
+async fn oauth_expires_in_is_an_epoch_string_or_seconds() {
+    use hr_sandbox::beisen::OAuthExpiresIn;
+    for mode in [OAuthExpiresIn::EpochString, OAuthExpiresIn::Seconds] {
+        let mut cfg = config(100);
+        cfg.beisen.oauth_expires_in = mode;
+        let b = Beisen::start(cfg).await;
+        let cfg = b.sandbox.config().beisen.clone();
+        let tenant = b.data().tenant_id().to_string();
+        let (status, oauth) = b
+            .oauth(&[
+                ("secret", &cfg.secret),
+                ("tenant_id", &tenant),
+                ("grant_type", "client_credentials"),
+            ])
+            .await;
+        assert_eq!(status, 200, "{oauth}");
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        match mode {
+            OAuthExpiresIn::EpochString => {
+                let at: u64 = oauth["expires_in"].as_str().unwrap().parse().unwrap();
+                assert!((now + 7_100..=now + 7_300).contains(&at), "{at}");
+            }
+            OAuthExpiresIn::Seconds => assert_eq!(oauth["expires_in"], json!(7200)),
+        }
+        assert_eq!(oauth["tenant_id"], tenant.as_str());
+        let token = oauth["access_token"].as_str().unwrap();
+        let response = b
+            .raw_with(token, EMPLOYEES, &window("2024-01-01", "2024-01-02"))
+            .await;
+        assert_eq!(response.status(), 200);
+    }
+}
+
+#[tokio::test]
+async fn the_window_message_has_either_comma() {
+    for (fullwidth, message) in [
+        (false, "只支持查询90天范围内的数据,请分段查询"),
+        (true, "只支持查询90天范围内的数据，请分段查询"),
+    ] {
+        let mut cfg = config(100);
+        cfg.beisen.window_message_fullwidth_comma = fullwidth;
+        let b = Beisen::start(cfg).await;
+        for path in [EMPLOYEES, paths::JOB_POST_GET_BY_TIME_WINDOW] {
+            let refused = b.call(path, window("2024-01-01", "2024-04-01")).await;
+            assert_eq!(
+                (&refused["code"], &refused["message"]),
+                (&json!("417"), &json!(message))
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn null_custom_properties_are_omitted_exactly_for_their_people() {
+    const NOTE: &str = "extProbationNote_100001_4";
+    let b = Beisen::start(config(300)).await;
+    let ids: Vec<i64> = (0..300).map(|i| b.data().person(i).user_id).collect();
+    let found = b
+        .call(
+            paths::EMPLOYEE_GET_BASIC_INFO_BY_IDS,
+            json!({"oIds": ids, "isWithDeleted": true}),
+        )
+        .await;
+    let items = found["data"].as_array().unwrap();
+    assert_eq!(items.len(), 300);
+    let (mut null, mut set) = (0, 0);
+    for item in items {
+        let i = b
+            .data()
+            .index_of_user_id(item["userID"].as_i64().unwrap())
+            .unwrap();
+        let p = b.data().person(i);
+        let value = &p.custom.iter().find(|(k, _)| k == NOTE).unwrap().1;
+        let custom = item["customProperties"].as_object().unwrap();
+        if value.is_null() {
+            assert!(!custom.contains_key(NOTE), "{custom:?}");
+            null += 1;
+        } else {
+            assert_eq!(&custom[NOTE], value);
+            set += 1;
+        }
+    }
+    assert!(null > 100 && set > 100, "{null} null, {set} set");
+}
+
+/// `(modifiedTime, userID)` of every employee of `pages`, in order.
+fn modified_and_ids(pages: &[Value], key: &str) -> Vec<(NaiveDateTime, i64)> {
+    pages
         .iter()
-        .copied()
-        .filter(|id| {
-            let i = b.data().index_of_user_id(*id).unwrap();
-            b.data().approval_status(i) == 2
+        .flat_map(|p| p["data"].as_array().unwrap())
+        .map(|item| {
+            let info = &item["employeeInfo"];
+            let t = info[key].as_str().unwrap();
+            let t = NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f").expect(t);
+            (t, info["userID"].as_i64().unwrap())
         })
-        .collect();
-    assert!(!approved_only.is_empty() && approved_only.len() < all.len());
+        .collect()
+}
 
+#[tokio::test]
+async fn sort_orders_by_user_id_and_times_both_ways() {
+    let b = Beisen::start(config(1_000)).await;
+    let mut base = window("2024-01-01", "2024-03-31");
+    base["capacity"] = json!(40);
+    let default = user_ids(&b.scroll_all(EMPLOYEES, base.clone()).await);
+    assert!(default.len() > 80, "several pages: {}", default.len());
+    let sorted = |sort: Value| {
+        let mut body = base.clone();
+        body["sort"] = sort;
+        body
+    };
+
+    let mut descending = default.clone();
+    descending.reverse();
+    let by_id = user_ids(&b.scroll_all(EMPLOYEES, sorted(json!({"UserID": 2}))).await);
+    assert_eq!(by_id, descending);
+    // 0 is "no sort", so the next key decides; keys keep request order.
+    let zero_then_id = sorted(json!({"ModifiedTime": 0, "userID": 2}));
+    assert_eq!(
+        user_ids(&b.scroll_all(EMPLOYEES, zero_then_id).await),
+        descending
+    );
+
+    for (key, direction) in [
+        ("ModifiedTime", 1),
+        ("ModifiedTime", 2),
+        ("BusinessModifiedTime", 1),
+    ] {
+        let pages = b
+            .scroll_all(EMPLOYEES, sorted(json!({ key: direction })))
+            .await;
+        let field = if key == "ModifiedTime" {
+            "modifiedTime"
+        } else {
+            "businessModifiedTime"
+        };
+        let got = modified_and_ids(&pages, field);
+        let mut want = got.clone();
+        // Ties fall back to userID ascending.
+        want.sort_by(|a, b| match direction {
+            1 => a.cmp(b),
+            _ => b.0.cmp(&a.0).then(a.1.cmp(&b.1)),
+        });
+        assert_eq!(got, want, "{key} {direction}");
+        let mut ids: Vec<i64> = got.iter().map(|(_, id)| *id).collect();
+        ids.sort_unstable();
+        assert_eq!(ids, default, "the same records, reordered");
+    }
+
+    // Departments by oId, descending: the root (900…) first.
     let mut body = window("2024-01-01", "2024-03-31");
-    body["approvalStatuses"] = json!([2]);
-    let got: BTreeSet<i64> = user_ids(&b.scroll_all(EMPLOYEES, body).await)
+    body["sort"] = json!({"OId": 2});
+    body["withDisabled"] = json!(true);
+    let orgs: Vec<i64> = b
+        .scroll_all(paths::ORGANIZATION_GET_BY_TIME_WINDOW, body)
+        .await
+        .iter()
+        .flat_map(|p| p["data"].as_array().unwrap())
+        .map(|o| o["oId"].as_i64().unwrap())
+        .collect();
+    assert!(orgs.len() >= 3, "{orgs:?}");
+    assert_eq!(orgs[0], b.data().orgs()[0].oid, "{orgs:?}");
+    assert!(orgs.windows(2).all(|w| w[0] > w[1]), "{orgs:?}");
+
+    for (sort, message) in [
+        (json!({"Name": 1}), "暂不支持的排序字段:Name"),
+        (json!({"UserID": 3}), "sort参数不正确"),
+        (json!(["UserID"]), "sort参数不正确"),
+    ] {
+        let refused = b.call(EMPLOYEES, sorted(sort.clone())).await;
+        assert_eq!(
+            (&refused["code"], &refused["message"]),
+            (&json!("417"), &json!(message)),
+            "{sort}"
+        );
+    }
+    let mut body = window("2024-01-01", "2024-03-31");
+    body["sort"] = json!({"UserID": 1});
+    let refused = b.call(paths::POSITION_GET_BY_TIME_WINDOW, body).await;
+    assert_eq!(refused["code"], "417", "positions have no userID");
+}
+
+#[tokio::test]
+async fn ext_queries_filter_on_custom_properties() {
+    let b = Beisen::start(config(1_000)).await;
+    let data = b.data();
+    let base = window("2024-01-01", "2024-03-31");
+    let everyone: BTreeSet<i64> = user_ids(&b.scroll_all(EMPLOYEES, base.clone()).await)
         .into_iter()
         .collect();
-    assert_eq!(got, approved_only);
+    let custom = |id: i64, key: &str| -> Option<String> {
+        let p = data.person(data.index_of_user_id(id).unwrap());
+        p.custom
+            .iter()
+            .find(|(k, _)| k == key)
+            .and_then(|(_, v)| v.as_str().map(str::to_owned))
+    };
+    let query = async |queries: Value| -> BTreeSet<i64> {
+        let mut body = base.clone();
+        body["extQueries"] = queries;
+        user_ids(&b.scroll_all(EMPLOYEES, body).await)
+            .into_iter()
+            .collect()
+    };
+    let subset = |f: &dyn Fn(i64) -> bool| -> BTreeSet<i64> {
+        everyone.iter().copied().filter(|id| f(*id)).collect()
+    };
 
-    let mut body = window("2024-01-01", "2024-03-31");
-    body["approvalStatuses"] = json!([2, 4]);
-    let got: BTreeSet<i64> = user_ids(&b.scroll_all(EMPLOYEES, body).await)
-        .into_iter()
+    let center = "extCostCenter_100001_1";
+    let first = everyone.iter().next().copied().unwrap();
+    let wanted: Vec<String> = everyone
+        .iter()
+        .step_by(7)
+        .take(3)
+        .map(|id| custom(*id, center).unwrap())
         .collect();
-    assert_eq!(got, all);
+    let equal = subset(&|id| custom(id, center).is_some_and(|c| wanted.contains(&c)));
+    assert!(equal.contains(&first) && equal.len() < everyone.len());
+    let got = query(json!([{"fieldName": center, "queryType": 5, "values": wanted}])).await;
+    assert_eq!(got, equal);
+    let got = query(json!([{"fieldName": center, "queryType": "6", "values": wanted}])).await;
+    assert_eq!(got, everyone.difference(&equal).copied().collect());
+
+    // null or "" test emptiness; conditions combine with "and".
+    let note = "extProbationNote_100001_4";
+    let city = "extWorkCity_100001_2";
+    let empty_note = subset(&|id| custom(id, note).is_none());
+    assert!(!empty_note.is_empty() && empty_note.len() < everyone.len());
+    assert_eq!(
+        query(json!([{"fieldName": note, "queryType": 5, "values": [null]}])).await,
+        empty_note
+    );
+    assert_eq!(
+        query(json!([{"fieldName": note, "queryType": 6, "values": [""]}])).await,
+        everyone.difference(&empty_note).copied().collect()
+    );
+    let both =
+        subset(&|id| custom(id, note).is_none() && custom(id, city).as_deref() == Some("北京"));
+    assert!(!both.is_empty());
+    let got = query(json!([
+        {"fieldName": note, "queryType": 5, "values": [null]},
+        {"fieldName": city, "queryType": 5, "values": ["北京"]}
+    ]))
+    .await;
+    assert_eq!(got, both);
+
+    // The record's contract type filters too.
+    let contract = format!("extContractType_{}_9", data.tenant_id());
+    let pages = b.scroll_all(EMPLOYEES, base.clone()).await;
+    let fixed: BTreeSet<i64> = pages
+        .iter()
+        .flat_map(|p| p["data"].as_array().unwrap())
+        .filter(|item| item["recordInfo"]["customProperties"][&contract] == "固定期限")
+        .map(|item| item["employeeInfo"]["userID"].as_i64().unwrap())
+        .collect();
+    assert!(!fixed.is_empty());
+    assert_eq!(
+        query(json!([{"fieldName": contract, "queryType": 5, "values": ["固定期限"]}])).await,
+        fixed
+    );
+
+    // Fields the tenant does not have are dropped, as the vendor says;
+    // names are case-sensitive.
+    for field in ["extNoSuchField_100001_99", "EXTCOSTCENTER_100001_1"] {
+        let got = query(json!([{"fieldName": field, "queryType": 5, "values": ["x"]}])).await;
+        assert_eq!(got, everyone, "{field}");
+    }
+
+    let too_many: Vec<String> = (0..301).map(|k| k.to_string()).collect();
+    for (queries, message) in [
+        (
+            json!([{"fieldName": center, "queryType": 1, "values": ["1"]}]),
+            "暂不支持的查询类型",
+        ),
+        (
+            json!([{"fieldName": center, "queryType": 7, "values": ["1", "2"]}]),
+            "暂不支持的查询类型",
+        ),
+        (
+            json!([{"fieldName": center, "queryType": 9, "values": ["1"]}]),
+            "extQueries.queryType参数不正确",
+        ),
+        (
+            json!([{"fieldName": center, "queryType": 5, "values": []}]),
+            "extQueries.values至少包含一个元素",
+        ),
+        (
+            json!([{"fieldName": center, "queryType": 5, "values": too_many}]),
+            "extQueries.values最多支持300个值",
+        ),
+        (
+            json!([{"queryType": 5, "values": ["x"]}]),
+            "extQueries.fieldName不能为空",
+        ),
+        (json!({"fieldName": center}), "extQueries参数格式不正确"),
+    ] {
+        let mut body = base.clone();
+        body["extQueries"] = queries.clone();
+        for path in [EMPLOYEES, paths::ORGANIZATION_GET_BY_TIME_WINDOW] {
+            let refused = b.call(path, body.clone()).await;
+            assert_eq!(
+                (&refused["code"], &refused["message"]),
+                (&json!("417"), &json!(message)),
+                "{path} {queries}"
+            );
+        }
+    }
 }

@@ -256,6 +256,54 @@ async fn expired_and_revoked_tokens_get_the_xml_401() {
 }
 
 #[tokio::test]
+async fn expired_and_revoked_tokens_stay_xml_after_new_tokens_are_issued() {
+    let mut config = SandboxConfig::default();
+    config.isdp.token_ttl = Duration::from_millis(200);
+    let mut isdp = Isdp::start(config).await;
+    let expired = isdp.token.clone();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Someone else gets a token: the expired one is still known as expired.
+    let fresh = fetch_token(&isdp.sandbox, &isdp.client).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    expect_xml_401(&isdp).await;
+
+    // Revoked, then a new token issued: the revoked one stays XML too.
+    isdp.token = fresh;
+    isdp.call(PERSON_LIST_PATH, json!({"page": {"count": 1}}))
+        .await;
+    isdp.sandbox.revoke_tokens();
+    fetch_token(&isdp.sandbox, &isdp.client).await;
+    expect_xml_401(&isdp).await;
+    isdp.token = expired;
+    expect_xml_401(&isdp).await;
+
+    // A token of another sandbox was never issued here: JSON.
+    let other = Isdp::start(SandboxConfig::default()).await;
+    isdp.token = other.token.clone();
+    let body = isdp.refused(PERSON_LIST_PATH, json!({}), 401).await;
+    assert_eq!(body["error"], "invalid_token");
+    // Tampering with one character makes it unknown, not expired.
+    let mut tampered = other.token.into_bytes();
+    tampered[0] = if tampered[0] == b'a' { b'b' } else { b'a' };
+    isdp.token = String::from_utf8(tampered).unwrap();
+    let body = isdp.refused(PERSON_LIST_PATH, json!({}), 401).await;
+    assert_eq!(body["error"], "invalid_token");
+}
+
+#[tokio::test]
+async fn expires_in_can_be_a_number() {
+    let mut config = SandboxConfig::default();
+    config.isdp.expires_in_as_string = false;
+    config.isdp.token_ttl = Duration::from_secs(1199);
+    let isdp = Isdp::start(config).await;
+    let token = fetch_token(&isdp.sandbox, &isdp.client).await;
+    assert_eq!(token["expires_in"], json!(1199));
+    assert!(SandboxConfig::default().isdp.expires_in_as_string);
+}
+
+#[tokio::test]
 async fn person_items_have_the_vendor_example_shape() {
     let isdp = Isdp::start(SandboxConfig::default()).await;
     let page = isdp
@@ -715,6 +763,182 @@ async fn a_failing_export_and_an_unknown_file_are_reported() {
         .call(EXPORT_POLL_PATH, json!({"po": {"taskId": [1]}}))
         .await;
     assert_eq!(page["totalCount"], 0);
+}
+
+#[tokio::test]
+async fn a_poll_without_task_id_lists_but_moves_nothing() {
+    let isdp = Isdp::start(SandboxConfig::default()).await;
+    let first = isdp.call(EXPORT_PATH, json!({"exportName": "a"})).await;
+    let second = isdp.call(EXPORT_PATH, json!({"exportName": "b"})).await;
+    for _ in 0..3 {
+        let page = isdp
+            .call(EXPORT_POLL_PATH, json!({"page": {"start": 0, "count": 10}}))
+            .await;
+        assert_eq!(page["totalCount"], 2);
+        let statuses: Vec<&Value> = page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| &t["status"])
+            .collect();
+        assert_eq!(statuses, [&json!(0), &json!(0)], "only listed");
+        // Naming no task through an empty list is the same.
+        isdp.call(EXPORT_POLL_PATH, json!({"po": {"taskId": []}}))
+            .await;
+    }
+    // The first poll naming a task moves it; the other one stays.
+    assert_eq!(poll(&isdp, &first["taskId"]).await["status"], 1);
+    assert_eq!(poll(&isdp, &first["taskId"]).await["status"], 2);
+    let page = isdp
+        .call(EXPORT_POLL_PATH, json!({"po": {"status": 0}}))
+        .await;
+    assert_eq!(page["totalCount"], 1);
+    assert_eq!(page["data"][0]["taskId"], second["taskId"]);
+}
+
+#[tokio::test]
+async fn an_export_is_cut_at_creation_and_old_tasks_are_dropped() {
+    let mut config = SandboxConfig::default();
+    config.isdp.export_tasks_kept = 2;
+    let isdp = Isdp::start(config).await;
+    let cancelled = isdp.total(json!({"personStatus": "Cancel"})).await;
+    let task = isdp
+        .call(EXPORT_PATH, json!({"personStatus": "Cancel"}))
+        .await;
+    // A write after the task was created does not change its file.
+    let active = isdp
+        .call(
+            PERSON_LIST_PATH,
+            json!({"personStatus": "OpenAccount", "page": {"count": 1}}),
+        )
+        .await["data"][0]["personCode"]
+        .clone();
+    let gone = isdp
+        .call(PERSON_DEREGISTER_PATH, json!({"personCode": active}))
+        .await;
+    assert_eq!(gone["status"], "success");
+    assert_eq!(
+        isdp.total(json!({"personStatus": "Cancel"})).await,
+        cancelled + 1
+    );
+    poll(&isdp, &task["taskId"]).await;
+    let done = poll(&isdp, &task["taskId"]).await;
+    assert_eq!(done["status"], 2);
+    assert_eq!(done["records"], cancelled);
+    let doc_id = done["docId"].as_str().unwrap().to_owned();
+    let response = isdp.raw(SERVE_FILE_PATH, &json!({"fileId": doc_id})).await;
+    assert_eq!(
+        response.headers()["content-length"],
+        done["fileSize"].to_string().as_str()
+    );
+    let bytes = response.bytes().await.unwrap();
+    assert_eq!(bytes.len() as u64, done["fileSize"].as_u64().unwrap());
+    let text = std::str::from_utf8(&bytes).unwrap();
+    assert_eq!(text.trim_end().split("\r\n").count(), cancelled + 1);
+    assert!(!text.contains(active.as_str().unwrap()));
+
+    // Two more tasks: only the newest two are kept, ids keep counting.
+    isdp.call(EXPORT_PATH, json!({})).await;
+    let last = isdp.call(EXPORT_PATH, json!({})).await;
+    assert_eq!(last["taskId"], task["taskId"].as_i64().unwrap() + 2);
+    let page = isdp
+        .call(
+            EXPORT_POLL_PATH,
+            json!({"po": {"taskId": [task["taskId"]]}}),
+        )
+        .await;
+    assert_eq!(page["totalCount"], 0, "the oldest task is gone");
+    let body = isdp
+        .refused(SERVE_FILE_PATH, json!({"fileId": doc_id}), 400)
+        .await;
+    assert!(body["errorMessage"].as_str().unwrap().contains(&doc_id));
+    assert_eq!(
+        isdp.call(EXPORT_POLL_PATH, json!({})).await["totalCount"],
+        2
+    );
+}
+
+/// Over 100,000 people a filtered scan and an export's file run beside
+/// quick calls (tokens, unfiltered pages, roles), and a repeated filter is
+/// served from the first scan. How long each takes is the benchmark's
+/// business; this checks what they return and how many scans ran.
+#[tokio::test]
+async fn scans_exports_and_quick_calls_run_side_by_side() {
+    let mut config = SandboxConfig::default();
+    config.data.employees = 100_000;
+    let isdp = std::sync::Arc::new(Isdp::start(config).await);
+    let task = isdp
+        .call(
+            EXPORT_PATH,
+            json!({"personStatus": "Cancel", "personType": "Supplier"}),
+        )
+        .await;
+    assert_eq!(poll(&isdp, &task["taskId"]).await["status"], 1);
+
+    let scan = tokio::spawn({
+        let isdp = isdp.clone();
+        async move {
+            isdp.call(
+                PERSON_LIST_PATH,
+                json!({"personStatus": "Freeze", "personType": "Employee", "page": {"count": 5}}),
+            )
+            .await
+        }
+    });
+    let finish = tokio::spawn({
+        let isdp = isdp.clone();
+        async move { poll(&isdp, &task["taskId"]).await }
+    });
+    fetch_token(&isdp.sandbox, &isdp.client).await;
+    let tail = isdp
+        .call(
+            PERSON_LIST_PATH,
+            json!({"page": {"start": 99_000, "count": 3}}),
+        )
+        .await;
+    assert_eq!(tail["data"].as_array().unwrap().len(), 3);
+    assert_eq!(isdp.call(ROLE_LIST_PATH, json!({})).await["stateCode"], "0");
+
+    let page = scan.await.unwrap();
+    assert_eq!(finish.await.unwrap()["status"], 2);
+    let scans = isdp.sandbox.counters().get("scans.isdp.persons");
+
+    // The same filter in another key order is the same query: no new scan.
+    let again = isdp
+        .call(
+            PERSON_LIST_PATH,
+            json!({"page": {"count": 5}, "personType": "Employee", "personStatus": "Freeze"}),
+        )
+        .await;
+    assert_eq!(again["data"], page["data"]);
+    assert_eq!(isdp.sandbox.counters().get("scans.isdp.persons"), scans);
+}
+
+/// A full batch into the last of 2,000 organisations lands in it (the
+/// organisation index is built once per change, not per item).
+#[tokio::test]
+async fn a_full_batch_add_with_many_organisations() {
+    let mut config = SandboxConfig::default();
+    config.data.employees = 80_000;
+    let isdp = Isdp::start(config).await;
+    assert_eq!(isdp.sandbox.data().orgs().len(), 2_000);
+    let org = isdp.sandbox.data().orgs()[1_999].clone();
+    let items: Vec<Value> = (0..100)
+        .map(|i| {
+            json!({"personCode": format!("BULK{i:03}"), "personName": "批量", "personType": "Employee",
+                   "phone": "13900001111", "orgNo": org.code})
+        })
+        .collect();
+    let added = isdp
+        .call(PERSON_ADD_PATH, json!({"personList": items}))
+        .await;
+    assert_eq!(added["success"], 100, "{added}");
+    let codes: Vec<String> = (0..100).map(|i| format!("BULK{i:03}")).collect();
+    assert_eq!(
+        isdp.total(json!({"orgNoList": [org.code], "personCodeList": codes}))
+            .await,
+        100
+    );
 }
 
 #[tokio::test]

@@ -215,3 +215,98 @@ async fn counters_and_controls_over_http() {
             .unwrap();
     assert_eq!(received, serde_json::json!([]));
 }
+
+#[tokio::test]
+async fn invented_paths_share_one_counter() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    for i in 0..50 {
+        post(format!("{}/no/such/path/{i}", sandbox.isdp_url()))
+            .await
+            .unwrap();
+    }
+    let snapshot = sandbox.counters().snapshot();
+    assert_eq!(snapshot.get("requests.isdp.<unmatched>"), Some(&50));
+    assert!(!snapshot.keys().any(|k| k.contains("/no/such/path")));
+}
+
+#[tokio::test]
+async fn a_failed_start_leaves_no_server_behind() {
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let free_port = free.local_addr().unwrap().port();
+    drop(free);
+    let mut config = SandboxConfig::default();
+    config.ports.beisen = Some(free_port);
+    config.ports.isdp = Some(busy.local_addr().unwrap().port());
+    let err = Sandbox::start(config).await.unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse);
+    // The Beisen port bound before the failure was released.
+    tokio::task::yield_now().await;
+    std::net::TcpListener::bind(("127.0.0.1", free_port)).expect("port is free again");
+}
+
+#[tokio::test]
+async fn per_route_fault_streams_do_not_depend_on_other_traffic() {
+    async fn outcomes(noise: usize) -> Vec<u16> {
+        let mut config = with_route_fault(FaultSpec {
+            error_500: 0.5,
+            ..FaultSpec::default()
+        });
+        config.faults.beisen.routes.insert(
+            "/TenantBaseExternal/api/v5/Organization/GetByTimeWindow".into(),
+            FaultSpec {
+                error_500: 0.5,
+                ..FaultSpec::default()
+            },
+        );
+        config.faults.seed = 11;
+        let sandbox = Sandbox::start(config).await.unwrap();
+        let mut statuses = Vec::new();
+        for i in 0..30 {
+            if i < noise {
+                post(format!(
+                    "{}/TenantBaseExternal/api/v5/Organization/GetByTimeWindow",
+                    sandbox.beisen_url()
+                ))
+                .await
+                .unwrap();
+            }
+            let resp = post(format!("{}{ROUTE}", sandbox.beisen_url()))
+                .await
+                .unwrap();
+            statuses.push(resp.status().as_u16());
+        }
+        statuses
+    }
+    assert_eq!(outcomes(0).await, outcomes(20).await);
+}
+
+#[tokio::test]
+async fn injected_errors_wear_the_vendors_shapes() {
+    let mut config = with_route_fault(FaultSpec {
+        error_500: 1.0,
+        ..FaultSpec::default()
+    });
+    config.faults.isdp.default = FaultSpec {
+        throttle_429: 1.0,
+        ..FaultSpec::default()
+    };
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let body: Value = post(format!("{}{ROUTE}", sandbox.beisen_url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["code"], "500");
+    let resp = post(format!(
+        "{}/openapi/v1/person/getPersonList",
+        sandbox.isdp_url()
+    ))
+    .await
+    .unwrap();
+    assert_eq!(resp.status(), 429);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["status"], 429);
+    assert_eq!(body["path"], "/openapi/v1/person/getPersonList");
+}

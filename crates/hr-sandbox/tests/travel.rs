@@ -178,6 +178,38 @@ async fn sync_needs_the_account_and_a_live_session() {
 }
 
 #[tokio::test]
+async fn revoking_tokens_revokes_issued_sessions_too() {
+    let config = SandboxConfig::default();
+    let (sandbox, client) = start(config.clone()).await;
+    let params = json!({
+        "account": config.travel.account,
+        "secret": config.travel.secret,
+        "timestamp": 1_700_000_000_000u64,
+        "source": "sandbox-test",
+    });
+    let mut signed = params.clone();
+    signed["sign"] = json!(hr_sandbox::travel::sign(
+        params.as_object().unwrap(),
+        &config.travel.sign_key
+    ));
+    let session = post(
+        &client,
+        &format!("{}{SESSION_PATH}", sandbox.travel_url()),
+        &signed,
+    )
+    .await;
+    let mut with_issued = batch(&config, vec![user("E1", json!({}))]);
+    with_issued["sessionId"] = session["sessionId"].clone();
+    let url = sandbox.travel_sync_url();
+    assert_eq!(post(&client, &url, &with_issued).await["resCode"], 10000);
+    sandbox.revoke_tokens();
+    assert_eq!(post(&client, &url, &with_issued).await["resCode"], 10004);
+    // The configured session id is not an issued one: it stays valid.
+    let fixed = post(&client, &url, &batch(&config, vec![user("E1", json!({}))])).await;
+    assert_eq!(fixed["resCode"], 10000);
+}
+
+#[tokio::test]
 async fn a_batch_over_the_limit_is_refused_whole() {
     let mut config = SandboxConfig::default();
     config.travel.batch_limit = 3;
@@ -330,13 +362,17 @@ const VENDOR_EXAMPLE: &str = r#"{
 ]
 }"#;
 
+/// The example is read as sent (numbers for strings, `"Y"` for a boolean,
+/// `companyId`) and, with the default levels, its users fail only on what
+/// is really wrong with them: a made-up mobile, and the level its own
+/// answer reports as unknown.
 #[tokio::test]
-async fn the_vendor_example_is_accepted_verbatim() {
+async fn the_vendor_example_fails_only_on_its_fake_mobile_and_unknown_level() {
     let mut config = SandboxConfig::default();
-    // The example's companyId and sessionId, and a platform that knows "ES".
+    // The example's companyId and sessionId; the default levels.
     config.travel.account = "38".into();
     config.travel.session_id = "121312".into();
-    config.travel.known_levels.push("ES".into());
+    assert!(config.travel.known_levels.iter().any(|l| l == "ES"));
     let (sandbox, client) = start(config).await;
     let request: Value = serde_json::from_str(VENDOR_EXAMPLE).unwrap();
     assert_eq!(request["companyId"], 38, "no `account`: the pre-V1.2 name");
@@ -344,8 +380,9 @@ async fn the_vendor_example_is_accepted_verbatim() {
     let answer = post(&client, &sandbox.travel_sync_url(), &request).await;
     assert_eq!(answer["resCode"], 10000, "{answer}");
     assert_eq!(answer["resMsg"], "部分员工同步失败");
-    // 91228's "ES" level is known but the example's mobile is not a real
-    // number; 91229 fails on its level, as in the example's own answer.
+    // 91228's "ES" level is known by default, but the example's mobile is
+    // not a real number; 91229 fails on its level, as in the example's own
+    // answer.
     let failed = answer["data"].as_array().unwrap();
     assert_eq!(failed.len(), 2);
     assert_eq!(failed[0]["userNo"], 91228);
@@ -434,4 +471,78 @@ async fn malformed_bodies_get_spec_shaped_errors() {
     let body = post(&client, &sandbox.travel_sync_url(), &batch(&config, cards)).await;
     assert_eq!(body["data"].as_array().unwrap().len(), 1);
     assert_eq!(body["data"][0]["userNo"], "C2");
+}
+
+/// Posts `body` and reads the JSON answer, whatever the status.
+async fn post_raw(client: &reqwest::Client, url: &str, body: &Value) -> (u16, Value) {
+    let response = client.post(url).json(body).send().await.expect("request");
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    let json = serde_json::from_str(&text).unwrap_or_else(|_| json!({"not json": text}));
+    (status, json)
+}
+
+#[tokio::test]
+async fn a_full_batch_with_cards_over_two_megabytes_is_accepted() {
+    let config = SandboxConfig::default();
+    let (sandbox, client) = start(config.clone()).await;
+    // 100 users with cards and bulky extras: about 2.5 MB, over axum's
+    // default 2 MB limit.
+    let users: Vec<Value> = (0..100)
+        .map(|i| {
+            user(
+                &format!("BIG{i}"),
+                json!({
+                    "cardInfo": [{"cardType": "身份证", "cardTypeId": 1, "cardNo": "110105194912310021"},
+                                 {"cardType": "护照", "cardTypeId": 2, "cardNo": "E12345678"}],
+                    "extraInfo": {"note": "备".repeat(8_000)},
+                }),
+            )
+        })
+        .collect();
+    let request = batch(&config, users);
+    assert!(request.to_string().len() > 2 * 1024 * 1024);
+    let (status, answer) = post_raw(&client, &sandbox.travel_sync_url(), &request).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        answer,
+        json!({"resCode": 10000, "resMsg": "同步成功", "data": []})
+    );
+    assert_eq!(sandbox.travel_received()[0].users.len(), 100);
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_gets_a_spec_shaped_refusal() {
+    let mut config = SandboxConfig::default();
+    config.travel.max_body_bytes = 64 * 1024;
+    let (sandbox, client) = start(config.clone()).await;
+    let users = vec![user(
+        "E1",
+        json!({"extraInfo": {"note": "x".repeat(70 * 1024)}}),
+    )];
+    let (status, answer) =
+        post_raw(&client, &sandbox.travel_sync_url(), &batch(&config, users)).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["resCode"], 10005, "refused whole, like a long batch");
+    assert_eq!(answer["data"], json!([]));
+    assert!(answer["resMsg"].as_str().unwrap().contains("65536"));
+    assert!(sandbox.travel_received().is_empty());
+
+    let (status, answer) = post_raw(
+        &client,
+        &format!("{}{SESSION_PATH}", sandbox.travel_url()),
+        &json!({"account": "x".repeat(70 * 1024)}),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["resCode"], "10001");
+
+    // Under the limit, all is as usual.
+    let ok = post(
+        &client,
+        &sandbox.travel_sync_url(),
+        &batch(&config, vec![user("E1", json!({}))]),
+    )
+    .await;
+    assert_eq!(ok["resCode"], 10000);
 }

@@ -15,9 +15,15 @@ use serde_json::{Value, json};
 use super::Beisen;
 use super::b64;
 use super::json::{json_response, mix};
+use crate::config::OAuthExpiresIn;
 
 /// How long a refresh token of `POST /token` stays redeemable.
 const REFRESH_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
+/// The table is pruned of dead grants when it has grown to this many since
+/// the last prune (and at least twice its size then), or a minute after
+/// the last prune: cost stays proportional to issuing, memory to live grants.
+const PRUNE_AT: usize = 1024;
+const PRUNE_EVERY: Duration = Duration::from_secs(60);
 /// Observed on the real token endpoint; informational only.
 const TOKEN_RATE_HEADER: (&str, &str) = ("x-ratelimit-limit-second", "400");
 
@@ -28,11 +34,42 @@ pub(super) struct Tokens {
     salt: u64,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Table {
     access: HashMap<String, Grant>,
     refresh: HashMap<String, Grant>,
     minted: u64,
+    /// Grants held when the next prune is due.
+    prune_at: usize,
+    pruned: Instant,
+}
+
+impl Table {
+    fn new(now: Instant) -> Table {
+        Table {
+            access: HashMap::new(),
+            refresh: HashMap::new(),
+            minted: 0,
+            prune_at: PRUNE_AT,
+            pruned: now,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.access.len() + self.refresh.len()
+    }
+
+    /// Forgets expired, revoked (and, for refresh tokens, spent: those are
+    /// removed on use) grants when the table has grown or a while has passed.
+    fn prune_if_due(&mut self, now: Instant, epoch: u64) {
+        if self.len() < self.prune_at && now.duration_since(self.pruned) < PRUNE_EVERY {
+            return;
+        }
+        self.access.retain(|_, g| g.is_valid(now, epoch));
+        self.refresh.retain(|_, g| g.is_valid(now, epoch));
+        self.prune_at = (self.len() * 2).max(PRUNE_AT);
+        self.pruned = now;
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -53,7 +90,7 @@ impl Tokens {
     /// refused by another even though both count from zero.
     pub(super) fn new(salt: u64) -> Self {
         Tokens {
-            table: Mutex::new(Table::default()),
+            table: Mutex::new(Table::new(Instant::now())),
             salt,
         }
     }
@@ -79,12 +116,9 @@ impl Tokens {
     fn issue(&self, ttl: Duration, epoch: u64, with_refresh: bool) -> (String, Option<String>) {
         let now = Instant::now();
         let mut table = self.lock();
-        // Forget dead grants now and then, so the table does not grow with
-        // every token a long-running sandbox ever issued.
-        if table.minted.is_multiple_of(128) {
-            table.access.retain(|_, g| g.is_valid(now, epoch));
-            table.refresh.retain(|_, g| g.is_valid(now, epoch));
-        }
+        // So the table does not grow with every token a long-running
+        // sandbox ever issued.
+        table.prune_if_due(now, epoch);
         let access = self.mint(&mut table);
         table.access.insert(
             access.clone(),
@@ -252,18 +286,64 @@ pub(super) async fn oauth_token(
     let epoch = b.ctx.beisen_token_epoch.load(Ordering::SeqCst);
     let (access, _) = b.tokens.issue(ttl, epoch, false);
     b.ctx.counters.incr("tokens_issued.beisen");
-    let expires_at = (SystemTime::now() + ttl)
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    // Every value a string, as in the vendor's demo; `expires_in` is the
-    // Unix time of expiry, not a lifetime.
+    // The vendor's demo sends every value as a string and `expires_in` as
+    // the Unix time of expiry; its reference table says a lifetime in
+    // seconds (a long). Clients must cope with both.
+    let expires_in = match config.oauth_expires_in {
+        OAuthExpiresIn::EpochString => {
+            let at = (SystemTime::now() + ttl)
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            Value::String(at.to_string())
+        }
+        OAuthExpiresIn::Seconds => json!(ttl.as_secs()),
+    };
     with_rate_header(json_response(
         StatusCode::OK,
         &json!({
             "access_token": access,
-            "expires_in": expires_at.to_string(),
+            "expires_in": expires_in,
             "tenant_id": tenant.to_string(),
             "user_id": "0",
         }),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dead_grants_are_pruned_whatever_the_parity_of_mints() {
+        let tokens = Tokens::new(1);
+        // One form-flow token makes the mint count odd; JSON-flow calls then
+        // mint two at a time.
+        tokens.issue(Duration::ZERO, 0, false);
+        // Access tokens die at once and each call revokes the refresh
+        // tokens before it, so at most the newest pair is alive.
+        for epoch in 0..5_000 {
+            tokens.issue(Duration::ZERO, epoch, true);
+        }
+        let table = tokens.lock();
+        assert!(table.len() <= PRUNE_AT + 2, "{}", table.len());
+    }
+
+    #[test]
+    fn revoked_and_spent_refresh_tokens_are_pruned() {
+        let tokens = Tokens::new(1);
+        let ttl = Duration::from_secs(3600);
+        let (_, spent) = tokens.issue(ttl, 0, true);
+        assert!(tokens.redeem(&spent.unwrap(), 0));
+        for _ in 0..PRUNE_AT {
+            tokens.issue(ttl, 0, true);
+        }
+        // Revocation (a new epoch), then enough issuing for a prune.
+        for _ in 0..4 * PRUNE_AT {
+            tokens.issue(ttl, 1, false);
+        }
+        let table = tokens.lock();
+        assert!(table.refresh.values().all(|g| g.epoch >= 1));
+        assert!(table.access.values().all(|g| g.epoch >= 1));
+        assert!(table.refresh.is_empty() && !table.access.is_empty());
+    }
 }

@@ -2,13 +2,15 @@
 //! `employeeInfo` and `recordInfo`, written field by field from a
 //! [`Person`] in the order of the vendor's schema.
 
-use chrono::{Datelike, Duration as ChronoDuration, Months, NaiveDate};
+#[cfg(test)]
+use chrono::Timelike;
+use chrono::{Datelike, Duration as ChronoDuration, Months, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Value, json};
 
 use super::json::{Columns, DOTNET_MIN, Day, Dt, Fields, Guid, OPEN_END, Texts, hash};
-use super::query::{Body, Window, WindowBy};
+use super::query::{Body, ExtQuery, Window, WindowBy};
 use super::scroll::View;
 use crate::data::{Dataset, JOB_LEVELS, Org, Person, USER_ID_BASE};
 
@@ -28,6 +30,56 @@ mod salt {
     pub const PROFILE: u64 = 0xB0_09;
     pub const GRADE: u64 = 0xB0_0A;
     pub const CONTRACT: u64 = 0xB0_0B;
+    pub const MILLIS: u64 = 0xB0_0C;
+    pub const BUSINESS_MILLIS: u64 = 0xB0_0D;
+    pub const UNSET_DATES: u64 = 0xB0_0E;
+}
+
+/// The custom properties [`Dataset::person`] generates (their keys carry
+/// the sandbox's fixed tenant `100001`); `extQueries` on them filter.
+pub(super) const PERSON_CUSTOM_FIELDS: &[&str] = &[
+    "extCostCenter_100001_1",
+    "extWorkCity_100001_2",
+    "extShirtSize_100001_3",
+    "extProbationNote_100001_4",
+];
+
+/// The record's custom property: the contract type, for about 60%.
+pub(super) fn contract_field(tenant: i64) -> String {
+    format!("extContractType_{tenant}_9")
+}
+
+/// The contract type of person `i`'s records, if any.
+fn contract_of(seed: u64, i: u64) -> Option<&'static str> {
+    let c = hash(seed, i, salt::CONTRACT);
+    (c % 10 < 6).then(|| *pick(CONTRACT_TYPES, c, 8))
+}
+
+/// Milliseconds Beisen's clock adds to a person's audit second: none for
+/// about 30% of people, 1–999 for the rest, so responses mix
+/// `…T10:11:12` with `…T10:11:12.347` (and `.34`, `.3`: trailing zeros are
+/// dropped, as .NET writes them).
+fn millis(seed: u64, i: u64, salt: u64) -> i64 {
+    let h = hash(seed, i, salt);
+    if h % 10 < 3 {
+        0
+    } else {
+        1 + ((h >> 8) % 999) as i64
+    }
+}
+
+/// `modifiedTime` of person `i` as Beisen reports and selects it: the
+/// dataset's second plus [`millis`].
+pub(super) fn modified_at(data: &Dataset, i: usize) -> NaiveDateTime {
+    data.modified_time(i)
+        + ChronoDuration::milliseconds(millis(data.config().seed, i as u64, salt::MILLIS))
+}
+
+/// `businessModifiedTime` of person `i`, likewise; never after
+/// [`modified_at`].
+pub(super) fn business_modified_at(data: &Dataset, i: usize) -> NaiveDateTime {
+    let ms = millis(data.config().seed, i as u64, salt::BUSINESS_MILLIS);
+    (data.business_modified_time(i) + ChronoDuration::milliseconds(ms)).min(modified_at(data, i))
 }
 
 /// Statuses of `empStatus: null`/`[]` without `withDisabled`: 试用、正式、返聘.
@@ -37,7 +89,7 @@ const ALL_STATUSES: u16 = 0b1_1111_1111_1110;
 const SERVICE_TYPES: u8 = 0b11_1011;
 
 /// Which employees a time-window query selects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct EmployeeFilter {
     /// Bit `n`: EmpStatus `n` (1–12).
     statuses: u16,
@@ -46,9 +98,24 @@ pub(super) struct EmployeeFilter {
     /// Bit `n`: serviceType `n`.
     pub(super) service_types: u8,
     with_deleted: bool,
-    /// Bit `n`: approvalStatus `n`; `None`: any.
-    approvals: Option<u8>,
+    /// Bit `n`: approvalStatus `n` (0–6).
+    approvals: u8,
+    /// `extQueries` on custom properties that exist; all must pass.
+    conditions: Vec<Condition>,
 }
+
+/// An `extQueries` condition on a custom property that exists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Condition {
+    /// On the record's contract type rather than a person's property.
+    on_record: bool,
+    query: ExtQuery,
+}
+
+/// approvalStatus 4, 审批生效: the only one listed by default ("默认查询…审批生效的员工信息").
+const EFFECTIVE: u8 = 1 << 4;
+/// approvalStatus 0–6: 草稿、审批中、审批通过、审批拒绝、审批生效、作废、已驳回.
+const APPROVAL_STATUSES: u32 = 0b111_1111;
 
 fn bits(values: &[i64], allowed: u32, name: &str) -> Result<u32, String> {
     values
@@ -61,8 +128,11 @@ fn bits(values: &[i64], allowed: u32, name: &str) -> Result<u32, String> {
 
 impl EmployeeFilter {
     /// Reads `empStatus`, `withDisabled`, `employType`, `serviceType`,
-    /// `approvalStatuses` and `isWithDeleted`, with the vendor's defaults.
-    pub(super) fn from_body(body: &Body) -> Result<Self, String> {
+    /// `approvalStatuses`, `isWithDeleted` and `extQueries`, with the
+    /// vendor's defaults. `extQueries` on properties the tenant does not
+    /// have are dropped, as the vendor says it does ("会指定过滤掉不存在的
+    /// 自定义字段,而非校验提示").
+    pub(super) fn from_body(body: &Body, tenant: i64) -> Result<Self, String> {
         let with_disabled = body.bool("withDisabled")?.unwrap_or(false);
         let statuses = match body.int_list("empStatus")? {
             Some(list) if !list.is_empty() => {
@@ -83,10 +153,20 @@ impl EmployeeFilter {
         };
         let approvals = match body.int_list("approvalStatuses")? {
             Some(list) if !list.is_empty() => {
-                Some(bits(&list, (1 << 2) | (1 << 4), "approvalStatuses")? as u8)
+                bits(&list, APPROVAL_STATUSES, "approvalStatuses")? as u8
             }
-            _ => None,
+            _ => EFFECTIVE,
         };
+        let contract = contract_field(tenant);
+        let conditions = body
+            .ext_queries()?
+            .into_iter()
+            .filter_map(|query| {
+                let on_record = query.field == contract;
+                (on_record || PERSON_CUSTOM_FIELDS.contains(&query.field.as_str()))
+                    .then_some(Condition { on_record, query })
+            })
+            .collect();
         for flag in ["isGetLatestRecord", "isGetOfferRecord", "enableTranslate"] {
             body.bool(flag)?;
         }
@@ -96,23 +176,45 @@ impl EmployeeFilter {
             service_types,
             with_deleted: body.bool("isWithDeleted")?.unwrap_or(false),
             approvals,
+            conditions,
         })
     }
 
     /// Whether person `i` is selected; the cheap tests run first.
     pub(super) fn matches(&self, data: &Dataset, i: usize, window: &Window) -> bool {
         let t = match window.by {
-            WindowBy::Modified => data.modified_time(i),
-            WindowBy::BusinessModified => data.business_modified_time(i),
+            WindowBy::Modified => modified_at(data, i),
+            WindowBy::BusinessModified => business_modified_at(data, i),
         };
         window.contains(t)
             && (self.with_deleted || !data.is_deleted(i))
             && self.statuses & (1 << data.emp_status(i)) != 0
             && self.employ_types & (1 << data.employ_type(i)) != 0
             && self.service_types & record_types(data, i) != 0
-            && self
-                .approvals
-                .is_none_or(|set| set & (1 << data.approval_status(i)) != 0)
+            && self.approvals & (1 << data.approval_status(i)) != 0
+            && self.conditions_pass(data, i)
+    }
+
+    /// The `extQueries`; a person is built only when one needs their
+    /// properties, and only once.
+    fn conditions_pass(&self, data: &Dataset, i: usize) -> bool {
+        let mut person: Option<Person> = None;
+        self.conditions.iter().all(|c| {
+            if c.on_record {
+                return c.query.passes(contract_of(data.config().seed, i as u64));
+            }
+            let p = person.get_or_insert_with(|| data.person(i));
+            let value =
+                p.custom
+                    .iter()
+                    .find(|(k, _)| *k == c.query.field)
+                    .and_then(|(_, v)| match v {
+                        Value::Null => None,
+                        Value::String(s) => Some(s.clone()),
+                        other => Some(other.to_string()),
+                    });
+            c.query.passes(value.as_deref())
+        })
     }
 }
 
@@ -309,7 +411,6 @@ impl Facts {
             .iter()
             .position(|l| *l == p.job_level)
             .unwrap_or(0) as u64;
-        let c = hash(seed, i, salt::CONTRACT);
         Facts {
             city: pick(CITIES, h, 0),
             birth_city: pick(CITIES, h, 4),
@@ -328,7 +429,7 @@ impl Facts {
             employee_oid: Guid::of(seed, i, salt::EMPLOYEE_OID),
             record_oid: Guid::of(seed, i, salt::RECORD_OID),
             grade: Guid::of(tenant_seed, level, salt::GRADE),
-            contract: (c % 10 < 6).then(|| *pick(CONTRACT_TYPES, c, 8)),
+            contract: contract_of(seed, i),
         }
     }
 }
@@ -526,7 +627,10 @@ impl Serialize for EmployeeInfo<'_> {
         m.col("applicantId", &())?;
         m.col("age", &age(p.birthday, p.modified_time.date()))?;
         m.col("businessModifiedBy", &ADMIN)?;
-        m.col("businessModifiedTime", &Dt(p.business_modified_time))?;
+        m.col(
+            "businessModifiedTime",
+            &Dt(business_modified_at(self.r.data, p.index)),
+        )?;
         m.col("sourceType", &0)?;
         m.key("objectId", &f.employee_oid)?;
         m.custom("customProperties", &p.custom)?;
@@ -547,7 +651,7 @@ impl Serialize for EmployeeInfo<'_> {
         m.col("createdBy", &ADMIN)?;
         m.col("createdTime", &Dt(p.created_time))?;
         m.col("modifiedBy", &ADMIN)?;
-        m.col("modifiedTime", &Dt(p.modified_time))?;
+        m.col("modifiedTime", &Dt(modified_at(self.r.data, p.index)))?;
         m.col("stdIsDeleted", &p.is_deleted)?;
         // Fields the documents never listed, as live responses carry.
         for (k, v) in &p.extra {
@@ -615,22 +719,36 @@ impl Serialize for RecordInfo<'_> {
         let sequence = format!("{}", 3001 + function);
         let custom: Vec<(String, Value)> = f
             .contract
-            .map(|c| {
-                let key = format!("extContractType_{}_9", r.data.tenant_id());
-                (key, json!(c))
-            })
+            .map(|c| (contract_field(r.data.tenant_id()), json!(c)))
             .into_iter()
             .collect();
+        // Unset dates come as .NET's MinValue or as null, per person: the
+        // vendor is not consistent, so clients must treat both as unset.
+        let unset = hash(seed, i, salt::UNSET_DATES);
+        let last_work_date = match p.last_work_date {
+            Some(day) => When::Day(day),
+            None if unset.is_multiple_of(2) => When::Text(DOTNET_MIN),
+            None => When::Null,
+        };
+        let stop_date = if (unset >> 8).is_multiple_of(10) {
+            DOTNET_MIN
+        } else {
+            OPEN_END
+        };
+        let (modified, business) = (
+            modified_at(r.data, p.index),
+            business_modified_at(r.data, p.index),
+        );
 
         let mut m = Fields::new(s.serialize_map(None)?, r.columns());
         m.key("userID", &p.user_id)?;
         m.col("pObjectDataID", &f.employee_oid)?;
         m.col("oIdDepartment", &department)?;
         m.col("startDate", &Day(start))?;
-        m.col("stopDate", OPEN_END)?;
+        m.col("stopDate", stop_date)?;
         m.col("jobNumber", &p.job_number)?;
         m.col("entryDate", &Day(p.entry_date))?;
-        m.col("lastWorkDate", &p.last_work_date.map(Day))?;
+        m.col("lastWorkDate", &last_work_date)?;
         m.col(
             "regularizationDate",
             &regularized.then_some(Day(probation_stop)),
@@ -686,7 +804,7 @@ impl Serialize for RecordInfo<'_> {
         m.col("remarks", &())?;
         m.col("addOrNotBlackList", &false)?;
         m.col("businessModifiedBy", &ADMIN)?;
-        m.col("businessModifiedTime", &Dt(p.business_modified_time))?;
+        m.col("businessModifiedTime", &Dt(business))?;
         m.key("objectId", &object_id)?;
         m.custom("customProperties", &custom)?;
         if r.view.translate {
@@ -721,10 +839,27 @@ impl Serialize for RecordInfo<'_> {
             &Dt(start.and_hms_opt(9, 0, 0).unwrap_or_default()),
         )?;
         m.col("modifiedBy", &ADMIN)?;
-        m.col("modifiedTime", &Dt(p.modified_time))?;
+        m.col("modifiedTime", &Dt(modified))?;
         m.col("stdIsDeleted", &p.is_deleted)?;
         m.col("isCurrentRecord", &true)?;
         m.end()
+    }
+}
+
+/// A date field that may be unset in either of the vendor's ways.
+enum When {
+    Day(NaiveDate),
+    Text(&'static str),
+    Null,
+}
+
+impl Serialize for When {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            When::Day(day) => Day(*day).serialize(s),
+            When::Text(text) => s.serialize_str(text),
+            When::Null => s.serialize_unit(),
+        }
     }
 }
 
@@ -735,4 +870,36 @@ pub(super) fn index_of_email(data: &Dataset, email: &str) -> Option<usize> {
     let digits = local.len() - local.trim_end_matches(|c: char| c.is_ascii_digit()).len();
     let i: usize = local[local.len() - digits..].parse().ok()?;
     (i < data.len() && data.person(i).email == email).then_some(i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::DataConfig;
+
+    #[test]
+    fn every_generated_custom_property_is_known_to_ext_queries() {
+        let data = Dataset::new(DataConfig::default());
+        let mut seen = std::collections::BTreeSet::new();
+        for i in 0..data.len() {
+            for (k, _) in data.person(i).custom {
+                assert!(PERSON_CUSTOM_FIELDS.contains(&k.as_str()), "{k}");
+                seen.insert(k);
+            }
+        }
+        assert_eq!(seen.len(), PERSON_CUSTOM_FIELDS.len());
+    }
+
+    #[test]
+    fn precise_times_keep_the_second_and_business_never_follows_modified() {
+        let data = Dataset::new(DataConfig::default());
+        let mut with_millis = 0;
+        for i in 0..data.len() {
+            let (m, b) = (modified_at(&data, i), business_modified_at(&data, i));
+            assert_eq!(m.with_nanosecond(0), Some(data.modified_time(i)));
+            assert!(b <= m);
+            with_millis += usize::from(m.nanosecond() != 0);
+        }
+        assert!((600..=800).contains(&with_millis), "{with_millis}");
+    }
 }

@@ -59,7 +59,8 @@ impl Serialize for Guid {
 }
 
 /// `2021-01-01T08:30:00`: how v5 responses write date-times (no offset,
-/// China Standard Time).
+/// China Standard Time). Milliseconds, when the time has any, follow as
+/// .NET writes them, trailing zeros dropped: `…:00.347`, `…:00.34`, `…:00.3`.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Dt(pub NaiveDateTime);
 
@@ -75,7 +76,17 @@ impl fmt::Display for Dt {
             t.hour(),
             t.minute(),
             t.second()
-        )
+        )?;
+        let mut ms = t.nanosecond() % 1_000_000_000 / 1_000_000;
+        if ms == 0 {
+            return Ok(());
+        }
+        let mut digits = 3;
+        while ms.is_multiple_of(10) {
+            ms /= 10;
+            digits -= 1;
+        }
+        write!(f, ".{ms:0digits$}")
     }
 }
 
@@ -244,5 +255,14 @@ mod tests {
             serde_json::to_string(&Day(t.date())).unwrap(),
             r#""2021-01-02T00:00:00""#
         );
+        for (ms, text) in [
+            (347, "2021-01-02T03:04:05.347"),
+            (340, "2021-01-02T03:04:05.34"),
+            (300, "2021-01-02T03:04:05.3"),
+            (7, "2021-01-02T03:04:05.007"),
+        ] {
+            let t = t + chrono::Duration::milliseconds(ms);
+            assert_eq!(Dt(t).to_string(), text);
+        }
     }
 }

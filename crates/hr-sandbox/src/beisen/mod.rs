@@ -4,13 +4,16 @@
 //! (假勤) and recruiting (招聘) endpoints over a [`Dataset`](crate::Dataset),
 //! with the vendor's quirks: three envelope styles, `code` as a string here
 //! and an integer there, business errors as HTTP 200 with `code "417"`, a
-//! 90-day window limit, scroll ids that die after [`scroll_idle`] and then
-//! answer *empty data with code "200"*, a gateway that checks the token
+//! 90-day window limit, scroll ids that change every page and die after
+//! [`scroll_idle`] and then answer *empty data with code "200"*, an
+//! `isLastData` that lies by default, a gateway that checks the token
 //! before the route, and per-route rate limits.
 //!
 //! Everything here is written so a client can be built against it; where the
 //! vendor's documents are silent or contradict themselves, the choice made is
-//! stated.
+//! stated, and where the vendor's sources disagree a
+//! [`BeisenConfig`](crate::BeisenConfig) option picks the variant, so a
+//! client can be tested against each.
 //!
 //! [`scroll_idle`]: crate::BeisenConfig::scroll_idle
 //!
@@ -37,10 +40,16 @@
 //! ← 200 {"access_token":"…","expires_in":"1735700000","tenant_id":"100001","user_id":"0"}
 //! ```
 //!
-//! Every value is a **string**, as in the vendor's demo, and `expires_in` is
-//! the **Unix time of expiry** (the demo's `"1479202744"`), not a lifetime:
-//! the reference table says "seconds, 8400000" and the demo shows an epoch,
-//! so clients must cope with both; this flow sends the epoch.
+//! `access_token`, `tenant_id` and `user_id` are **strings**, as in the
+//! vendor's demo. `expires_in` follows
+//! [`oauth_expires_in`](crate::BeisenConfig::oauth_expires_in), since the
+//! vendor's reference table ("long, seconds, 8400000") and its demo
+//! (`"1479202744"`) disagree and clients must cope with both:
+//!
+//! | [`OAuthExpiresIn`] | `expires_in` |
+//! |---|---|
+//! | `EpochString` (default) | the **Unix time of expiry** as a string: `"1735700000"` |
+//! | `Seconds` | the lifetime in seconds as an integer: `7200` |
 //!
 //! Errors of both, with the header `X-RateLimit-Limit-second: 400`:
 //!
@@ -52,7 +61,10 @@
 //! | 401 | `{"error":"invalid_client"}` | wrong key, secret or `app_id` |
 //! | 400 | `{"error":"invalid_grant"}` | refresh token unknown, used, expired or revoked |
 //!
-//! Each token issued counts `tokens_issued.beisen`.
+//! Each token issued counts `tokens_issued.beisen`. Expired, revoked and
+//! spent grants are forgotten as the table grows (and at least every
+//! minute while tokens are issued), so a long-running sandbox holds only
+//! live ones.
 //!
 //! # The gateway
 //!
@@ -114,9 +126,45 @@
 //!   undocumented extras excepted). Custom properties not named are dropped.
 //! - `enableTranslate: true` fills `translateProperties` (`{"GenderText":"男",…}`);
 //!   otherwise it is `null`, as since the vendor retired the feature.
-//! - `extQueries` and `sort` are accepted and ignored: records always come
-//!   in the default order (`userID` ascending for people, `orderAdmin` for
-//!   departments, `oId` for positions and job posts).
+//! - `sort`: `{"Field": direction, …}`, direction `0` (no sort: the key is
+//!   skipped), `1` ascending, `2` descending (numbers or numeric strings);
+//!   several keys sort in **request order**; ties, and a missing or `{}`
+//!   `sort`, fall back to the default order (`userID` ascending for people,
+//!   `orderAdmin` for departments, `oId` for positions and job posts).
+//!   Field names ignore case. Supported:
+//!
+//!   | endpoint | fields |
+//!   |---|---|
+//!   | both employee endpoints | `UserID`, `ModifiedTime`, `BusinessModifiedTime` |
+//!   | `Organization` | `OId`, `ModifiedTime`, `BusinessModifiedTime` |
+//!   | `JobPost` | `OId`, `ModifiedTime`, `BusinessModifiedTime` |
+//!   | `Position` | `ModifiedTime`, `BusinessModifiedTime` |
+//!
+//!   Any other field is a `417` `"暂不支持的排序字段:Name"` (the real
+//!   service sorts by more fields; the simulator refuses rather than ignore
+//!   them), another direction or a non-object `sort` a `417` `"sort参数不正确"`.
+//! - `extQueries`: `[{"fieldName","queryType","values"}, …]`, all conditions
+//!   must hold (and). Supported `queryType`s: **`5` (=)**: the property
+//!   equals one of `values`; **`6` (!=)**: it equals none of them (so a
+//!   person without the property passes `!=`). A `null` or `""` value
+//!   stands for "empty": `5` with `[null]` selects people without the
+//!   property (or with it null/empty), `6` with `[null]` those with a
+//!   value. Values are compared as strings (numbers are sent as their JSON
+//!   text). `fieldName` is matched exactly, case included
+//!   ("严格区分大小写"); a field the tenant does not have is **dropped,
+//!   not refused**, as the vendor documents ("会指定过滤掉不存在的自定义字段,
+//!   而非校验提示"). Fields that exist: employees' `extCostCenter_100001_1`,
+//!   `extWorkCity_100001_2`, `extShirtSize_100001_3`,
+//!   `extProbationNote_100001_4` (in `employeeInfo.customProperties`) and
+//!   `extContractType_{tenant}_9` (in `recordInfo.customProperties`);
+//!   organisations, positions and job posts have none, so their conditions
+//!   are validated and dropped. `417`s: `queryType` 1–4 or 7 →
+//!   `"暂不支持的查询类型"`; another `queryType` →
+//!   `"extQueries.queryType参数不正确"`; no `fieldName` →
+//!   `"extQueries.fieldName不能为空"`; missing or empty `values` →
+//!   `"extQueries.values至少包含一个元素"`; more than 300 →
+//!   `"extQueries.values最多支持300个值"`; not an array of objects →
+//!   `"extQueries参数格式不正确"`.
 //!
 //! Employee filters (both employee endpoints), as the vendor's table says:
 //!
@@ -127,48 +175,91 @@
 //! | null or `[]` | true | all statuses |
 //!
 //! `employType` defaults to `[0]` (internal), `serviceType` to `[0]` (main
-//! job), `isWithDeleted` to false. `approvalStatuses` accepts 2 and 4 (every
-//! generated record is effective (4) or, for about 2%, approved (2)) and
-//! filters on them; null or `[]` lists both. `isGetLatestRecord` is accepted and
-//! has no effect (records have a single timeline).
+//! job), `isWithDeleted` to false. `approvalStatuses` defaults (null or
+//! `[]`) to **`[4]`, effective only** ("默认查询未删除、审批生效的员工信息");
+//! any of 0–6 (草稿、审批中、审批通过、审批拒绝、审批生效、作废、已驳回) may
+//! be sent and is filtered on, other values are a `417`. Generated records
+//! are effective (4) or, for about 2%, approved but not yet effective (2),
+//! so those 2% appear only with an explicit `approvalStatuses` naming 2.
+//! `isGetLatestRecord` is accepted and has no effect (records have a single
+//! timeline).
 //!
 //! Organisations, positions and job posts list only enabled (`status` 1)
 //! records unless `withDisabled`, and only undeleted ones unless
 //! `isWithDeleted`.
 //!
 //! **Scroll ids.** A call without `scrollId` (or with `""`) opens a scroll:
-//! the whole result is computed, the first page returned with a new id and
-//! the `total`. Each call with the id returns the next page. **The id never
-//! changes** (as with the Elasticsearch scroll behind the real API), so
-//! sending it again continues, never rewinds: there is no going back to a
-//! page. Continuations serve the query the scroll was opened with, though
-//! every call's body is validated. `isLastData` is true on the last page
-//! with records; the call after it returns `"data":[]` (and `total`), which
-//! is the documented end condition.
+//! the whole result is computed, the first page returned with an id and
+//! the `total`. **Every page, the end page included, comes with a new id**
+//! (base64 like the vendor's, `DXF1ZXJ5QW5kRmV0Y2gB…`); send the id of the
+//! latest response to get the next page. Only the latest id of a scroll is
+//! valid: re-sending an older one (going back, or retrying a call whose
+//! response was lost) is a `417` **`"scrollId无效或已过期"`** and does not
+//! move the scroll. Continuations serve the query the scroll was opened
+//! with, though every call's body is validated. After the last page with
+//! records, the next call returns `"data":[]` (and `total`), which is the
+//! end condition to rely on; calls with that end page's id keep returning
+//! it, with the same id.
+//!
+//! **`isLastData`** is deprecated by the vendor and must not be trusted;
+//! [`is_last_data`](crate::BeisenConfig::is_last_data) picks how it lies:
+//!
+//! | [`IsLastData`] | `isLastData` is true on |
+//! |---|---|
+//! | `Early` (default) | the page *before* the last page with records, and every page after (a client stopping on it loses the last page) |
+//! | `Exact` | the last page with records, and the empty end page |
+//! | `Never` | no page, not even the end page or a dead scroll's answer |
 //!
 //! A scroll dies when no call comes for
 //! [`scroll_idle`](crate::BeisenConfig::scroll_idle) after the *end* of the
-//! previous one, or on [`Sandbox::expire_scrolls`](crate::Sandbox::expire_scrolls).
-//! A dead scroll's id then answers **`code "200"`, `"data":[]`, `total` 0,
-//! `isLastData` true** — indistinguishable from the end except by the
-//! count — and counts `scrolls_expired.beisen`. An id the sandbox never
-//! issued, or one opened on another endpoint, is a `417` `"scrollId无效"`.
+//! previous one (a call in progress never lets its scroll die), on
+//! [`Sandbox::expire_scrolls`](crate::Sandbox::expire_scrolls), or when it is
+//! evicted: opening a scroll while
+//! [`max_live_scrolls`](crate::BeisenConfig::max_live_scrolls) are open
+//! (default 500), or while open scrolls hold 256 MiB of matches, evicts the
+//! least recently used one (counting `scrolls_evicted.beisen`). Any id of a
+//! dead scroll, latest or not, then answers **`code "200"`, `"data":[]`,
+//! `total` 0** (and `isLastData` true, except under `Never`) —
+//! indistinguishable from the end except by the count — and counts
+//! `scrolls_expired.beisen`. An id the sandbox never issued, one of a page
+//! not served yet, or one opened on another endpoint, is a `417`
+//! `"scrollId无效"`. A scroll holds at most 4 bytes per match, or one bit per
+//! employee when it lists in `userID` order (125 KB for a million).
 //!
 //! Errors are HTTP 200 with the envelope and null data:
 //! `{"scrollId":null,"isLastData":false,"total":0,"data":null,"code":"417","message":"…"}`,
-//! e.g. `"只支持查询90天范围内的数据,请分段查询"` (window over 90 days),
+//! e.g. `"只支持查询90天范围内的数据,请分段查询"` (window over 90 days; with
+//! [`window_message_fullwidth_comma`](crate::BeisenConfig::window_message_fullwidth_comma)
+//! the full-width `"只支持查询90天范围内的数据，请分段查询"` the issue tracker
+//! quotes, so clients must not match the text exactly),
 //! `"每批次数据量必须小于等于300"` (capacity), `"开始时间不能大于结束时间"`.
 //!
 //! **Records.** `Employee/GetByTimeWindow` items are
 //! `{"originalId":null,"employeeInfo":{…},"recordInfo":{…}}` with every field
 //! of the vendor's schema, in its order. `employeeInfo` carries ID number and
-//! mobile in full, `customProperties` without null keys, and the person's
-//! undocumented extra fields. In `recordInfo`, `employeeStatus` is a
+//! mobile in full, `customProperties` **without null keys** (about half the
+//! people have `extProbationNote_100001_4` null, so the key is simply
+//! missing for them), and the person's undocumented extra fields. In `recordInfo`, `employeeStatus` is a
 //! **string** (`"3"`), `employType`/`serviceType`/`approvalStatus` are
 //! integers, `oIdJobPost` a numeric string, `oIdJobPosition` a GUID, and the
-//! grade key is spelled `oidJobGrade`. Open-ended `stopDate`s are
-//! `9999-12-31T00:00:00`, and `probationActualStopDate` of people still on
-//! probation is `0001-01-01T00:00:00` rather than null.
+//! grade key is spelled `oidJobGrade`.
+//!
+//! **Dates.** v5 date-times have no offset (China Standard Time) and no `Z`,
+//! unlike the vendor's schema placeholder (`"2019-08-24T14:15:22Z"`). Dates
+//! are midnight (`2021-06-01T00:00:00`). The audit times `modifiedTime` and
+//! `businessModifiedTime` of employees carry **milliseconds for about 70%
+//! of people**, written as .NET does with trailing zeros dropped
+//! (`2024-03-05T10:11:12.347`, `….34`, `….3`), and whole seconds for the
+//! rest; windows and `sort` use these exact times. Other objects' times
+//! are whole seconds. Unset dates come **two ways**: .NET's
+//! `0001-01-01T00:00:00` or null. `lastWorkDate` of people who have not
+//! left is `0001-01-01T00:00:00` for about half of them and null for the
+//! others; `probationActualStopDate` of people still on probation is
+//! `0001-01-01T00:00:00`; `regularizationDate` of people not yet
+//! regularised is null. `stopDate` of a current record is
+//! `9999-12-31T00:00:00` (open-ended) for about 90% and
+//! `0001-01-01T00:00:00` (unset) for the others: both mean "no end".
+//! Which shape a person gets is fixed by the seed.
 //!
 //! `Employee/GetListByTimeWindow` items are
 //! `{"originalId":null,"employeeInfo":{…},"recordInfos":[{…},…]}`: every
@@ -273,6 +364,8 @@ use serde_json::json;
 
 use crate::state::Context;
 
+pub use crate::config::{IsLastData, OAuthExpiresIn};
+
 /// Paths of the simulated endpoints.
 pub mod paths {
     /// Token, JSON flow (`client_credentials` and `refresh_token`).
@@ -347,7 +440,14 @@ impl Beisen {
         Beisen {
             tokens: auth::Tokens::new(salt),
             limiter: limit::RateLimiter::new(config.rate_per_second, config.rate_per_minute),
-            scrolls: scroll::Scrolls::new(salt),
+            scrolls: scroll::Scrolls::new(
+                salt,
+                scroll::Settings {
+                    idle: config.scroll_idle,
+                    max_live: config.max_live_scrolls,
+                    is_last_data: config.is_last_data,
+                },
+            ),
             api_calls: AtomicU64::new(0),
             request_ids: AtomicU64::new(0),
             salt,

@@ -129,6 +129,16 @@ fn org_times(data: &Dataset, org: &Org) -> (NaiveDateTime, NaiveDateTime) {
     (org.modified_time, business)
 }
 
+/// `(modifiedTime, businessModifiedTime)` of item `index` of `what`, as
+/// windows select it and items show it (for `sort`).
+pub(super) fn times_of(data: &Dataset, what: What, index: usize) -> (NaiveDateTime, NaiveDateTime) {
+    match what {
+        What::Organization => org_times(data, &data.orgs()[index]),
+        What::Position => derived_times(data, index as u64, salt::POSITION_TIME),
+        What::JobPost => derived_times(data, index as u64, salt::JOB_POST_TIME),
+    }
+}
+
 /// Filters shared by the organisation, position and job-post windows.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Basics {

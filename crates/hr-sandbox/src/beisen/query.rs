@@ -12,7 +12,12 @@ use super::json::{Columns, json_response};
 
 /// A request's JSON object.
 #[derive(Debug, Default)]
-pub(super) struct Body(Map<String, Value>);
+pub(super) struct Body {
+    map: Map<String, Value>,
+    /// `sort` as sent, keys in request order (a JSON map here would sort
+    /// them, and the order of sort keys matters); `None` when absent.
+    sort: Option<Vec<(String, Value)>>,
+}
 
 /// The longest window the time-window endpoints accept, both ends included
 /// in the count as the vendor words it ("限定在90天(包含90天)").
@@ -25,6 +30,8 @@ pub(super) const DEFAULT_CAPACITY: i64 = 100;
 /// Messages of the `417` answers, in the vendor's words where it has any.
 pub(super) mod msg {
     pub const WINDOW_TOO_LONG: &str = "只支持查询90天范围内的数据,请分段查询";
+    /// The same, with the full-width comma the issue tracker quotes.
+    pub const WINDOW_TOO_LONG_FULLWIDTH: &str = "只支持查询90天范围内的数据，请分段查询";
     pub const CAPACITY_TOO_LARGE: &str = "每批次数据量必须小于等于300";
     pub const CAPACITY_TOO_SMALL: &str = "每批次数据量必须大于0";
     pub const TIME_MISSING: &str = "开始时间和结束时间不能为空";
@@ -32,6 +39,15 @@ pub(super) mod msg {
     pub const START_AFTER_STOP: &str = "开始时间不能大于结束时间";
     pub const QUERY_TYPE: &str = "timeWindowQueryType参数不正确,1修改时间、2业务修改时间";
     pub const SCROLL_ID: &str = "scrollId无效";
+    pub const SCROLL_ID_STALE: &str = "scrollId无效或已过期";
+    pub const SORT: &str = "sort参数不正确";
+    pub const SORT_FIELD: &str = "暂不支持的排序字段";
+    pub const EXT_QUERIES: &str = "extQueries参数格式不正确";
+    pub const EXT_FIELD_NAME: &str = "extQueries.fieldName不能为空";
+    pub const EXT_QUERY_TYPE: &str = "extQueries.queryType参数不正确";
+    pub const EXT_UNSUPPORTED: &str = "暂不支持的查询类型";
+    pub const EXT_VALUES_EMPTY: &str = "extQueries.values至少包含一个元素";
+    pub const EXT_VALUES_TOO_MANY: &str = "extQueries.values最多支持300个值";
     pub const IDS_NULL: &str =
         "Value cannot be null.\r\nParameter name: Argument name: Ids is null";
     pub const IDS_NOT_INTEGERS: &str = "OIds所有元素必须为大于等于0的整数";
@@ -46,7 +62,13 @@ impl Body {
             return Ok(Body::default());
         }
         match serde_json::from_slice::<Value>(bytes) {
-            Ok(Value::Object(map)) => Ok(Body(map)),
+            Ok(Value::Object(map)) => {
+                // The body parsed as an object, so this parses too.
+                let sort = serde_json::from_slice::<SortOnly>(bytes)
+                    .ok()
+                    .and_then(|s| s.0);
+                Ok(Body { map, sort })
+            }
             Ok(_) => Err(msg::BODY.to_owned()),
             Err(e) => Err(format!("{}: {e}", msg::BODY)),
         }
@@ -54,10 +76,10 @@ impl Body {
 
     /// The value of `key` (exact, else ignoring ASCII case); null is absent.
     pub(super) fn get(&self, key: &str) -> Option<&Value> {
-        let v = match self.0.get(key) {
+        let v = match self.map.get(key) {
             Some(v) => Some(v),
             None => self
-                .0
+                .map
                 .iter()
                 .find(|(k, _)| k.eq_ignore_ascii_case(key))
                 .map(|(_, v)| v),
@@ -119,6 +141,172 @@ impl Body {
                 .ok_or_else(|| "columns参数格式不正确".to_owned()),
             Some(_) => Err("columns参数格式不正确".to_owned()),
         }
+    }
+
+    /// `sort`: `(field, direction)` in request order, directions 0 (none,
+    /// dropped here), 1 ascending, 2 descending; null or `{}` is no sort.
+    pub(super) fn sort(&self) -> Result<Vec<(String, Direction)>, String> {
+        match (&self.sort, self.get("sort")) {
+            (_, None) => Ok(Vec::new()),
+            (Some(pairs), Some(Value::Object(_))) => pairs
+                .iter()
+                .filter_map(|(field, v)| match lenient_int(v) {
+                    Some(0) => None,
+                    Some(1) => Some(Ok((field.clone(), Direction::Ascending))),
+                    Some(2) => Some(Ok((field.clone(), Direction::Descending))),
+                    _ => Some(Err(msg::SORT.to_owned())),
+                })
+                .collect(),
+            _ => Err(msg::SORT.to_owned()),
+        }
+    }
+
+    /// `extQueries`, checked as the vendor documents them; only `5` (=) and
+    /// `6` (!=) are supported, other valid types are a `417`.
+    pub(super) fn ext_queries(&self) -> Result<Vec<ExtQuery>, String> {
+        let Some(value) = self.get("extQueries") else {
+            return Ok(Vec::new());
+        };
+        let Value::Array(items) = value else {
+            return Err(msg::EXT_QUERIES.to_owned());
+        };
+        items
+            .iter()
+            .map(|item| {
+                let Value::Object(map) = item else {
+                    return Err(msg::EXT_QUERIES.to_owned());
+                };
+                let item = Body {
+                    map: map.clone(),
+                    sort: None,
+                };
+                let field = match item.str("fieldName") {
+                    Ok(Some(f)) if !f.trim().is_empty() => f.to_owned(),
+                    _ => return Err(msg::EXT_FIELD_NAME.to_owned()),
+                };
+                let equal = match item.int("queryType") {
+                    Ok(Some(5)) => true,
+                    Ok(Some(6)) => false,
+                    Ok(Some(1..=4 | 7)) => return Err(msg::EXT_UNSUPPORTED.to_owned()),
+                    _ => return Err(msg::EXT_QUERY_TYPE.to_owned()),
+                };
+                let values = match item.get("values") {
+                    Some(Value::Array(values)) => values,
+                    _ => return Err(msg::EXT_VALUES_EMPTY.to_owned()),
+                };
+                if values.is_empty() {
+                    return Err(msg::EXT_VALUES_EMPTY.to_owned());
+                }
+                if values.len() > MAX_CAPACITY as usize {
+                    return Err(msg::EXT_VALUES_TOO_MANY.to_owned());
+                }
+                let values = values
+                    .iter()
+                    .map(|v| match v {
+                        Value::Null => Ok(None),
+                        Value::String(s) if s.is_empty() => Ok(None),
+                        Value::String(s) => Ok(Some(s.clone())),
+                        Value::Number(_) | Value::Bool(_) => Ok(Some(v.to_string())),
+                        _ => Err(msg::EXT_QUERIES.to_owned()),
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(ExtQuery {
+                    field,
+                    equal,
+                    values,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A sort direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Direction {
+    Ascending,
+    Descending,
+}
+
+/// One supported `extQueries` condition: `queryType` 5 (`equal`) or 6.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct ExtQuery {
+    /// The custom property, matched exactly (the vendor: "严格区分大小写").
+    pub field: String,
+    /// `=` when true, `!=` when false.
+    pub equal: bool,
+    /// The values; `None` stands for null and `""`, which test emptiness.
+    pub values: Vec<Option<String>>,
+}
+
+impl ExtQuery {
+    /// Whether a property whose value is `actual` (`None`: absent, null or
+    /// empty) passes. `=` passes when it equals any value (an empty value
+    /// matching an empty property); `!=` when it equals none, so an absent
+    /// property passes `!= "x"`, as a `must_not` in Elasticsearch would.
+    pub(super) fn passes(&self, actual: Option<&str>) -> bool {
+        let actual = actual.filter(|a| !a.is_empty());
+        let equals_any = self.values.iter().any(|v| v.as_deref() == actual);
+        equals_any == self.equal
+    }
+}
+
+/// Deserialises just the `sort` member of a body, keeping its key order.
+struct SortOnly(Option<Vec<(String, Value)>>);
+
+impl<'de> serde::Deserialize<'de> for SortOnly {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Top;
+        impl<'de> serde::de::Visitor<'de> for Top {
+            type Value = SortOnly;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SortOnly, A::Error> {
+                let mut exact = None;
+                let mut folded = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "sort" {
+                        exact = map.next_value::<Option<Ordered>>()?;
+                    } else if key.eq_ignore_ascii_case("sort") {
+                        folded = map.next_value::<Option<Ordered>>()?;
+                    } else {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+                // As `Body::get`: the exact key wins over a differently cased one.
+                Ok(SortOnly(exact.or(folded).map(|o| o.0)))
+            }
+        }
+        d.deserialize_map(Top)
+    }
+}
+
+/// A JSON object's members in document order; anything else is `None`.
+struct Ordered(Vec<(String, Value)>);
+
+impl<'de> serde::Deserialize<'de> for Ordered {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Ordered;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Ordered, A::Error> {
+                let mut members = Vec::new();
+                while let Some(entry) = map.next_entry::<String, Value>()? {
+                    members.push(entry);
+                }
+                Ok(Ordered(members))
+            }
+        }
+        d.deserialize_map(Members)
     }
 }
 
@@ -272,6 +460,47 @@ mod tests {
             Window::from_body(&typed).unwrap().by,
             WindowBy::BusinessModified
         );
+    }
+
+    #[test]
+    fn sort_keeps_request_order_and_drops_zeros() {
+        let b = Body::parse(br#"{"Sort": {"ModifiedTime": 2, "Name": 0, "UserID": "1"}}"#).unwrap();
+        assert_eq!(
+            b.sort().unwrap(),
+            vec![
+                ("ModifiedTime".to_owned(), Direction::Descending),
+                ("UserID".to_owned(), Direction::Ascending)
+            ]
+        );
+        assert_eq!(body(json!({"sort": null})).sort().unwrap(), vec![]);
+        assert_eq!(
+            body(json!({"sort": {"UserID": 3}})).sort().unwrap_err(),
+            msg::SORT
+        );
+        assert_eq!(
+            body(json!({"sort": "UserID"})).sort().unwrap_err(),
+            msg::SORT
+        );
+    }
+
+    #[test]
+    fn ext_queries_compare_values_and_emptiness() {
+        let q = |equal, values: Vec<Option<&str>>| ExtQuery {
+            field: "f".into(),
+            equal,
+            values: values.into_iter().map(|v| v.map(str::to_owned)).collect(),
+        };
+        assert!(q(true, vec![Some("a"), Some("b")]).passes(Some("b")));
+        assert!(!q(true, vec![Some("a")]).passes(None));
+        assert!(q(true, vec![None]).passes(None) && q(true, vec![None]).passes(Some("")));
+        assert!(q(false, vec![Some("a")]).passes(None));
+        assert!(!q(false, vec![None]).passes(None) && q(false, vec![None]).passes(Some("x")));
+        let parsed = body(
+            json!({"extQueries": [{"fieldName": "f", "queryType": "5", "values": [1, null, ""]}]}),
+        )
+        .ext_queries()
+        .unwrap();
+        assert_eq!(parsed, vec![q(true, vec![Some("1"), None, None])]);
     }
 
     #[test]

@@ -11,11 +11,16 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::Beisen;
-use super::employee::{BasicInfos, EmployeeFilter, EmployeePage, Render, index_of_email};
+use super::employee::{
+    BasicInfos, EmployeeFilter, EmployeePage, Render, business_modified_at, index_of_email,
+    modified_at,
+};
 use super::json::{bytes_response, json_response};
 use super::org::{self, Basics, Items, What};
-use super::query::{Body, Window, capacity, is_json, msg, oids, unsupported_media_type};
-use super::scroll::{Kind, Next, Page, View};
+use super::query::{Body, Direction, Window, capacity, is_json, msg, oids, unsupported_media_type};
+use super::scroll::{Kind, Matches, Next, Order, Page, View};
+use crate::config::IsLastData;
+use crate::data::{Dataset, USER_ID_BASE};
 
 /// The envelope of a time-window page.
 #[derive(Serialize)]
@@ -76,19 +81,99 @@ struct Query {
     view: View,
     employees: Option<EmployeeFilter>,
     basics: Basics,
+    sort: Vec<(SortKey, Direction)>,
 }
 
-fn read_query(kind: Kind, body: &Body) -> Result<Query, String> {
-    let window = Window::from_body(body)?;
+/// A field `sort` can order by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SortKey {
+    /// `UserID`, employees.
+    UserId,
+    /// `OId`, organisations (numeric) and job posts (`"20000"`…, in index order).
+    OId,
+    /// `ModifiedTime`, every kind.
+    Modified,
+    /// `BusinessModifiedTime`, every kind.
+    BusinessModified,
+}
+
+impl SortKey {
+    /// The key named `field` (ignoring case) if `kind` supports it.
+    fn of(kind: Kind, field: &str) -> Option<SortKey> {
+        let is = |name: &str| field.eq_ignore_ascii_case(name);
+        match kind {
+            _ if is("ModifiedTime") => Some(SortKey::Modified),
+            _ if is("BusinessModifiedTime") => Some(SortKey::BusinessModified),
+            Kind::Employee | Kind::EmployeeList if is("UserID") => Some(SortKey::UserId),
+            Kind::Organization | Kind::JobPost if is("OId") => Some(SortKey::OId),
+            _ => None,
+        }
+    }
+
+    /// Whether the key orders like the indices (and is unique), so a scroll
+    /// sorted by it can keep its matches as a bitmap.
+    fn follows_index(self, kind: Kind) -> bool {
+        matches!(
+            (self, kind),
+            (SortKey::UserId, _) | (SortKey::OId, Kind::JobPost)
+        )
+    }
+
+    /// The key of item `i`, as a number that orders like the field.
+    fn value(self, data: &Dataset, kind: Kind, i: usize) -> i64 {
+        let millis = |t: chrono::NaiveDateTime| t.and_utc().timestamp_millis();
+        let what = match kind {
+            Kind::Employee | Kind::EmployeeList => None,
+            Kind::Organization => Some(What::Organization),
+            Kind::Position => Some(What::Position),
+            Kind::JobPost => Some(What::JobPost),
+        };
+        match (self, what) {
+            (SortKey::UserId, _) => USER_ID_BASE + i as i64,
+            (SortKey::OId, Some(What::Organization)) => data.orgs()[i].oid,
+            (SortKey::OId, _) => i as i64,
+            (SortKey::Modified, None) => millis(modified_at(data, i)),
+            (SortKey::BusinessModified, None) => millis(business_modified_at(data, i)),
+            (SortKey::Modified, Some(w)) => millis(org::times_of(data, w, i).0),
+            (SortKey::BusinessModified, Some(w)) => millis(org::times_of(data, w, i).1),
+        }
+    }
+}
+
+fn read_query(b: &Beisen, kind: Kind, body: &Body) -> Result<Query, String> {
+    let window = Window::from_body(body).map_err(|m| {
+        if m == msg::WINDOW_TOO_LONG && b.ctx.config.beisen.window_message_fullwidth_comma {
+            msg::WINDOW_TOO_LONG_FULLWIDTH.to_owned()
+        } else {
+            m
+        }
+    })?;
     let capacity = capacity(body)?;
     let employees = match kind {
-        Kind::Employee | Kind::EmployeeList => Some(EmployeeFilter::from_body(body)?),
-        _ => None,
+        Kind::Employee | Kind::EmployeeList => {
+            Some(EmployeeFilter::from_body(body, b.ctx.data.tenant_id())?)
+        }
+        // Organisations, positions and job posts have no custom
+        // properties, so every condition is dropped; but they are checked.
+        _ => {
+            body.ext_queries()?;
+            None
+        }
     };
+    let mut sort: Vec<(SortKey, Direction)> = Vec::new();
+    for (field, direction) in body.sort()? {
+        let Some(key) = SortKey::of(kind, &field) else {
+            return Err(format!("{}:{field}", msg::SORT_FIELD));
+        };
+        // A key sent twice (in two casings) sorts by its first mention.
+        if !sort.iter().any(|(k, _)| *k == key) {
+            sort.push((key, direction));
+        }
+    }
     let view = View {
         columns: body.columns()?,
         translate: body.bool("enableTranslate")?.unwrap_or(false),
-        service_types: employees.map_or(1, |f| f.service_types),
+        service_types: employees.as_ref().map_or(1, |f| f.service_types),
     };
     let basics = Basics {
         with_disabled: body.bool("withDisabled")?.unwrap_or(false),
@@ -100,14 +185,16 @@ fn read_query(kind: Kind, body: &Body) -> Result<Query, String> {
         view,
         employees,
         basics,
+        sort,
     })
 }
 
-/// Every index a new scroll lists, in the default order (`userID`
-/// ascending for people, `orderAdmin` for departments, `oId` otherwise).
-fn select(b: &Beisen, kind: Kind, q: &Query) -> Vec<u32> {
+/// Every index a new scroll lists, in the requested order: by default
+/// `userID` ascending for people, `orderAdmin` for departments, `oId`
+/// otherwise; ties of a `sort` fall back to that order.
+fn select(b: &Beisen, kind: Kind, q: &Query) -> Matches {
     let data = &b.ctx.data;
-    match (kind, q.employees) {
+    let indices = match (kind, &q.employees) {
         (Kind::Employee | Kind::EmployeeList, Some(filter)) => (0..data.len() as u32)
             .filter(|&i| filter.matches(data, i as usize, &q.window))
             .collect(),
@@ -115,6 +202,32 @@ fn select(b: &Beisen, kind: Kind, q: &Query) -> Vec<u32> {
         (Kind::Position, _) => org::select_positions(data, &q.window, q.basics),
         (Kind::JobPost, _) => org::select_job_posts(data, &q.window, q.basics),
         (Kind::Employee | Kind::EmployeeList, None) => Vec::new(),
+    };
+    match q.sort.first() {
+        None => Matches::new(indices, Order::Ascending),
+        Some((key, direction)) if key.follows_index(kind) => match direction {
+            Direction::Ascending => Matches::new(indices, Order::Ascending),
+            Direction::Descending => Matches::new(indices, Order::Descending),
+        },
+        Some(_) => {
+            // At most three distinct keys per kind.
+            let mut keyed: Vec<([i64; 3], u32)> = indices
+                .into_iter()
+                .map(|i| {
+                    let mut keys = [0; 3];
+                    for (slot, (key, direction)) in keys.iter_mut().zip(&q.sort) {
+                        let v = key.value(data, kind, i as usize);
+                        *slot = match direction {
+                            Direction::Ascending => v,
+                            Direction::Descending => -v,
+                        };
+                    }
+                    (keys, i)
+                })
+                .collect();
+            keyed.sort_unstable();
+            Matches::new(keyed.into_iter().map(|(_, i)| i).collect(), Order::AsGiven)
+        }
     }
 }
 
@@ -129,7 +242,7 @@ async fn time_window(b: Arc<Beisen>, kind: Kind, headers: HeaderMap, body: Bytes
     };
     // Every call is validated, continuations included, as the model binder
     // would; but a continuation serves the query its scroll was opened with.
-    let query = match read_query(kind, &body) {
+    let query = match read_query(&b, kind, &body) {
         Ok(q) => q,
         Err(m) => return scroll_error(&m),
     };
@@ -141,44 +254,48 @@ async fn time_window(b: Arc<Beisen>, kind: Kind, headers: HeaderMap, body: Bytes
         Err(_) => return scroll_error(msg::SCROLL_ID),
     };
     let epoch = b.ctx.scroll_epoch.load(Ordering::SeqCst);
-    let idle = b.ctx.config.beisen.scroll_idle;
+    let never = b.ctx.config.beisen.is_last_data == IsLastData::Never;
+    // The page holds the scroll in use until it is dropped at the end of
+    // this call, so the idle time counts from the end of the call.
     let page = match scroll_id {
         None => {
             // A full scan of a million people takes tens of milliseconds:
             // off the reactor.
             let (b2, capacity, view) = (b.clone(), query.capacity, query.view.clone());
-            let Ok(indices) = tokio::task::spawn_blocking(move || select(&b2, kind, &query)).await
+            let Ok(matches) = tokio::task::spawn_blocking(move || select(&b2, kind, &query)).await
             else {
                 return json_response(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     &json!({"data": null, "code": "500", "message": "系统错误"}),
                 );
             };
-            b.scrolls.open(kind, indices, capacity, view, epoch, idle)
+            let opened = b.scrolls.open(kind, matches, capacity, view, epoch);
+            for _ in 0..opened.evicted {
+                b.ctx.counters.incr("scrolls_evicted.beisen");
+            }
+            opened.page
         }
-        Some(id) => match b.scrolls.next(&id, kind, epoch, idle) {
+        Some(id) => match b.scrolls.next(&id, kind, epoch) {
             Next::Page(page) => page,
-            Next::Ended { total } => return empty(&id, total),
+            Next::Ended { id, total } => return empty(&id, total, !never),
             Next::Expired => {
                 b.ctx.counters.incr("scrolls_expired.beisen");
-                return empty(&id, 0);
+                return empty(&id, 0, !never);
             }
+            Next::Stale => return scroll_error(msg::SCROLL_ID_STALE),
             Next::Invalid => return scroll_error(msg::SCROLL_ID),
         },
     };
-    let resp = render(&b, kind, &page);
-    // Idle time counts from the end of the call.
-    b.scrolls.touch(page.serial);
-    resp
+    render(&b, kind, &page)
 }
 
 /// The end of a scroll, and what a dead scroll looks like: `"200"`, no data.
-fn empty(id: &str, total: usize) -> Response {
+fn empty(id: &str, total: usize, is_last: bool) -> Response {
     json_response(
         StatusCode::OK,
         &ScrollEnvelope {
             scroll_id: Some(id),
-            is_last_data: true,
+            is_last_data: is_last,
             total,
             data: Some([(); 0]),
             code: "200",
@@ -187,8 +304,8 @@ fn empty(id: &str, total: usize) -> Response {
     )
 }
 
-fn render(b: &Beisen, kind: Kind, page: &Page) -> Response {
-    fn envelope<T: Serialize>(page: &Page, items: T) -> serde_json::Result<Vec<u8>> {
+fn render(b: &Beisen, kind: Kind, page: &Page<'_>) -> Response {
+    fn envelope<T: Serialize>(page: &Page<'_>, items: T) -> serde_json::Result<Vec<u8>> {
         serde_json::to_vec(&ScrollEnvelope {
             scroll_id: Some(page.id.as_str()),
             is_last_data: page.is_last,

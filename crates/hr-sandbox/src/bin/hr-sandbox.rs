@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use clap::Parser;
-use hr_sandbox::{DataConfig, FaultSpec, Ports, Sandbox, SandboxConfig, Skew};
+use hr_sandbox::{
+    DataConfig, FaultSpec, IsLastData, OAuthExpiresIn, Ports, Sandbox, SandboxConfig, Skew,
+};
 
 /// Offline simulators of the Beisen iTalent, Huawei ISDP+ and travel
 /// employee-sync APIs, on 127.0.0.1.
@@ -74,6 +76,16 @@ struct Args {
     /// Seconds a Beisen scroll id survives without a call.
     #[arg(long, default_value_t = 10.0)]
     scroll_idle_secs: f64,
+    /// When Beisen's `isLastData` turns true: exact, early (one page too
+    /// early, the default, because the field is not to be trusted) or never.
+    #[arg(long, default_value = "early", value_parser = ["exact", "early", "never"])]
+    is_last_data: String,
+    /// Beisen `/OAuth/Token` `expires_in` as an epoch string (default) or seconds.
+    #[arg(long, default_value = "epoch-string", value_parser = ["epoch-string", "seconds"])]
+    oauth_expires_in: String,
+    /// Most Beisen scrolls alive at once; the least recently used is evicted.
+    #[arg(long, default_value_t = 500)]
+    max_live_scrolls: usize,
     /// Lifetime of Beisen tokens in seconds.
     #[arg(long, default_value_t = 7200)]
     beisen_token_ttl_secs: u64,
@@ -125,8 +137,20 @@ impl Args {
         config.faults.travel.default = spec;
         config.beisen.rate_per_second = self.rate_per_second;
         config.beisen.rate_per_minute = self.rate_per_minute;
-        config.beisen.scroll_idle = Duration::from_secs_f64(self.scroll_idle_secs.max(0.0));
+        // `try_from` refuses NaN and infinities that `from_secs_f64` would panic on.
+        config.beisen.scroll_idle =
+            Duration::try_from_secs_f64(self.scroll_idle_secs).unwrap_or(Duration::from_secs(10));
         config.beisen.token_ttl = Duration::from_secs(self.beisen_token_ttl_secs);
+        config.beisen.is_last_data = match self.is_last_data.as_str() {
+            "exact" => IsLastData::Exact,
+            "never" => IsLastData::Never,
+            _ => IsLastData::Early,
+        };
+        config.beisen.oauth_expires_in = match self.oauth_expires_in.as_str() {
+            "seconds" => OAuthExpiresIn::Seconds,
+            _ => OAuthExpiresIn::EpochString,
+        };
+        config.beisen.max_live_scrolls = self.max_live_scrolls;
         config.beisen.revoke_tokens_after = self.revoke_tokens_after;
         config.isdp.token_ttl = Duration::from_secs(self.isdp_token_ttl_secs);
         config.isdp.revoke_tokens_after = self.revoke_tokens_after;

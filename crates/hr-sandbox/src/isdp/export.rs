@@ -1,34 +1,117 @@
 //! The asynchronous person export: create a task, poll it until done,
 //! download the file.
+//!
+//! No file is ever held in memory. A task keeps its filter and the
+//! [`Snapshot`] of the data when it was created (an `Arc`: it costs a copy
+//! of the write overlay only if a write happens afterwards); the file's
+//! size is computed once, on the blocking pool, and the file itself is
+//! generated again, in chunks, each time it is downloaded. The dataset is
+//! deterministic, so every generation yields the same bytes.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::sync::{Arc, MutexGuard};
+use std::task::{Context, Poll};
 
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use hyper::body::{Frame, SizeHint};
 use serde_json::{Value, json};
+use tokio::sync::{OnceCell, mpsc};
 
-use super::org::OrgTree;
 use super::params::{self, Result};
-use super::people::{PersonFilter, export_csv};
-use super::{Isdp, Style, page_json, parse_body};
+use super::people::{CSV_HEADER, PersonFilter, push_csv_row};
+use super::{Isdp, Snapshot, Style, page_json, parse_body};
 
 /// The first task id handed out: the one in the vendor's example.
 const FIRST_TASK_ID: i64 = 5_047_646;
 /// File ids are the task id plus this, so that they never equal a task id
 /// and a client mixing the two up fails loudly.
 const FILE_ID_OFFSET: i64 = 880_000_000;
+/// Bytes per chunk of a downloaded file: large enough to keep the channel
+/// cheap, small enough that memory stays flat whatever the file's size.
+const CHUNK_BYTES: usize = 64 * 1024;
+/// Chunks generated ahead of a slow reader.
+const CHUNKS_AHEAD: usize = 4;
+
+/// The rows and bytes of a finished file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileSize {
+    records: usize,
+    bytes: usize,
+}
+
+/// What a task exports: its filter over the data as it stood when the
+/// task was created.
+pub(super) struct ExportSource {
+    filter: PersonFilter,
+    snap: Arc<Snapshot>,
+    /// Computed once, however many polls ask.
+    size: OnceCell<Result<FileSize>>,
+}
+
+impl ExportSource {
+    /// Generates the file, handing `sink` chunks of about [`CHUNK_BYTES`]
+    /// with the number of rows in each, until done or `sink` returns
+    /// `false`. Heavy over a large dataset: run it on the blocking pool.
+    fn generate(&self, isdp: &Isdp, mut sink: impl FnMut(String, usize) -> bool) {
+        let mut chunk = String::with_capacity(CHUNK_BYTES + 1024);
+        chunk.push_str(CSV_HEADER);
+        let mut rows = 0;
+        let mut open = true;
+        isdp.people(&self.snap)
+            .for_each_match(&self.filter, &self.snap.tree, |rec| {
+                push_csv_row(&mut chunk, &rec, &self.snap.tree, &isdp.catalog);
+                rows += 1;
+                if chunk.len() >= CHUNK_BYTES {
+                    let full =
+                        std::mem::replace(&mut chunk, String::with_capacity(CHUNK_BYTES + 1024));
+                    open = sink(full, std::mem::take(&mut rows));
+                }
+                open
+            });
+        if open && !chunk.is_empty() {
+            sink(chunk, rows);
+        }
+    }
+
+    /// The file's size, computed on the blocking pool the first time.
+    async fn size(self: &Arc<Self>, isdp: &Arc<Isdp>) -> Result<FileSize> {
+        self.size
+            .get_or_init(|| {
+                let (source, isdp) = (self.clone(), isdp.clone());
+                async move {
+                    tokio::task::spawn_blocking(move || {
+                        let mut size = FileSize {
+                            records: 0,
+                            bytes: 0,
+                        };
+                        source.generate(&isdp, |chunk, rows| {
+                            size.records += rows;
+                            size.bytes += chunk.len();
+                            true
+                        });
+                        size
+                    })
+                    .await
+                    .map_err(|e| format!("sandbox: the export failed: {e}"))
+                }
+            })
+            .await
+            .clone()
+    }
+}
 
 /// One export task.
-#[derive(Debug)]
 pub(super) struct Task {
     id: i64,
     name: String,
     param: String,
     created_by: Option<i64>,
-    filter: PersonFilter,
+    source: Arc<ExportSource>,
     fail: bool,
     polls: u32,
     status: u8,
@@ -40,11 +123,19 @@ pub(super) struct Task {
     err_info: Option<String>,
 }
 
-/// Every export task and finished file.
-#[derive(Debug, Default)]
+/// The export tasks kept, oldest first.
+#[derive(Default)]
 pub(super) struct Exports {
     tasks: BTreeMap<i64, Task>,
-    files: HashMap<i64, Bytes>,
+    /// The id of the last task created, so ids never repeat even after
+    /// old tasks are dropped.
+    last_id: Option<i64>,
+}
+
+impl Isdp {
+    fn exports(&self) -> MutexGuard<'_, Exports> {
+        self.exports.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 fn now_text() -> String {
@@ -95,27 +186,37 @@ pub(super) async fn create(State(isdp): State<Arc<Isdp>>, body: Bytes) -> Respon
     Style::Bare.respond(create_task(&isdp, &body))
 }
 
-fn create_task(isdp: &Isdp, body: &Value) -> Result<Value> {
+fn create_task(isdp: &Arc<Isdp>, body: &Value) -> Result<Value> {
     let filter = PersonFilter::parse(body)?;
     let name = params::string(body, "exportName")?.unwrap_or_else(|| "personModel.export".into());
     let created_by = params::int(body, "createdBy")?;
     // `param` echoes the request plus the module name, as a JSON string.
     let mut param = body.as_object().cloned().unwrap_or_default();
     param.insert("moduleName".into(), json!("人员信息导出"));
-    let mut inner = isdp.lock();
-    let exports = &mut inner.exports;
-    let id = exports
-        .tasks
-        .keys()
-        .next_back()
-        .map_or(FIRST_TASK_ID, |last| last + 1);
+    let fail = name == super::FAILING_EXPORT_NAME;
+    let source = Arc::new(ExportSource {
+        filter,
+        snap: isdp.snapshot(),
+        size: OnceCell::new(),
+    });
+    if !fail {
+        // Size the file right away, so that the poll that finishes the task
+        // rarely has to wait for it.
+        let (source, isdp) = (source.clone(), isdp.clone());
+        tokio::spawn(async move {
+            let _ = source.size(&isdp).await;
+        });
+    }
+    let mut exports = isdp.exports();
+    let id = exports.last_id.map_or(FIRST_TASK_ID, |last| last + 1);
+    exports.last_id = Some(id);
     let task = Task {
         id,
-        fail: name == super::FAILING_EXPORT_NAME,
+        fail,
         name,
         param: Value::Object(param).to_string(),
         created_by,
-        filter,
+        source,
         polls: 0,
         status: 0,
         start_time: None,
@@ -127,6 +228,11 @@ fn create_task(isdp: &Isdp, body: &Value) -> Result<Value> {
     };
     let out = task.json();
     exports.tasks.insert(id, task);
+    // The oldest tasks go, with their files, so memory stays bounded.
+    let kept = isdp.ctx.config.isdp.export_tasks_kept.max(1);
+    while exports.tasks.len() > kept {
+        exports.tasks.pop_first();
+    }
     Ok(out)
 }
 
@@ -137,10 +243,10 @@ pub(super) async fn poll(State(isdp): State<Arc<Isdp>>, body: Bytes) -> Response
         Ok(b) => b,
         Err(r) => return r.into_response(),
     };
-    Style::Bare.respond(poll_tasks(&isdp, &body))
+    Style::Bare.respond(poll_tasks(&isdp, &body).await)
 }
 
-fn poll_tasks(isdp: &Isdp, body: &Value) -> Result<Value> {
+async fn poll_tasks(isdp: &Arc<Isdp>, body: &Value) -> Result<Value> {
     let (start, count) = params::page(body)?;
     let none = Value::Null;
     let po = match params::get(body, "po") {
@@ -153,60 +259,66 @@ fn poll_tasks(isdp: &Isdp, body: &Value) -> Result<Value> {
     let task_type = params::string(po, "taskType")?;
     let file_name = params::string(po, "fileName")?;
 
+    // Move the named tasks along; a poll without `taskId` only lists.
     let per_step = isdp.ctx.config.isdp.export_polls_per_step.max(1);
-    let mut guard = isdp.lock();
-    let inner = &mut *guard;
-    let selected: Vec<i64> = inner
-        .exports
-        .tasks
-        .keys()
-        .copied()
-        .filter(|id| ids.as_ref().is_none_or(|ids| ids.contains(id)))
-        .collect();
-    for id in &selected {
-        let Some(task) = inner.exports.tasks.get_mut(id) else {
-            continue;
-        };
-        if task.status >= 2 {
-            continue;
-        }
-        task.polls += 1;
-        let target = (task.polls / per_step).min(2) as u8;
-        if target >= 1 && task.status == 0 {
-            task.status = 1;
-            task.start_time = Some(now_text());
-        }
-        if target == 2 && task.status == 1 {
-            task.end_time = Some(now_text());
-            if task.fail {
-                task.status = 3;
-                task.err_info = Some(format!(
-                    "sandbox: export failed because exportName was \"{}\"",
-                    super::FAILING_EXPORT_NAME
-                ));
+    let mut finishing = Vec::new();
+    if let Some(ids) = &ids {
+        let mut exports = isdp.exports();
+        for task in exports.tasks.values_mut().filter(|t| ids.contains(&t.id)) {
+            if task.status >= 2 {
                 continue;
             }
-            // The file is cut when the task finishes, so later writes do not
-            // change a finished export.
-            let tree = OrgTree::build(&isdp.ctx.data, &inner.orgs);
-            let people = super::people::People {
-                data: &isdp.ctx.data,
-                catalog: &isdp.catalog,
-                overlay: &inner.people,
-            };
-            let records = people.all_matching(&task.filter, &tree);
-            let bytes = export_csv(&records, &tree, &isdp.catalog);
-            let file_id = task.id + FILE_ID_OFFSET;
-            task.status = 2;
-            task.records = records.len();
-            task.file_size = bytes.len();
-            task.file_id = Some(file_id);
-            inner.exports.files.insert(file_id, Bytes::from(bytes));
+            task.polls += 1;
+            let target = (task.polls / per_step).min(2) as u8;
+            if target >= 1 && task.status == 0 {
+                task.status = 1;
+                task.start_time = Some(now_text());
+            }
+            if target == 2 && task.status == 1 {
+                if task.fail {
+                    task.end_time = Some(now_text());
+                    task.status = 3;
+                    task.err_info = Some(format!(
+                        "sandbox: export failed because exportName was \"{}\"",
+                        super::FAILING_EXPORT_NAME
+                    ));
+                } else {
+                    finishing.push((task.id, task.source.clone()));
+                }
+            }
         }
     }
-    let items: Vec<&Task> = selected
-        .iter()
-        .filter_map(|id| inner.exports.tasks.get(id))
+    // The file's size, without holding the lock: over a large dataset this
+    // may wait for the scan started when the task was created.
+    let mut sized = Vec::with_capacity(finishing.len());
+    for (id, source) in finishing {
+        sized.push((id, source.size(isdp).await));
+    }
+
+    let mut exports = isdp.exports();
+    for (id, size) in sized {
+        // A concurrent poll may have finished it already.
+        let Some(task) = exports.tasks.get_mut(&id).filter(|t| t.status == 1) else {
+            continue;
+        };
+        task.end_time = Some(now_text());
+        match size {
+            Ok(size) => {
+                task.status = 2;
+                task.records = size.records;
+                task.file_size = size.bytes;
+                task.file_id = Some(task.id + FILE_ID_OFFSET);
+            }
+            Err(e) => {
+                task.status = 3;
+                task.err_info = Some(e);
+            }
+        }
+    }
+    let items: Vec<&Task> = exports
+        .tasks
+        .values()
+        .filter(|t| ids.as_ref().is_none_or(|ids| ids.contains(&t.id)))
         .filter(|t| status.is_none_or(|s| i64::from(t.status) == s))
         .filter(|_| task_type.as_deref().is_none_or(|t| t == "export"))
         .filter(|_| {
@@ -225,7 +337,33 @@ fn poll_tasks(isdp: &Isdp, body: &Value) -> Result<Value> {
     Ok(page_json(data, start, total))
 }
 
-/// `POST /openapi/v1/file/serveFile`: the raw bytes of a finished export.
+/// A response body fed by the generator thread through a bounded channel,
+/// so a slow reader holds back generation instead of filling memory.
+struct ChunkBody {
+    chunks: mpsc::Receiver<Bytes>,
+    size: u64,
+}
+
+impl hyper::body::Body for ChunkBody {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<std::result::Result<Frame<Bytes>, Infallible>>> {
+        self.chunks
+            .poll_recv(cx)
+            .map(|chunk| chunk.map(|c| Ok(Frame::data(c))))
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::with_exact(self.size)
+    }
+}
+
+/// `POST /openapi/v1/file/serveFile`: the raw bytes of a finished export,
+/// generated as they are sent.
 pub(super) async fn serve_file(State(isdp): State<Arc<Isdp>>, body: Bytes) -> Response {
     let body = match parse_body(&body, super::SERVE_FILE_PATH) {
         Ok(b) => b,
@@ -236,11 +374,28 @@ pub(super) async fn serve_file(State(isdp): State<Arc<Isdp>>, body: Bytes) -> Re
         Ok(None) => return Style::Bare.respond(Err("fileId is required".into())),
         Err(e) => return Style::Bare.respond(Err(e)),
     };
-    let file = isdp.lock().exports.files.get(&file_id).cloned();
-    let Some(bytes) = file else {
+    let file = isdp
+        .exports()
+        .tasks
+        .get(&file_id.wrapping_sub(FILE_ID_OFFSET))
+        .filter(|t| t.file_id == Some(file_id))
+        .map(|t| (t.source.clone(), t.file_size));
+    let Some((source, size)) = file else {
         return Style::Bare.respond(Err(format!("file {file_id} does not exist")));
     };
-    let mut response = (StatusCode::OK, Body::from(bytes)).into_response();
+    let (tx, rx) = mpsc::channel(CHUNKS_AHEAD);
+    let generator = isdp.clone();
+    tokio::task::spawn_blocking(move || {
+        // A closed channel means the client went away: stop generating.
+        source.generate(&generator, |chunk, _| {
+            tx.blocking_send(Bytes::from(chunk)).is_ok()
+        });
+    });
+    let body = ChunkBody {
+        chunks: rx,
+        size: size as u64,
+    };
+    let mut response = (StatusCode::OK, Body::new(body)).into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
@@ -250,5 +405,6 @@ pub(super) async fn serve_file(State(isdp): State<Arc<Isdp>>, body: Bytes) -> Re
         header::CONTENT_DISPOSITION,
         HeaderValue::from_static("attachment; filename=\"personModelExport.csv\""),
     );
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
     response
 }

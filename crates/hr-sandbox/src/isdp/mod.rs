@@ -15,8 +15,12 @@
 //!                "tenantId": 100001, "userType": "App"}}
 //! ```
 //!
-//! `expires_in` is a **string** of seconds (`token_ttl`), as in the
-//! vendor's reference. Refusals use Spring Security OAuth2's bodies: wrong
+//! `expires_in` is the lifetime in seconds
+//! ([`token_ttl`](crate::IsdpConfig::token_ttl)): a **string** (`"359"`) as
+//! in the vendor's reference, or, with
+//! [`expires_in_as_string`](crate::IsdpConfig::expires_in_as_string)
+//! `= false`, a number (`359`) as in its examples; clients must accept
+//! both. Refusals use Spring Security OAuth2's bodies: wrong
 //! `client_id`/`client_secret` → 401 `{"error":"invalid_client",…}`; wrong
 //! `username`/`password` → 400 `{"error":"invalid_grant",…}`; another
 //! grant type → 400 `{"error":"unsupported_grant_type",…}`; a body that is
@@ -33,6 +37,12 @@
 //! | no `Authorization` header, or not a bearer one | `{"error":"unauthorized","error_description":"Full authentication is required to access this resource"}` (JSON) |
 //! | a token this server never issued | `{"error":"invalid_token","error_description":"check_token error"}` (JSON) |
 //! | a token that expired, or was revoked | `<InvalidTokenException><error>invalid_token</error><error_description>check_token error</error_description></InvalidTokenException>` (`application/xml`) |
+//!
+//! The distinction is reliable: an expired or revoked token gets the XML
+//! body however long ago it died and however many tokens were issued
+//! since, and a token this sandbox never issued (made up, altered, or
+//! issued by another sandbox or an earlier run) always gets the JSON one.
+//! Tokens are opaque UUID-shaped strings; each one issued is new.
 //!
 //! Tokens are revoked by [`Sandbox::revoke_tokens`](crate::Sandbox::revoke_tokens),
 //! by `POST /_sandbox/revoke-tokens`, and, with
@@ -70,6 +80,21 @@
 //! Request bodies are read as Jackson would bind them: numbers may come as
 //! strings, a lone value counts as a one-element list, and `null`, `""` and
 //! `[]` count as absent.
+//!
+//! # Concurrency
+//!
+//! Calls never wait for one another's heavy work. Token checks share no
+//! state with data calls. Every read sees the data as of one moment, with
+//! all of a concurrent write or none of it; writes are applied one after
+//! another. A filtered getPersonList scans every person (about 2 µs each
+//! in a release build, so 1–2 s over a million) on a blocking thread while
+//! other calls go on; only with `idList`, or a `personCodeList` of at most
+//! 200 codes, does it look at those persons alone. A scan's result is kept
+//! for the next pages (for the four most recent filters) until any write,
+//! keyed by the filter's meaning rather than the request's text (key
+//! order, `roleId` for `roleIds`, or the order of `;`-separated values do
+//! not matter), and concurrent requests for the same filter share one
+//! scan. An unfiltered page costs a page whatever its `start`.
 //!
 //! # Persons
 //!
@@ -128,20 +153,37 @@
 //! filters plus `exportName` and `createdBy`, and answers the bare task
 //! object of the vendor's example (`taskId` a number from 5047646,
 //! `status` 0, `progressRate` `"0"`, `docId` null, `param` the request as a
-//! JSON string). Each `POST /openapi/v1/excelRecord/findPageExcelRecordModelListById`
+//! JSON string). The export covers the data **as it stood when the task
+//! was created**: later writes do not change it.
+//!
+//! `POST /openapi/v1/excelRecord/findPageExcelRecordModelListById`
 //! `{po:{taskId:[…], status, taskType, fileName}, page:{start,count}}`
-//! that names a task moves it on by one poll; every
+//! lists the tasks named in `po.taskId` (every kept task when there is no
+//! `taskId`), filtered by the other `po` fields. Only a task named in
+//! `taskId` moves: each poll naming it counts, and every
 //! [`export_polls_per_step`](crate::IsdpConfig::export_polls_per_step)
 //! polls it takes a step: 0 (`"0"`) → 1 processing (`"50"`, `startTime`
 //! set) → 2 done (`"100"`, `endTime`, `docId` a numeric string, `fileSize`,
-//! `records` = `totalRows` = `successRows`). An export named
-//! [`FAILING_EXPORT_NAME`] goes 0 → 1 → 3 (failed) with `errInfo` instead.
+//! `records` = `totalRows` = `successRows`). A poll without `taskId` moves
+//! nothing. The poll that takes a task to 2 waits until the file's size is
+//! known; the count starts when the task is created, so over a large
+//! dataset only an immediate poll waits (up to a few seconds at a million
+//! people). An export named [`FAILING_EXPORT_NAME`] goes 0 → 1 → 3
+//! (failed) with `errInfo` instead.
+//!
+//! The sandbox keeps the newest
+//! [`export_tasks_kept`](crate::IsdpConfig::export_tasks_kept) tasks
+//! (default 100); older ones are no longer listed and their files are
+//! unknown. Task ids never repeat.
 //!
 //! `POST /openapi/v1/file/serveFile` `{fileId}` (the `docId`, as a number
-//! or a string) answers the file: CSV in UTF-8 with a BOM, CRLF line ends,
-//! the header `人员ID,人员编码,人员名称,人员类型,人员状态,手机号码,组织编码,组织名称,岗位编码,角色编码,最后更新时间`
-//! and one row per person matched, as the data stood when the task
-//! finished. An unknown `fileId` is refused (HTTP 400, bare-endpoint form).
+//! or a string) answers the file, as often as asked: CSV in UTF-8 with a
+//! BOM, CRLF line ends, the header `人员ID,人员编码,人员名称,人员类型,人员状态,手机号码,组织编码,组织名称,岗位编码,角色编码,最后更新时间`
+//! and one row per person matched, in `personId` order. `Content-Length`
+//! is `fileSize`; the body is generated as it is sent, so a big file
+//! arrives in a stream rather than all at once. An unknown `fileId`
+//! (including a failed or unfinished task's) is refused (HTTP 400,
+//! bare-endpoint form).
 //!
 //! # Organisations, roles, positions
 //!
@@ -177,17 +219,15 @@ mod export;
 mod org;
 mod params;
 mod people;
+mod token;
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Instant, SystemTime};
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::middleware::{Next, from_fn_with_state};
+use axum::http::StatusCode;
+use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Value, json};
@@ -261,55 +301,82 @@ fn unit(x: u64) -> f64 {
 }
 
 /// The ISDP simulator's state.
+///
+/// Nothing here is held across heavy work: token checks use no lock at
+/// all ([`token::TokenMint`]), reads clone the current [`Snapshot`] under a
+/// lock held for a pointer copy, scans and export files run on the blocking
+/// pool against that snapshot, and writes hold the state lock only for
+/// their (cheap) changes.
 pub(crate) struct Isdp {
     ctx: Arc<Context>,
     catalog: org::Catalog,
-    inner: Mutex<Inner>,
+    tokens: token::TokenMint,
+    /// The data as of the last write. Writes go through [`Isdp::write`],
+    /// which copies the snapshot first only when a reader still holds it.
+    state: Mutex<Arc<Snapshot>>,
+    /// Results of recent filtered person queries.
+    queries: people::QueryCache,
+    exports: Mutex<export::Exports>,
     /// API calls accepted, for `revoke_tokens_after`.
     api_calls: AtomicU64,
 }
 
-/// Everything the API changes, under one lock so that a write and the
-/// reads it affects never interleave.
-#[derive(Default)]
-struct Inner {
-    tokens: HashMap<String, IssuedToken>,
-    tokens_issued: u64,
+/// Everything the write APIs change, as of one moment. A reader keeps an
+/// `Arc` of it for as long as it needs, so a write never waits for a read
+/// and a read never sees half a write.
+#[derive(Clone)]
+pub(super) struct Snapshot {
+    /// Bumped by every write, so that cached query results can tell they
+    /// are stale.
+    version: u64,
     people: people::Overlay,
     orgs: org::OrgOverlay,
-    exports: export::Exports,
-}
-
-struct IssuedToken {
-    epoch: u64,
-    expires: Instant,
+    /// The merged organisation tree, rebuilt only when organisations
+    /// change (building it is O(organisations)).
+    tree: Arc<org::OrgTree>,
 }
 
 impl Isdp {
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    /// The current snapshot.
+    fn snapshot(&self) -> Arc<Snapshot> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    fn people<'a>(&'a self, inner: &'a Inner) -> people::People<'a> {
+    /// Runs a write against the current snapshot, serialised with every
+    /// other write, and publishes the result.
+    fn write<R>(&self, f: impl FnOnce(&mut Snapshot) -> R) -> R {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let snap = Arc::make_mut(&mut state);
+        let out = f(snap);
+        snap.version += 1;
+        out
+    }
+
+    fn people<'a>(&'a self, snap: &'a Snapshot) -> people::People<'a> {
         people::People {
             data: &self.ctx.data,
             catalog: &self.catalog,
-            overlay: &inner.people,
+            overlay: &snap.people,
         }
-    }
-
-    fn org_tree(&self) -> org::OrgTree {
-        org::OrgTree::build(&self.ctx.data, &self.lock().orgs)
     }
 }
 
 /// Builds the ISDP+ routes.
 pub(crate) fn router(ctx: Arc<Context>) -> Router {
+    let tree = Arc::new(org::OrgTree::build(&ctx.data, &org::OrgOverlay::default()));
     let isdp = Arc::new(Isdp {
         catalog: org::Catalog::new(&ctx.data),
-        ctx,
-        inner: Mutex::new(Inner::default()),
+        tokens: token::TokenMint::new(ctx.config.data.seed),
+        state: Mutex::new(Arc::new(Snapshot {
+            version: 0,
+            people: people::Overlay::default(),
+            orgs: org::OrgOverlay::default(),
+            tree,
+        })),
+        queries: people::QueryCache::default(),
+        exports: Mutex::new(export::Exports::default()),
         api_calls: AtomicU64::new(0),
+        ctx,
     });
     let api = Router::new()
         .route(PERSON_LIST_PATH, post(people::get_person_list))
@@ -327,195 +394,11 @@ pub(crate) fn router(ctx: Arc<Context>) -> Router {
         .route(ORG_DELETE_PATH, post(org::batch_delete))
         .route(ROLE_LIST_PATH, post(org::find_paged_roles))
         .route(POSITION_LIST_PATH, post(org::find_paged_positions))
-        .route_layer(from_fn_with_state(isdp.clone(), require_token));
+        .route_layer(from_fn_with_state(isdp.clone(), token::require_token));
     Router::new()
-        .route(TOKEN_PATH, post(issue_token))
+        .route(TOKEN_PATH, post(token::issue_token))
         .merge(api)
         .with_state(isdp)
-}
-
-// ---------------------------------------------------------------------------
-// Tokens
-// ---------------------------------------------------------------------------
-
-fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
-    (
-        status,
-        axum::Json(json!({"error": error, "error_description": description})),
-    )
-        .into_response()
-}
-
-async fn issue_token(State(isdp): State<Arc<Isdp>>, body: Bytes) -> Response {
-    let body: Value = match serde_json::from_slice(&body) {
-        Ok(v @ Value::Object(_)) => v,
-        _ => {
-            return oauth_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_request",
-                "the request body must be a JSON object",
-            );
-        }
-    };
-    let field = |k: &str| body.get(k).and_then(Value::as_str).unwrap_or_default();
-    let config = &isdp.ctx.config.isdp;
-    if field("client_id") != config.client_id || field("client_secret") != config.client_secret {
-        return oauth_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "Bad client credentials",
-        );
-    }
-    if field("grant_type") != "password" {
-        return oauth_error(
-            StatusCode::BAD_REQUEST,
-            "unsupported_grant_type",
-            &format!("Unsupported grant type: {}", field("grant_type")),
-        );
-    }
-    if field("username") != config.username || field("password") != config.password {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "Bad credentials");
-    }
-
-    let now = Instant::now();
-    let epoch = isdp.ctx.isdp_token_epoch.load(Ordering::SeqCst);
-    let token = {
-        let mut inner = isdp.lock();
-        inner.tokens.retain(|_, t| t.expires > now);
-        inner.tokens_issued += 1;
-        let n = inner.tokens_issued;
-        // Unique per sandbox, unpredictable enough to catch a client that
-        // reuses a stale token by accident.
-        let nanos = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as u64);
-        let a = mix(isdp.ctx.config.data.seed ^ mix(n) ^ nanos);
-        let b = mix(a ^ n);
-        let token = format!(
-            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-            a >> 32,
-            (a >> 16) & 0xffff,
-            a & 0xffff,
-            b >> 48,
-            b & 0xffff_ffff_ffff
-        );
-        inner.tokens.insert(
-            token.clone(),
-            IssuedToken {
-                epoch,
-                expires: now + config.token_ttl,
-            },
-        );
-        token
-    };
-    isdp.ctx.counters.incr("tokens_issued.isdp");
-    axum::Json(json!({
-        "access_token": token,
-        "token_type": "bearer",
-        "expires_in": config.token_ttl.as_secs().to_string(),
-        "scope": "all",
-        "plat_user": {
-            "userId": API_USER_ID,
-            "userAccount": config.username,
-            "userName": "OpenAPI应用",
-            "tenantId": isdp.ctx.data.tenant_id(),
-            "userType": "App",
-        },
-    }))
-    .into_response()
-}
-
-/// Why a call was refused.
-enum Refusal {
-    /// No bearer token at all.
-    Missing,
-    /// A token this server never issued.
-    Unknown,
-    /// A token that expired or was revoked.
-    Expired,
-}
-
-impl Refusal {
-    fn into_response(self) -> Response {
-        const REALM: &str = "Bearer realm=\"oauth2-resource\"";
-        let (content_type, body, error, description) = match self {
-            Refusal::Missing => (
-                "application/json",
-                json!({
-                    "error": "unauthorized",
-                    "error_description": "Full authentication is required to access this resource",
-                })
-                .to_string(),
-                "unauthorized",
-                "Full authentication is required to access this resource",
-            ),
-            Refusal::Unknown => (
-                "application/json",
-                json!({"error": "invalid_token", "error_description": "check_token error"})
-                    .to_string(),
-                "invalid_token",
-                "check_token error",
-            ),
-            Refusal::Expired => (
-                "application/xml",
-                "<InvalidTokenException><error>invalid_token</error><error_description>check_token error</error_description></InvalidTokenException>".to_owned(),
-                "invalid_token",
-                "check_token error",
-            ),
-        };
-        let challenge = format!("{REALM}, error=\"{error}\", error_description=\"{description}\"");
-        let mut response = (StatusCode::UNAUTHORIZED, body).into_response();
-        let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-        if let Ok(v) = HeaderValue::from_str(&challenge) {
-            headers.insert(header::WWW_AUTHENTICATE, v);
-        }
-        response
-    }
-}
-
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
-    let (scheme, token) = value.split_once(' ')?;
-    let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
-}
-
-impl Isdp {
-    fn check_token(&self, headers: &HeaderMap) -> Result<(), Refusal> {
-        let token = bearer(headers).ok_or(Refusal::Missing)?;
-        let epoch = self.ctx.isdp_token_epoch.load(Ordering::SeqCst);
-        let inner = self.lock();
-        let issued = inner.tokens.get(token).ok_or(Refusal::Unknown)?;
-        if issued.epoch < epoch || Instant::now() >= issued.expires {
-            return Err(Refusal::Expired);
-        }
-        Ok(())
-    }
-
-    /// Counts an accepted call and revokes every token on the `n`-th.
-    fn count_call(&self) {
-        let calls = self.api_calls.fetch_add(1, Ordering::SeqCst) + 1;
-        if let Some(n) = self.ctx.config.isdp.revoke_tokens_after
-            && n > 0
-            && calls.is_multiple_of(n)
-        {
-            self.ctx.isdp_token_epoch.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-}
-
-async fn require_token(State(isdp): State<Arc<Isdp>>, req: Request, next: Next) -> Response {
-    match isdp.check_token(req.headers()) {
-        Ok(()) => {
-            isdp.count_call();
-            next.run(req).await
-        }
-        Err(refusal) => {
-            isdp.ctx.counters.incr("auth_rejected.isdp");
-            refusal.into_response()
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------

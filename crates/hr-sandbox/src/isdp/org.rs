@@ -185,7 +185,7 @@ pub(super) struct OrgNode {
 }
 
 /// What `batchSaveOrgInfo` and `batchDelOrgInfo` changed.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(super) struct OrgOverlay {
     /// Replacements of dataset organisations and every added one, by id.
     changed: BTreeMap<i64, OrgEntry>,
@@ -210,7 +210,12 @@ pub(super) struct OrgTree {
 }
 
 impl OrgTree {
+    /// The tree of `data`'s organisations under `overlay`, in O(organisations).
     pub(super) fn build(data: &Dataset, overlay: &OrgOverlay) -> Self {
+        // `Dataset::org` is a linear search; an index keeps this linear
+        // rather than quadratic in the number of organisations.
+        let isdp_id_of: HashMap<i64, i64> =
+            data.orgs().iter().map(|o| (o.oid, o.isdp_id)).collect();
         let mut raw: Vec<(i64, OrgEntry)> = Vec::with_capacity(data.orgs().len());
         for org in data.orgs() {
             let entry = overlay
@@ -220,7 +225,7 @@ impl OrgTree {
                 .unwrap_or_else(|| OrgEntry {
                     no: org.code.clone(),
                     name: org.name.clone(),
-                    parent: org.parent_oid.and_then(|p| data.org(p)).map(|p| p.isdp_id),
+                    parent: org.parent_oid.and_then(|p| isdp_id_of.get(&p).copied()),
                     deleted: false,
                 });
             raw.push((org.isdp_id, entry));
@@ -341,7 +346,8 @@ fn with_direction(isdp: &Isdp, body: &Value) -> Result<Value> {
         "down" => false,
         _ => return Err(format!("direction must be up or down, got {direction}")),
     };
-    let tree = isdp.org_tree();
+    let snap = isdp.snapshot();
+    let tree = &snap.tree;
     let anchor = match (org_id, &org_no) {
         (Some(id), _) => Some(tree.get(id).map(|n| n.id)),
         (None, Some(no)) => Some(tree.by_no(no).map(|n| n.id)),
@@ -397,7 +403,8 @@ fn paged_orgs(isdp: &Isdp, body: &Value) -> Result<Value> {
     let (start, count) = params::page(body)?;
     let code = params::string(body, "orgCode")?;
     let name = params::string(body, "orgName")?;
-    let tree = isdp.org_tree();
+    let snap = isdp.snapshot();
+    let tree = &snap.tree;
     let items: Vec<&OrgNode> = tree
         .nodes()
         .iter()
@@ -485,7 +492,8 @@ fn paged_positions(isdp: &Isdp, body: &Value) -> Result<Value> {
     let name = params::string(body, "positionName")?;
     let code = params::string(body, "positionCode")?;
     let org_id = params::int(body, "orgId")?;
-    let tree = isdp.org_tree();
+    let snap = isdp.snapshot();
+    let tree = &snap.tree;
     let items: Vec<(&Position, &OrgNode)> = isdp
         .catalog
         .positions
@@ -525,27 +533,33 @@ pub(super) async fn batch_save(State(isdp): State<Arc<Isdp>>, body: Bytes) -> Re
         Ok(items) => items,
         Err(refusal) => return refusal.into_response(),
     };
-    let mut inner = isdp.lock();
-    let results = items
-        .iter()
-        .map(|item| {
-            let no = params::string(item, "orgNo").ok().flatten();
-            let outcome = save_org(&isdp.ctx.data, &mut inner.orgs, item);
-            inner.people.forget_queries();
-            match outcome {
-                Ok(id) => json!({"orgNo": no, "orgId": id, "status": "success", "msg": "success"}),
-                Err(msg) => json!({"orgNo": no, "orgId": null, "status": "failed", "msg": msg}),
-            }
-        })
-        .collect();
+    let results = isdp.write(|snap| {
+        items
+            .iter()
+            .map(|item| {
+                let no = params::string(item, "orgNo").ok().flatten();
+                let outcome = save_org(&mut snap.orgs, &snap.tree, item);
+                if outcome.is_ok() {
+                    // Later items of the batch may hang below this one.
+                    snap.tree = Arc::new(OrgTree::build(&isdp.ctx.data, &snap.orgs));
+                }
+                match outcome {
+                    Ok(id) => {
+                        json!({"orgNo": no, "orgId": id, "status": "success", "msg": "success"})
+                    }
+                    Err(msg) => json!({"orgNo": no, "orgId": null, "status": "failed", "msg": msg}),
+                }
+            })
+            .collect()
+    });
     super::batch_response(results)
 }
 
-fn save_org(data: &Dataset, overlay: &mut OrgOverlay, item: &Value) -> Result<i64> {
+/// Creates or changes one organisation; `tree` is the tree before.
+fn save_org(overlay: &mut OrgOverlay, tree: &OrgTree, item: &Value) -> Result<i64> {
     let no = params::string(item, "orgNo")?.ok_or("orgNo is required")?;
     let name = params::string(item, "orgName")?.ok_or("orgName is required")?;
     let parent_no = params::string(item, "parentOrgNo")?;
-    let tree = OrgTree::build(data, overlay);
     let parent = match &parent_no {
         Some(p) => Some(
             tree.by_no(p)
@@ -602,29 +616,34 @@ pub(super) async fn batch_delete(State(isdp): State<Arc<Isdp>>, body: Bytes) -> 
         Ok(items) => items,
         Err(refusal) => return refusal.into_response(),
     };
-    let mut inner = isdp.lock();
-    let results = items
-        .iter()
-        .map(|item| {
-            // Either a bare code or an `{orgNo}` object.
-            let no = match item {
-                Value::Object(_) => params::string(item, "orgNo").ok().flatten(),
-                other => params::string(&json!({"v": other}), "v").ok().flatten(),
-            };
-            let outcome = delete_org(&isdp.ctx.data, &mut inner.orgs, no.as_deref());
-            inner.people.forget_queries();
-            match outcome {
-                Ok(id) => json!({"orgNo": no, "orgId": id, "status": "success", "msg": "success"}),
-                Err(msg) => json!({"orgNo": no, "orgId": null, "status": "failed", "msg": msg}),
-            }
-        })
-        .collect();
+    let results = isdp.write(|snap| {
+        items
+            .iter()
+            .map(|item| {
+                // Either a bare code or an `{orgNo}` object.
+                let no = match item {
+                    Value::Object(_) => params::string(item, "orgNo").ok().flatten(),
+                    other => params::string(&json!({"v": other}), "v").ok().flatten(),
+                };
+                let outcome = delete_org(&mut snap.orgs, &snap.tree, no.as_deref());
+                if outcome.is_ok() {
+                    snap.tree = Arc::new(OrgTree::build(&isdp.ctx.data, &snap.orgs));
+                }
+                match outcome {
+                    Ok(id) => {
+                        json!({"orgNo": no, "orgId": id, "status": "success", "msg": "success"})
+                    }
+                    Err(msg) => json!({"orgNo": no, "orgId": null, "status": "failed", "msg": msg}),
+                }
+            })
+            .collect()
+    });
     super::batch_response(results)
 }
 
-fn delete_org(data: &Dataset, overlay: &mut OrgOverlay, no: Option<&str>) -> Result<i64> {
+/// Deletes one organisation; `tree` is the tree before.
+fn delete_org(overlay: &mut OrgOverlay, tree: &OrgTree, no: Option<&str>) -> Result<i64> {
     let no = no.ok_or("orgNo is required")?;
-    let tree = OrgTree::build(data, overlay);
     let node = tree
         .by_no(no)
         .ok_or_else(|| format!("organisation {no} does not exist"))?;

@@ -2,17 +2,18 @@
 //! getPersonList filters, and the person write APIs.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDateTime;
 use serde_json::{Value, json};
+use tokio::sync::OnceCell;
 
 use super::org::{ADMIN_ROLE, Catalog, OrgTree, ROLES};
 use super::params::{self, Result};
-use super::{API_USER_ID, Inner, Isdp, Style, draw, page_json, parse_body, unit};
+use super::{API_USER_ID, Isdp, Snapshot, Style, draw, page_json, parse_body, unit};
 use crate::data::{Dataset, ISDP_PERSON_ID_BASE};
 
 /// Persons added through `batchAdd` get ids from here on, above every
@@ -243,16 +244,12 @@ pub(super) fn person_json(
 
 /// Persons written through the API: changed dataset persons and added ones,
 /// by `personId`.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(super) struct Overlay {
     records: BTreeMap<i64, PersonRecord>,
     /// `personCode` → `personId` for every record in `records`.
     codes: HashMap<String, i64>,
     added: i64,
-    /// The matching ids of recent filtered queries, by filter, so that
-    /// paging through a filtered result over a million people scans them
-    /// once rather than once per page.
-    queries: VecDeque<(String, Arc<Vec<i64>>)>,
 }
 
 /// A view of all persons: the dataset under the overlay.
@@ -292,45 +289,58 @@ impl People<'_> {
         self.data.len() + self.overlay.records.range(ADDED_PERSON_ID_BASE..).count()
     }
 
-    /// Every `personId`, ascending.
-    fn all_ids(&self) -> impl Iterator<Item = i64> + '_ {
-        (0..self.data.len() as i64)
+    /// Every `personId`, ascending, from the `start`-th on.
+    fn ids_from(&self, start: usize) -> impl Iterator<Item = i64> + '_ {
+        let base = self.data.len();
+        // Skipping arithmetically rather than with `Iterator::skip`, so a
+        // deep page of a million people costs a page.
+        let added_skip = start.saturating_sub(base);
+        (start.min(base) as i64..base as i64)
             .map(|i| ISDP_PERSON_ID_BASE + i)
             .chain(
                 self.overlay
                     .records
                     .range(ADDED_PERSON_ID_BASE..)
-                    .map(|(id, _)| *id),
+                    .map(|(id, _)| *id)
+                    .skip(added_skip),
             )
     }
 
-    /// Every person matching `filter`.
-    pub(super) fn all_matching(&self, filter: &PersonFilter, tree: &OrgTree) -> Vec<PersonRecord> {
-        self.matching_ids(filter, tree)
-            .into_iter()
-            .filter_map(|id| self.get(id))
-            .collect()
-    }
-
-    /// The `personId`s matching `filter`, ascending: one pass over the
-    /// candidates, building each person.
-    fn matching_ids(&self, filter: &PersonFilter, tree: &OrgTree) -> Vec<i64> {
+    /// Calls `f` with every person matching `filter`, in `personId` order,
+    /// until it returns `false`. One pass over the candidates, building
+    /// each person; heavy over a large dataset, so callers run it on the
+    /// blocking pool.
+    pub(super) fn for_each_match(
+        &self,
+        filter: &PersonFilter,
+        tree: &OrgTree,
+        mut f: impl FnMut(PersonRecord) -> bool,
+    ) {
         let resolved = filter.resolve(tree);
         let candidates: Box<dyn Iterator<Item = i64> + '_> = match filter.candidate_ids(self) {
             Some(ids) => Box::new(ids.into_iter()),
-            None => Box::new(self.all_ids()),
+            None => Box::new(self.ids_from(0)),
         };
-        candidates
-            .filter(|id| {
-                self.get(*id)
-                    .is_some_and(|rec| filter.matches(&rec, &resolved, self.catalog))
-            })
-            .collect()
+        for id in candidates {
+            if let Some(rec) = self.get(id)
+                && filter.matches(&rec, &resolved, self.catalog)
+                && !f(rec)
+            {
+                return;
+            }
+        }
+    }
+
+    /// The `personId`s matching `filter`, ascending.
+    fn matching_ids(&self, filter: &PersonFilter, tree: &OrgTree) -> Vec<i64> {
+        let mut ids = Vec::new();
+        self.for_each_match(filter, tree, |rec| {
+            ids.push(rec.person_id);
+            true
+        });
+        ids
     }
 }
-
-/// How many filtered results [`Overlay`] remembers.
-const CACHED_QUERIES: usize = 4;
 
 impl Overlay {
     fn put(&mut self, rec: PersonRecord) {
@@ -341,52 +351,112 @@ impl Overlay {
         }
         self.codes.insert(rec.code.clone(), rec.person_id);
         self.records.insert(rec.person_id, rec);
-        self.forget_queries();
-    }
-
-    /// Drops remembered results; every write that can change a filter's
-    /// outcome (persons, organisations) calls it.
-    pub(super) fn forget_queries(&mut self) {
-        self.queries.clear();
-    }
-
-    fn remembered(&self, key: &str) -> Option<Arc<Vec<i64>>> {
-        self.queries
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, ids)| ids.clone())
-    }
-
-    fn remember(&mut self, key: String, ids: Arc<Vec<i64>>) {
-        if self.queries.len() >= CACHED_QUERIES {
-            self.queries.pop_front();
-        }
-        self.queries.push_back((key, ids));
     }
 }
 
+/// How many filtered results [`QueryCache`] remembers.
+const CACHED_QUERIES: usize = 4;
+
+/// The matching ids of one filter at one snapshot version, computed once
+/// however many requests ask for it at the same time.
+type CachedIds = Arc<OnceCell<Arc<Vec<i64>>>>;
+
+/// The matching ids of recent filtered queries, so that paging through a
+/// filtered result over a million people scans them once rather than once
+/// per page, and so that concurrent requests for the same filter share one
+/// scan. Keyed by the parsed filter (not the request text, so key order,
+/// `roleId` vs `roleIds` or `"a;b"` vs `"b;a"` do not matter) and the
+/// snapshot version (so every write makes older results unreachable).
+#[derive(Default)]
+pub(super) struct QueryCache {
+    entries: Mutex<VecDeque<(u64, PersonFilter, CachedIds)>>,
+}
+
+impl QueryCache {
+    /// The cell for `filter` at `version`, created if new. The lock is held
+    /// only to find or insert the cell, never while it is computed.
+    fn cell(&self, version: u64, filter: &PersonFilter) -> CachedIds {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, _, cell)) = entries
+            .iter()
+            .find(|(v, f, _)| *v == version && f == filter)
+        {
+            return cell.clone();
+        }
+        // Results of older versions can never be asked for again.
+        entries.retain(|(v, _, _)| *v >= version);
+        if entries.len() >= CACHED_QUERIES {
+            entries.pop_front();
+        }
+        let cell = CachedIds::default();
+        entries.push_back((version, filter.clone(), cell.clone()));
+        cell
+    }
+}
+
+/// The `personId`s matching `filter` in `snap`, from the cache or from a
+/// scan on the blocking pool. No lock is held during the scan, and
+/// concurrent requests for the same filter wait for the same scan.
+async fn matching_ids(
+    isdp: &Arc<Isdp>,
+    snap: &Arc<Snapshot>,
+    filter: &PersonFilter,
+) -> Result<Arc<Vec<i64>>> {
+    if filter.is_narrow() {
+        // A few hundred people at most: cheaper than a thread hop, and kept
+        // out of the cache so as not to evict a scan a client is paging.
+        return Ok(Arc::new(isdp.people(snap).matching_ids(filter, &snap.tree)));
+    }
+    let cell = isdp.queries.cell(snap.version, filter);
+    let ids = cell
+        .get_or_try_init(|| {
+            let (isdp, snap, filter) = (isdp.clone(), snap.clone(), filter.clone());
+            async move {
+                tokio::task::spawn_blocking(move || {
+                    isdp.ctx.counters.incr("scans.isdp.persons");
+                    Arc::new(isdp.people(&snap).matching_ids(&filter, &snap.tree))
+                })
+                .await
+                .map_err(|e| format!("sandbox: the person scan failed: {e}"))
+            }
+        })
+        .await?;
+    Ok(ids.clone())
+}
+
+/// How `orgName` matches.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum OrgNameFilter {
+    /// One name: a prefix ("right-fuzzy") match.
+    Prefix(String),
+    /// Several `;`-separated names: exact matches.
+    Exact(BTreeSet<String>),
+}
+
 /// The getPersonList (and exportPersonModel) filters, all optional and
-/// combined with AND.
-#[derive(Debug, Clone, Default)]
+/// combined with AND, normalised so that two requests meaning the same
+/// compare equal: lists are sets, `roleId` and `roleIds` are one field, and
+/// `orgIncludeChild` counts only with an organisation id or number.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub(super) struct PersonFilter {
     ids: Option<BTreeSet<i64>>,
-    codes: Option<HashSet<String>>,
+    codes: Option<BTreeSet<String>>,
     code_like: Option<String>,
-    names: Option<HashSet<String>>,
+    names: Option<BTreeSet<String>>,
     name_like: Option<String>,
-    statuses: Option<Vec<String>>,
-    types: Option<Vec<String>>,
-    org_ids: Option<Vec<i64>>,
-    org_nos: Option<Vec<String>>,
+    statuses: Option<BTreeSet<String>>,
+    types: Option<BTreeSet<String>>,
+    org_ids: Option<BTreeSet<i64>>,
+    org_nos: Option<BTreeSet<String>>,
     include_child: bool,
-    org_name: Option<String>,
+    org_name: Option<OrgNameFilter>,
     phone: Option<String>,
-    role_ids: Option<Vec<i64>>,
-    role_nos: Option<Vec<String>>,
-    role_names: Option<Vec<String>>,
-    position_ids: Option<Vec<i64>>,
-    position_codes: Option<Vec<String>>,
-    position_names: Option<Vec<String>>,
+    role_ids: Option<BTreeSet<i64>>,
+    role_nos: Option<BTreeSet<String>>,
+    role_names: Option<BTreeSet<String>>,
+    position_ids: Option<BTreeSet<i64>>,
+    position_codes: Option<BTreeSet<String>>,
+    position_names: Option<BTreeSet<String>>,
     smart_device: Option<bool>,
     picture_status: Option<String>,
 }
@@ -398,11 +468,15 @@ pub(super) struct ResolvedOrgs {
     by_name: Option<HashSet<i64>>,
 }
 
+fn set<T: Ord>(list: Option<Vec<T>>) -> Option<BTreeSet<T>> {
+    list.map(|v| v.into_iter().collect())
+}
+
 impl PersonFilter {
     pub(super) fn parse(body: &Value) -> Result<Self> {
-        let semis = |key| -> Result<Option<Vec<String>>> {
+        let semis = |key| -> Result<Option<BTreeSet<String>>> {
             Ok(params::string(body, key)?
-                .map(|s| params::split(&s, ';'))
+                .map(|s| params::split(&s, ';').into_iter().collect::<BTreeSet<_>>())
                 .filter(|l| !l.is_empty()))
         };
         let ids = params::ints(body, "idList")?;
@@ -429,24 +503,34 @@ impl PersonFilter {
             Some(s) if s.eq_ignore_ascii_case("N") => Some(false),
             Some(s) => return Err(format!("isSmartDevice must be Y or N, got {s}")),
         };
+        let org_nos = set(params::strings(body, "orgNoList")?);
+        let include_child = params::flag(body, "orgIncludeChild")?.unwrap_or(false)
+            && (org_ids.is_some() || org_nos.is_some());
+        let org_name = params::string(body, "orgName")?.map(|q| {
+            if q.contains(';') {
+                OrgNameFilter::Exact(params::split(&q, ';').into_iter().collect())
+            } else {
+                OrgNameFilter::Prefix(q.trim().to_owned())
+            }
+        });
         Ok(PersonFilter {
-            ids: ids.map(|v| v.into_iter().collect()),
-            codes: params::strings(body, "personCodeList")?.map(|v| v.into_iter().collect()),
+            ids: set(ids),
+            codes: set(params::strings(body, "personCodeList")?),
             code_like: params::string(body, "personCode")?,
-            names: params::strings(body, "personNameList")?.map(|v| v.into_iter().collect()),
+            names: set(params::strings(body, "personNameList")?),
             name_like: params::string(body, "personName")?,
             statuses: semis("personStatus")?,
             types: semis("personType")?,
-            org_ids,
-            org_nos: params::strings(body, "orgNoList")?,
-            include_child: params::flag(body, "orgIncludeChild")?.unwrap_or(false),
-            org_name: params::string(body, "orgName")?,
+            org_ids: set(org_ids),
+            org_nos,
+            include_child,
+            org_name,
             phone: params::string(body, "phone")?,
-            role_ids,
-            role_nos: params::strings(body, "roleNo")?,
+            role_ids: set(role_ids),
+            role_nos: set(params::strings(body, "roleNo")?),
             role_names: semis("roleName")?,
-            position_ids: params::ints(body, "positionIds")?,
-            position_codes: params::strings(body, "positionCode")?,
+            position_ids: set(params::ints(body, "positionIds")?),
+            position_codes: set(params::strings(body, "positionCode")?),
             position_names: semis("positionName")?,
             smart_device,
             picture_status: params::string(body, "profilePictureStatus")?,
@@ -454,53 +538,24 @@ impl PersonFilter {
     }
 
     pub(super) fn is_empty(&self) -> bool {
-        let PersonFilter {
-            ids,
-            codes,
-            code_like,
-            names,
-            name_like,
-            statuses,
-            types,
-            org_ids,
-            org_nos,
-            include_child: _,
-            org_name,
-            phone,
-            role_ids,
-            role_nos,
-            role_names,
-            position_ids,
-            position_codes,
-            position_names,
-            smart_device,
-            picture_status,
-        } = self;
-        ids.is_none()
-            && codes.is_none()
-            && code_like.is_none()
-            && names.is_none()
-            && name_like.is_none()
-            && statuses.is_none()
-            && types.is_none()
-            && org_ids.is_none()
-            && org_nos.is_none()
-            && org_name.is_none()
-            && phone.is_none()
-            && role_ids.is_none()
-            && role_nos.is_none()
-            && role_names.is_none()
-            && position_ids.is_none()
-            && position_codes.is_none()
-            && position_names.is_none()
-            && smart_device.is_none()
-            && picture_status.is_none()
+        *self == PersonFilter::default()
+    }
+
+    /// Whether only a few persons can match: `idList` (at most
+    /// [`MAX_ID_LIST`](super::MAX_ID_LIST) ids) or a `personCodeList` as
+    /// short.
+    fn is_narrow(&self) -> bool {
+        self.ids.is_some()
+            || self
+                .codes
+                .as_ref()
+                .is_some_and(|c| c.len() <= super::MAX_ID_LIST)
     }
 
     /// With `idList` or `personCodeList`, the few persons worth looking at,
     /// ascending; otherwise `None` (everyone).
     fn candidate_ids(&self, people: &People<'_>) -> Option<BTreeSet<i64>> {
-        let from_codes = self
+        let from_codes: Option<BTreeSet<i64>> = self
             .codes
             .as_ref()
             .map(|codes| codes.iter().filter_map(|c| people.find_code(c)).collect());
@@ -522,7 +577,10 @@ impl PersonFilter {
                 roots.into_iter().collect()
             }
         };
-        let by_id = self.org_ids.clone().map(expand);
+        let by_id = self
+            .org_ids
+            .as_ref()
+            .map(|ids| expand(ids.iter().copied().collect()));
         let by_no = self.org_nos.as_ref().map(|nos| {
             expand(
                 nos.iter()
@@ -530,17 +588,12 @@ impl PersonFilter {
                     .collect(),
             )
         });
-        // One name: a prefix ("right-fuzzy") match; several: exact names.
         let by_name = self.org_name.as_ref().map(|q| {
-            let names = params::split(q, ';');
             tree.nodes()
                 .iter()
-                .filter(|o| {
-                    if q.contains(';') {
-                        names.contains(&o.name)
-                    } else {
-                        o.name.starts_with(q.trim())
-                    }
+                .filter(|o| match q {
+                    OrgNameFilter::Exact(names) => names.contains(&o.name),
+                    OrgNameFilter::Prefix(prefix) => o.name.starts_with(prefix.as_str()),
                 })
                 .map(|o| o.id)
                 .collect()
@@ -572,14 +625,10 @@ impl PersonFilter {
                 rec.roles.iter().any(|&r| ids.contains(&ROLES[r].id))
             })
             && any(&self.role_nos, |nos| {
-                rec.roles
-                    .iter()
-                    .any(|&r| nos.iter().any(|n| n == ROLES[r].no))
+                rec.roles.iter().any(|&r| nos.contains(ROLES[r].no))
             })
             && any(&self.role_names, |names| {
-                rec.roles
-                    .iter()
-                    .any(|&r| names.iter().any(|n| n == ROLES[r].name))
+                rec.roles.iter().any(|&r| names.contains(ROLES[r].name))
             })
             && any(&self.position_ids, |ids| {
                 rec.positions.iter().any(|p| ids.contains(p))
@@ -601,41 +650,26 @@ pub(super) async fn get_person_list(State(isdp): State<Arc<Isdp>>, body: Bytes) 
         Ok(b) => b,
         Err(r) => return r.into_response(),
     };
-    Style::Bare.respond(person_list(&isdp, &body))
+    Style::Bare.respond(person_list(&isdp, &body).await)
 }
 
-fn person_list(isdp: &Isdp, body: &Value) -> Result<Value> {
+async fn person_list(isdp: &Arc<Isdp>, body: &Value) -> Result<Value> {
     let (start, count) = params::page(body)?;
     let filter = PersonFilter::parse(body)?;
-    let mut inner = isdp.lock();
-    let tree = OrgTree::build(&isdp.ctx.data, &inner.orgs);
+    let snap = isdp.snapshot();
     let (page, total) = if filter.is_empty() {
         // No filter: jump straight to the page, so that paging a million
         // people costs a page, not a scan.
-        let people = isdp.people(&inner);
+        let people = isdp.people(&snap);
         let page = people
-            .all_ids()
-            .skip(start)
+            .ids_from(start)
             .take(count)
             .filter_map(|id| people.get(id))
             .collect::<Vec<_>>();
         (page, people.total())
     } else {
-        // The filter, without the paging, names the result.
-        let mut key = body.clone();
-        if let Some(map) = key.as_object_mut() {
-            map.remove("page");
-        }
-        let key = key.to_string();
-        let ids = match inner.people.remembered(&key) {
-            Some(ids) => ids,
-            None => {
-                let ids = Arc::new(isdp.people(&inner).matching_ids(&filter, &tree));
-                inner.people.remember(key, ids.clone());
-                ids
-            }
-        };
-        let people = isdp.people(&inner);
+        let ids = matching_ids(isdp, &snap, &filter).await?;
+        let people = isdp.people(&snap);
         let page = ids
             .iter()
             .skip(start)
@@ -646,7 +680,7 @@ fn person_list(isdp: &Isdp, body: &Value) -> Result<Value> {
     };
     let data = page
         .iter()
-        .map(|rec| person_json(rec, &tree, &isdp.catalog, isdp.ctx.data.tenant_id()))
+        .map(|rec| person_json(rec, &snap.tree, &isdp.catalog, isdp.ctx.data.tenant_id()))
         .collect();
     Ok(page_json(data, start, total))
 }
@@ -815,15 +849,16 @@ pub(super) async fn batch_add(State(isdp): State<Arc<Isdp>>, body: Bytes) -> Res
         Ok(items) => items,
         Err(refusal) => return refusal.into_response(),
     };
-    let mut inner = isdp.lock();
-    let results = items
-        .iter()
-        .map(|item| item_result(item_code(item), add_one(&isdp, &mut inner, item)))
-        .collect();
+    let results = isdp.write(|snap| {
+        items
+            .iter()
+            .map(|item| item_result(item_code(item), add_one(&isdp, snap, item)))
+            .collect()
+    });
     super::batch_response(results)
 }
 
-fn add_one(isdp: &Isdp, inner: &mut Inner, item: &Value) -> Result<i64> {
+fn add_one(isdp: &Isdp, snap: &mut Snapshot, item: &Value) -> Result<i64> {
     if !item.is_object() {
         return Err("each person must be an object".into());
     }
@@ -831,8 +866,7 @@ fn add_one(isdp: &Isdp, inner: &mut Inner, item: &Value) -> Result<i64> {
     if params::get(item, "adminOrgId").is_none() && params::get(item, "orgNo").is_none() {
         return Err("adminOrgId or orgNo is required".into());
     }
-    let tree = OrgTree::build(&isdp.ctx.data, &inner.orgs);
-    let n = inner.people.added + 1;
+    let n = snap.people.added + 1;
     let mut rec = PersonRecord {
         person_id: ADDED_PERSON_ID_BASE + n,
         user_id: ADDED_USER_ID_BASE + n,
@@ -856,10 +890,10 @@ fn add_one(isdp: &Isdp, inner: &mut Inner, item: &Value) -> Result<i64> {
         last_update: now_china(),
         udf: BTreeMap::new(),
     };
-    apply_fields(&mut rec, item, &isdp.people(inner), &tree)?;
-    inner.people.added = n;
+    apply_fields(&mut rec, item, &isdp.people(snap), &snap.tree)?;
+    snap.people.added = n;
     let id = rec.person_id;
-    inner.people.put(rec);
+    snap.people.put(rec);
     Ok(id)
 }
 
@@ -869,7 +903,6 @@ pub(super) async fn update(State(isdp): State<Arc<Isdp>>, body: Bytes) -> Respon
         Ok(b) => b,
         Err(r) => return r.into_response(),
     };
-    let mut inner = isdp.lock();
     let outcome = require(
         &body,
         &[
@@ -882,18 +915,17 @@ pub(super) async fn update(State(isdp): State<Arc<Isdp>>, body: Bytes) -> Respon
             "adminOrgId",
         ],
     )
-    .and_then(|()| update_one(&isdp, &mut inner, &body));
+    .and_then(|()| isdp.write(|snap| update_one(&isdp, snap, &body)));
     super::single_response(outcome.map(|id| json!(id)))
 }
 
 /// Updates the person named by `personId` (or, for the batch API, by
 /// `personCode` alone) with the fields `item` carries.
-fn update_one(isdp: &Isdp, inner: &mut Inner, item: &Value) -> Result<i64> {
+fn update_one(isdp: &Isdp, snap: &mut Snapshot, item: &Value) -> Result<i64> {
     if !item.is_object() {
         return Err("each person must be an object".into());
     }
-    let tree = OrgTree::build(&isdp.ctx.data, &inner.orgs);
-    let people = isdp.people(inner);
+    let people = isdp.people(snap);
     let id = match params::int(item, "personId")? {
         Some(id) => id,
         None => {
@@ -906,8 +938,8 @@ fn update_one(isdp: &Isdp, inner: &mut Inner, item: &Value) -> Result<i64> {
     let mut rec = people
         .get(id)
         .ok_or_else(|| format!("person {id} does not exist"))?;
-    apply_fields(&mut rec, item, &people, &tree)?;
-    inner.people.put(rec);
+    apply_fields(&mut rec, item, &people, &snap.tree)?;
+    snap.people.put(rec);
     Ok(id)
 }
 
@@ -921,17 +953,18 @@ pub(super) async fn batch_update(State(isdp): State<Arc<Isdp>>, body: Bytes) -> 
         Ok(items) => items,
         Err(refusal) => return refusal.into_response(),
     };
-    let mut inner = isdp.lock();
-    let results = items
-        .iter()
-        .map(|item| item_result(item_code(item), update_one(&isdp, &mut inner, item)))
-        .collect();
+    let results = isdp.write(|snap| {
+        items
+            .iter()
+            .map(|item| item_result(item_code(item), update_one(&isdp, snap, item)))
+            .collect()
+    });
     super::batch_response(results)
 }
 
-fn deregister_one(isdp: &Isdp, inner: &mut Inner, code: Option<String>) -> Result<i64> {
+fn deregister_one(isdp: &Isdp, snap: &mut Snapshot, code: Option<String>) -> Result<i64> {
     let code = code.ok_or("personCode is required")?;
-    let people = isdp.people(inner);
+    let people = isdp.people(snap);
     let id = people
         .find_code(&code)
         .ok_or_else(|| format!("person {code} does not exist"))?;
@@ -942,7 +975,7 @@ fn deregister_one(isdp: &Isdp, inner: &mut Inner, code: Option<String>) -> Resul
     rec.status = "Cancel".into();
     rec.last_updated_by = API_USER_ID;
     rec.last_update = now_china();
-    inner.people.put(rec);
+    snap.people.put(rec);
     Ok(id)
 }
 
@@ -952,9 +985,8 @@ pub(super) async fn deregister(State(isdp): State<Arc<Isdp>>, body: Bytes) -> Re
         Ok(b) => b,
         Err(r) => return r.into_response(),
     };
-    let mut inner = isdp.lock();
     let outcome = params::string(&body, "personCode")
-        .and_then(|code| deregister_one(&isdp, &mut inner, code));
+        .and_then(|code| isdp.write(|snap| deregister_one(&isdp, snap, code)));
     super::single_response(outcome.map(|id| json!(id)))
 }
 
@@ -968,20 +1000,21 @@ pub(super) async fn batch_deregister(State(isdp): State<Arc<Isdp>>, body: Bytes)
         Ok(items) => items,
         Err(refusal) => return refusal.into_response(),
     };
-    let mut inner = isdp.lock();
-    let results = items
-        .iter()
-        .map(|item| {
-            // Codes, as documented, or `{personCode}` objects.
-            let code = match item {
-                Value::Object(_) => params::string(item, "personCode").ok().flatten(),
-                Value::String(s) if !s.is_empty() => Some(s.clone()),
-                Value::Number(n) => Some(n.to_string()),
-                _ => None,
-            };
-            item_result(json!(code), deregister_one(&isdp, &mut inner, code.clone()))
-        })
-        .collect();
+    let results = isdp.write(|snap| {
+        items
+            .iter()
+            .map(|item| {
+                // Codes, as documented, or `{personCode}` objects.
+                let code = match item {
+                    Value::Object(_) => params::string(item, "personCode").ok().flatten(),
+                    Value::String(s) if !s.is_empty() => Some(s.clone()),
+                    Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                };
+                item_result(json!(code), deregister_one(&isdp, snap, code.clone()))
+            })
+            .collect()
+    });
     super::batch_response(results)
 }
 
@@ -994,40 +1027,45 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-/// The export file: UTF-8 with a BOM (so Excel opens the Chinese right),
-/// one header row and one row per person, CRLF line ends.
-pub(super) fn export_csv(records: &[PersonRecord], tree: &OrgTree, catalog: &Catalog) -> Vec<u8> {
-    let mut out = String::from("\u{feff}");
-    out.push_str(
-        "人员ID,人员编码,人员名称,人员类型,人员状态,手机号码,组织编码,组织名称,岗位编码,角色编码,最后更新时间\r\n",
-    );
-    for rec in records {
-        let org = tree.get(rec.org_id);
-        let positions: Vec<&str> = rec
-            .positions
-            .iter()
-            .filter_map(|id| catalog.position(*id))
-            .map(|p| p.code.as_str())
-            .collect();
-        let roles: Vec<&str> = rec.roles.iter().map(|&r| ROLES[r].no).collect();
-        let row = [
-            rec.person_id.to_string(),
-            rec.code.clone(),
-            rec.name.clone(),
-            rec.person_type.clone(),
-            rec.status.clone(),
-            mask_phone(&rec.phone),
-            org.map(|o| o.no.clone()).unwrap_or_default(),
-            org.map(|o| o.name.clone()).unwrap_or_default(),
-            positions.join(","),
-            roles.join(","),
-            rec.last_update.format("%Y-%m-%d %H:%M:%S").to_string(),
-        ];
-        let row: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&row.join(","));
-        out.push_str("\r\n");
+/// The start of the export file: a BOM (so Excel opens the Chinese right)
+/// and the header row.
+pub(super) const CSV_HEADER: &str = "\u{feff}人员ID,人员编码,人员名称,人员类型,人员状态,手机号码,组织编码,组织名称,岗位编码,角色编码,最后更新时间\r\n";
+
+/// Appends `rec`'s row of the export file to `out`, CRLF included.
+pub(super) fn push_csv_row(
+    out: &mut String,
+    rec: &PersonRecord,
+    tree: &OrgTree,
+    catalog: &Catalog,
+) {
+    let org = tree.get(rec.org_id);
+    let positions: Vec<&str> = rec
+        .positions
+        .iter()
+        .filter_map(|id| catalog.position(*id))
+        .map(|p| p.code.as_str())
+        .collect();
+    let roles: Vec<&str> = rec.roles.iter().map(|&r| ROLES[r].no).collect();
+    let row = [
+        rec.person_id.to_string(),
+        rec.code.clone(),
+        rec.name.clone(),
+        rec.person_type.clone(),
+        rec.status.clone(),
+        mask_phone(&rec.phone),
+        org.map(|o| o.no.clone()).unwrap_or_default(),
+        org.map(|o| o.name.clone()).unwrap_or_default(),
+        positions.join(","),
+        roles.join(","),
+        rec.last_update.format("%Y-%m-%d %H:%M:%S").to_string(),
+    ];
+    for (i, field) in row.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&csv_field(field));
     }
-    out.into_bytes()
+    out.push_str("\r\n");
 }
 
 #[cfg(test)]
@@ -1062,6 +1100,47 @@ mod tests {
             assert!(!rec.roles.is_empty());
             assert!(rec.org_id >= ORG_ID_BASE);
         }
+    }
+
+    #[test]
+    fn filters_meaning_the_same_are_equal() {
+        let parse = |body: Value| PersonFilter::parse(&body).unwrap();
+        let a = parse(
+            json!({"personStatus": "Cancel;Freeze", "roleIds": [126291, 126290],
+                             "orgIdList": [1], "orgIncludeChild": false, "page": {"start": 0}}),
+        );
+        let b = parse(json!({"roleId": ["126290", 126291, 126290], "orgIdList": 1,
+                             "personStatus": " Freeze;Cancel ", "personCode": ""}));
+        assert_eq!(a, b);
+        assert_ne!(a, parse(json!({"personStatus": "Cancel"})));
+        // orgIncludeChild alone filters nothing.
+        assert!(parse(json!({"orgIncludeChild": true})).is_empty());
+        assert_ne!(
+            parse(json!({"orgIdList": [1], "orgIncludeChild": true})),
+            parse(json!({"orgIdList": [1]}))
+        );
+        assert_eq!(
+            parse(json!({"orgName": "总部;华东"})),
+            parse(json!({"orgName": "华东;总部"}))
+        );
+    }
+
+    #[test]
+    fn the_query_cache_shares_a_cell_per_filter_and_version() {
+        let cache = QueryCache::default();
+        let cancel = PersonFilter::parse(&json!({"personStatus": "Cancel"})).unwrap();
+        let freeze = PersonFilter::parse(&json!({"personStatus": "Freeze"})).unwrap();
+        let first = cache.cell(1, &cancel);
+        assert!(Arc::ptr_eq(&first, &cache.cell(1, &cancel.clone())));
+        assert!(!Arc::ptr_eq(&first, &cache.cell(1, &freeze)));
+        // A write (a new version) makes the old result unreachable.
+        assert!(!Arc::ptr_eq(&first, &cache.cell(2, &cancel)));
+        assert_eq!(cache.entries.lock().unwrap().len(), 1);
+        for status in ["A", "B", "C", "D", "E"] {
+            let f = PersonFilter::parse(&json!({"personStatus": status})).unwrap();
+            cache.cell(2, &f);
+        }
+        assert_eq!(cache.entries.lock().unwrap().len(), CACHED_QUERIES);
     }
 
     #[test]
