@@ -8,6 +8,7 @@
 //! | module | crate | what it holds |
 //! |---|---|---|
 //! | [`common`] | `hr-common` | errors, token cache, HTTP transport, paging streams, serde helpers, PII types |
+//! | [`travel`] | `travel-sync-types` | the travel employee sync (人员同步接口): typed models, validation, a batching client and a receiving helper |
 //!
 //! ```
 //! use hr_sdk::common::{Error, TokenCache};
@@ -17,3 +18,6 @@
 #![warn(missing_docs)]
 
 pub use hr_common as common;
+/// The travel-platform employee sync (人员同步接口): typed and validated
+/// models, the batching `client` and the receiving `server` helper.
+pub use travel_sync_types as travel;
