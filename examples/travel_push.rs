@@ -124,15 +124,11 @@ fn key_entry(key: Option<&UserKey>) -> Map<String, Value> {
     entry
 }
 
-/// The key of a line that could not be read as a whole, if it has one.
+/// The key of a line that could not be read as a whole, if it has one:
+/// the crate's own best-effort reading (trimmed `userNo`, numeric `userId`
+/// also as a string), so the summary names users as the crate does.
 fn raw_key(line: &str) -> Option<UserKey> {
-    let v: Value = serde_json::from_str(line).ok()?;
-    match (v.get("userNo"), v.get("userId")) {
-        (Some(Value::String(no)), _) if !no.trim().is_empty() => Some(UserKey::UserNo(no.clone())),
-        (Some(Value::Number(no)), _) => Some(UserKey::UserNo(no.to_string())),
-        (_, Some(id)) => id.as_i64().map(UserKey::UserId),
-        _ => None,
-    }
+    UserKey::from_raw(&serde_json::from_str(line).ok()?)
 }
 
 #[tokio::main]

@@ -204,6 +204,8 @@ pub fn sign(params: &Map<String, Value>, sign_key: &str) -> String {
 /// assert!(!is_valid_mobile("12345678901")); // the vendor's example number
 /// assert!(!is_valid_mobile("1381234567"));
 /// assert!(!is_valid_mobile("+86 12345678901"));
+/// assert!(!is_valid_mobile("+86 10 12345678")); // a Beijing landline
+/// assert!(!is_valid_mobile("+0123456"));
 /// ```
 pub fn is_valid_mobile(mobile: &str) -> bool {
     let compact: String = mobile
@@ -211,9 +213,15 @@ pub fn is_valid_mobile(mobile: &str) -> bool {
         .filter(|c| !c.is_whitespace() && *c != '-')
         .collect();
     match compact.strip_prefix('+') {
+        // A +86 number is a mainland number and must be a mainland mobile.
         Some(rest) => match rest.strip_prefix("86") {
-            Some(national) if national.len() == 11 => is_mainland_mobile(national),
-            _ => (6..=15).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_digit()),
+            Some(national) => is_mainland_mobile(national),
+            // No country code starts with 0.
+            None => {
+                (6..=15).contains(&rest.len())
+                    && !rest.starts_with('0')
+                    && rest.bytes().all(|b| b.is_ascii_digit())
+            }
         },
         None => is_mainland_mobile(&compact),
     }

@@ -5,6 +5,8 @@
 //! so nothing in this crate sends cards unless the caller opts in; see
 //! [`UserInfo::opt_in_card_info`](crate::UserInfo::opt_in_card_info).
 
+use std::fmt;
+
 use hr_common::lenient::{EmptyAsNone, StringOrInt};
 use hr_common::sensitive::{IdNumber, Sensitive, mask};
 use serde::{Deserialize, Serialize};
@@ -41,7 +43,7 @@ use crate::{CardType, EpochMillis};
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CardInfo {
@@ -72,6 +74,24 @@ pub struct CardInfo {
     /// card is read and written back.
     #[serde(flatten)]
     pub unknown_fields: Map<String, Value>,
+}
+
+/// `Debug` masks `cardNo` and shows only the keys of the unknown fields.
+impl fmt::Debug for CardInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CardInfo")
+            .field("card_type", &self.card_type)
+            .field("card_type_id", &self.card_type_id)
+            .field("card_no", &self.card_no)
+            .field("expiration_date", &self.expiration_date)
+            .field("given_name", &self.given_name)
+            .field("surname", &self.surname)
+            .field(
+                "unknown_fields",
+                &crate::user::KeysOnly(&self.unknown_fields),
+            )
+            .finish()
+    }
 }
 
 impl CardInfo {

@@ -669,6 +669,9 @@ impl TravelSyncClient {
     /// Validates, batches and sends `users`, and reports every user's
     /// outcome, in input order.
     ///
+    /// - Cards are removed first unless the client
+    ///   [opted in](TravelSyncClientBuilder::opt_in_card_info), so a card
+    ///   that is withheld is not validated and cannot make its user invalid.
     /// - Users failing [validation](UserInfo::validate) are
     ///   [`Outcome::Invalid`] and not sent (unless the client sends invalid
     ///   users).
@@ -697,6 +700,12 @@ impl TravelSyncClient {
         let mut queued: Vec<(usize, UserInfo)> = Vec::new();
         let mut cards_withheld = 0;
         for (index, mut user) in users.into_iter().enumerate() {
+            // Cards that will not be sent are not validated either: a user
+            // must not stay unsent because of a card nobody would see.
+            if !inner.send_cards && !user.card_info.is_empty() {
+                user.card_info.clear();
+                cards_withheld += 1;
+            }
             let violations = user.validate();
             if !violations.is_valid() && !inner.send_invalid {
                 outcomes.push(Some(UserOutcome {
@@ -706,10 +715,6 @@ impl TravelSyncClient {
                     outcome: Outcome::Invalid { violations },
                 }));
                 continue;
-            }
-            if !inner.send_cards && !user.card_info.is_empty() {
-                user.card_info.clear();
-                cards_withheld += 1;
             }
             outcomes.push(None);
             queued.push((index, user));
@@ -842,7 +847,28 @@ fn refusal(response: &SyncResponse, status: u16, request_id: Option<&str>) -> Er
 /// order, and counts.
 ///
 /// ```
-/// # use travel_sync_types::client::PushReport;
+/// # use travel_sync_types::client::{PushReport, TravelSyncClient};
+/// # #[allow(unused_imports)]
+/// # use travel_sync_types::{UserInfo, UserKey};
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// # let sandbox = hr_sandbox::Sandbox::start(hr_sandbox::SandboxConfig::default()).await.unwrap();
+/// # let travel = &sandbox.config().travel;
+/// # let client = TravelSyncClient::builder(sandbox.travel_sync_url(), travel.account.clone())
+/// #     .session_id(travel.session_id.clone())
+/// #     .build()
+/// #     .unwrap();
+/// # // E1 syncs, the platform rejects E2's unknown level X9, E3's mobile is
+/// # // invalid, and E4's card is withheld.
+/// # let report = &client
+/// #     .push(vec![
+/// #         UserInfo::new("E1", "王伟", "13812345678", false).level("P3"),
+/// #         UserInfo::new("E2", "李娜", "13812345679", false).level("X9"),
+/// #         UserInfo::new("E3", "张敏", "12345678901", false),
+/// #         UserInfo::new("E4", "刘洋", "13812345670", false)
+/// #             .opt_in_card_info([travel_sync_types::CardInfo::resident_id("11010519491231002X")]),
+/// #     ])
+/// #     .await;
 /// fn summary(report: &PushReport) -> String {
 ///     format!(
 ///         "{} sent, {} synced, {} rejected, {} invalid, {} not synced",
@@ -853,6 +879,8 @@ fn refusal(response: &SyncResponse, status: u16, request_id: Option<&str>) -> Er
 ///         report.not_synced().count(),
 ///     )
 /// }
+/// assert_eq!(summary(report), "3 sent, 2 synced, 1 rejected, 1 invalid, 0 not synced");
+/// # }
 /// ```
 #[derive(Debug, Clone)]
 #[must_use = "a push reports failures in its report, not as an error"]
@@ -868,10 +896,33 @@ impl PushReport {
     /// Every user's outcome, in input order.
     ///
     /// ```
-    /// # fn check(report: &travel_sync_types::client::PushReport) {
+    /// # use travel_sync_types::client::TravelSyncClient;
+    /// # #[allow(unused_imports)]
+    /// # use travel_sync_types::{UserInfo, UserKey};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// # let sandbox = hr_sandbox::Sandbox::start(hr_sandbox::SandboxConfig::default()).await.unwrap();
+    /// # let travel = &sandbox.config().travel;
+    /// # let client = TravelSyncClient::builder(sandbox.travel_sync_url(), travel.account.clone())
+    /// #     .session_id(travel.session_id.clone())
+    /// #     .build()
+    /// #     .unwrap();
+    /// # // E1 syncs, the platform rejects E2's unknown level X9, E3's mobile is
+    /// # // invalid, and E4's card is withheld.
+    /// # let report = &client
+    /// #     .push(vec![
+    /// #         UserInfo::new("E1", "王伟", "13812345678", false).level("P3"),
+    /// #         UserInfo::new("E2", "李娜", "13812345679", false).level("X9"),
+    /// #         UserInfo::new("E3", "张敏", "12345678901", false),
+    /// #         UserInfo::new("E4", "刘洋", "13812345670", false)
+    /// #             .opt_in_card_info([travel_sync_types::CardInfo::resident_id("11010519491231002X")]),
+    /// #     ])
+    /// #     .await;
     /// for o in report.outcomes() {
     ///     println!("{}: {:?}", o.index, o.outcome.description());
     /// }
+    /// let synced: Vec<usize> = report.outcomes().iter().filter(|o| o.outcome.is_synced()).map(|o| o.index).collect();
+    /// assert_eq!(synced, [0, 3]);
     /// # }
     /// ```
     pub fn outcomes(&self) -> &[UserOutcome] {
@@ -881,9 +932,31 @@ impl PushReport {
     /// The outcomes, owned.
     ///
     /// ```
-    /// # fn check(report: &travel_sync_types::client::PushReport) {
+    /// # use travel_sync_types::client::TravelSyncClient;
+    /// # #[allow(unused_imports)]
+    /// # use travel_sync_types::{UserInfo, UserKey};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// # let sandbox = hr_sandbox::Sandbox::start(hr_sandbox::SandboxConfig::default()).await.unwrap();
+    /// # let travel = &sandbox.config().travel;
+    /// # let client = TravelSyncClient::builder(sandbox.travel_sync_url(), travel.account.clone())
+    /// #     .session_id(travel.session_id.clone())
+    /// #     .build()
+    /// #     .unwrap();
+    /// # // E1 syncs, the platform rejects E2's unknown level X9, E3's mobile is
+    /// # // invalid, and E4's card is withheld.
+    /// # let report = &client
+    /// #     .push(vec![
+    /// #         UserInfo::new("E1", "王伟", "13812345678", false).level("P3"),
+    /// #         UserInfo::new("E2", "李娜", "13812345679", false).level("X9"),
+    /// #         UserInfo::new("E3", "张敏", "12345678901", false),
+    /// #         UserInfo::new("E4", "刘洋", "13812345670", false)
+    /// #             .opt_in_card_info([travel_sync_types::CardInfo::resident_id("11010519491231002X")]),
+    /// #     ])
+    /// #     .await;
     /// let outcomes = report.clone().into_outcomes();
     /// assert_eq!(outcomes.len(), report.outcomes().len());
+    /// assert_eq!(outcomes.len(), 4);
     /// # }
     /// ```
     pub fn into_outcomes(self) -> Vec<UserOutcome> {
@@ -895,8 +968,29 @@ impl PushReport {
     /// connection) are not counted.
     ///
     /// ```
-    /// # fn check(report: &travel_sync_types::client::PushReport) {
-    /// assert!(report.sent() <= report.outcomes().len());
+    /// # use travel_sync_types::client::TravelSyncClient;
+    /// # #[allow(unused_imports)]
+    /// # use travel_sync_types::{UserInfo, UserKey};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// # let sandbox = hr_sandbox::Sandbox::start(hr_sandbox::SandboxConfig::default()).await.unwrap();
+    /// # let travel = &sandbox.config().travel;
+    /// # let client = TravelSyncClient::builder(sandbox.travel_sync_url(), travel.account.clone())
+    /// #     .session_id(travel.session_id.clone())
+    /// #     .build()
+    /// #     .unwrap();
+    /// # // E1 syncs, the platform rejects E2's unknown level X9, E3's mobile is
+    /// # // invalid, and E4's card is withheld.
+    /// # let report = &client
+    /// #     .push(vec![
+    /// #         UserInfo::new("E1", "王伟", "13812345678", false).level("P3"),
+    /// #         UserInfo::new("E2", "李娜", "13812345679", false).level("X9"),
+    /// #         UserInfo::new("E3", "张敏", "12345678901", false),
+    /// #         UserInfo::new("E4", "刘洋", "13812345670", false)
+    /// #             .opt_in_card_info([travel_sync_types::CardInfo::resident_id("11010519491231002X")]),
+    /// #     ])
+    /// #     .await;
+    /// assert_eq!(report.sent(), 3); // E3 was invalid
     /// # }
     /// ```
     pub fn sent(&self) -> usize {
@@ -906,8 +1000,29 @@ impl PushReport {
     /// Users synced.
     ///
     /// ```
-    /// # fn check(report: &travel_sync_types::client::PushReport) {
-    /// assert!(report.succeeded() <= report.outcomes().len());
+    /// # use travel_sync_types::client::TravelSyncClient;
+    /// # #[allow(unused_imports)]
+    /// # use travel_sync_types::{UserInfo, UserKey};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// # let sandbox = hr_sandbox::Sandbox::start(hr_sandbox::SandboxConfig::default()).await.unwrap();
+    /// # let travel = &sandbox.config().travel;
+    /// # let client = TravelSyncClient::builder(sandbox.travel_sync_url(), travel.account.clone())
+    /// #     .session_id(travel.session_id.clone())
+    /// #     .build()
+    /// #     .unwrap();
+    /// # // E1 syncs, the platform rejects E2's unknown level X9, E3's mobile is
+    /// # // invalid, and E4's card is withheld.
+    /// # let report = &client
+    /// #     .push(vec![
+    /// #         UserInfo::new("E1", "王伟", "13812345678", false).level("P3"),
+    /// #         UserInfo::new("E2", "李娜", "13812345679", false).level("X9"),
+    /// #         UserInfo::new("E3", "张敏", "12345678901", false),
+    /// #         UserInfo::new("E4", "刘洋", "13812345670", false)
+    /// #             .opt_in_card_info([travel_sync_types::CardInfo::resident_id("11010519491231002X")]),
+    /// #     ])
+    /// #     .await;
+    /// assert_eq!(report.succeeded(), 2);
     /// # }
     /// ```
     pub fn succeeded(&self) -> usize {
@@ -920,10 +1035,33 @@ impl PushReport {
     /// Users the platform listed as failed.
     ///
     /// ```
-    /// # fn check(report: &travel_sync_types::client::PushReport) {
+    /// # use travel_sync_types::client::TravelSyncClient;
+    /// # #[allow(unused_imports)]
+    /// # use travel_sync_types::{UserInfo, UserKey};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// # let sandbox = hr_sandbox::Sandbox::start(hr_sandbox::SandboxConfig::default()).await.unwrap();
+    /// # let travel = &sandbox.config().travel;
+    /// # let client = TravelSyncClient::builder(sandbox.travel_sync_url(), travel.account.clone())
+    /// #     .session_id(travel.session_id.clone())
+    /// #     .build()
+    /// #     .unwrap();
+    /// # // E1 syncs, the platform rejects E2's unknown level X9, E3's mobile is
+    /// # // invalid, and E4's card is withheld.
+    /// # let report = &client
+    /// #     .push(vec![
+    /// #         UserInfo::new("E1", "王伟", "13812345678", false).level("P3"),
+    /// #         UserInfo::new("E2", "李娜", "13812345679", false).level("X9"),
+    /// #         UserInfo::new("E3", "张敏", "12345678901", false),
+    /// #         UserInfo::new("E4", "刘洋", "13812345670", false)
+    /// #             .opt_in_card_info([travel_sync_types::CardInfo::resident_id("11010519491231002X")]),
+    /// #     ])
+    /// #     .await;
     /// for o in report.rejected() {
     ///     eprintln!("{:?} rejected: {:?}", o.key, o.outcome.description());
     /// }
+    /// let rejected: Vec<_> = report.rejected().map(|o| o.key.clone()).collect();
+    /// assert_eq!(rejected, [Some(UserKey::from("E2"))]);
     /// # }
     /// ```
     pub fn rejected(&self) -> impl Iterator<Item = &UserOutcome> {
@@ -935,10 +1073,33 @@ impl PushReport {
     /// Users not sent because they failed validation.
     ///
     /// ```
-    /// # fn check(report: &travel_sync_types::client::PushReport) {
+    /// # use travel_sync_types::client::TravelSyncClient;
+    /// # #[allow(unused_imports)]
+    /// # use travel_sync_types::{UserInfo, UserKey};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// # let sandbox = hr_sandbox::Sandbox::start(hr_sandbox::SandboxConfig::default()).await.unwrap();
+    /// # let travel = &sandbox.config().travel;
+    /// # let client = TravelSyncClient::builder(sandbox.travel_sync_url(), travel.account.clone())
+    /// #     .session_id(travel.session_id.clone())
+    /// #     .build()
+    /// #     .unwrap();
+    /// # // E1 syncs, the platform rejects E2's unknown level X9, E3's mobile is
+    /// # // invalid, and E4's card is withheld.
+    /// # let report = &client
+    /// #     .push(vec![
+    /// #         UserInfo::new("E1", "王伟", "13812345678", false).level("P3"),
+    /// #         UserInfo::new("E2", "李娜", "13812345679", false).level("X9"),
+    /// #         UserInfo::new("E3", "张敏", "12345678901", false),
+    /// #         UserInfo::new("E4", "刘洋", "13812345670", false)
+    /// #             .opt_in_card_info([travel_sync_types::CardInfo::resident_id("11010519491231002X")]),
+    /// #     ])
+    /// #     .await;
     /// for o in report.invalid() {
     ///     eprintln!("{:?} not sent: {:?}", o.key, o.outcome.description());
     /// }
+    /// let invalid: Vec<_> = report.invalid().map(|o| o.key.clone()).collect();
+    /// assert_eq!(invalid, [Some(UserKey::from("E3"))]);
     /// # }
     /// ```
     pub fn invalid(&self) -> impl Iterator<Item = &UserOutcome> {
@@ -950,9 +1111,30 @@ impl PushReport {
     /// Users whose batch got no processed answer.
     ///
     /// ```
-    /// # fn check(report: &travel_sync_types::client::PushReport) {
+    /// # use travel_sync_types::client::TravelSyncClient;
+    /// # #[allow(unused_imports)]
+    /// # use travel_sync_types::{UserInfo, UserKey};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// # let sandbox = hr_sandbox::Sandbox::start(hr_sandbox::SandboxConfig::default()).await.unwrap();
+    /// # let travel = &sandbox.config().travel;
+    /// # let client = TravelSyncClient::builder(sandbox.travel_sync_url(), travel.account.clone())
+    /// #     .session_id(travel.session_id.clone())
+    /// #     .build()
+    /// #     .unwrap();
+    /// # // E1 syncs, the platform rejects E2's unknown level X9, E3's mobile is
+    /// # // invalid, and E4's card is withheld.
+    /// # let report = &client
+    /// #     .push(vec![
+    /// #         UserInfo::new("E1", "王伟", "13812345678", false).level("P3"),
+    /// #         UserInfo::new("E2", "李娜", "13812345679", false).level("X9"),
+    /// #         UserInfo::new("E3", "张敏", "12345678901", false),
+    /// #         UserInfo::new("E4", "刘洋", "13812345670", false)
+    /// #             .opt_in_card_info([travel_sync_types::CardInfo::resident_id("11010519491231002X")]),
+    /// #     ])
+    /// #     .await;
     /// let retry: Vec<usize> = report.not_synced().map(|o| o.index).collect();
-    /// # let _ = retry;
+    /// assert!(retry.is_empty(), "the batch was answered");
     /// # }
     /// ```
     pub fn not_synced(&self) -> impl Iterator<Item = &UserOutcome> {
@@ -965,10 +1147,32 @@ impl PushReport {
     /// worked, even if some users were rejected or invalid.
     ///
     /// ```
-    /// # fn check(report: &travel_sync_types::client::PushReport) {
+    /// # use travel_sync_types::client::TravelSyncClient;
+    /// # #[allow(unused_imports)]
+    /// # use travel_sync_types::{UserInfo, UserKey};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// # let sandbox = hr_sandbox::Sandbox::start(hr_sandbox::SandboxConfig::default()).await.unwrap();
+    /// # let travel = &sandbox.config().travel;
+    /// # let client = TravelSyncClient::builder(sandbox.travel_sync_url(), travel.account.clone())
+    /// #     .session_id(travel.session_id.clone())
+    /// #     .build()
+    /// #     .unwrap();
+    /// # // E1 syncs, the platform rejects E2's unknown level X9, E3's mobile is
+    /// # // invalid, and E4's card is withheld.
+    /// # let report = &client
+    /// #     .push(vec![
+    /// #         UserInfo::new("E1", "王伟", "13812345678", false).level("P3"),
+    /// #         UserInfo::new("E2", "李娜", "13812345679", false).level("X9"),
+    /// #         UserInfo::new("E3", "张敏", "12345678901", false),
+    /// #         UserInfo::new("E4", "刘洋", "13812345670", false)
+    /// #             .opt_in_card_info([travel_sync_types::CardInfo::resident_id("11010519491231002X")]),
+    /// #     ])
+    /// #     .await;
     /// if !report.is_delivered() {
     ///     std::process::exit(1);
     /// }
+    /// assert!(report.is_delivered());
     /// # }
     /// ```
     pub fn is_delivered(&self) -> bool {
@@ -978,10 +1182,32 @@ impl PushReport {
     /// The error of the first user whose batch failed, if any.
     ///
     /// ```
-    /// # fn check(report: &travel_sync_types::client::PushReport) {
+    /// # use travel_sync_types::client::TravelSyncClient;
+    /// # #[allow(unused_imports)]
+    /// # use travel_sync_types::{UserInfo, UserKey};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// # let sandbox = hr_sandbox::Sandbox::start(hr_sandbox::SandboxConfig::default()).await.unwrap();
+    /// # let travel = &sandbox.config().travel;
+    /// # let client = TravelSyncClient::builder(sandbox.travel_sync_url(), travel.account.clone())
+    /// #     .session_id(travel.session_id.clone())
+    /// #     .build()
+    /// #     .unwrap();
+    /// # // E1 syncs, the platform rejects E2's unknown level X9, E3's mobile is
+    /// # // invalid, and E4's card is withheld.
+    /// # let report = &client
+    /// #     .push(vec![
+    /// #         UserInfo::new("E1", "王伟", "13812345678", false).level("P3"),
+    /// #         UserInfo::new("E2", "李娜", "13812345679", false).level("X9"),
+    /// #         UserInfo::new("E3", "张敏", "12345678901", false),
+    /// #         UserInfo::new("E4", "刘洋", "13812345670", false)
+    /// #             .opt_in_card_info([travel_sync_types::CardInfo::resident_id("11010519491231002X")]),
+    /// #     ])
+    /// #     .await;
     /// if let Some(error) = report.first_error() {
     ///     eprintln!("push incomplete: {error}");
     /// }
+    /// assert!(report.first_error().is_none());
     /// # }
     /// ```
     pub fn first_error(&self) -> Option<&Error> {
@@ -994,9 +1220,30 @@ impl PushReport {
     /// The `bindId`s the platform sent back, by user key.
     ///
     /// ```
-    /// # fn check(report: &travel_sync_types::client::PushReport) {
+    /// # use travel_sync_types::client::TravelSyncClient;
+    /// # #[allow(unused_imports)]
+    /// # use travel_sync_types::{UserInfo, UserKey};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// # let sandbox = hr_sandbox::Sandbox::start(hr_sandbox::SandboxConfig::default()).await.unwrap();
+    /// # let travel = &sandbox.config().travel;
+    /// # let client = TravelSyncClient::builder(sandbox.travel_sync_url(), travel.account.clone())
+    /// #     .session_id(travel.session_id.clone())
+    /// #     .build()
+    /// #     .unwrap();
+    /// # // E1 syncs, the platform rejects E2's unknown level X9, E3's mobile is
+    /// # // invalid, and E4's card is withheld.
+    /// # let report = &client
+    /// #     .push(vec![
+    /// #         UserInfo::new("E1", "王伟", "13812345678", false).level("P3"),
+    /// #         UserInfo::new("E2", "李娜", "13812345679", false).level("X9"),
+    /// #         UserInfo::new("E3", "张敏", "12345678901", false),
+    /// #         UserInfo::new("E4", "刘洋", "13812345670", false)
+    /// #             .opt_in_card_info([travel_sync_types::CardInfo::resident_id("11010519491231002X")]),
+    /// #     ])
+    /// #     .await;
     /// let bind_ids: std::collections::HashMap<_, _> = report.bind_ids().collect();
-    /// # let _ = bind_ids;
+    /// assert!(bind_ids.keys().all(|k| report.outcomes().iter().any(|o| o.key.as_ref() == Some(*k))));
     /// # }
     /// ```
     pub fn bind_ids(&self) -> impl Iterator<Item = (&UserKey, &str)> {
@@ -1008,8 +1255,30 @@ impl PushReport {
     /// Batches formed.
     ///
     /// ```
-    /// # fn check(report: &travel_sync_types::client::PushReport) {
+    /// # use travel_sync_types::client::TravelSyncClient;
+    /// # #[allow(unused_imports)]
+    /// # use travel_sync_types::{UserInfo, UserKey};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// # let sandbox = hr_sandbox::Sandbox::start(hr_sandbox::SandboxConfig::default()).await.unwrap();
+    /// # let travel = &sandbox.config().travel;
+    /// # let client = TravelSyncClient::builder(sandbox.travel_sync_url(), travel.account.clone())
+    /// #     .session_id(travel.session_id.clone())
+    /// #     .build()
+    /// #     .unwrap();
+    /// # // E1 syncs, the platform rejects E2's unknown level X9, E3's mobile is
+    /// # // invalid, and E4's card is withheld.
+    /// # let report = &client
+    /// #     .push(vec![
+    /// #         UserInfo::new("E1", "王伟", "13812345678", false).level("P3"),
+    /// #         UserInfo::new("E2", "李娜", "13812345679", false).level("X9"),
+    /// #         UserInfo::new("E3", "张敏", "12345678901", false),
+    /// #         UserInfo::new("E4", "刘洋", "13812345670", false)
+    /// #             .opt_in_card_info([travel_sync_types::CardInfo::resident_id("11010519491231002X")]),
+    /// #     ])
+    /// #     .await;
     /// assert!(report.failed_batches() <= report.batches());
+    /// assert_eq!(report.batches(), 1);
     /// # }
     /// ```
     pub fn batches(&self) -> usize {
@@ -1019,22 +1288,67 @@ impl PushReport {
     /// Batches without a processed answer.
     ///
     /// ```
-    /// # fn check(report: &travel_sync_types::client::PushReport) {
+    /// # use travel_sync_types::client::TravelSyncClient;
+    /// # #[allow(unused_imports)]
+    /// # use travel_sync_types::{UserInfo, UserKey};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// # let sandbox = hr_sandbox::Sandbox::start(hr_sandbox::SandboxConfig::default()).await.unwrap();
+    /// # let travel = &sandbox.config().travel;
+    /// # let client = TravelSyncClient::builder(sandbox.travel_sync_url(), travel.account.clone())
+    /// #     .session_id(travel.session_id.clone())
+    /// #     .build()
+    /// #     .unwrap();
+    /// # // E1 syncs, the platform rejects E2's unknown level X9, E3's mobile is
+    /// # // invalid, and E4's card is withheld.
+    /// # let report = &client
+    /// #     .push(vec![
+    /// #         UserInfo::new("E1", "王伟", "13812345678", false).level("P3"),
+    /// #         UserInfo::new("E2", "李娜", "13812345679", false).level("X9"),
+    /// #         UserInfo::new("E3", "张敏", "12345678901", false),
+    /// #         UserInfo::new("E4", "刘洋", "13812345670", false)
+    /// #             .opt_in_card_info([travel_sync_types::CardInfo::resident_id("11010519491231002X")]),
+    /// #     ])
+    /// #     .await;
     /// assert_eq!(report.failed_batches() == 0, report.is_delivered());
+    /// assert_eq!(report.failed_batches(), 0);
     /// # }
     /// ```
     pub fn failed_batches(&self) -> usize {
         self.failed_batches
     }
 
-    /// Users whose `cardInfo` was withheld because the client did not opt
-    /// in to sending cards.
+    /// Users whose `cardInfo` was withheld (removed before validation)
+    /// because the client did not opt in to sending cards, whether or not
+    /// they were then sent.
     ///
     /// ```
-    /// # fn check(report: &travel_sync_types::client::PushReport) {
+    /// # use travel_sync_types::client::TravelSyncClient;
+    /// # #[allow(unused_imports)]
+    /// # use travel_sync_types::{UserInfo, UserKey};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// # let sandbox = hr_sandbox::Sandbox::start(hr_sandbox::SandboxConfig::default()).await.unwrap();
+    /// # let travel = &sandbox.config().travel;
+    /// # let client = TravelSyncClient::builder(sandbox.travel_sync_url(), travel.account.clone())
+    /// #     .session_id(travel.session_id.clone())
+    /// #     .build()
+    /// #     .unwrap();
+    /// # // E1 syncs, the platform rejects E2's unknown level X9, E3's mobile is
+    /// # // invalid, and E4's card is withheld.
+    /// # let report = &client
+    /// #     .push(vec![
+    /// #         UserInfo::new("E1", "王伟", "13812345678", false).level("P3"),
+    /// #         UserInfo::new("E2", "李娜", "13812345679", false).level("X9"),
+    /// #         UserInfo::new("E3", "张敏", "12345678901", false),
+    /// #         UserInfo::new("E4", "刘洋", "13812345670", false)
+    /// #             .opt_in_card_info([travel_sync_types::CardInfo::resident_id("11010519491231002X")]),
+    /// #     ])
+    /// #     .await;
     /// if report.cards_withheld() > 0 {
     ///     eprintln!("cardInfo withheld for {} users", report.cards_withheld());
     /// }
+    /// assert_eq!(report.cards_withheld(), 1);
     /// # }
     /// ```
     pub fn cards_withheld(&self) -> usize {

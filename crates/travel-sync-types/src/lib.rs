@@ -18,7 +18,9 @@
 //!   ISO 3166 nationality, GB 11643 ID numbers against `birthday`, card
 //!   expiry.
 //! - **Personal data.** Mobiles, e-mails, birthdays and card numbers are
-//!   [`Sensitive`](hr_common::Sensitive): `Debug` masks them. Cards are not
+//!   [`Sensitive`](hr_common::Sensitive): `Debug` masks them, and shows
+//!   only the keys of `extraInfo` and unknown fields; read errors name the
+//!   path and expected type, never the value. Cards are not
 //!   sent unless the caller opts in ([`UserInfo::opt_in_card_info`]).
 //! - **Sending** (feature `client`): `client::TravelSyncClient` batches,
 //!   sends concurrently with retries, and reports every user's outcome.
@@ -51,12 +53,16 @@
 //! | feature | default | what it adds |
 //! |---|---|---|
 //! | *(none)* | yes | the types, validation and signing; no TLS, no HTTP client use |
-//! | `client` | no | `client::TravelSyncClient` on hr-common's transport, with rustls |
-//! | `native-tls` | no | `client` with the platform's TLS library instead of rustls |
+//! | `client` | no | `client::TravelSyncClient` on hr-common's transport, without a TLS stack |
+//! | `rustls` | no | `client` with rustls and the webpki roots: the usual choice |
+//! | `native-tls` | no | `client` with the platform's TLS library; rustls is not pulled in |
 //! | `server` | no | `server::receive`, `server::SyncReceiver` and an axum handler |
 //!
 //! No feature is on by default because either side needs only one of
 //! them, and a type-only user (a queue consumer, a test) needs neither.
+//! A sender picks its TLS stack by enabling `rustls` or `native-tls`
+//! (each implies `client`); `client` alone reaches only `http://` unless
+//! hr-common's TLS is enabled elsewhere in the build.
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 

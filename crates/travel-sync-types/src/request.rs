@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use serde_with::serde_as;
 
-use crate::wire::{kind, raw_key};
+use crate::wire::{kind, raw_key, scrub};
 use crate::{SessionId, UserInfo, UserKey};
 
 /// Path of the sync endpoint, as the platform documents it
@@ -168,7 +168,8 @@ impl SyncRequest {
     ///
     /// Fails only when the body is not JSON, not an object, has no `data`
     /// array, or an envelope field is unreadable. Never panics, whatever
-    /// the bytes.
+    /// the bytes. Messages give the JSON path and the expected type, never
+    /// the value sent (it may be personal data).
     ///
     /// ```
     /// use travel_sync_types::{SyncRequest, UserKey};
@@ -181,6 +182,7 @@ impl SyncRequest {
     /// assert_eq!(parsed.unreadable[0].index, 1);
     /// assert_eq!(parsed.unreadable[0].key, Some(UserKey::UserNo("E2".into())));
     /// assert_eq!(parsed.unreadable[0].path, "data[1].isLeave");
+    /// assert!(!parsed.unreadable[0].message.contains("maybe"));
     ///
     /// let err = SyncRequest::parse_lenient(b"{not json").unwrap_err();
     /// assert!(err.to_string().contains("not JSON"), "{err}");
@@ -189,7 +191,7 @@ impl SyncRequest {
     pub fn parse_lenient(body: &[u8]) -> Result<ParsedSyncRequest, ParseError> {
         let value: Value = serde_json::from_slice(body).map_err(|e| ParseError {
             path: ".".into(),
-            message: format!("the body is not JSON: {e}"),
+            message: scrub(&format!("the body is not JSON: {e}")),
         })?;
         let Value::Object(mut envelope) = value else {
             return Err(ParseError {
@@ -215,7 +217,7 @@ impl SyncRequest {
         let mut request: SyncRequest = serde_path_to_error::deserialize(Value::Object(envelope))
             .map_err(|e| ParseError {
                 path: e.path().to_string(),
-                message: e.into_inner().to_string(),
+                message: scrub(&e.into_inner().to_string()),
             })?;
         let mut unreadable = Vec::new();
         for (index, user) in users.into_iter().enumerate() {
@@ -233,7 +235,7 @@ impl SyncRequest {
                         index,
                         key,
                         path,
-                        message: e.into_inner().to_string(),
+                        message: scrub(&e.into_inner().to_string()),
                     });
                 }
             }
@@ -280,7 +282,7 @@ pub struct UnreadableUser {
     pub key: Option<UserKey>,
     /// JSON path of the value that failed, e.g. `data[3].isLeave`.
     pub path: String,
-    /// Why it failed.
+    /// Why it failed: the expected type, without the value sent.
     pub message: String,
 }
 
@@ -296,7 +298,7 @@ pub struct UnreadableUser {
 pub struct ParseError {
     /// JSON path of the failing value (`.` for the body itself).
     pub path: String,
-    /// What is wrong.
+    /// What is wrong: the expected type, without the value sent.
     pub message: String,
 }
 

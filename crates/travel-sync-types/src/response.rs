@@ -88,8 +88,9 @@ pub struct SyncResponse {
     #[serde_as(as = "CodeAsInt")]
     pub res_code: Code,
     /// `resMsg`: [`MSG_ALL_SYNCED`], [`MSG_SOME_FAILED`], or why the batch
-    /// was refused.
+    /// was refused. `null` reads as empty.
     #[serde(default)]
+    #[serde_as(as = "serde_with::DefaultOnNull")]
     pub res_msg: String,
     /// `data`: the users that failed (and, optionally, some that synced).
     #[serde(default)]

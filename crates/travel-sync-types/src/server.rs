@@ -16,9 +16,13 @@
 //! 3. validates every user; unreadable and invalid users fail with a
 //!    Chinese description naming the fields ([`Violations::description_zh`]);
 //! 4. hands the valid users to the store, which returns the users it
-//!    failed (and, if it likes, successes with their `bindId`);
-//! 5. answers `resCode` 10000 with only those results, and `resMsg`
-//!    `同步成功` or `部分员工同步失败`.
+//!    failed;
+//! 5. answers `resCode` 10000 with only the failures, and `resMsg`
+//!    `同步成功` or `部分员工同步失败`. Whatever else the store returns is
+//!    dropped: successes (`status` 1), and results for users that were not
+//!    in the batch handed to it (matched by `userNo`, then `userId`, as
+//!    trimmed text). A failure with another status is written with
+//!    `status` 0.
 //!
 //! It never panics on input, and every answer has the spec's shape.
 //!
@@ -47,6 +51,7 @@
 //! # });
 //! ```
 
+use std::collections::HashSet;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -60,8 +65,8 @@ use axum::routing::post;
 use axum::{Json, Router};
 
 use crate::{
-    ParseError, SYNC_PATH, SessionId, SyncRequest, SyncResponse, UserInfo, UserKey, UserSyncResult,
-    Violations, res_code,
+    ParseError, SYNC_PATH, SessionId, SyncRequest, SyncResponse, SyncStatus, UserInfo, UserKey,
+    UserSyncResult, Violations, res_code,
 };
 
 /// Largest body [`handle_sync`] reads by default: 16 MiB, room for
@@ -97,6 +102,12 @@ pub struct Credentials {
 
 /// A refused batch: the `resCode` and `resMsg` to answer with.
 ///
+/// A refusal is never a success: a code of [`res_code::SUCCESS`] (10000)
+/// would tell the sender that its users were synced although the store
+/// never ran, so it becomes [`res_code::BAD_REQUEST`] (10001), both in
+/// [`Refusal::new`] and, should the public field be set to 10000 later, in
+/// [`Refusal::into_response`].
+///
 /// ```
 /// use travel_sync_types::{res_code, server::Refusal};
 ///
@@ -107,22 +118,28 @@ pub struct Credentials {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Refusal {
-    /// `resCode`; anything but 10000.
+    /// `resCode`; anything but 10000 (which is answered as 10001).
     pub res_code: i64,
     /// `resMsg`.
     pub res_msg: String,
 }
 
 impl Refusal {
-    /// A refusal with any code.
+    /// A refusal with any code but the success code: 10000 is replaced by
+    /// [`res_code::BAD_REQUEST`] (10001).
     ///
     /// ```
-    /// let r = travel_sync_types::server::Refusal::new(10500, "系统繁忙,请稍后重试");
+    /// use travel_sync_types::server::Refusal;
+    ///
+    /// let r = Refusal::new(10500, "系统繁忙,请稍后重试");
     /// assert_eq!(r.res_code, 10500);
+    /// let r = Refusal::new(10000, "存储不可用");
+    /// assert_eq!(r.res_code, 10001);
+    /// assert!(!r.into_response().is_success());
     /// ```
     pub fn new(res_code: i64, res_msg: impl Into<String>) -> Self {
         Refusal {
-            res_code,
+            res_code: not_success(res_code),
             res_msg: res_msg.into(),
         }
     }
@@ -165,7 +182,17 @@ impl Refusal {
     /// # Ok::<(), serde_json::Error>(())
     /// ```
     pub fn into_response(self) -> SyncResponse {
-        SyncResponse::error(self.res_code, self.res_msg)
+        SyncResponse::error(not_success(self.res_code), self.res_msg)
+    }
+}
+
+/// A refusal's code: anything but the success code.
+fn not_success(code: i64) -> i64 {
+    if code == res_code::SUCCESS {
+        tracing::warn!("a refusal cannot carry the success code 10000; answering 10001");
+        res_code::BAD_REQUEST
+    } else {
+        code
     }
 }
 
@@ -180,8 +207,10 @@ impl std::error::Error for Refusal {}
 /// Reads a sync request body and answers it; see the [module docs](self).
 ///
 /// `check` decides whether the caller may sync; `store` receives the valid
-/// users, in batch order, and returns the results to report: failures
-/// (`UserSyncResult::failure`), and optionally successes with a `bindId`.
+/// users, in batch order, and returns the users it failed
+/// (`UserSyncResult::failure`). The response lists only failures, as the
+/// spec shows: successes the store returns, and results for users not in
+/// the batch it was given, are dropped.
 /// A [`Refusal`] from either becomes the whole response, so a store that
 /// cannot write at all should refuse rather than fail every user: the
 /// sender then sends the batch again.
@@ -275,8 +304,27 @@ where
         }
     }
     if !valid.is_empty() {
+        let nos: HashSet<String> = valid
+            .iter()
+            .filter_map(|u| u.user_no.as_deref().map(str::trim))
+            .filter(|no| !no.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let ids: HashSet<i64> = valid.iter().filter_map(|u| u.user_id).collect();
         match store(valid).await {
-            Ok(stored) => results.extend(stored),
+            Ok(stored) => results.extend(stored.into_iter().filter_map(|mut r| {
+                let in_batch = r
+                    .user_no
+                    .as_deref()
+                    .map(str::trim)
+                    .is_some_and(|no| nos.contains(no))
+                    || r.user_id.is_some_and(|id| ids.contains(&id));
+                if r.status.is_success() || !in_batch {
+                    return None;
+                }
+                r.status = SyncStatus::Failed;
+                Some(r)
+            })),
             Err(refusal) => return refusal.into_response(),
         }
     }

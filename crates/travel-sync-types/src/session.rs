@@ -374,15 +374,15 @@ pub struct SessionResponse {
     /// `resCode`: `10000` on success.
     pub res_code: Code,
     /// `resMsg`: `success`, or why not.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde_as(as = "EmptyAsNone")]
     pub res_msg: Option<String>,
     /// `sessionId`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde_as(as = "EmptyAsNone")]
     pub session_id: Option<SessionId>,
     /// `timeLimit`: when the session expires, in epoch milliseconds.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde_as(as = "EmptyAsNone")]
     pub time_limit: Option<EpochMillis>,
 }
@@ -417,6 +417,9 @@ impl SessionResponse {
     /// let resp = SessionResponse::error(res_code::BAD_SIGN, "签名错误");
     /// assert!(!resp.is_success());
     /// assert_eq!(resp.res_code, res_code::BAD_SIGN);
+    /// // Absent options are left out, not written as null.
+    /// assert_eq!(serde_json::to_string(&resp)?, r#"{"resCode":"10003","resMsg":"签名错误"}"#);
+    /// # Ok::<(), serde_json::Error>(())
     /// ```
     pub fn error(code: i64, message: impl Into<String>) -> Self {
         SessionResponse {

@@ -71,6 +71,29 @@ impl EpochMillis {
         self.0 >= 1_000_000_000_000 && self.0 <= 9_999_999_999_999
     }
 
+    /// The first instant counted as "long-term": 9999-01-01 00:00 in
+    /// China (UTC+8). Long-term resident ID cards (长期有效) are commonly
+    /// sent as 9999-12-31 (`253402214400000`, 15 digits).
+    ///
+    /// ```
+    /// use travel_sync_types::EpochMillis;
+    /// assert_eq!(EpochMillis::LONG_TERM_FROM.to_datetime().unwrap().to_rfc3339(), "9998-12-31T16:00:00+00:00");
+    /// ```
+    pub const LONG_TERM_FROM: EpochMillis = EpochMillis(253_370_736_000_000);
+
+    /// Whether the value lies in year 9999 (China time) or later: the
+    /// "long-term, never expires" of identity documents, not a timestamp
+    /// with a wrong number of digits.
+    ///
+    /// ```
+    /// use travel_sync_types::EpochMillis;
+    /// assert!(EpochMillis::new(253_402_214_400_000).is_long_term()); // 9999-12-31
+    /// assert!(!EpochMillis::new(1_893_456_000_000).is_long_term()); // 2030-01-01
+    /// ```
+    pub const fn is_long_term(self) -> bool {
+        self.0 >= Self::LONG_TERM_FROM.0
+    }
+
     /// As a UTC date-time, when it is in chrono's range.
     ///
     /// ```

@@ -61,6 +61,29 @@ impl From<String> for UserKey {
     }
 }
 
+impl UserKey {
+    /// The key of a user given as raw JSON, best effort: `userNo` when it
+    /// is a non-blank string (trimmed) or a number, else `userId` when it
+    /// is an integer or a string holding one (`"4711"`). For a record that
+    /// could not be read as a whole, such as an unreadable NDJSON line;
+    /// [`SyncRequest::parse_lenient`](crate::SyncRequest::parse_lenient)
+    /// uses it for unreadable users.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use travel_sync_types::UserKey;
+    ///
+    /// assert_eq!(UserKey::from_raw(&json!({"userNo": " E1 ", "isLeave": "maybe"})), Some(UserKey::UserNo("E1".into())));
+    /// assert_eq!(UserKey::from_raw(&json!({"userNo": 91228})), Some(UserKey::UserNo("91228".into())));
+    /// assert_eq!(UserKey::from_raw(&json!({"userNo": "", "userId": "4711"})), Some(UserKey::UserId(4711)));
+    /// assert_eq!(UserKey::from_raw(&json!({"userId": "x"})), None);
+    /// assert_eq!(UserKey::from_raw(&json!([1])), None);
+    /// ```
+    pub fn from_raw(user: &Value) -> Option<UserKey> {
+        crate::wire::raw_key(user)
+    }
+}
+
 impl fmt::Display for UserKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -113,7 +136,8 @@ impl Serialize for UserKey {
 ///
 /// Serialisation is spec-exact: the declared JSON types, absent options
 /// and an empty `cardInfo` left out, unknown fields written back. `Debug`
-/// masks the mobile, e-mail address, birthday and card numbers.
+/// masks the mobile, e-mail address, birthday and card numbers, and shows
+/// only the keys of `extraInfo` and the unknown fields.
 ///
 /// ```
 /// use travel_sync_types::{Gender, UserInfo};
@@ -136,7 +160,7 @@ impl Serialize for UserKey {
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserInfo {
@@ -200,7 +224,7 @@ pub struct UserInfo {
     pub level_code: Option<String>,
     /// `isLeave`: `true` when the employee has left (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde_as(as = "Option<LeaveFlag>")]
+    #[serde_as(as = "EmptyAsNone<LeaveFlag>")]
     pub is_leave: Option<bool>,
     /// `birthday`: `yyyy-MM-dd`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -235,13 +259,59 @@ pub struct UserInfo {
     pub unknown_fields: Map<String, Value>,
 }
 
-/// A serde_json error's message without its trailing position.
+/// `Debug` masks personal data: the mobile, e-mail address, birthday and
+/// card numbers are [`Sensitive`], and of `extraInfo` and the unknown
+/// fields, free-form maps that may hold anything, only the keys are shown.
+impl fmt::Debug for UserInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UserInfo")
+            .field("user_id", &self.user_id)
+            .field("user_no", &self.user_no)
+            .field("department_name", &self.department_name)
+            .field("department_code", &self.department_code)
+            .field("cost_center_name", &self.cost_center_name)
+            .field("cost_center_code", &self.cost_center_code)
+            .field("branch_name", &self.branch_name)
+            .field("branch_code", &self.branch_code)
+            .field("gender", &self.gender)
+            .field("mobile", &self.mobile)
+            .field("email_address", &self.email_address)
+            .field("level", &self.level)
+            .field("level_name", &self.level_name)
+            .field("level_code", &self.level_code)
+            .field("is_leave", &self.is_leave)
+            .field("birthday", &self.birthday)
+            .field("nationality", &self.nationality)
+            .field("full_name", &self.full_name)
+            .field("surname", &self.surname)
+            .field("given_name", &self.given_name)
+            .field("extra_info", &self.extra_info.as_ref().map(KeysOnly))
+            .field("card_info", &self.card_info)
+            .field("unknown_fields", &KeysOnly(&self.unknown_fields))
+            .finish()
+    }
+}
+
+/// A JSON map in `Debug` with its values masked: `{"costOwner": "***"}`.
+pub(crate) struct KeysOnly<'a>(pub(crate) &'a Map<String, Value>);
+
+impl fmt::Debug for KeysOnly<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.keys().map(|k| (k, format_args!("***"))))
+            .finish()
+    }
+}
+
+/// A serde_json error's message without its trailing position, and
+/// without the input value serde quotes (see [`crate::wire::scrub`]).
 fn without_position(e: serde_json::Error) -> String {
     let text = e.to_string();
-    match text.rfind(" at line ") {
-        Some(at) if e.line() > 0 => text[..at].to_owned(),
-        _ => text,
-    }
+    let text = match text.rfind(" at line ") {
+        Some(at) if e.line() > 0 => &text[..at],
+        _ => &text,
+    };
+    crate::wire::scrub(text)
 }
 
 impl UserInfo {
@@ -276,7 +346,8 @@ impl UserInfo {
     }
 
     /// Reads one user from JSON, leniently like every reader here; a value
-    /// that cannot be read is reported with its JSON path. For NDJSON
+    /// that cannot be read is reported with its JSON path and the type
+    /// expected, never with the value itself. For NDJSON
     /// files and queues that carry one user per message.
     ///
     /// ```
@@ -286,6 +357,11 @@ impl UserInfo {
     /// assert_eq!(user.user_no.as_deref(), Some("91228"));
     /// let err = UserInfo::from_json(br#"{"userNo": "E1", "isLeave": "maybe"}"#).unwrap_err();
     /// assert_eq!(err.path, "isLeave");
+    ///
+    /// // The message names the expected type, never the value: it is
+    /// // personal data, and messages end up in logs.
+    /// let err = UserInfo::from_json(br#"{"userNo": "E1", "birthday": 19900517}"#).unwrap_err();
+    /// assert_eq!((err.path.as_str(), err.message.as_str()), ("birthday", "invalid type: integer, expected a string"));
     /// # Ok::<(), travel_sync_types::ParseError>(())
     /// ```
     pub fn from_json(json: &[u8]) -> Result<Self, crate::ParseError> {
@@ -299,7 +375,7 @@ impl UserInfo {
             })?;
         de.end().map_err(|e| crate::ParseError {
             path: ".".into(),
-            message: e.to_string(),
+            message: crate::wire::scrub(&e.to_string()),
         })?;
         Ok(user)
     }

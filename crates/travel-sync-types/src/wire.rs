@@ -47,7 +47,7 @@ impl Visitor<'_> for LeaveVisitor {
             0 => Ok(false),
             1 => Ok(true),
             _ => Err(E::custom(format_args!(
-                "expected {LEAVE_EXPECTED}, got {v}"
+                "expected {LEAVE_EXPECTED}, got another number"
             ))),
         }
     }
@@ -57,14 +57,17 @@ impl Visitor<'_> for LeaveVisitor {
             0 => Ok(false),
             1 => Ok(true),
             _ => Err(E::custom(format_args!(
-                "expected {LEAVE_EXPECTED}, got {v}"
+                "expected {LEAVE_EXPECTED}, got another number"
             ))),
         }
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
-        leave_from_str(v)
-            .ok_or_else(|| E::custom(format_args!("expected {LEAVE_EXPECTED}, got {v:?}")))
+        leave_from_str(v).ok_or_else(|| {
+            E::custom(format_args!(
+                "expected {LEAVE_EXPECTED}, got another string"
+            ))
+        })
     }
 }
 
@@ -147,6 +150,83 @@ pub(crate) fn kind(value: &Value) -> &'static str {
     }
 }
 
+/// A serde error message with the offending input value taken out, so
+/// that it can be logged, shown or echoed to a sender: personal data
+/// (a birthday read as `integer `19900517``, a mobile, an ID number) must
+/// never travel in an error.
+///
+/// Keeps what the message says about the *type*: `invalid type: integer
+/// `19900517`, expected a string` becomes `invalid type: integer, expected a
+/// string`. What serde (and the lenient adapters) put before `, expected`
+/// is the input, so every `` `…` `` and `"…"` there is removed; a custom
+/// `expected …, got …` loses its `got` part. `missing field` and
+/// `duplicate field` name the type's own fields and are kept whole.
+pub(crate) fn scrub(message: &str) -> String {
+    if message.starts_with("missing field `") || message.starts_with("duplicate field `") {
+        return message.to_owned();
+    }
+    if message.starts_with("expected ") {
+        // A custom message of ours or hr-common's: the value, if any,
+        // follows the first `, got `.
+        return match message.find(", got ") {
+            Some(at) => message[..at].to_owned(),
+            None => message.to_owned(),
+        };
+    }
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(c) = rest.chars().next() {
+        if rest.starts_with(", expected ") {
+            // The rest describes the type, not the input.
+            out.push_str(rest);
+            return out;
+        }
+        if rest.starts_with(", got ") {
+            return out;
+        }
+        match c {
+            '`' => {
+                rest = match rest[1..].find('`') {
+                    Some(end) => &rest[end + 2..],
+                    None => "",
+                };
+                trim_space(&mut out);
+            }
+            '"' => {
+                rest = skip_quoted(&rest[1..]);
+                trim_space(&mut out);
+            }
+            _ => {
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+    out
+}
+
+/// Drops the space before a removed value (`integer `5`` → `integer`).
+fn trim_space(out: &mut String) {
+    if out.ends_with(' ') {
+        out.pop();
+    }
+}
+
+/// What follows a Rust-`Debug`-quoted string, given the text after its
+/// opening quote (escapes such as `\"` stay inside).
+fn skip_quoted(s: &str) -> &str {
+    let mut escaped = false;
+    for (i, c) in s.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return &s[i + 1..],
+            _ => {}
+        }
+    }
+    ""
+}
+
 /// Whether an optional string is absent for validation: missing, empty or
 /// blank. Models keep `""` as sent; rules treat it as "not given".
 pub(crate) fn blank(s: Option<&str>) -> bool {
@@ -154,7 +234,7 @@ pub(crate) fn blank(s: Option<&str>) -> bool {
 }
 
 /// A `userNo`/`userId` read from raw JSON, best effort, for users that
-/// could not be read as a whole.
+/// could not be read as a whole; see [`UserKey::from_raw`](crate::UserKey::from_raw).
 pub(crate) fn raw_key(user: &Value) -> Option<crate::UserKey> {
     let text = |v: Option<&Value>| match v? {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
@@ -210,6 +290,51 @@ mod tests {
         assert_eq!(write("-1"), "-1");
         assert_eq!(write("007"), r#""007""#);
         assert_eq!(write("E01"), r#""E01""#);
+    }
+
+    #[test]
+    fn scrub_removes_input_values_and_keeps_types() {
+        for (raw, want) in [
+            (
+                "invalid type: integer `19900517`, expected a string",
+                "invalid type: integer, expected a string",
+            ),
+            (
+                r#"invalid type: string "13812345678", expected a boolean"#,
+                "invalid type: string, expected a boolean",
+            ),
+            (
+                r#"invalid value: string "a \"quoted\", expected x", expected a date"#,
+                "invalid value: string, expected a date",
+            ),
+            (
+                "invalid type: floating point `1.5`, expected i64",
+                "invalid type: floating point, expected i64",
+            ),
+            (
+                "unknown variant `110105`, expected one of `M`, `F`",
+                "unknown variant, expected one of `M`, `F`",
+            ),
+            (
+                r#"expected a number or a numeric string, got "11010519491231002X" (invalid digit)"#,
+                "expected a number or a numeric string",
+            ),
+            ("missing field `data`", "missing field `data`"),
+            (
+                "invalid length 3, expected 2",
+                "invalid length 3, expected 2",
+            ),
+        ] {
+            assert_eq!(scrub(raw), want, "{raw}");
+        }
+    }
+
+    #[test]
+    fn leave_flag_errors_do_not_echo_the_value() {
+        let err = LeaveFlag::deserialize_as(json!("secret-ish")).unwrap_err();
+        assert!(!err.to_string().contains("secret-ish"), "{err}");
+        let err = LeaveFlag::deserialize_as(json!(13812345678_i64)).unwrap_err();
+        assert!(!err.to_string().contains("13812345678"), "{err}");
     }
 
     #[test]

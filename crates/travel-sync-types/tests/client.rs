@@ -527,3 +527,40 @@ async fn the_sandbox_refuses_a_wrong_account() {
     );
     assert!(sandbox.travel_received().is_empty());
 }
+
+#[tokio::test]
+async fn a_withheld_card_is_not_validated() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(FailSome(HashSet::new()))
+        .mount(&server)
+        .await;
+    // An ID number with a wrong check character: invalid, but never sent.
+    let bad_card = CardInfo::resident_id("110105194912310021");
+    let report = client(&server)
+        .build()
+        .unwrap()
+        .push([user("E1").opt_in_card_info([bad_card.clone()])])
+        .await;
+    assert!(
+        report.outcomes()[0].outcome.is_synced(),
+        "{:?}",
+        report.outcomes()[0].outcome
+    );
+    assert_eq!((report.sent(), report.cards_withheld()), (1, 1));
+    let sent = body(&server.received_requests().await.unwrap()[0]);
+    assert!(sent["data"][0].get("cardInfo").is_none(), "{sent}");
+
+    // Opted in, the card would be sent, so it is validated.
+    let report = client(&server)
+        .opt_in_card_info(true)
+        .build()
+        .unwrap()
+        .push([user("E2").opt_in_card_info([bad_card])])
+        .await;
+    assert!(matches!(
+        report.outcomes()[0].outcome,
+        Outcome::Invalid { .. }
+    ));
+    assert_eq!(report.sent(), 0);
+}

@@ -348,3 +348,84 @@ async fn axum_handler_answers_bad_input_with_200_and_a_body() {
     }
     task.abort();
 }
+
+fn good_user(no: &str) -> Value {
+    json!({"userNo": no, "fullName": "王伟", "mobile": "13812345678", "isLeave": false})
+}
+
+#[tokio::test]
+async fn a_refusal_never_carries_the_success_code() {
+    assert_eq!(Refusal::new(10000, "x").res_code, res_code::BAD_REQUEST);
+    let mut refusal = Refusal::bad_request("x");
+    refusal.res_code = res_code::SUCCESS;
+    assert_eq!(refusal.into_response().res_code, res_code::BAD_REQUEST);
+
+    // A store that cannot write refuses with 10000 by mistake: the sender
+    // must not read the batch as processed.
+    let resp = receive(
+        &batch(json!([good_user("E1")])),
+        |_: Credentials| async { Ok(()) },
+        |_: Vec<UserInfo>| async {
+            let mut r = Refusal::new(res_code::BAD_CREDENTIALS, "存储不可用");
+            r.res_code = res_code::SUCCESS;
+            Err::<Vec<UserSyncResult>, _>(r)
+        },
+    )
+    .await;
+    assert!(!resp.is_success(), "{resp:?}");
+    assert_eq!(resp.res_code, res_code::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn only_failures_of_users_in_the_batch_are_answered() {
+    let mut e4 = good_user("E4");
+    e4["userNo"] = json!(null);
+    e4["userId"] = json!(7);
+    let resp = receive(
+        &batch(json!([
+            good_user("E1"),
+            good_user("E2"),
+            good_user("E3"),
+            e4
+        ])),
+        |_: Credentials| async { Ok(()) },
+        |_: Vec<UserInfo>| async {
+            let mut other = UserSyncResult::failure(UserKey::from("E3"), "其他");
+            other.status = SyncStatus::Other(2);
+            Ok(vec![
+                UserSyncResult::success(UserKey::from("E1")).bind_id("b-1"),
+                UserSyncResult::failure(UserKey::from(" E2 "), "职级未维护,同步失败"),
+                UserSyncResult::failure(UserKey::from("GHOST"), "不在本批次"),
+                other,
+                UserSyncResult::failure(UserKey::UserId(7), "部门不存在"),
+                UserSyncResult::failure(UserKey::UserId(8), "不在本批次"),
+            ])
+        },
+    )
+    .await;
+    assert_eq!(resp.res_msg, MSG_SOME_FAILED);
+    let listed: Vec<_> = resp.data.iter().map(|r| (r.key(), r.status)).collect();
+    assert_eq!(
+        listed,
+        [
+            (Some(UserKey::from("E2")), SyncStatus::Failed),
+            (Some(UserKey::from("E3")), SyncStatus::Failed),
+            (Some(UserKey::UserId(7)), SyncStatus::Failed),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn malformed_envelope_values_are_not_echoed() {
+    for body in [
+        json!({"account": "acme", "sessionId": {"n": 13812345678_i64}, "data": []}),
+        json!({"account": ["110105194912310021"], "sessionId": "s-1", "data": []}),
+        json!({"account": "acme", "sessionId": "s-1", "userId": "13812345678x", "data": []}),
+    ] {
+        let (resp, _) = answer(&serde_json::to_vec(&body).unwrap()).await;
+        assert_eq!(resp.res_code, res_code::BAD_REQUEST, "{body}");
+        for secret in ["13812345678", "110105194912310021"] {
+            assert!(!resp.res_msg.contains(secret), "{}", resp.res_msg);
+        }
+    }
+}

@@ -136,6 +136,21 @@ fn mobile_rules_agree_with_the_sandbox() {
         "+1 415 555 0100",
         "+12",
         "16312345678",
+        // Foreign numbers: a country code (1-3 digits, not 0) and the
+        // subscriber number, 6 to 15 digits in all, spaces and dashes allowed.
+        "+44 20 7946 0958",
+        "+852-9123-4567",
+        "+1-415-555-0100",
+        "+123456",
+        "+12345",
+        "+1234567890123456",
+        "+123456789012345",
+        "+44 abc 123",
+        "+",
+        // +86 and a mainland mobile.
+        "+86 17405123456",
+        "+86 12345678901",
+        "86 138 1234 5678",
     ];
     for m in numbers {
         assert_eq!(
@@ -143,6 +158,23 @@ fn mobile_rules_agree_with_the_sandbox() {
             hr_sandbox::travel::is_valid_mobile(m),
             "{m}"
         );
+    }
+}
+
+/// Odd `+` numbers: the crate's reason for each, and the sandbox agrees.
+#[test]
+fn odd_plus_numbers_are_refused_for_a_reason() {
+    for (m, reason) in [
+        // A Beijing landline: `+86` numbers must be mainland mobiles.
+        ("+86 10 12345678", Reason::MobileNotMainland),
+        // 10 or 12 digits after +86: no mainland mobile has that length.
+        ("+86 1381234567", Reason::MobileNotMainland),
+        ("+86138123456789", Reason::MobileNotMainland),
+        // No country code starts with 0.
+        ("+0123456", Reason::MobileForeign),
+    ] {
+        assert_eq!(check_mobile(m), Err(reason), "{m}");
+        assert!(!hr_sandbox::travel::is_valid_mobile(m), "{m}");
     }
 }
 
@@ -283,7 +315,7 @@ fn every_violation_is_reported_with_its_field() {
             (
                 "cardInfo[1].expirationDate",
                 Reason::TimestampNotMillis,
-                Error
+                Warning
             ),
             ("cardInfo[2].cardType", Reason::Required, Error),
             ("cardInfo[2].cardTypeId", Reason::Required, Error),

@@ -8,9 +8,11 @@ use super::Reason;
 /// - Without `+`, it must be a mainland mobile: 11 digits matching
 ///   libphonenumber 9.0.33's pattern
 ///   `1740[0-5]\d{6}|1(?:[38]\d|4[57]|[59][0-35-9]|6[25-7]|7[0-35-8])\d{8}`.
-/// - `+86` must be followed by such a mainland mobile.
-/// - Any other `+` number is foreign: a country code and subscriber number
-///   of 6 to 15 digits in all (E.164), not starting with 0.
+/// - `+86` must be followed by such a mainland mobile: the field is a
+///   mobile, so a `+86` landline (`+86 10 12345678`) is refused.
+/// - Any other `+` number is foreign: a country code (1 to 3 digits, not
+///   starting with 0, as no country code does) and the subscriber number,
+///   6 to 15 digits in all (E.164). `+0123456` is refused.
 ///
 /// Spaces and dashes between digits are ignored, as the platform ignores
 /// them.
@@ -23,6 +25,8 @@ use super::Reason;
 /// assert!(check_mobile("+85291234567").is_ok());
 /// assert_eq!(check_mobile("12345678901"), Err(Reason::MobileNotMainland)); // the spec's example
 /// assert_eq!(check_mobile("85291234567"), Err(Reason::MobileNotMainland));
+/// assert_eq!(check_mobile("+86 10 12345678"), Err(Reason::MobileNotMainland));
+/// assert_eq!(check_mobile("+0123456"), Err(Reason::MobileForeign));
 /// assert_eq!(check_mobile("91234567"), Err(Reason::MobileLength));
 /// assert_eq!(check_mobile("138 1234 567a"), Err(Reason::MobileCharacters));
 /// ```

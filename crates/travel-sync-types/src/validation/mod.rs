@@ -16,7 +16,7 @@
 //! | `cardInfo[i]` | `cardType`, `cardTypeId`, `cardNo` present; `cardTypeId` an integer | error |
 //! | `cardInfo[i].cardNo` | for a resident ID card (`cardTypeId` 1): [`check_resident_id`] (GB 11643), its birth date equal to `birthday` | error |
 //! | `cardInfo[i].cardNo` | a lower-case `x` check character | warning |
-//! | `cardInfo[i].expirationDate` | 13 digits (milliseconds, not seconds) | error |
+//! | `cardInfo[i].expirationDate` | 13 digits (milliseconds, not seconds); year 9999 or later is "long-term" and fine | warning |
 //! | `cardInfo[i].expirationDate` | in the future | warning |
 //! | `levelCode` | removed in V1.1 | warning |
 //!
@@ -115,7 +115,8 @@ pub enum Reason {
     /// A `cardTypeId` that is not an integer.
     CardTypeNotInteger,
     /// A timestamp without the 13 digits of milliseconds (seconds, most
-    /// likely).
+    /// likely); for `expirationDate` a warning, and a value in year 9999
+    /// or later is a long-term card, not this.
     TimestampNotMillis,
     /// A card that has expired.
     CardExpired,
@@ -526,7 +527,7 @@ impl UserInfo {
         };
         if let Some(code) = self.nationality.as_deref()
             && !code.trim().is_empty()
-            && let Err(reason) = check_nationality(code)
+            && let Err(reason) = check_nationality(code.trim())
         {
             out.error("nationality", reason);
         }
@@ -587,9 +588,13 @@ fn validate_card(
         },
         _ => {}
     }
-    if let Some(expiry) = card.expiration_date {
+    // Expiry is only ever a warning: the platform books with the card
+    // anyway, and a long-term card (year 9999, 15 digits) never expires.
+    if let Some(expiry) = card.expiration_date
+        && !expiry.is_long_term()
+    {
         if !expiry.has_thirteen_digits() {
-            out.error(format!("{path}.expirationDate"), Reason::TimestampNotMillis);
+            out.warning(format!("{path}.expirationDate"), Reason::TimestampNotMillis);
         } else if expiry <= now {
             out.warning(format!("{path}.expirationDate"), Reason::CardExpired);
         }
