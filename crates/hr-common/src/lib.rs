@@ -16,7 +16,9 @@
 //!   paging, by page or by item, with loop guards and prefetch.
 //! - [`lenient`] and [`civil_time`]: serde helpers for what vendors actually
 //!   send (`"200"` or `200`, `"Y"` for true, `"0001-01-01 00:00:00"` for none).
-//! - [`sensitive`]: [`Sensitive`] wraps personal data so `Debug` masks it.
+//! - [`sensitive`]: [`Sensitive`] wraps personal data so `Debug` masks it;
+//!   [`redact`] hides secrets and personal data in the body excerpts that
+//!   errors quote.
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
