@@ -8,6 +8,8 @@
 //! | module | crate | what it holds |
 //! |---|---|---|
 //! | [`common`] | `hr-common` | errors, token cache, HTTP transport, paging streams, serde helpers, PII types |
+//! | [`beisen`] | `beisen-client` | Beisen iTalent (北森): typed v5 organisation and employee calls, time-window streams that deliver every record exactly once |
+//! | [`isdp`] | `isdp-client` | Huawei ISDP+: typed person, organisation, role and position calls, offset streams, the export chain |
 //! | [`travel`] | `travel-sync-types` | the travel employee sync (人员同步接口): typed models, validation, a batching client and a receiving helper |
 //!
 //! ```
@@ -17,7 +19,12 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+/// Beisen iTalent (北森): the typed v5 client and its time-window streams.
+pub use beisen_client as beisen;
 pub use hr_common as common;
+/// Huawei ISDP+: typed person, organisation, role and position calls,
+/// concurrent offset streams and the asynchronous export chain.
+pub use isdp_client as isdp;
 /// The travel-platform employee sync (人员同步接口): typed and validated
 /// models, the batching `client` and the receiving `server` helper.
 pub use travel_sync_types as travel;

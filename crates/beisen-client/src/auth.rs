@@ -1,0 +1,219 @@
+//! The two token flows Beisen runs, as [`TokenProvider`]s for hr-common's
+//! [`TokenCache`](hr_common::TokenCache).
+//!
+//! - [`AppKeyTokens`]: `POST /token`, JSON `app_key`/`app_secret`; keeps the
+//!   `refresh_token` and uses it first next time, falling back to the
+//!   credentials when it is refused.
+//! - [`OAuthTokens`]: `POST /OAuth/Token`, form `tenant_id`/`app_id`/
+//!   `secret`, whose `expires_in` is seconds in one document and a Unix
+//!   time as a string in another; both are read.
+
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use async_trait::async_trait;
+use hr_common::transport::{Request, Transport};
+use hr_common::{AccessToken, Error, ExposeSecret, Result, SecretString, TokenProvider};
+use serde::Deserialize;
+use serde_json::Value;
+
+/// Path of the JSON token flow.
+pub const TOKEN_PATH: &str = "/token";
+/// Path of the form token flow.
+pub const OAUTH_TOKEN_PATH: &str = "/OAuth/Token";
+
+#[derive(Deserialize)]
+struct TokenBody {
+    access_token: SecretString,
+    #[serde(default)]
+    expires_in: Option<Value>,
+    #[serde(default)]
+    refresh_token: Option<SecretString>,
+}
+
+/// Reads `expires_in`: seconds (number or string), or a Unix time of
+/// expiry when the number is too large to be a lifetime (after 2001).
+fn expiry(value: Option<&Value>, now: SystemTime) -> Option<SystemTime> {
+    let n: u64 = match value? {
+        Value::Number(n) => n.as_u64()?,
+        Value::String(s) => s.trim().parse().ok()?,
+        _ => return None,
+    };
+    // 1e9 seconds is 31 years: no token lives that long, and every Unix time
+    // since 2001 is larger, so the two readings never overlap.
+    if n >= 1_000_000_000 {
+        Some(UNIX_EPOCH + Duration::from_secs(n))
+    } else {
+        Some(now + Duration::from_secs(n))
+    }
+}
+
+fn token_of(body: &TokenBody) -> AccessToken {
+    match expiry(body.expires_in.as_ref(), SystemTime::now()) {
+        Some(at) => AccessToken::expiring_at(body.access_token.expose_secret(), at),
+        None => AccessToken::new(body.access_token.expose_secret(), None),
+    }
+}
+
+/// `POST /token` with `app_key`/`app_secret`, refreshing with the
+/// `refresh_token` when it has one.
+pub struct AppKeyTokens {
+    transport: Transport,
+    app_key: String,
+    app_secret: SecretString,
+    refresh: Mutex<Option<SecretString>>,
+}
+
+impl std::fmt::Debug for AppKeyTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppKeyTokens")
+            .field("app_key", &self.app_key)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppKeyTokens {
+    /// A provider sending through `transport` (one without a token cache).
+    pub fn new(transport: Transport, app_key: impl Into<String>, app_secret: SecretString) -> Self {
+        AppKeyTokens {
+            transport,
+            app_key: app_key.into(),
+            app_secret,
+            refresh: Mutex::new(None),
+        }
+    }
+
+    async fn call(&self, body: Value) -> Result<TokenBody> {
+        let req = Request::post(TOKEN_PATH)
+            .without_auth()
+            .json(&body)?
+            .idempotent(true)
+            .group("token");
+        self.transport.send(req).await?.json()
+    }
+}
+
+#[async_trait]
+impl TokenProvider for AppKeyTokens {
+    async fn fetch_token(&self) -> Result<AccessToken> {
+        let refresh = self
+            .refresh
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        let body = match refresh {
+            Some(refresh) => {
+                let attempt = self
+                    .call(serde_json::json!({
+                        "grant_type": "refresh_token",
+                        "refresh_token": refresh.expose_secret(),
+                        "app_key": self.app_key,
+                    }))
+                    .await;
+                match attempt {
+                    Ok(body) => Some(body),
+                    Err(e) => {
+                        // A refresh token is single-use and dies with
+                        // revocation: the credentials still work.
+                        tracing::debug!(error = %e, "refresh token refused; using the app key");
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
+        let body = match body {
+            Some(body) => body,
+            None => {
+                self.call(serde_json::json!({
+                    "grant_type": "client_credentials",
+                    "app_key": self.app_key,
+                    "app_secret": self.app_secret.expose_secret(),
+                }))
+                .await?
+            }
+        };
+        *self.refresh.lock().unwrap_or_else(|e| e.into_inner()) = body.refresh_token.clone();
+        Ok(token_of(&body))
+    }
+}
+
+/// `POST /OAuth/Token`, form `tenant_id`, `app_id`, `secret`.
+pub struct OAuthTokens {
+    transport: Transport,
+    tenant_id: String,
+    app_id: String,
+    secret: SecretString,
+}
+
+impl std::fmt::Debug for OAuthTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OAuthTokens")
+            .field("tenant_id", &self.tenant_id)
+            .field("app_id", &self.app_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl OAuthTokens {
+    /// A provider sending through `transport` (one without a token cache).
+    pub fn new(
+        transport: Transport,
+        tenant_id: impl Into<String>,
+        app_id: impl Into<String>,
+        secret: SecretString,
+    ) -> Self {
+        OAuthTokens {
+            transport,
+            tenant_id: tenant_id.into(),
+            app_id: app_id.into(),
+            secret,
+        }
+    }
+}
+
+#[async_trait]
+impl TokenProvider for OAuthTokens {
+    async fn fetch_token(&self) -> Result<AccessToken> {
+        let req = Request::post(OAUTH_TOKEN_PATH)
+            .without_auth()
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("tenant_id", self.tenant_id.as_str()),
+                ("app_id", self.app_id.as_str()),
+                ("secret", self.secret.expose_secret()),
+            ])
+            .idempotent(true)
+            .group("token");
+        let body: TokenBody = self.transport.send(req).await?.json()?;
+        if body.access_token.expose_secret().is_empty() {
+            return Err(Error::invalid(
+                "token endpoint returned an empty access_token",
+            ));
+        }
+        Ok(token_of(&body))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expires_in_reads_seconds_and_epochs() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert_eq!(
+            expiry(Some(&serde_json::json!(7200)), now),
+            Some(now + Duration::from_secs(7200))
+        );
+        assert_eq!(
+            expiry(Some(&serde_json::json!("8400000")), now),
+            Some(now + Duration::from_secs(8_400_000))
+        );
+        assert_eq!(
+            expiry(Some(&serde_json::json!("1735700000")), now),
+            Some(UNIX_EPOCH + Duration::from_secs(1_735_700_000))
+        );
+        assert_eq!(expiry(Some(&serde_json::json!("soon")), now), None);
+    }
+}

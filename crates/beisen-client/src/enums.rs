@@ -1,0 +1,222 @@
+//! Beisen's integer-coded enumerations. Each keeps codes this crate does
+//! not know as `Unknown(raw)`, so a new vendor code never fails a decode.
+//! They read a number or a numeric string (`recordInfo.employeeStatus`
+//! comes as `"3"`) and write a number.
+
+use std::fmt;
+
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+struct CodeVisitor;
+
+impl Visitor<'_> for CodeVisitor {
+    type Value = i64;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an integer code, as a number or a string")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<i64, E> {
+        Ok(v)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<i64, E> {
+        i64::try_from(v).map_err(|_| E::custom("code out of range"))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<i64, E> {
+        v.trim()
+            .parse()
+            .map_err(|_| E::custom(format!("`{v}` is not an integer code")))
+    }
+}
+
+macro_rules! code_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $code:literal,)+ }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $($(#[$vdoc])* $variant,)+
+            /// A code this crate does not know, kept as sent.
+            Unknown(i64),
+        }
+
+        impl $name {
+            /// The vendor's code.
+            pub fn code(self) -> i64 {
+                match self {
+                    $($name::$variant => $code,)+
+                    $name::Unknown(raw) => raw,
+                }
+            }
+
+            /// The variant of a code.
+            pub fn from_code(code: i64) -> Self {
+                match code {
+                    $($code => $name::$variant,)+
+                    raw => $name::Unknown(raw),
+                }
+            }
+        }
+
+        impl From<$name> for i64 {
+            fn from(v: $name) -> i64 {
+                v.code()
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_i64(self.code())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                d.deserialize_any(CodeVisitor).map($name::from_code)
+            }
+        }
+    };
+}
+
+code_enum!(
+    /// 人员状态 `empStatus`.
+    ///
+    /// ```
+    /// use beisen_client::enums::EmpStatus;
+    /// let s: EmpStatus = serde_json::from_str(r#""3""#)?;
+    /// assert_eq!(s, EmpStatus::Regular);
+    /// assert_eq!(serde_json::from_str::<EmpStatus>("42")?, EmpStatus::Unknown(42));
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    EmpStatus {
+        /// 1 待入职.
+        PendingEntry = 1,
+        /// 2 试用.
+        Probation = 2,
+        /// 3 正式.
+        Regular = 3,
+        /// 4 调出.
+        TransferredOut = 4,
+        /// 5 待调入.
+        PendingTransferIn = 5,
+        /// 6 退休.
+        Retired = 6,
+        /// 7 返聘 (retired, rehired).
+        RetiredRehired = 7,
+        /// 8 离职.
+        Departed = 8,
+        /// 9 身故.
+        Deceased = 9,
+        /// 10 返聘结束.
+        RehireEnded = 10,
+        /// 11 待返聘.
+        PendingRehire = 11,
+        /// 12 非正式.
+        Informal = 12,
+    }
+);
+
+code_enum!(
+    /// 雇佣类型 `employType`.
+    ///
+    /// ```
+    /// assert_eq!(beisen_client::enums::EmployType::from_code(2), beisen_client::enums::EmployType::Intern);
+    /// ```
+    EmployType {
+        /// 0 内部员工.
+        Internal = 0,
+        /// 1 外部人员.
+        External = 1,
+        /// 2 实习生.
+        Intern = 2,
+        /// 3 顾问.
+        Consultant = 3,
+    }
+);
+
+code_enum!(
+    /// 任职类型 `serviceType`.
+    ///
+    /// ```
+    /// assert_eq!(beisen_client::enums::ServiceType::Main.code(), 0);
+    /// ```
+    ServiceType {
+        /// 0 主职.
+        Main = 0,
+        /// 1 兼职.
+        PartTime = 1,
+        /// 3 返聘.
+        Rehire = 3,
+        /// 4 借调.
+        Secondment = 4,
+        /// 5 外派.
+        Expatriate = 5,
+    }
+);
+
+code_enum!(
+    /// 审批状态 `approvalStatus`.
+    ///
+    /// ```
+    /// assert_eq!(beisen_client::enums::ApprovalStatus::from_code(4), beisen_client::enums::ApprovalStatus::Effective);
+    /// ```
+    ApprovalStatus {
+        /// 0 草稿.
+        Draft = 0,
+        /// 1 审批中.
+        InApproval = 1,
+        /// 2 审批通过.
+        Approved = 2,
+        /// 3 审批拒绝.
+        Rejected = 3,
+        /// 4 审批生效.
+        Effective = 4,
+        /// 5 作废.
+        Void = 5,
+        /// 6 已驳回.
+        Returned = 6,
+    }
+);
+
+code_enum!(
+    /// 性别 `gender`.
+    ///
+    /// ```
+    /// assert_eq!(beisen_client::enums::Gender::from_code(1), beisen_client::enums::Gender::Female);
+    /// ```
+    Gender {
+        /// 0 男.
+        Male = 0,
+        /// 1 女.
+        Female = 1,
+    }
+);
+
+/// Writes an enum as a numeric string, for `recordInfo.employeeStatus`,
+/// which Beisen sends as `"3"`: a record then writes back as it came.
+pub(crate) mod as_string {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::EmpStatus;
+
+    pub fn serialize<S: Serializer>(v: &Option<EmpStatus>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(v) => s.serialize_str(&v.code().to_string()),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Reads a number or numeric text; other text (the vendor's schema
+    /// example sends the placeholder `"string"`) and `""` read as `None`
+    /// rather than failing the whole page.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<EmpStatus>, D::Error> {
+        Ok(match Option::<serde_json::Value>::deserialize(d)? {
+            Some(serde_json::Value::Number(n)) => n.as_i64().map(EmpStatus::from_code),
+            Some(serde_json::Value::String(s)) => s.trim().parse().ok().map(EmpStatus::from_code),
+            _ => None,
+        })
+    }
+}

@@ -1,0 +1,181 @@
+//! Progress of a time-window stream, and the checkpoint a later run
+//! resumes from.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+use super::TimeWindow;
+
+/// Where a stream got to: every record changed in `[start, completed_through)`
+/// has been delivered. Serialisable, to store between runs.
+///
+/// ```
+/// use beisen_client::Checkpoint;
+/// let c: Checkpoint = serde_json::from_str(
+///     r#"{"start":"2024-01-01T00:00:00","stop":"2025-01-01T00:00:00","completedThrough":"2024-06-01T00:00:00"}"#,
+/// )?;
+/// assert!(!c.is_complete());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Checkpoint {
+    /// The whole stream's start.
+    pub start: NaiveDateTime,
+    /// The whole stream's stop.
+    pub stop: NaiveDateTime,
+    /// Everything before this instant is delivered.
+    pub completed_through: NaiveDateTime,
+}
+
+impl Checkpoint {
+    /// Whether the whole window was delivered.
+    pub fn is_complete(&self) -> bool {
+        self.completed_through >= self.stop
+    }
+}
+
+#[derive(Default)]
+struct Counters {
+    windows_total: AtomicU64,
+    windows_done: AtomicU64,
+    records: AtomicU64,
+    announced: AtomicU64,
+    duplicates: AtomicU64,
+    restarts: AtomicU64,
+    pages: AtomicU64,
+}
+
+/// Live progress of a [`WindowStream`](super::WindowStream), readable from
+/// anywhere while it runs. Counts what the consumer has *received*.
+#[derive(Clone)]
+pub struct WindowProgress {
+    counters: Arc<Counters>,
+    state: Arc<Mutex<State>>,
+}
+
+struct State {
+    whole: TimeWindow,
+    pending: BTreeSet<TimeWindow>,
+}
+
+impl std::fmt::Debug for WindowProgress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WindowProgress")
+            .field("windows_done", &self.windows_done())
+            .field("windows_total", &self.windows_total())
+            .field("records", &self.records())
+            .field("announced_total", &self.announced_total())
+            .field("restarts", &self.restarts())
+            .finish()
+    }
+}
+
+impl WindowProgress {
+    pub(crate) fn new(whole: TimeWindow, windows: &[TimeWindow]) -> Self {
+        let p = WindowProgress {
+            counters: Arc::default(),
+            state: Arc::new(Mutex::new(State {
+                whole,
+                pending: windows.iter().copied().collect(),
+            })),
+        };
+        p.counters
+            .windows_total
+            .store(windows.len() as u64, Ordering::Relaxed);
+        p
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Sub-windows finished and delivered.
+    pub fn windows_done(&self) -> u64 {
+        self.counters.windows_done.load(Ordering::Relaxed)
+    }
+
+    /// Sub-windows known so far (grows when a busy window is split).
+    pub fn windows_total(&self) -> u64 {
+        self.counters.windows_total.load(Ordering::Relaxed)
+    }
+
+    /// Records delivered to the consumer.
+    pub fn records(&self) -> u64 {
+        self.counters.records.load(Ordering::Relaxed)
+    }
+
+    /// Pages delivered to the consumer.
+    pub fn pages(&self) -> u64 {
+        self.counters.pages.load(Ordering::Relaxed)
+    }
+
+    /// The sum of the totals Beisen announced for the sub-windows opened
+    /// so far; the grand total once every sub-window has started.
+    pub fn announced_total(&self) -> u64 {
+        self.counters.announced.load(Ordering::Relaxed)
+    }
+
+    /// Records dropped because they were already delivered (a record in two
+    /// windows, or re-read after a scroll restart).
+    pub fn duplicates_dropped(&self) -> u64 {
+        self.counters.duplicates.load(Ordering::Relaxed)
+    }
+
+    /// Scrolls restarted after they expired or failed.
+    pub fn restarts(&self) -> u64 {
+        self.counters.restarts.load(Ordering::Relaxed)
+    }
+
+    /// The checkpoint: the earliest sub-window not yet delivered bounds
+    /// what is complete.
+    pub fn checkpoint(&self) -> Checkpoint {
+        let s = self.state();
+        Checkpoint {
+            start: s.whole.start(),
+            stop: s.whole.stop(),
+            completed_through: s
+                .pending
+                .iter()
+                .next()
+                .map_or(s.whole.stop(), |w| w.start()),
+        }
+    }
+
+    pub(crate) fn delivered(&self, records: usize) {
+        self.counters.pages.fetch_add(1, Ordering::Relaxed);
+        self.counters
+            .records
+            .fetch_add(records as u64, Ordering::Relaxed);
+    }
+
+    pub(crate) fn announced(&self, total: u64) {
+        self.counters.announced.fetch_add(total, Ordering::Relaxed);
+    }
+
+    pub(crate) fn duplicates(&self, n: u64) {
+        self.counters.duplicates.fetch_add(n, Ordering::Relaxed);
+    }
+
+    pub(crate) fn restarted(&self) {
+        self.counters.restarts.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn split(&self, parent: TimeWindow, children: &[TimeWindow]) {
+        let mut s = self.state();
+        s.pending.remove(&parent);
+        s.pending.extend(children.iter().copied());
+        self.counters
+            .windows_total
+            .fetch_add(children.len() as u64 - 1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn done(&self, window: TimeWindow) {
+        self.state().pending.remove(&window);
+        self.counters.windows_done.fetch_add(1, Ordering::Relaxed);
+    }
+}

@@ -1,0 +1,464 @@
+//! The time-window stream: split, scroll each sub-window to its empty page,
+//! prefetch, restart what expired, run sub-windows in parallel, de-duplicate.
+//!
+//! Shape: a coordinator task keeps up to `parallel` sub-window tasks
+//! running. Each walks its scroll (hr-common's scroll stream, which tells an
+//! expired scroll from the end by comparing delivered records with the
+//! announced total) and pushes pages into one bounded channel: the prefetch
+//! buffer. Fetching therefore continues while the consumer works, until the
+//! buffer is full; if the consumer stalls long enough for a scroll to die,
+//! that sub-window is re-opened and the records already handed over are
+//! skipped by key. Besides pages the channel carries "split" and "done"
+//! events, in order, so progress and checkpoints describe what the consumer
+//! has actually received.
+
+use std::collections::{HashSet, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures::{Stream, StreamExt};
+use hr_common::error::PagingErrorKind;
+use hr_common::paging::{self, Page, Pages, ScrollPage};
+use hr_common::{Error, Result};
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+
+use super::progress::{Checkpoint, WindowProgress};
+use super::query::TimeWindowRequest;
+use super::{MAX_CAPACITY, MAX_WINDOW_DAYS, TimeWindow, WindowBound};
+use crate::BeisenClient;
+use crate::envelope::{is_scroll_gone, scroll_page};
+use crate::models::WindowRecord;
+
+/// A stream of every record changed in a window; built by methods such as
+/// [`Employees::changed_between`](crate::employee::Employees::changed_between),
+/// configured here, consumed with [`items`](Self::items) or
+/// [`pages`](Self::pages).
+///
+/// ```no_run
+/// # async fn run(client: beisen_client::BeisenClient) -> hr_common::Result<()> {
+/// use futures::TryStreamExt;
+/// let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+/// let stop = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+/// let mut stream = client.employees().changed_between(start, stop).parallel(4).prefetch_pages(16);
+/// let progress = stream.progress();
+/// let all: Vec<_> = stream.items().try_collect().await?;
+/// assert_eq!(all.len() as u64, progress.records());
+/// let resume_next_time = progress.checkpoint();
+/// # let _ = resume_next_time; Ok(()) }
+/// ```
+#[must_use = "a stream does nothing until consumed"]
+pub struct WindowStream<R: TimeWindowRequest> {
+    client: BeisenClient,
+    template: R,
+    whole: TimeWindow,
+    parallel: usize,
+    prefetch_pages: usize,
+    split_above: Option<u64>,
+    split_long: bool,
+    max_restarts: u32,
+    dedup: bool,
+    progress: Option<WindowProgress>,
+}
+
+impl<R: TimeWindowRequest> std::fmt::Debug for WindowStream<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WindowStream")
+            .field("window", &self.whole)
+            .field("parallel", &self.parallel)
+            .field("prefetch_pages", &self.prefetch_pages)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R: TimeWindowRequest> WindowStream<R> {
+    pub(crate) fn new(
+        client: BeisenClient,
+        mut template: R,
+        start: impl WindowBound,
+        stop: impl WindowBound,
+    ) -> Self {
+        let zone = client.time_zone();
+        let whole = TimeWindow::from_civil(start.civil(zone), stop.civil(zone));
+        let q = template.query_mut();
+        q.capacity.get_or_insert(MAX_CAPACITY);
+        q.scroll_id.clear();
+        WindowStream {
+            client,
+            template,
+            whole,
+            parallel: 1,
+            prefetch_pages: 8,
+            split_above: Some(20 * u64::from(MAX_CAPACITY)),
+            split_long: true,
+            max_restarts: 5,
+            dedup: true,
+            progress: None,
+        }
+    }
+
+    /// Replaces the query (filters, columns, capacity…); its window is
+    /// ignored.
+    pub fn query(mut self, mut template: R) -> Self {
+        let q = template.query_mut();
+        q.capacity.get_or_insert(MAX_CAPACITY);
+        q.scroll_id.clear();
+        self.template = template;
+        self.progress = None;
+        self
+    }
+
+    /// Sub-windows scrolled at once (default 1). All share the client's
+    /// rate limiter, so parallelism never exceeds the tenant's quota. With
+    /// more than one, the window is also cut into at least this many parts.
+    pub fn parallel(mut self, n: usize) -> Self {
+        self.parallel = n.max(1);
+        self.progress = None;
+        self
+    }
+
+    /// Pages fetched ahead of the consumer (default 8). The scroll is kept
+    /// alive while the buffer has room; a consumer that stalls longer than
+    /// the buffer lasts plus the scroll's idle limit costs a scroll restart,
+    /// never a record.
+    pub fn prefetch_pages(mut self, n: usize) -> Self {
+        self.prefetch_pages = n.max(1);
+        self
+    }
+
+    /// With [`parallel`](Self::parallel) above 1, a sub-window whose first
+    /// page announces more than this many records is split further (default
+    /// 6000; `None` never), so skewed data still spreads over the scrolls.
+    pub fn split_above(mut self, records: Option<u64>) -> Self {
+        self.split_above = records;
+        self
+    }
+
+    /// Whether windows over 90 days are split (default yes). When off, such
+    /// a window is an invalid-request error before anything is sent.
+    pub fn split_long_windows(mut self, on: bool) -> Self {
+        self.split_long = on;
+        self.progress = None;
+        self
+    }
+
+    /// Consecutive restarts of one sub-window without new records before
+    /// the stream gives up (default 5).
+    pub fn max_restarts(mut self, n: u32) -> Self {
+        self.max_restarts = n;
+        self
+    }
+
+    /// Whether records already delivered are dropped when they appear again
+    /// (default yes). Restarted scrolls rely on it; turn it off only to see
+    /// the raw feed.
+    pub fn dedup(mut self, on: bool) -> Self {
+        self.dedup = on;
+        self
+    }
+
+    /// Starts after a checkpoint of an earlier run over the same window.
+    pub fn resume_from(mut self, checkpoint: &Checkpoint) -> Self {
+        if checkpoint.completed_through > self.whole.start() {
+            self.whole = TimeWindow::from_civil(
+                checkpoint.completed_through.min(self.whole.stop()),
+                self.whole.stop(),
+            );
+        }
+        self.progress = None;
+        self
+    }
+
+    fn initial_windows(&self) -> Result<Vec<TimeWindow>> {
+        if self.whole.is_empty() {
+            return Ok(Vec::new());
+        }
+        if !self.split_long {
+            self.whole.check_span()?;
+        }
+        let long = self.whole.split_max_days(MAX_WINDOW_DAYS);
+        Ok(if self.parallel > long.len() {
+            self.whole.split_even(self.parallel)
+        } else {
+            long
+        })
+    }
+
+    /// The live progress handle of this stream (call before consuming).
+    pub fn progress(&mut self) -> WindowProgress {
+        if let Some(p) = &self.progress {
+            return p.clone();
+        }
+        let windows = self.initial_windows().unwrap_or_default();
+        let p = WindowProgress::new(self.whole, &windows);
+        self.progress = Some(p.clone());
+        p
+    }
+
+    /// The records, one by one.
+    pub fn items(self) -> paging::Items<R::Item> {
+        self.pages().by_item()
+    }
+
+    /// The records, page by page (pages never empty).
+    pub fn pages(mut self) -> Pages<R::Item> {
+        let progress = self.progress();
+        let windows = match self.initial_windows() {
+            Ok(w) => w,
+            Err(e) => return Pages::new(futures::stream::iter([Err(e)])),
+        };
+        let (tx, rx) = mpsc::channel(self.prefetch_pages);
+        let engine = Engine {
+            client: self.client,
+            template: self.template,
+            split_above: if self.parallel > 1 {
+                self.split_above
+            } else {
+                None
+            },
+            max_restarts: self.max_restarts,
+            seen: self.dedup.then(|| Arc::new(Mutex::new(HashSet::new()))),
+            progress: progress.clone(),
+            tx,
+        };
+        let task = tokio::spawn(engine.run(windows, self.parallel));
+        Pages::new(Receiver {
+            rx,
+            progress,
+            number: 0,
+            _task: AbortOnDrop(task),
+        })
+    }
+}
+
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+enum Event<T> {
+    Page(Vec<T>),
+    Split(TimeWindow, Vec<TimeWindow>),
+    Done(TimeWindow),
+    Failed(Error),
+}
+
+/// The consumer's end: applies events to the progress in channel order and
+/// yields pages.
+struct Receiver<T> {
+    rx: mpsc::Receiver<Event<T>>,
+    progress: WindowProgress,
+    number: usize,
+    _task: AbortOnDrop,
+}
+
+impl<T> Stream for Receiver<T> {
+    type Item = Result<Page<T>>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        loop {
+            let event = std::task::ready!(self.rx.poll_recv(cx));
+            match event {
+                None => return std::task::Poll::Ready(None),
+                Some(Event::Page(items)) => {
+                    self.progress.delivered(items.len());
+                    let n = self.number;
+                    self.number += 1;
+                    return std::task::Poll::Ready(Some(Ok(Page::new(n, items))));
+                }
+                Some(Event::Split(parent, children)) => self.progress.split(parent, &children),
+                Some(Event::Done(w)) => self.progress.done(w),
+                Some(Event::Failed(e)) => return std::task::Poll::Ready(Some(Err(e))),
+            }
+        }
+    }
+}
+
+struct Engine<R: TimeWindowRequest> {
+    client: BeisenClient,
+    template: R,
+    split_above: Option<u64>,
+    max_restarts: u32,
+    seen: Option<Arc<Mutex<HashSet<String>>>>,
+    progress: WindowProgress,
+    tx: mpsc::Sender<Event<R::Item>>,
+}
+
+impl<R: TimeWindowRequest> Clone for Engine<R> {
+    fn clone(&self) -> Self {
+        Engine {
+            client: self.client.clone(),
+            template: self.template.clone(),
+            split_above: self.split_above,
+            max_restarts: self.max_restarts,
+            seen: self.seen.clone(),
+            progress: self.progress.clone(),
+            tx: self.tx.clone(),
+        }
+    }
+}
+
+fn cancelled() -> Error {
+    Error::paging(PagingErrorKind::Cancelled, "the stream was dropped")
+}
+
+impl<R: TimeWindowRequest> Engine<R> {
+    async fn run(self, windows: Vec<TimeWindow>, parallel: usize) {
+        let mut queue: VecDeque<TimeWindow> = windows.into();
+        let mut running = JoinSet::new();
+        loop {
+            while running.len() < parallel
+                && let Some(w) = queue.pop_front()
+            {
+                running.spawn(self.clone().sub_window(w));
+            }
+            let Some(joined) = running.join_next().await else {
+                return;
+            };
+            let outcome = joined
+                .unwrap_or_else(|e| Err(Error::invalid(format!("a sub-window task failed: {e}"))));
+            match outcome {
+                // Children go first so the earliest windows finish first and
+                // the checkpoint advances steadily.
+                Ok(children) => {
+                    for c in children.into_iter().rev() {
+                        queue.push_front(c);
+                    }
+                }
+                Err(e) => {
+                    running.abort_all();
+                    let _ = self.tx.send(Event::Failed(e)).await;
+                    return;
+                }
+            }
+        }
+    }
+
+    fn scroll(&self, window: TimeWindow) -> Pages<R::Item> {
+        let client = self.client.clone();
+        let mut request = self.template.clone();
+        request.query_mut().set_window(window);
+        paging::scroll(move |id: Option<String>| {
+            let client = client.clone();
+            let mut request = request.clone();
+            request.query_mut().scroll_id = id.unwrap_or_default();
+            async move {
+                let resp = client.post(R::PATH, R::PATH, true, &request).await?;
+                let page = scroll_page::<R::Item>(&resp)?;
+                // A dead scroll answers empty data with total 0: keep the
+                // total of the live pages, so the shortfall shows as expiry.
+                let total = if page.data.is_empty() {
+                    None
+                } else {
+                    page.total
+                };
+                Ok(ScrollPage::new(page.data, page.scroll_id).with_total(total))
+            }
+        })
+        .idle_limit(Some(self.client.scroll_idle()))
+        .detect_expiry(true)
+        .build()
+    }
+
+    /// Drops records already handed over; returns the new ones.
+    fn fresh(&self, items: Vec<R::Item>) -> Vec<R::Item> {
+        let Some(seen) = &self.seen else {
+            return items;
+        };
+        let before = items.len();
+        let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
+        let kept: Vec<R::Item> = items
+            .into_iter()
+            .filter(|r| r.dedup_key().is_none_or(|k| seen.insert(k)))
+            .collect();
+        self.progress.duplicates((before - kept.len()) as u64);
+        kept
+    }
+
+    /// Scrolls one sub-window to its end; returns the windows it was split
+    /// into, if it was.
+    async fn sub_window(self, window: TimeWindow) -> Result<Vec<TimeWindow>> {
+        request_check(&self.template, window)?;
+        let mut restarts_without_progress = 0;
+        let mut first_open = true;
+        'open: loop {
+            let mut pages = self.scroll(window);
+            let mut first_page = true;
+            let mut progressed = false;
+            while let Some(page) = pages.next().await {
+                match page {
+                    Ok(page) => {
+                        if first_page && first_open {
+                            let total = page.total.unwrap_or(0);
+                            if let Some(children) = self.split_of(window, total) {
+                                tracing::debug!(%window, total, parts = children.len(), "splitting a busy window");
+                                self.tx
+                                    .send(Event::Split(window, children.clone()))
+                                    .await
+                                    .map_err(|_| cancelled())?;
+                                return Ok(children);
+                            }
+                            self.progress.announced(total);
+                        }
+                        first_page = false;
+                        let items = self.fresh(page.items);
+                        if !items.is_empty() {
+                            progressed = true;
+                            self.tx
+                                .send(Event::Page(items))
+                                .await
+                                .map_err(|_| cancelled())?;
+                        }
+                    }
+                    Err(e) if is_scroll_gone(&e) || e.is_retryable() => {
+                        restarts_without_progress = if progressed {
+                            1
+                        } else {
+                            restarts_without_progress + 1
+                        };
+                        if restarts_without_progress > self.max_restarts {
+                            return Err(e);
+                        }
+                        tracing::info!(%window, error = %e, "restarting the scroll; delivered records are skipped");
+                        self.progress.restarted();
+                        first_open = false;
+                        // A short pause lets a throttled or failing server recover.
+                        tokio::time::sleep(Duration::from_millis(
+                            100 * u64::from(restarts_without_progress),
+                        ))
+                        .await;
+                        continue 'open;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            self.tx
+                .send(Event::Done(window))
+                .await
+                .map_err(|_| cancelled())?;
+            return Ok(Vec::new());
+        }
+    }
+
+    fn split_of(&self, window: TimeWindow, total: u64) -> Option<Vec<TimeWindow>> {
+        let limit = self.split_above?.max(1);
+        if total <= limit || window.len() < chrono::Duration::seconds(2) {
+            return None;
+        }
+        let parts = total.div_ceil(limit).clamp(2, 8) as usize;
+        let children = window.split_even(parts);
+        (children.len() > 1).then_some(children)
+    }
+}
+
+fn request_check<R: TimeWindowRequest>(template: &R, window: TimeWindow) -> Result<()> {
+    let mut q = template.query().clone();
+    q.set_window(window);
+    q.check()
+}

@@ -1,0 +1,419 @@
+//! Behaviour against the Beisen simulator: the time-window stream's
+//! promises (every record exactly once) under the failures it exists for.
+//!
+//! Time is scaled: the simulator's scroll idle limit is set to 1 s instead
+//! of the vendor's 10 s, so "a consumer that sleeps 12 s" becomes one that
+//! sleeps 1.2 s, the same 1.2× the limit; the code path is identical.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use beisen_client::employee::GetEmployeesByTimeWindow;
+use beisen_client::{BeisenClient, Credentials};
+use chrono::NaiveDate;
+use futures::{StreamExt, TryStreamExt};
+use hr_common::transport::RetryPolicy;
+use hr_sandbox::{FaultSpec, Sandbox, SandboxConfig};
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn config(employees: usize) -> SandboxConfig {
+    let mut c = SandboxConfig::default();
+    c.data.employees = employees;
+    c.beisen.scroll_idle = Duration::from_secs(1);
+    c
+}
+
+fn client(sb: &Sandbox) -> BeisenClient {
+    let cfg = &sb.config().beisen;
+    BeisenClient::builder()
+        .base_url(sb.beisen_url())
+        .credentials(Credentials::app_key(&cfg.app_key, &cfg.app_secret))
+        .scroll_idle(cfg.scroll_idle)
+        .retry(
+            RetryPolicy::default()
+                .max_attempts(8)
+                .initial_backoff(Duration::from_millis(20))
+                .max_backoff(Duration::from_millis(200)),
+        )
+        .build()
+        .unwrap()
+}
+
+/// Every person of the dataset, whatever their status.
+fn everyone(start: NaiveDate, stop: NaiveDate) -> GetEmployeesByTimeWindow {
+    GetEmployeesByTimeWindow::new(start, stop).everything()
+}
+
+fn assert_exactly_once(sb: &Sandbox, ids: &[i64]) {
+    let unique: HashSet<i64> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), ids.len(), "a record was delivered twice");
+    assert_eq!(ids.len(), sb.data().len(), "records are missing");
+    assert!(
+        ids.iter()
+            .all(|id| sb.data().index_of_user_id(*id).is_some())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_year_of_20000_employees_arrives_exactly_once() {
+    let sb = Sandbox::start(config(20_000)).await.unwrap();
+    let client = client(&sb);
+    let (start, stop) = (day(2024, 1, 1), day(2025, 1, 1));
+    let mut stream = client
+        .employees()
+        .changed_between(start, stop)
+        .query(everyone(start, stop))
+        .parallel(4);
+    let progress = stream.progress();
+    let ids: Vec<i64> = stream
+        .items()
+        .map_ok(|e| e.employee_info.user_id.get())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_exactly_once(&sb, &ids);
+    assert_eq!(progress.records(), 20_000);
+    assert_eq!(progress.announced_total(), 20_000);
+    assert_eq!(progress.windows_done(), progress.windows_total());
+    assert!(progress.checkpoint().is_complete());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consumer_sleeping_past_the_idle_limit_loses_nothing() {
+    // About 400 people per sub-window at 20 a page: 20 pages, a buffer of
+    // 2, so the sleep outlasts the buffer and the scroll dies.
+    let sb = Sandbox::start(config(2_000)).await.unwrap();
+    let client = client(&sb);
+    let (start, stop) = (day(2024, 1, 1), day(2025, 1, 1));
+    let mut stream = client
+        .employees()
+        .changed_between(start, stop)
+        .query(everyone(start, stop).capacity(20))
+        .prefetch_pages(2);
+    let progress = stream.progress();
+    let mut items = stream.items();
+    let mut ids = Vec::new();
+    while let Some(e) = items.try_next().await.unwrap() {
+        if ids.len() == 150 {
+            tokio::time::sleep(Duration::from_millis(1_200)).await;
+        }
+        ids.push(e.employee_info.user_id.get());
+    }
+    assert_exactly_once(&sb, &ids);
+    assert!(sb.counters().get("scrolls_expired.beisen") >= 1);
+    assert!(progress.restarts() >= 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_prefetch_buffer_keeps_the_scroll_alive() {
+    let sb = Sandbox::start(config(2_000)).await.unwrap();
+    let client = client(&sb);
+    let (start, stop) = (day(2024, 1, 1), day(2025, 1, 1));
+    let mut stream = client
+        .employees()
+        .changed_between(start, stop)
+        .query(everyone(start, stop).capacity(20))
+        .prefetch_pages(64);
+    let progress = stream.progress();
+    let mut items = stream.items();
+    let mut ids = Vec::new();
+    while let Some(e) = items.try_next().await.unwrap() {
+        if ids.len() == 150 {
+            tokio::time::sleep(Duration::from_millis(1_200)).await;
+        }
+        ids.push(e.employee_info.user_id.get());
+    }
+    assert_exactly_once(&sb, &ids);
+    assert_eq!(progress.restarts(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forced_scroll_expiry_restarts_and_skips_what_was_delivered() {
+    let sb = Sandbox::start(config(1_000)).await.unwrap();
+    let client = client(&sb);
+    let (start, stop) = (day(2024, 1, 1), day(2025, 1, 1));
+    let mut stream = client
+        .employees()
+        .changed_between(start, stop)
+        .query(everyone(start, stop).capacity(50))
+        .prefetch_pages(1);
+    let progress = stream.progress();
+    let mut items = stream.items();
+    let mut ids = Vec::new();
+    while let Some(e) = items.try_next().await.unwrap() {
+        if ids.len() == 60 {
+            sb.expire_scrolls();
+        }
+        ids.push(e.employee_info.user_id.get());
+    }
+    assert_exactly_once(&sb, &ids);
+    assert!(progress.restarts() >= 1);
+    assert!(progress.duplicates_dropped() >= 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_revoked_mid_scroll_is_refreshed_once() {
+    let sb = Sandbox::start(config(1_000)).await.unwrap();
+    let client = client(&sb);
+    let (start, stop) = (day(2024, 1, 1), day(2025, 1, 1));
+    let mut items = client
+        .employees()
+        .changed_between(start, stop)
+        .query(everyone(start, stop).capacity(50))
+        .prefetch_pages(1)
+        .items();
+    let mut ids = Vec::new();
+    while let Some(e) = items.try_next().await.unwrap() {
+        if ids.len() == 100 {
+            sb.revoke_tokens();
+        }
+        ids.push(e.employee_info.user_id.get());
+    }
+    assert_exactly_once(&sb, &ids);
+    assert_eq!(sb.counters().get("tokens_issued.beisen"), 2);
+    assert_eq!(client.transport().stats().auth_retries, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn five_percent_500s_and_two_percent_429s_lose_nothing() {
+    let mut cfg = config(5_000);
+    cfg.faults.seed = 7;
+    cfg.faults.beisen.default = FaultSpec {
+        error_500: 0.05,
+        throttle_429: 0.02,
+        retry_after_secs: 0,
+        ..FaultSpec::default()
+    };
+    let sb = Sandbox::start(cfg).await.unwrap();
+    let client = client(&sb);
+    let (start, stop) = (day(2024, 1, 1), day(2025, 1, 1));
+    let ids: Vec<i64> = client
+        .employees()
+        .changed_between(start, stop)
+        .query(everyone(start, stop).capacity(100))
+        .parallel(3)
+        .items()
+        .map_ok(|e| e.employee_info.user_id.get())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_exactly_once(&sb, &ids);
+    assert!(client.transport().stats().retries > 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_skewed_window_is_split_further_and_still_exact() {
+    let mut cfg = config(6_000);
+    cfg.data.skew = Some(hr_sandbox::data::Skew {
+        fraction: 0.6,
+        day: day(2024, 5, 5),
+    });
+    let sb = Sandbox::start(cfg).await.unwrap();
+    let client = client(&sb);
+    let (start, stop) = (day(2024, 1, 1), day(2025, 1, 1));
+    let mut stream = client
+        .employees()
+        .changed_between(start, stop)
+        .query(everyone(start, stop).capacity(100))
+        .parallel(4)
+        .split_above(Some(1_000));
+    let progress = stream.progress();
+    let initial = progress.windows_total();
+    let ids: Vec<i64> = stream
+        .items()
+        .map_ok(|e| e.employee_info.user_id.get())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_exactly_once(&sb, &ids);
+    assert!(
+        progress.windows_total() > initial,
+        "the busy window was not split"
+    );
+    assert!(progress.checkpoint().is_complete());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_checkpoint_resumes_where_the_last_run_stopped() {
+    let sb = Sandbox::start(config(2_000)).await.unwrap();
+    let client = client(&sb);
+    let (start, stop) = (day(2024, 1, 1), day(2025, 1, 1));
+    let mut first = client
+        .employees()
+        .changed_between(start, stop)
+        .query(everyone(start, stop));
+    let progress = first.progress();
+    let mut items = first.items();
+    let mut ids = Vec::new();
+    // Stop once the first 90-day window is done.
+    while progress.windows_done() == 0 {
+        ids.push(
+            items
+                .try_next()
+                .await
+                .unwrap()
+                .unwrap()
+                .employee_info
+                .user_id
+                .get(),
+        );
+    }
+    drop(items);
+    let checkpoint = progress.checkpoint();
+    let first_window = beisen_client::TimeWindow::new(start, stop).split_max_days(90)[0];
+    assert_eq!(checkpoint.completed_through, first_window.stop());
+    // Records of the unfinished window were seen; the resumed run delivers
+    // them again, which is what at-least-once after a crash means.
+    let seen_before: HashSet<i64> = ids.iter().copied().collect();
+    let cut = checkpoint.completed_through;
+    let rest: Vec<i64> = client
+        .employees()
+        .changed_between(start, stop)
+        .query(everyone(start, stop))
+        .resume_from(&checkpoint)
+        .items()
+        .map_ok(|e| e.employee_info.user_id.get())
+        .try_collect()
+        .await
+        .unwrap();
+    let data = sb.data();
+    let before_cut = (0..data.len())
+        .filter(|i| data.modified_time(*i) < cut)
+        .count();
+    assert_eq!(rest.len(), data.len() - before_cut);
+    let all: HashSet<i64> = seen_before
+        .union(&rest.iter().copied().collect())
+        .copied()
+        .collect();
+    assert_eq!(all.len(), data.len());
+}
+
+#[tokio::test]
+async fn client_side_rejections_send_nothing() {
+    let sb = Sandbox::start(config(10)).await.unwrap();
+    let client = client(&sb);
+    let err = GetEmployeesByTimeWindow::new(day(2024, 1, 1), day(2024, 2, 1))
+        .capacity(301)
+        .send(&client)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, hr_common::Error::InvalidRequest { .. }),
+        "{err}"
+    );
+    let err = GetEmployeesByTimeWindow::new(day(2024, 1, 1), day(2024, 4, 1))
+        .send(&client)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("90 days"), "{err}");
+    let ids: Vec<i64> = (0..301).collect();
+    let err = beisen_client::employee::GetBasicInfoByIds::new(ids)
+        .send(&client)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, hr_common::Error::InvalidRequest { .. }));
+    let mut stream = client
+        .employees()
+        .changed_between(day(2024, 1, 1), day(2025, 1, 1))
+        .split_long_windows(false);
+    let _ = stream.progress();
+    let first = stream.pages().next().await.unwrap().unwrap_err();
+    assert!(matches!(first, hr_common::Error::InvalidRequest { .. }));
+    assert_eq!(client.transport().stats().calls, 0);
+}
+
+#[tokio::test]
+async fn a_vendor_417_carries_its_message() {
+    let sb = Sandbox::start(config(10)).await.unwrap();
+    let client = client(&sb);
+    // The sandbox refuses sort fields it does not know with a 417.
+    let err = GetEmployeesByTimeWindow::new(day(2024, 1, 1), day(2024, 2, 1))
+        .sort("Name", beisen_client::window::SortDirection::Ascending)
+        .send(&client)
+        .await
+        .unwrap_err();
+    assert_eq!(err.vendor_code(), Some("417"));
+    assert!(err.to_string().contains("暂不支持的排序字段"), "{err}");
+}
+
+#[tokio::test]
+async fn lookups_and_the_oauth_flow_work_against_the_simulator() {
+    let sb = Sandbox::start(config(50)).await.unwrap();
+    let cfg = &sb.config().beisen;
+    let client = BeisenClient::builder()
+        .base_url(sb.beisen_url())
+        .credentials(Credentials::oauth(
+            sb.data().tenant_id().to_string(),
+            &cfg.app_id,
+            &cfg.secret,
+        ))
+        .build()
+        .unwrap();
+    let p = sb.data().person(7);
+    let found = client
+        .employees()
+        .user_id_by_email(&p.email.to_uppercase())
+        .await
+        .unwrap();
+    assert_eq!(found.map(|u| u.get()), Some(p.user_id));
+    let info = beisen_client::employee::GetBasicInfoByIds::new([p.user_id])
+        .send(&client)
+        .await
+        .unwrap();
+    assert_eq!(info.data.len(), 1);
+    assert_eq!(
+        info.data[0].id_number.as_ref().unwrap().expose(),
+        &p.id_number
+    );
+    assert!(!format!("{:?}", info.data[0]).contains(&p.id_number));
+    let root = sb.data().orgs()[0].oid;
+    let orgs = beisen_client::organization::GetOrganizationsByIds::new([root])
+        .send(&client)
+        .await
+        .unwrap();
+    assert_eq!(orgs.data[0].oid.get(), root);
+    let all_orgs: Vec<_> = client
+        .organizations()
+        .changed_between(day(2020, 1, 1), day(2026, 1, 1))
+        .query(
+            beisen_client::organization::GetOrganizationsByTimeWindow::new(
+                day(2020, 1, 1),
+                day(2026, 1, 1),
+            )
+            .with_disabled(true)
+            .with_deleted(true),
+        )
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all_orgs.len(), sb.data().orgs().len());
+}
+
+#[tokio::test]
+async fn cursor_and_batch_paging_walk_to_the_end() {
+    let sb = Sandbox::start(config(3_000)).await.unwrap();
+    let client = client(&sb);
+    let pages = beisen_client::attendance::GetVacationsByApprovalTime::new(day(2024, 3, 4))
+        .page_size(10)
+        .pages(&client);
+    let progress = pages.progress();
+    let vacations: Vec<_> = pages.by_item().try_collect().await.unwrap();
+    let unique: HashSet<_> = vacations.iter().map(|v| v.vacation_id.clone()).collect();
+    assert_eq!(unique.len(), vacations.len());
+    assert_eq!(Some(vacations.len() as u64), progress.total());
+    let pages = beisen_client::recruiting::GetApplyListByModifiedTime::new(
+        day(2024, 1, 1),
+        day(2024, 7, 1),
+    )
+    .pages(&client);
+    let progress = pages.progress();
+    let applies: Vec<_> = pages.by_item().try_collect().await.unwrap();
+    assert!(!applies.is_empty());
+    assert_eq!(Some(applies.len() as u64), progress.total());
+    let unique: HashSet<_> = applies.iter().map(|a| a.apply_id.clone()).collect();
+    assert_eq!(unique.len(), applies.len());
+}

@@ -1,0 +1,470 @@
+//! Every endpoint's request JSON (exact camelCase) and response decoding,
+//! against a mock server.
+
+use beisen_client::employee::paths;
+use beisen_client::employee::*;
+use beisen_client::enums::{EmpStatus, EmployType, Gender, ServiceType};
+use beisen_client::organization::paths as org_paths;
+use beisen_client::organization::*;
+use beisen_client::window::{ExtQuery, QueryType, SortDirection};
+use beisen_client::{BeisenClient, Credentials};
+use chrono::NaiveDate;
+use serde_json::{Value, json};
+use wiremock::matchers::{body_json, body_string_contains, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn fixture(name: &str) -> Value {
+    let text = std::fs::read_to_string(format!(
+        "{}/tests/resources/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+async fn server() -> (MockServer, BeisenClient) {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .and(body_json(json!({"grant_type":"client_credentials","app_key":"k","app_secret":"s"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"access_token":"T1","token_type":"bearer","expires_in":7200,"refresh_token":"R1"}),
+        ))
+        .mount(&server)
+        .await;
+    let client = BeisenClient::builder()
+        .base_url(server.uri())
+        .credentials(Credentials::app_key("k", "s"))
+        .retry(hr_common::transport::RetryPolicy::none())
+        .build()
+        .unwrap();
+    (server, client)
+}
+
+fn ok(data: Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({"data": data, "code": "200", "message": ""}))
+}
+
+#[tokio::test]
+async fn get_by_time_window_sends_the_vendor_example_and_decodes_its_response_verbatim() {
+    let (server, client) = server().await;
+    let response = fixture("employee_get_by_time_window.response.json");
+    Mock::given(method("POST"))
+        .and(path(paths::GET_BY_TIME_WINDOW))
+        .and(header("authorization", "Bearer T1"))
+        .and(body_json(fixture(
+            "employee_get_by_time_window.request.json",
+        )))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            // The vendor's example says code "string"; a real page says "200".
+            {
+                let mut r = response.clone();
+                r["code"] = json!("200");
+                r
+            },
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let page = GetEmployeesByTimeWindow::new(day(2021, 1, 1), day(2021, 3, 21))
+        .emp_status([1, 2, 3, 4, 5, 6, 8, 12].map(EmpStatus::from_code))
+        .employ_type([
+            EmployType::Internal,
+            EmployType::External,
+            EmployType::Intern,
+        ])
+        .service_type([ServiceType::Main, ServiceType::PartTime])
+        .query_type(QueryType::Modified)
+        .capacity(100)
+        .columns(["Name", "Email", "EmployType"])
+        .ext_query(ExtQuery::equals("extExtQueryFloat_127666_832132060", ["1"]))
+        .ext_query(ExtQuery::range(
+            "extExtQueryInt_127666_637453549",
+            "1",
+            "1000",
+            true,
+            false,
+        ))
+        .with_deleted(false)
+        .enable_translate(true)
+        .sort("Name", SortDirection::Ascending)
+        .send(&client)
+        .await
+        .unwrap();
+    assert_eq!(page.scroll_id.as_deref(), Some("string"));
+    assert_eq!(page.data.len(), 1);
+    let e = &page.data[0];
+    assert_eq!(e.employee_info.gender, Some(Gender::Male));
+    assert_eq!(
+        e.employee_info.id_number.as_ref().unwrap().expose(),
+        "string"
+    );
+    assert_eq!(
+        e.employee_info.birthday.as_ref().unwrap().to_string(),
+        "2019-08-24T14:15:22Z"
+    );
+    let r = e.record_info.as_ref().unwrap();
+    assert_eq!(r.oid_job_grade.as_deref(), Some("string"));
+    assert_eq!(r.employee_status, None, "`\"string\"` is no status");
+    assert_eq!(r.work_year_total, Some(0.0));
+    // The record round-trips: every key of the vendor's example comes back.
+    let back = serde_json::to_value(e).unwrap();
+    for part in ["employeeInfo", "recordInfo"] {
+        let sent = response["data"][0][part].as_object().unwrap();
+        let got = back[part].as_object().unwrap();
+        let missing: Vec<_> = sent.keys().filter(|k| !got.contains_key(*k)).collect();
+        assert!(missing.is_empty(), "{part} lost {missing:?}");
+    }
+}
+
+#[tokio::test]
+async fn employee_status_as_text_is_read_and_written_back_as_text() {
+    let record: beisen_client::models::RecordInfo = serde_json::from_value(
+        json!({"userID": 1, "employeeStatus": "3", "isCurrentRecord": true}),
+    )
+    .unwrap();
+    assert_eq!(record.employee_status, Some(EmpStatus::Regular));
+    let back = serde_json::to_value(&record).unwrap();
+    assert_eq!(back["employeeStatus"], "3");
+    assert_eq!(back["isCurrentRecord"], true);
+}
+
+#[tokio::test]
+async fn a_417_in_a_200_is_an_api_error_with_the_vendor_message() {
+    let (server, client) = server().await;
+    Mock::given(method("POST"))
+        .and(path(paths::GET_LIST_BY_TIME_WINDOW))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("error_417.response.json")))
+        .mount(&server)
+        .await;
+    let err = GetEmployeeListByTimeWindow::new(day(2024, 1, 1), day(2024, 2, 1))
+        .send(&client)
+        .await
+        .unwrap_err();
+    assert_eq!(err.vendor_code(), Some("417"));
+    assert_eq!(
+        err.vendor_message(),
+        Some("只支持查询90天范围内的数据,请分段查询")
+    );
+    assert!(!err.is_retryable());
+}
+
+#[tokio::test]
+async fn a_403_explains_the_trusted_ip_list() {
+    let (server, client) = server().await;
+    Mock::given(method("POST"))
+        .and(path(paths::GET_BASIC_INFO_BY_IDS))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"message":"Forbidden"})))
+        .mount(&server)
+        .await;
+    let err = GetBasicInfoByIds::new([1]).send(&client).await.unwrap_err();
+    assert!(err.is_auth());
+    assert!(err.to_string().contains("trusted-IP"), "{err}");
+}
+
+#[tokio::test]
+async fn a_401_refreshes_the_token_once_then_gives_up() {
+    let (server, client) = server().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .and(body_json(json!({"grant_type":"refresh_token","refresh_token":"R1","app_key":"k"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"access_token":"T2","token_type":"bearer","expires_in":7200,"refresh_token":"R2"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(paths::GET_JUNIOR_BY_ID))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"message":"un-authorized"})))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let err = GetJuniorById::new(7).send(&client).await.unwrap_err();
+    assert!(err.is_auth());
+    assert_eq!(client.transport().stats().auth_retries, 1);
+}
+
+#[tokio::test]
+async fn writes_are_not_repeated_after_a_500() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"access_token":"T","expires_in":7200})),
+        )
+        .mount(&server)
+        .await;
+    let client = BeisenClient::builder()
+        .base_url(server.uri())
+        .credentials(Credentials::app_key("k", "s"))
+        .build()
+        .unwrap();
+    Mock::given(method("POST"))
+        .and(path(paths::DIMISSION))
+        .and(body_json(
+            json!({"userId":100000007,"lastWorkDate":"2024-03-31","changeReason":"个人原因"}),
+        ))
+        .respond_with(
+            ResponseTemplate::new(500).set_body_json(json!({"code":"500","message":"err"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = DimissionEmployee::new(100000007, "2024-03-31")
+        .reason("个人原因")
+        .send(&client)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(500));
+}
+
+#[tokio::test]
+async fn each_lookup_and_write_sends_its_exact_json() {
+    let (server, client) = server().await;
+    let cases: Vec<(&str, Value, Value)> = vec![
+        (
+            paths::GET_BASIC_INFO_BY_IDS,
+            json!({"oIds":[1,2],"isWithDeleted":true,"columns":["Name"]}),
+            json!([{"userID":1},{"userID":"2"}]),
+        ),
+        (
+            paths::GET_SERVICE_INFO_BY_IDS,
+            json!({"oIds":[1]}),
+            json!([{"userID":1,"oIdJobPost":"20017"}]),
+        ),
+        (
+            paths::GET_USER_ID_BY_EMAIL,
+            json!({"email":"zhang.san@corp.example.com"}),
+            json!("100000007"),
+        ),
+        (
+            paths::GET_USER_IDS_BY_JOB_NUMBERS,
+            json!({"jobNumbers":["E000007"]}),
+            json!({"E000007":100000007}),
+        ),
+        (
+            paths::GET_USER_IDS_BY_MOBILES,
+            json!({"mobiles":["13800000000"]}),
+            json!({"13800000000":"100000007"}),
+        ),
+        (
+            paths::GET_JUNIOR_BY_ID,
+            json!({"userId":100000001}),
+            json!([{"employeeInfo":{"userID":100000002},"recordInfo":null}]),
+        ),
+        (
+            paths::GET_EMPLOYEE_OF_ORGANIZATION,
+            json!({"oId":900100001,"isIncludeChildOrg":true,"scrollId":"","capacity":300}),
+            json!([{"employeeInfo":{"userID":3}}]),
+        ),
+        (
+            paths::CREATE,
+            json!({"employeeInfo":{"name":"张三","email":"zs@corp.example.com"},"recordInfo":{"oIdDepartment":900100002,"entryDate":"2024-03-01","employType":0}}),
+            json!(100000099),
+        ),
+        (
+            paths::TRANSFER,
+            json!({"userId":100000007,"transferDate":"2024-04-01","oIdDepartment":900100003}),
+            json!(true),
+        ),
+        (
+            org_paths::ORG_GET_BY_IDS,
+            json!({"oIds":[900100001]}),
+            json!([{"oId":900100001,"name":"总部","pOIdOrgAdmin":null}]),
+        ),
+        (
+            org_paths::ORG_GET_SUB_ORGANIZATIONS,
+            json!({"oId":900100001,"withDisabled":false}),
+            json!([{"oId":900100002}]),
+        ),
+    ];
+    for (p, body, data) in &cases {
+        Mock::given(method("POST"))
+            .and(path(*p))
+            .and(body_json(body.clone()))
+            .respond_with(ok(data.clone()))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let info = GetBasicInfoByIds::new([1, 2])
+        .with_deleted(true)
+        .columns(["Name"])
+        .send(&client)
+        .await
+        .unwrap();
+    assert_eq!(info.data[1].user_id.get(), 2);
+    let rec = GetServiceInfoByIds::new([1]).send(&client).await.unwrap();
+    assert_eq!(
+        rec.data[0].oid_job_post.as_ref().unwrap().as_number(),
+        Some(20017)
+    );
+    let id = GetUserIdByEmail::new(" Zhang.San@Corp.Example.com ")
+        .send(&client)
+        .await
+        .unwrap();
+    assert_eq!(id.unwrap().get(), 100000007);
+    let ids = GetUserIdsByJobNumbers::new(["E000007"])
+        .send(&client)
+        .await
+        .unwrap();
+    assert_eq!(ids["E000007"].get(), 100000007);
+    let ids = GetUserIdsByMobiles::new(["13800000000"])
+        .send(&client)
+        .await
+        .unwrap();
+    assert_eq!(ids["13800000000"].get(), 100000007);
+    let juniors = GetJuniorById::new(100000001).send(&client).await.unwrap();
+    assert_eq!(juniors.data[0].employee_info.user_id.get(), 100000002);
+    let of_org = GetEmployeeOfOrganization::new(900100001)
+        .include_children(true)
+        .capacity(300)
+        .send(&client)
+        .await
+        .unwrap();
+    assert_eq!(of_org.data.len(), 1);
+    let created = CreateEmployee::new("张三", 900100002.into(), "2024-03-01")
+        .employee_field("email", "zs@corp.example.com")
+        .record_field("employType", 0)
+        .send(&client)
+        .await
+        .unwrap();
+    assert_eq!(created.data, Some(json!(100000099)));
+    TransferEmployee::new(100000007, "2024-04-01")
+        .department(900100003)
+        .send(&client)
+        .await
+        .unwrap();
+    let orgs = GetOrganizationsByIds::new([900100001])
+        .send(&client)
+        .await
+        .unwrap();
+    assert_eq!(orgs.data[0].poid_org_admin, None);
+    let subs = GetSubOrganizations::new(900100001)
+        .with_disabled(false)
+        .send(&client)
+        .await
+        .unwrap();
+    assert_eq!(subs.data[0].oid.get(), 900100002);
+}
+
+#[tokio::test]
+async fn every_time_window_endpoint_sends_its_exact_json() {
+    let (server, client) = server().await;
+    let window = json!({"startTime":"2024-01-01T00:00:00","stopTime":"2024-02-01T00:00:00","timeWindowQueryType":2,"scrollId":"","withDisabled":true});
+    let empty =
+        json!({"scrollId":"x","isLastData":true,"total":0,"data":[],"code":"200","message":null});
+    for p in [
+        org_paths::ORG_GET_BY_TIME_WINDOW,
+        org_paths::POSITION_GET_BY_TIME_WINDOW,
+        org_paths::JOB_POST_GET_BY_TIME_WINDOW,
+        org_paths::JOB_LEVEL_GET_BY_TIME_WINDOW,
+        org_paths::JOB_GRADE_GET_BY_TIME_WINDOW,
+        org_paths::JOB_SEQUENCE_GET_BY_TIME_WINDOW,
+    ] {
+        Mock::given(method("POST"))
+            .and(path(p))
+            .and(body_json(window.clone()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(empty.clone()))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("POST"))
+        .and(path(org_paths::EMP_SUBSET_GET_BY_TIME_WINDOW))
+        .and(body_json(fixture(
+            "emp_subset_get_by_time_window.request.json",
+        )))
+        .respond_with(ResponseTemplate::new(200).set_body_json(empty.clone()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (a, b) = (day(2024, 1, 1), day(2024, 2, 1));
+    let t = QueryType::BusinessModified;
+    GetOrganizationsByTimeWindow::new(a, b)
+        .query_type(t)
+        .with_disabled(true)
+        .send(&client)
+        .await
+        .unwrap();
+    GetPositionsByTimeWindow::new(a, b)
+        .query_type(t)
+        .with_disabled(true)
+        .send(&client)
+        .await
+        .unwrap();
+    GetJobPostsByTimeWindow::new(a, b)
+        .query_type(t)
+        .with_disabled(true)
+        .send(&client)
+        .await
+        .unwrap();
+    GetJobLevelsByTimeWindow::new(a, b)
+        .query_type(t)
+        .with_disabled(true)
+        .send(&client)
+        .await
+        .unwrap();
+    GetJobGradesByTimeWindow::new(a, b)
+        .query_type(t)
+        .with_disabled(true)
+        .send(&client)
+        .await
+        .unwrap();
+    GetJobSequencesByTimeWindow::new(a, b)
+        .query_type(t)
+        .with_disabled(true)
+        .send(&client)
+        .await
+        .unwrap();
+    GetEmpSubsetByTimeWindow::new(a, b)
+        .query_type(t)
+        .with_disabled(true)
+        .meta_object_name("EmpEducation")
+        .send(&client)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn the_oauth_flow_posts_a_form_and_reads_an_epoch_expiry() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/OAuth/Token"))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .and(body_string_contains("tenant_id=100001"))
+        .and(body_string_contains("app_id=app"))
+        .and(body_string_contains("secret=sec"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"access_token":"OT","expires_in":"4102444800","tenant_id":"100001","user_id":"0"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(paths::GET_USER_ID_BY_EMAIL))
+        .and(header("authorization", "Bearer OT"))
+        .respond_with(ok(Value::Null))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let client = BeisenClient::builder()
+        .base_url(server.uri())
+        .credentials(Credentials::oauth("100001", "app", "sec"))
+        .build()
+        .unwrap();
+    // Two calls, one token: the epoch string was read as a far expiry.
+    assert_eq!(
+        client.employees().user_id_by_email("a@b.c").await.unwrap(),
+        None
+    );
+    assert_eq!(
+        client.employees().user_id_by_email("a@b.c").await.unwrap(),
+        None
+    );
+}

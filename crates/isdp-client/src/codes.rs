@@ -1,0 +1,277 @@
+//! Vendor code enums and `;`-separated code sets.
+//!
+//! Every enum is `#[non_exhaustive]` with an `Unknown(raw)` variant: a code
+//! the vendor adds later is kept verbatim (and written back verbatim)
+//! instead of failing a whole page of persons.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+macro_rules! code_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $code:literal,)* }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $($(#[$vdoc])* $variant,)*
+            /// A code this crate does not know, verbatim.
+            Unknown(String),
+        }
+
+        impl $name {
+            /// The vendor's code.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($name::$variant => $code,)*
+                    $name::Unknown(raw) => raw,
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(code: &str) -> Self {
+                match code {
+                    $($code => $name::$variant,)*
+                    other => $name::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = std::convert::Infallible;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Ok($name::from(s))
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let raw = String::deserialize(d)?;
+                Ok($name::from(raw.as_str()))
+            }
+        }
+    };
+}
+
+code_enum!(
+    /// `personStatus`.
+    ///
+    /// ```
+    /// use isdp_client::PersonStatus;
+    /// assert_eq!(PersonStatus::from("Freeze"), PersonStatus::Freeze);
+    /// assert_eq!(PersonStatus::from("Retired"), PersonStatus::Unknown("Retired".into()));
+    /// ```
+    PersonStatus {
+        /// 未开户: no account yet.
+        NoAccountOpened = "NoAccountOpened",
+        /// 开户中: account being opened.
+        OpeningAccount = "OpeningAccount",
+        /// 已开户: active account.
+        OpenAccount = "OpenAccount",
+        /// 冻结: frozen.
+        Freeze = "Freeze",
+        /// 注销: deregistered.
+        Cancel = "Cancel",
+    }
+);
+
+code_enum!(
+    /// `personType`.
+    PersonType {
+        /// Administrator.
+        Admin = "Admin",
+        /// Customer.
+        Customer = "Customer",
+        /// Employee.
+        Employee = "Employee",
+        /// Other.
+        Other = "Other",
+        /// Supplier.
+        Supplier = "Supplier",
+    }
+);
+
+code_enum!(
+    /// `profilePictureStatus` (工作照状态).
+    ProfilePictureStatus {
+        /// The work photo is uploaded (已上传/已注册).
+        CollectionSucceeded = "CollectionSucceeded",
+        /// No work photo (未上传/未注册).
+        CollectionFailed = "CollectionFailed",
+    }
+);
+
+/// An export or import task's `status`.
+///
+/// ```
+/// use isdp_client::TaskStatus;
+/// let s: TaskStatus = serde_json::from_str("2")?;
+/// assert_eq!(s, TaskStatus::Succeeded);
+/// assert!(TaskStatus::from(3).is_failure() && TaskStatus::from(4).is_failure());
+/// assert_eq!(TaskStatus::from(9), TaskStatus::Unknown(9));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaskStatus {
+    /// 0: waiting to start.
+    Pending,
+    /// 1: running.
+    Processing,
+    /// 2: done; an export's `docId` is set.
+    Succeeded,
+    /// 3: failed, with `errInfo`.
+    Failed,
+    /// 4: failed (the code importData's reference uses), with `errInfo`.
+    Aborted,
+    /// A status this crate does not know.
+    Unknown(i64),
+}
+
+impl TaskStatus {
+    /// The vendor's number.
+    pub fn code(self) -> i64 {
+        match self {
+            TaskStatus::Pending => 0,
+            TaskStatus::Processing => 1,
+            TaskStatus::Succeeded => 2,
+            TaskStatus::Failed => 3,
+            TaskStatus::Aborted => 4,
+            TaskStatus::Unknown(n) => n,
+        }
+    }
+
+    /// Whether the task ended in failure (3 or 4).
+    pub fn is_failure(self) -> bool {
+        matches!(self, TaskStatus::Failed | TaskStatus::Aborted)
+    }
+
+    /// Whether the task will not change any more.
+    pub fn is_final(self) -> bool {
+        self == TaskStatus::Succeeded || self.is_failure()
+    }
+}
+
+impl From<i64> for TaskStatus {
+    fn from(n: i64) -> Self {
+        match n {
+            0 => TaskStatus::Pending,
+            1 => TaskStatus::Processing,
+            2 => TaskStatus::Succeeded,
+            3 => TaskStatus::Failed,
+            4 => TaskStatus::Aborted,
+            n => TaskStatus::Unknown(n),
+        }
+    }
+}
+
+impl Serialize for TaskStatus {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for TaskStatus {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <hr_common::lenient::NumberFromString as DeserializeAs<'de, i64>>::deserialize_as(d)
+            .map(TaskStatus::from)
+    }
+}
+
+use serde_with::DeserializeAs;
+
+/// A set of codes sent as one `;`-separated string (`"Employee;Customer"`),
+/// as `personStatus`, `personType`, `roleName`, `positionName` and
+/// `orgName` are. Order is kept and duplicates are dropped.
+///
+/// ```
+/// use isdp_client::{Codes, PersonStatus};
+///
+/// let set: Codes<PersonStatus> = [PersonStatus::NoAccountOpened, PersonStatus::OpenAccount].into_iter().collect();
+/// assert_eq!(serde_json::to_string(&set)?, r#""NoAccountOpened;OpenAccount""#);
+/// let back: Codes<PersonStatus> = serde_json::from_str(r#""Freeze; Cancel""#)?;
+/// assert!(back.contains(&PersonStatus::Cancel));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Codes<T>(Vec<T>);
+
+impl<T> Default for Codes<T> {
+    fn default() -> Self {
+        Codes(Vec::new())
+    }
+}
+
+impl<T: PartialEq> Codes<T> {
+    /// An empty set.
+    pub fn new() -> Self {
+        Codes(Vec::new())
+    }
+
+    /// Adds a code unless it is already there.
+    pub fn insert(&mut self, code: T) {
+        if !self.0.contains(&code) {
+            self.0.push(code);
+        }
+    }
+
+    /// Whether the set holds `code`.
+    pub fn contains(&self, code: &T) -> bool {
+        self.0.contains(code)
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The codes, in insertion order.
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.0.iter()
+    }
+}
+
+impl<T: PartialEq, U: Into<T>> FromIterator<U> for Codes<T> {
+    fn from_iter<I: IntoIterator<Item = U>>(iter: I) -> Self {
+        let mut set = Codes::new();
+        for code in iter {
+            set.insert(code.into());
+        }
+        set
+    }
+}
+
+impl<T: fmt::Display> Serialize for Codes<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let joined: Vec<String> = self.0.iter().map(ToString::to_string).collect();
+        s.serialize_str(&joined.join(";"))
+    }
+}
+
+impl<'de, T: FromStr + PartialEq> Deserialize<'de> for Codes<T>
+where
+    T::Err: fmt::Display,
+{
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        let mut set = Codes::new();
+        for part in raw.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+            set.insert(part.parse().map_err(serde::de::Error::custom)?);
+        }
+        Ok(set)
+    }
+}

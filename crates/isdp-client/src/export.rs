@@ -1,0 +1,537 @@
+//! The asynchronous person export (seed 000): start a task with
+//! `exportPersonModel`, poll `findPageExcelRecordModelListById` until
+//! status 2, then download `docId` from `file/serveFile` as a byte stream.
+//!
+//! [`ExportJob`] runs the whole chain in one `await`; [`ExportPersons`],
+//! [`FindExportTasks`] and [`ServeFile`] are the single steps.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures::stream::{BoxStream, StreamExt, TryStreamExt};
+use hr_common::{CivilDateTime, Error, Result};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::client::IsdpClient;
+use crate::codes::{Codes, PersonStatus, ProfilePictureStatus, TaskStatus};
+use crate::envelope::{self, BarePage, SERVICE};
+use crate::ids::{FileId, OrgId, PersonId, TaskId, UserId};
+use crate::page::{self, MAX_ID_LIST, PageRequest};
+
+/// `person/exportPersonModel`.
+pub const EXPORT_PATH: &str = "/openapi/v1/person/exportPersonModel";
+/// `excelRecord/findPageExcelRecordModelListById`.
+pub const EXPORT_POLL_PATH: &str = "/openapi/v1/excelRecord/findPageExcelRecordModelListById";
+/// `file/serveFile`.
+pub const SERVE_FILE_PATH: &str = "/openapi/v1/file/serveFile";
+
+/// An export or import task, as every step of the chain reports it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ExportTask {
+    /// `taskId`.
+    pub task_id: TaskId,
+    /// `taskName` (the `exportName`).
+    #[serde(default)]
+    pub task_name: Option<String>,
+    /// `status`.
+    pub status: TaskStatus,
+    /// `progressRate`, a percentage as a string (`"50"`); see [`ExportTask::progress`].
+    #[serde(default, with = "progress_rate")]
+    pub progress_rate: Option<String>,
+    /// `docId`: the file to download once the task is done.
+    #[serde(default)]
+    pub doc_id: Option<FileId>,
+    /// `fileName`.
+    #[serde(default)]
+    pub file_name: Option<String>,
+    /// `fileSize` in bytes.
+    #[serde(default)]
+    pub file_size: Option<u64>,
+    /// `taskType` (`export`).
+    #[serde(default)]
+    pub task_type: Option<String>,
+    /// `moduleName`.
+    #[serde(default)]
+    pub module_name: Option<String>,
+    /// `syncFlag`.
+    #[serde(default)]
+    pub sync_flag: Option<String>,
+    /// `startTime`.
+    #[serde(default, with = "hr_common::civil_time::option")]
+    pub start_time: Option<CivilDateTime>,
+    /// `endTime`.
+    #[serde(default, with = "hr_common::civil_time::option")]
+    pub end_time: Option<CivilDateTime>,
+    /// `records`.
+    #[serde(default)]
+    pub records: Option<u64>,
+    /// `blankRows`.
+    #[serde(default)]
+    pub blank_rows: Option<u64>,
+    /// `totalRows`.
+    #[serde(default)]
+    pub total_rows: Option<u64>,
+    /// `successRows`.
+    #[serde(default)]
+    pub success_rows: Option<u64>,
+    /// `param`: the request, as a JSON string.
+    #[serde(default)]
+    pub param: Option<String>,
+    /// `errInfo`: why the task failed.
+    #[serde(default)]
+    pub err_info: Option<String>,
+    /// `errorFileSuffix`.
+    #[serde(default)]
+    pub error_file_suffix: Option<String>,
+    /// `createdBy`.
+    #[serde(default)]
+    pub created_by: Option<UserId>,
+    /// `serviceId`.
+    #[serde(default)]
+    pub service_id: Option<i64>,
+    /// Fields this crate does not model.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `progressRate` is a string in the reference and could be a number.
+mod progress_rate {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use serde_json::Value;
+
+    pub fn serialize<S: Serializer>(v: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(v) => s.serialize_str(v),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Ok(match Option::<Value>::deserialize(d)? {
+            Some(Value::String(s)) => Some(s),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        })
+    }
+}
+
+impl ExportTask {
+    /// `progressRate` as a number from 0 to 100, when it is one.
+    pub fn progress(&self) -> Option<f64> {
+        self.progress_rate
+            .as_deref()?
+            .trim()
+            .trim_end_matches('%')
+            .parse()
+            .ok()
+    }
+
+    /// The task's failure as an [`Error::Api`], with `status` as the code
+    /// and `errInfo` as the message.
+    fn failure(&self) -> Error {
+        Error::api(
+            SERVICE,
+            self.status.code().to_string(),
+            format!(
+                "export task {} failed: {}",
+                self.task_id,
+                self.err_info.as_deref().unwrap_or("no errInfo")
+            ),
+        )
+    }
+}
+
+/// `person/exportPersonModel`: starts an export task. The fields are seed
+/// 000's table.
+///
+/// ```
+/// use isdp_client::{ExportPersons, PersonStatus};
+/// let req = ExportPersons::new("ChengTiePersonModel.export")
+///     .person_status([PersonStatus::NoAccountOpened, PersonStatus::OpeningAccount,
+///                     PersonStatus::OpenAccount, PersonStatus::Freeze])
+///     .id_list([235378]);
+/// assert_eq!(serde_json::to_value(&req)?, serde_json::json!({
+///     "personStatus": "NoAccountOpened;OpeningAccount;OpenAccount;Freeze",
+///     "idList": [235378],
+///     "exportName": "ChengTiePersonModel.export"}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ExportPersons {
+    /// `exportName`, e.g. `ChengTiePersonModel.export`.
+    pub export_name: String,
+    /// `idList` (at most 200).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub id_list: Vec<PersonId>,
+    /// `personStatus`.
+    #[serde(skip_serializing_if = "Codes::is_empty")]
+    pub person_status: Codes<PersonStatus>,
+    /// `createdBy`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<UserId>,
+    /// `orgIncludeChild`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub org_include_child: Option<bool>,
+    /// `profilePictureStatus`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile_picture_status: Option<ProfilePictureStatus>,
+    /// `personName`, a substring.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person_name: Option<String>,
+    /// `personCode`, a substring.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person_code: Option<String>,
+    /// `orgIdList` (at most 200).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub org_id_list: Vec<OrgId>,
+    /// `positionCode`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position_code: Option<String>,
+}
+
+use crate::person::list::{list_setter, opt_setter};
+
+impl ExportPersons {
+    /// An export of every person, under this `exportName`.
+    pub fn new(export_name: impl Into<String>) -> Self {
+        ExportPersons {
+            export_name: export_name.into(),
+            id_list: Vec::new(),
+            person_status: Codes::new(),
+            created_by: None,
+            org_include_child: None,
+            profile_picture_status: None,
+            person_name: None,
+            person_code: None,
+            org_id_list: Vec::new(),
+            position_code: None,
+        }
+    }
+
+    list_setter!(/// `idList` (≤ 200, checked before sending).
+        id_list: PersonId);
+    list_setter!(/// `personStatus`.
+        person_status: PersonStatus);
+    opt_setter!(/// `createdBy`.
+        created_by: UserId);
+    opt_setter!(/// `orgIncludeChild`.
+        org_include_child: bool);
+    opt_setter!(/// `profilePictureStatus`.
+        profile_picture_status: ProfilePictureStatus);
+    opt_setter!(/// `personName`.
+        person_name: String);
+    opt_setter!(/// `personCode`.
+        person_code: String);
+    list_setter!(/// `orgIdList` (≤ 200, checked before sending).
+        org_id_list: OrgId);
+    opt_setter!(/// `positionCode`.
+        position_code: String);
+
+    /// Starts the task (one step; see [`ExportJob`] for the chain).
+    /// Not retried after a send failure, which could start a second task.
+    pub async fn send(&self, client: &IsdpClient) -> Result<ExportTask> {
+        page::check_len("idList", self.id_list.len(), MAX_ID_LIST)?;
+        page::check_len("orgIdList", self.org_id_list.len(), MAX_ID_LIST)?;
+        let resp = client.post(EXPORT_PATH, self, false).await?;
+        envelope::bare(&resp)
+    }
+}
+
+/// `excelRecord/findPageExcelRecordModelListById`: lists tasks.
+#[derive(Debug, Clone, Default, Serialize)]
+#[non_exhaustive]
+pub struct FindExportTasks {
+    /// `po`: the filter.
+    pub po: TaskFilter,
+    /// `page`.
+    pub page: PageRequest,
+}
+
+/// `po` of [`FindExportTasks`].
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct TaskFilter {
+    /// `taskId`: the tasks to list. A task moves on only when polled by id.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub task_id: Vec<TaskId>,
+    /// `status`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<TaskStatus>,
+    /// `taskType`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_type: Option<String>,
+    /// `fileName`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+}
+
+impl FindExportTasks {
+    /// Lists these tasks.
+    pub fn by_ids(ids: impl IntoIterator<Item = impl Into<TaskId>>) -> Self {
+        FindExportTasks {
+            po: TaskFilter {
+                task_id: ids.into_iter().map(Into::into).collect(),
+                ..TaskFilter::default()
+            },
+            page: PageRequest::default(),
+        }
+    }
+
+    /// Fetches one page of tasks.
+    pub async fn send(&self, client: &IsdpClient) -> Result<BarePage<ExportTask>> {
+        page::check_count(self.page.count)?;
+        let resp = client.post(EXPORT_POLL_PATH, self, true).await?;
+        envelope::bare(&resp)
+    }
+}
+
+/// `file/serveFile`: downloads a file as a byte stream.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ServeFile {
+    /// `fileId`: a finished export's `docId`.
+    pub file_id: FileId,
+}
+
+impl ServeFile {
+    /// The file with this id.
+    pub fn new(file_id: impl Into<FileId>) -> Self {
+        ServeFile {
+            file_id: file_id.into(),
+        }
+    }
+
+    /// Starts the download: returns once the headers are in; the body comes
+    /// as [`Download::into_stream`] is read, each chunk within the client's
+    /// attempt timeout of the last.
+    pub async fn send(&self, client: &IsdpClient) -> Result<Download> {
+        let resp = client.post_streaming(SERVE_FILE_PATH, self).await?;
+        Ok(Download::from_streaming(resp))
+    }
+}
+
+/// A file being downloaded.
+pub struct Download {
+    /// `Content-Length`, when the server sent one.
+    pub content_length: Option<u64>,
+    stream: BoxStream<'static, Result<Bytes>>,
+}
+
+impl std::fmt::Debug for Download {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Download")
+            .field("content_length", &self.content_length)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Download {
+    pub(crate) fn from_streaming(resp: hr_common::transport::StreamingResponse) -> Self {
+        let content_length = resp
+            .headers()
+            .get("content-length")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok());
+        Download {
+            content_length,
+            stream: resp.into_stream().boxed(),
+        }
+    }
+
+    /// The body, chunk by chunk. A body that ends before `Content-Length`
+    /// ends with an error rather than quietly short.
+    pub fn into_stream(self) -> BoxStream<'static, Result<Bytes>> {
+        let expected = self.content_length;
+        let mut seen = 0u64;
+        let mut finished = false;
+        self.stream
+            .map(Some)
+            .chain(futures::stream::once(async { None }))
+            .filter_map(move |item| {
+                let out = match item {
+                    Some(Ok(chunk)) => {
+                        seen += chunk.len() as u64;
+                        Some(Ok(chunk))
+                    }
+                    Some(Err(e)) => {
+                        finished = true;
+                        Some(Err(e))
+                    }
+                    None if finished => None,
+                    None => match expected {
+                        Some(n) if n != seen => Some(Err(Error::transport(
+                            hr_common::error::TransportErrorKind::Io,
+                            true,
+                            format!("download ended after {seen} of {n} bytes"),
+                        ))),
+                        _ => None,
+                    },
+                };
+                futures::future::ready(out)
+            })
+            .boxed()
+    }
+
+    /// The whole body in memory; for small files.
+    pub async fn bytes(self) -> Result<Bytes> {
+        let chunks: Vec<Bytes> = self.into_stream().try_collect().await?;
+        Ok(chunks.concat().into())
+    }
+}
+
+/// A step of [`ExportJob`], for progress reports.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ExportProgress {
+    /// The task was created.
+    Started(ExportTask),
+    /// A poll saw the task; [`ExportTask::progress`] has `progressRate`.
+    Polled(ExportTask),
+    /// The task is done and its file is being downloaded.
+    Ready(ExportTask),
+}
+
+impl ExportProgress {
+    /// The task as last seen.
+    pub fn task(&self) -> &ExportTask {
+        match self {
+            ExportProgress::Started(t) | ExportProgress::Polled(t) | ExportProgress::Ready(t) => t,
+        }
+    }
+}
+
+type ProgressFn = Box<dyn FnMut(&ExportProgress) + Send>;
+
+/// The whole export chain, configured and then awaited: start, poll with
+/// backoff until status 2 (3 and 4 are [`Error::Api`] with `errInfo`), open
+/// the download. Made by [`Persons::export`](crate::Persons::export).
+///
+/// ```no_run
+/// # async fn run(client: &isdp_client::IsdpClient) -> hr_common::Result<()> {
+/// use futures::TryStreamExt;
+/// use isdp_client::ExportPersons;
+///
+/// let (task, download) = client.persons()
+///     .export(ExportPersons::new("ChengTiePersonModel.export"))
+///     .on_progress(|p| eprintln!("export {}: {:?}%", p.task().task_id, p.task().progress()))
+///     .await?;
+/// let bytes: Vec<bytes::Bytes> = download.into_stream().try_collect().await?;
+/// # let _ = (task, bytes); Ok(()) }
+/// ```
+#[must_use = "an export job does nothing until awaited"]
+pub struct ExportJob<'a> {
+    client: &'a IsdpClient,
+    request: ExportPersons,
+    first_poll: Duration,
+    max_poll: Duration,
+    timeout: Duration,
+    progress: Option<ProgressFn>,
+}
+
+impl<'a> ExportJob<'a> {
+    pub(crate) fn new(client: &'a IsdpClient, request: ExportPersons) -> Self {
+        ExportJob {
+            client,
+            request,
+            first_poll: Duration::from_millis(500),
+            max_poll: Duration::from_secs(5),
+            timeout: Duration::from_secs(30 * 60),
+            progress: None,
+        }
+    }
+
+    /// Wait before the first poll (default 500 ms); each later wait grows
+    /// by half, up to [`max_poll_interval`](ExportJob::max_poll_interval).
+    pub fn poll_interval(mut self, first: Duration) -> Self {
+        self.first_poll = first;
+        self
+    }
+
+    /// Longest wait between polls (default 5 s).
+    pub fn max_poll_interval(mut self, max: Duration) -> Self {
+        self.max_poll = max;
+        self
+    }
+
+    /// How long the task may take to finish (default 30 minutes).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Called at every step with the task as last seen.
+    pub fn on_progress(mut self, f: impl FnMut(&ExportProgress) + Send + 'static) -> Self {
+        self.progress = Some(Box::new(f));
+        self
+    }
+
+    async fn run(mut self) -> Result<(ExportTask, Download)> {
+        let client = self.client;
+        let mut report = |p: ExportProgress| {
+            if let Some(f) = self.progress.as_mut() {
+                f(&p);
+            }
+            p
+        };
+        let started = tokio::time::Instant::now();
+        let mut task = self.request.send(client).await?;
+        let id = task.task_id;
+        task = report(ExportProgress::Started(task)).task().clone();
+        let mut wait = self.first_poll;
+        while !task.status.is_final() {
+            if started.elapsed() + wait > self.timeout {
+                return Err(Error::transport(
+                    hr_common::error::TransportErrorKind::Deadline,
+                    true,
+                    format!("export task {id} not finished after {:?}", self.timeout),
+                ));
+            }
+            tokio::time::sleep(wait).await;
+            wait = (wait * 3 / 2).min(self.max_poll);
+            let page = FindExportTasks::by_ids([id]).send(client).await?;
+            task = page
+                .data
+                .into_iter()
+                .find(|t| t.task_id == id)
+                .ok_or_else(|| {
+                    Error::api(
+                        SERVICE,
+                        "task_missing",
+                        format!("export task {id} is no longer listed"),
+                    )
+                })?;
+            task = report(ExportProgress::Polled(task)).task().clone();
+        }
+        if task.status.is_failure() {
+            return Err(task.failure());
+        }
+        let file = task.doc_id.ok_or_else(|| {
+            Error::api(
+                SERVICE,
+                "no_doc_id",
+                format!("export task {id} finished without a docId"),
+            )
+        })?;
+        let task = report(ExportProgress::Ready(task)).task().clone();
+        let download = ServeFile::new(file).send(client).await?;
+        Ok((task, download))
+    }
+}
+
+impl<'a> IntoFuture for ExportJob<'a> {
+    type Output = Result<(ExportTask, Download)>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.run())
+    }
+}

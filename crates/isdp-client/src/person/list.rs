@@ -1,0 +1,224 @@
+//! `POST /openapi/v1/person/getPersonList`.
+
+use hr_common::paging::{Items, Pages};
+use hr_common::{Result, Sensitive};
+use serde::Serialize;
+use serde_with::serde_as;
+
+use crate::client::IsdpClient;
+use crate::codes::{Codes, PersonStatus, PersonType, ProfilePictureStatus};
+use crate::envelope::{self, BarePage};
+use crate::ids::{OrgId, PersonId, PositionId, RoleId};
+use crate::page::{self, MAX_ID_LIST, PageRequest};
+use crate::person::Person;
+
+/// The path of getPersonList.
+pub const PERSON_LIST_PATH: &str = "/openapi/v1/person/getPersonList";
+
+/// getPersonList: every filter of seed 001, combined with AND.
+///
+/// [`send`](GetPersonList::send) fetches one page; [`stream`](GetPersonList::stream)
+/// every page, the later ones concurrently, in order.
+///
+/// ```
+/// use isdp_client::{GetPersonList, PersonStatus, PersonType};
+///
+/// let req = GetPersonList::new()
+///     .person_status([PersonStatus::NoAccountOpened, PersonStatus::OpenAccount])
+///     .person_type([PersonType::Employee])
+///     .org_no_list(["SaasTenant101075"])
+///     .org_include_child(true);
+/// let json = serde_json::to_value(&req)?;
+/// assert_eq!(json["personStatus"], "NoAccountOpened;OpenAccount");
+/// assert_eq!(json["page"]["count"], 200);
+/// assert!(json.get("idList").is_none());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[serde_as]
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct GetPersonList {
+    /// `page`: `start` and `count` (default 0 and 200).
+    pub page: PageRequest,
+    /// `roleIds`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub role_ids: Vec<RoleId>,
+    /// `roleName`: names, `;`-separated.
+    #[serde(skip_serializing_if = "Codes::is_empty")]
+    pub role_name: Codes<String>,
+    /// `roleNo`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub role_no: Vec<String>,
+    /// `positionIds`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub position_ids: Vec<PositionId>,
+    /// `positionCode`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub position_code: Vec<String>,
+    /// `positionName`: names, `;`-separated.
+    #[serde(skip_serializing_if = "Codes::is_empty")]
+    pub position_name: Codes<String>,
+    /// `idList` (at most 200).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub id_list: Vec<PersonId>,
+    /// `personCodeList`: exact codes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub person_code_list: Vec<String>,
+    /// `personCode`: a substring.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person_code: Option<String>,
+    /// `personNameList`: exact names.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub person_name_list: Vec<String>,
+    /// `personName`: a substring.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person_name: Option<String>,
+    /// `personStatus`: any of these.
+    #[serde(skip_serializing_if = "Codes::is_empty")]
+    pub person_status: Codes<PersonStatus>,
+    /// `personType`: any of these.
+    #[serde(skip_serializing_if = "Codes::is_empty")]
+    pub person_type: Codes<PersonType>,
+    /// `isSmartDevice`: `Y` only device accounts, `N` none.
+    #[serde_as(as = "Option<hr_common::lenient::LenientBoolYN>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_smart_device: Option<bool>,
+    /// `orgIdList` (at most 200).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub org_id_list: Vec<OrgId>,
+    /// `orgIncludeChild`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub org_include_child: Option<bool>,
+    /// `orgNoList`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub org_no_list: Vec<String>,
+    /// `orgName`: one name matches as a prefix; several (`;`) exactly.
+    #[serde(skip_serializing_if = "Codes::is_empty")]
+    pub org_name: Codes<String>,
+    /// `profilePictureStatus`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile_picture_status: Option<ProfilePictureStatus>,
+    /// `phone`: the full number, or a same-length pattern with `*`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<Sensitive<String, hr_common::sensitive::mask::Phone>>,
+}
+
+macro_rules! list_setter {
+    ($(#[$doc:meta])* $name:ident: $item:ty) => {
+        $(#[$doc])*
+        pub fn $name(mut self, items: impl IntoIterator<Item = impl Into<$item>>) -> Self {
+            self.$name = items.into_iter().map(Into::into).collect();
+            self
+        }
+    };
+}
+
+macro_rules! opt_setter {
+    ($(#[$doc:meta])* $name:ident: $item:ty) => {
+        $(#[$doc])*
+        pub fn $name(mut self, value: impl Into<$item>) -> Self {
+            self.$name = Some(value.into());
+            self
+        }
+    };
+}
+
+pub(crate) use {list_setter, opt_setter};
+
+impl GetPersonList {
+    /// No filter: every person.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// `page`: where to start and how many per page (≤ 200).
+    pub fn page(mut self, start: u64, count: u32) -> Self {
+        self.page = PageRequest::new(start, count);
+        self
+    }
+
+    list_setter!(/// `roleIds`.
+        role_ids: RoleId);
+    list_setter!(/// `roleName` (`;`-joined).
+        role_name: String);
+    list_setter!(/// `roleNo`.
+        role_no: String);
+    list_setter!(/// `positionIds`.
+        position_ids: PositionId);
+    list_setter!(/// `positionCode`.
+        position_code: String);
+    list_setter!(/// `positionName` (`;`-joined).
+        position_name: String);
+    list_setter!(/// `idList` (≤ 200, checked before sending).
+        id_list: PersonId);
+    list_setter!(/// `personCodeList`.
+        person_code_list: String);
+    opt_setter!(/// `personCode`, a substring.
+        person_code: String);
+    list_setter!(/// `personNameList`.
+        person_name_list: String);
+    opt_setter!(/// `personName`, a substring.
+        person_name: String);
+    list_setter!(/// `personStatus` (`;`-joined).
+        person_status: PersonStatus);
+    list_setter!(/// `personType` (`;`-joined).
+        person_type: PersonType);
+    opt_setter!(/// `isSmartDevice`.
+        is_smart_device: bool);
+    list_setter!(/// `orgIdList` (≤ 200, checked before sending).
+        org_id_list: OrgId);
+    opt_setter!(/// `orgIncludeChild`.
+        org_include_child: bool);
+    list_setter!(/// `orgNoList`.
+        org_no_list: String);
+    list_setter!(/// `orgName` (`;`-joined).
+        org_name: String);
+    opt_setter!(/// `profilePictureStatus`.
+        profile_picture_status: ProfilePictureStatus);
+
+    /// `phone`: a full number or a masked pattern (`135******78`).
+    pub fn phone(mut self, phone: impl Into<String>) -> Self {
+        self.phone = Some(Sensitive::new(phone.into()));
+        self
+    }
+
+    /// The client-side limits: `count` ≤ 200, `idList` and `orgIdList` ≤ 200.
+    pub fn validate(&self) -> Result<()> {
+        page::check_count(self.page.count)?;
+        page::check_len("idList", self.id_list.len(), MAX_ID_LIST)?;
+        page::check_len("orgIdList", self.org_id_list.len(), MAX_ID_LIST)
+    }
+
+    /// Fetches the page in [`page`](GetPersonList::page).
+    pub async fn send(&self, client: &IsdpClient) -> Result<BarePage<Person>> {
+        self.validate()?;
+        let resp = client.post(PERSON_LIST_PATH, self, true).await?;
+        envelope::bare(&resp)
+    }
+
+    /// Every page from [`page`](GetPersonList::page)`.start` on, `count`
+    /// per call. After the first page has given `totalCount`, up to
+    /// [`IsdpClient::page_concurrency`] pages are fetched at once; pages
+    /// come out in order, and a total that changes meanwhile is followed.
+    pub fn pages(&self, client: &IsdpClient) -> Pages<Person> {
+        if let Err(e) = self.validate() {
+            return Pages::new(futures::stream::iter([Err(e)]));
+        }
+        let (c, template) = (client.clone(), self.clone());
+        page::offset_stream(client, self.page, move |page| {
+            let (client, mut req) = (c.clone(), template.clone());
+            req.page = page;
+            async move {
+                let page = req.send(&client).await?;
+                let total = page.total();
+                Ok((page.data, total))
+            }
+        })
+    }
+
+    /// Every matching person, in `personId` order; see [`pages`](GetPersonList::pages).
+    pub fn stream(&self, client: &IsdpClient) -> Items<Person> {
+        self.pages(client).by_item()
+    }
+}

@@ -1,0 +1,78 @@
+//! Persons: the record, the query, the writes.
+
+pub(crate) mod list;
+mod model;
+mod plain;
+pub(crate) mod write;
+
+use hr_common::Result;
+use hr_common::paging::Items;
+
+pub use list::{GetPersonList, PERSON_LIST_PATH};
+pub use model::{Person, PersonOrg, PositionInfo, RoleInfo};
+pub use plain::{FindPersonsByUserIds, PERSON_PLAIN_TEXT_PATH, PlainPerson};
+pub use write::{
+    BatchAddPersons, BatchDeregisterPersons, BatchUpdatePersons, DeregisterPerson,
+    MAX_PERSON_BATCH, NewPerson, PERSON_ADD_PATH, PERSON_BATCH_DEREGISTER_PATH,
+    PERSON_BATCH_UPDATE_PATH, PERSON_DEREGISTER_PATH, PERSON_UPDATE_PATH, PersonFields,
+    PersonPatch, UpdatePerson,
+};
+
+use crate::batch::BatchOutcome;
+use crate::client::IsdpClient;
+use crate::export::{ExportJob, ExportPersons};
+
+/// Person calls of one client; see [`IsdpClient::persons`].
+///
+/// Shorthands for the request types' `send`/`stream`, which stay usable
+/// on their own.
+#[derive(Debug, Clone, Copy)]
+pub struct Persons<'a> {
+    pub(crate) client: &'a IsdpClient,
+}
+
+impl<'a> Persons<'a> {
+    /// Every person matching `query`, in order, pages fetched concurrently.
+    pub fn list(&self, query: &GetPersonList) -> Items<Person> {
+        query.stream(self.client)
+    }
+
+    /// Every person.
+    pub fn all(&self) -> Items<Person> {
+        GetPersonList::new().stream(self.client)
+    }
+
+    /// findPersonByUserIdListPlainText: persons by `userId`, phones in clear.
+    pub async fn by_user_ids(
+        &self,
+        user_ids: impl IntoIterator<Item = impl Into<crate::ids::UserId>>,
+    ) -> Result<Vec<PlainPerson>> {
+        FindPersonsByUserIds::new(user_ids).send(self.client).await
+    }
+
+    /// The whole export chain; await it, after options if needed.
+    pub fn export(&self, request: ExportPersons) -> ExportJob<'a> {
+        ExportJob::new(self.client, request)
+    }
+
+    /// `person/batchAdd`, 100 per call.
+    pub async fn add(&self, persons: impl IntoIterator<Item = NewPerson>) -> Result<BatchOutcome> {
+        BatchAddPersons::new(persons).send(self.client).await
+    }
+
+    /// `person/batchUpdatePerson`, 100 per call.
+    pub async fn update(
+        &self,
+        patches: impl IntoIterator<Item = PersonPatch>,
+    ) -> Result<BatchOutcome> {
+        BatchUpdatePersons::new(patches).send(self.client).await
+    }
+
+    /// `person/batchDeregisterPerson`, 100 per call.
+    pub async fn deregister(
+        &self,
+        codes: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Result<BatchOutcome> {
+        BatchDeregisterPersons::new(codes).send(self.client).await
+    }
+}

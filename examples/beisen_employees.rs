@@ -1,0 +1,159 @@
+//! Writes the Beisen employees changed in a window to stdout as NDJSON.
+//!
+//! Each line is one record serialised with the SDK's own `Serialize`, in the
+//! camelCase Beisen sends (`{"employeeInfo":{"userID":…},"recordInfo":{…}}`).
+//! Progress and logs go to stderr; the exit status is non-zero on failure.
+//!
+//! ```sh
+//! cargo run --example beisen_employees -- --start 2024-01-01 --stop 2025-01-01 --query-type 1
+//! ```
+//!
+//! With no `BEISEN_*` variables it starts the Beisen simulator in-process
+//! (20,000 employees over 2024). With `BEISEN_BASE_URL`, `BEISEN_APP_KEY`
+//! and `BEISEN_APP_SECRET` it talks to that server instead (a loopback
+//! `http://` URL is allowed, for a simulator run elsewhere).
+
+use std::io::{BufWriter, Write};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use futures::TryStreamExt;
+use hr_sdk::beisen::chrono::NaiveDate;
+use hr_sdk::beisen::employee::GetEmployeesByTimeWindow;
+use hr_sdk::beisen::window::QueryType;
+use hr_sdk::beisen::{BeisenClient, Credentials};
+
+struct Args {
+    start: NaiveDate,
+    stop: NaiveDate,
+    query_type: QueryType,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut start = None;
+    let mut stop = None;
+    let mut query_type = QueryType::Modified;
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().ok_or(format!("{flag} needs a value"));
+        let date = |v: String| {
+            NaiveDate::parse_from_str(&v, "%Y-%m-%d")
+                .map_err(|e| format!("`{v}`: {e} (want YYYY-MM-DD)"))
+        };
+        match flag.as_str() {
+            "--start" => start = Some(date(value()?)?),
+            "--stop" => stop = Some(date(value()?)?),
+            "--query-type" => {
+                let v = value()?;
+                query_type = v
+                    .parse()
+                    .ok()
+                    .and_then(QueryType::from_code)
+                    .ok_or(format!("--query-type must be 1 or 2, got `{v}`"))?;
+            }
+            "-h" | "--help" => {
+                return Err("usage: beisen_employees --start YYYY-MM-DD --stop YYYY-MM-DD [--query-type 1|2]".into());
+            }
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    Ok(Args {
+        start: start.unwrap_or(NaiveDate::from_ymd_opt(2024, 1, 1).expect("date")),
+        stop: stop.unwrap_or(NaiveDate::from_ymd_opt(2025, 1, 1).expect("date")),
+        query_type,
+    })
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let args = parse_args()?;
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    // The sandbox must outlive the stream, so it is held here.
+    let mut _sandbox = None;
+    let client = match (
+        env("BEISEN_BASE_URL"),
+        env("BEISEN_APP_KEY"),
+        env("BEISEN_APP_SECRET"),
+    ) {
+        (Some(url), Some(key), Some(secret)) => BeisenClient::builder()
+            .base_url(url)
+            .credentials(Credentials::app_key(key, secret))
+            .build()?,
+        (None, None, None) => {
+            let mut config = hr_sandbox::SandboxConfig::default();
+            config.data.employees = 20_000;
+            let sandbox = hr_sandbox::Sandbox::start(config).await?;
+            eprintln!("started the Beisen sandbox at {}", sandbox.beisen_url());
+            let beisen = &sandbox.config().beisen;
+            let client = BeisenClient::builder()
+                .base_url(sandbox.beisen_url())
+                .credentials(Credentials::app_key(&beisen.app_key, &beisen.app_secret))
+                .build()?;
+            _sandbox = Some(sandbox);
+            client
+        }
+        _ => {
+            return Err(
+                "set all of BEISEN_BASE_URL, BEISEN_APP_KEY and BEISEN_APP_SECRET, or none".into(),
+            );
+        }
+    };
+
+    let started = Instant::now();
+    let query = GetEmployeesByTimeWindow::new(args.start, args.stop)
+        .query_type(args.query_type)
+        .everything();
+    let mut stream = client
+        .employees()
+        .changed_between(args.start, args.stop)
+        .query(query)
+        .parallel(4)
+        .prefetch_pages(16);
+    let progress = stream.progress();
+    let mut pages = stream.pages();
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    while let Some(page) = pages.try_next().await? {
+        for employee in &page.items {
+            serde_json::to_writer(&mut out, employee)?;
+            out.write_all(b"\n")?;
+        }
+        if progress.pages() % 10 == 0 {
+            eprintln!(
+                "{} records, windows {}/{}, announced {}",
+                progress.records(),
+                progress.windows_done(),
+                progress.windows_total(),
+                progress.announced_total()
+            );
+        }
+    }
+    out.flush()?;
+    let stats = client.transport().stats();
+    eprintln!(
+        "done: {} records in {:.2} s; {} requests ({} HTTP attempts, {} retries, {} scroll restarts); checkpoint {}",
+        progress.records(),
+        started.elapsed().as_secs_f64(),
+        stats.calls,
+        stats.attempts,
+        stats.retries,
+        progress.restarts(),
+        serde_json::to_string(&progress.checkpoint())?
+    );
+    Ok(())
+}
