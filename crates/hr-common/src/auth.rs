@@ -41,10 +41,19 @@ pub struct AccessToken {
 
 impl AccessToken {
     /// A token that expires `expires_in` from now (`None`: unknown lifetime).
+    ///
+    /// A lifetime too large for the clock (a vendor sending `u64::MAX`)
+    /// counts as unknown rather than panicking.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let t = hr_common::AccessToken::new("t", Some(Duration::MAX));
+    /// assert_eq!(t.expires_at, None);
+    /// ```
     pub fn new(secret: impl Into<String>, expires_in: Option<Duration>) -> Self {
         AccessToken {
             secret: SecretString::from(secret.into()),
-            expires_at: expires_in.map(|d| SystemTime::now() + d),
+            expires_at: expires_in.and_then(|d| SystemTime::now().checked_add(d)),
         }
     }
 
@@ -428,7 +437,7 @@ impl Inner {
             Ok(token) => {
                 let refresh_at = token.expires_at.map(|at| {
                     let lifetime = at.duration_since(fetched_at).unwrap_or_default();
-                    at - self.config.margin_for(lifetime)
+                    at.checked_sub(self.config.margin_for(lifetime)).unwrap_or(at)
                 });
                 tracing::debug!(
                     target: "hr_common::auth",
