@@ -477,12 +477,16 @@ impl Error {
     }
 
     /// A decode failure from a `serde_path_to_error` error and the body it failed on.
+    ///
+    /// The deserializer's message is scrubbed of the value it quotes
+    /// ([`scrub_values`](crate::redact::scrub_values)): a phone number that
+    /// arrived as an integer must not reach the logs through an error.
     pub fn decode(err: serde_path_to_error::Error<serde_json::Error>, body: &[u8]) -> Self {
         let path = err.path().to_string();
         Error::Decode {
             service: None,
             path,
-            message: err.into_inner().to_string(),
+            message: crate::redact::scrub_values(&err.into_inner().to_string()),
             status: None,
             body_excerpt: body_excerpt(body),
         }

@@ -70,6 +70,62 @@ pub fn redact(text: &str) -> String {
     mask_digit_runs(&text)
 }
 
+/// Removes the values serde quotes in its messages (``integer `13512345678` ``,
+/// `string "张三"`), keeping what was expected, so that a decode error can
+/// be logged without the personal data that failed to decode.
+///
+/// ```
+/// use hr_common::redact::scrub_values;
+///
+/// assert_eq!(
+///     scrub_values("invalid type: integer `13512345678`, expected a string"),
+///     "invalid type: integer `***`, expected a string"
+/// );
+/// assert_eq!(
+///     scrub_values(r#"invalid value: string "1101x", expected a date"#),
+///     r#"invalid value: string "***", expected a date"#
+/// );
+/// assert_eq!(scrub_values("missing field `userID`"), "missing field `userID`");
+/// ```
+pub fn scrub_values(message: &str) -> String {
+    // Field and variant names are quoted too ("missing field `userID`",
+    // "unknown variant `X`, expected one of …"); only values follow a type.
+    const VALUE_MARKERS: &[&str] = &[
+        "integer ",
+        "floating point ",
+        "string ",
+        "character ",
+        "boolean ",
+        "byte array",
+        "unknown variant ",
+    ];
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some((at, marker)) = VALUE_MARKERS
+        .iter()
+        .filter_map(|m| rest.find(m).map(|i| (i, *m)))
+        .min_by_key(|(i, _)| *i)
+    {
+        let after = at + marker.len();
+        out.push_str(&rest[..after]);
+        rest = &rest[after..];
+        let (open, close) = match rest.chars().next() {
+            Some('`') => ('`', '`'),
+            Some('"') => ('"', '"'),
+            _ => continue,
+        };
+        let Some(end) = rest[1..].find(close) else {
+            continue;
+        };
+        out.push(open);
+        out.push_str("***");
+        out.push(close);
+        rest = &rest[1 + end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `"key" : "value"` and `"key": 123` → `"key":"***"` / `"key":***`.
 fn redact_json_values(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

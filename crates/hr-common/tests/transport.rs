@@ -1023,3 +1023,32 @@ async fn deadline_spent_waiting_for_the_limiter_leaves_the_call_unsent() {
     assert!(err.is_timeout() && err.is_unsent(), "{err:?}");
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn decode_errors_do_not_quote_the_value_that_failed() {
+    let server = MockServer::start().await;
+    Mock::given(path("/q"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"mobilePhone": 13512345678u64})),
+        )
+        .mount(&server)
+        .await;
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Person {
+        #[serde(rename = "mobilePhone")]
+        mobile_phone: String,
+    }
+    let t = transport(&server).build().unwrap();
+    let err = t
+        .send(Request::get("/q"))
+        .await
+        .unwrap()
+        .json::<Person>()
+        .unwrap_err();
+    assert_eq!(err.decode_path(), Some("mobilePhone"));
+    for shown in [err.to_string(), format!("{err:?}")] {
+        assert!(!shown.contains("13512345678"), "{shown}");
+        assert!(shown.contains("expected a string"), "{shown}");
+    }
+}
