@@ -8,6 +8,15 @@
 //! cargo run --example beisen_employees -- --start 2024-01-01 --stop 2025-01-01 --query-type 1
 //! ```
 //!
+//! Defaults: `--start 2024-01-01`, `--stop 2025-01-01` (the simulator's
+//! year), `--query-type 1` (modification time). The window is `[start,
+//! stop)`; a stop before the start is an error (non-zero exit), and
+//! `stop == start` writes nothing. By default the query asks for
+//! *everything*: every employee status, disabled and deleted records and
+//! drafts (`.everything()`); pass `--active-only` for the API's defaults
+//! (current, non-deleted records). The final checkpoint goes to stderr even
+//! when the run fails, and it never covers a window that was not finished.
+//!
 //! With no `BEISEN_*` variables it starts the Beisen simulator in-process
 //! (20,000 employees over 2024). With `BEISEN_BASE_URL`, `BEISEN_APP_KEY`
 //! and `BEISEN_APP_SECRET` it talks to that server instead (a loopback
@@ -27,12 +36,14 @@ struct Args {
     start: NaiveDate,
     stop: NaiveDate,
     query_type: QueryType,
+    everything: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut start = None;
     let mut stop = None;
     let mut query_type = QueryType::Modified;
+    let mut everything = true;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or(format!("{flag} needs a value"));
@@ -51,17 +62,26 @@ fn parse_args() -> Result<Args, String> {
                     .and_then(QueryType::from_code)
                     .ok_or(format!("--query-type must be 1 or 2, got `{v}`"))?;
             }
+            "--active-only" => everything = false,
             "-h" | "--help" => {
-                return Err("usage: beisen_employees --start YYYY-MM-DD --stop YYYY-MM-DD [--query-type 1|2]".into());
+                return Err("usage: beisen_employees [--start YYYY-MM-DD (2024-01-01)] [--stop YYYY-MM-DD (2025-01-01)] [--query-type 1|2] [--active-only]".into());
             }
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
-    Ok(Args {
+    let args = Args {
         start: start.unwrap_or(NaiveDate::from_ymd_opt(2024, 1, 1).expect("date")),
         stop: stop.unwrap_or(NaiveDate::from_ymd_opt(2025, 1, 1).expect("date")),
         query_type,
-    })
+        everything,
+    };
+    if args.stop < args.start {
+        return Err(format!(
+            "--stop {} is before --start {}",
+            args.stop, args.start
+        ));
+    }
+    Ok(args)
 }
 
 #[tokio::main]
@@ -116,9 +136,11 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     };
 
     let started = Instant::now();
-    let query = GetEmployeesByTimeWindow::new(args.start, args.stop)
-        .query_type(args.query_type)
-        .everything();
+    let mut query =
+        GetEmployeesByTimeWindow::new(args.start, args.stop).query_type(args.query_type);
+    if args.everything {
+        query = query.everything();
+    }
     let mut stream = client
         .employees()
         .changed_between(args.start, args.stop)
@@ -128,22 +150,34 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let progress = stream.progress();
     let mut pages = stream.pages();
     let mut out = BufWriter::new(std::io::stdout().lock());
-    while let Some(page) = pages.try_next().await? {
-        for employee in &page.items {
-            serde_json::to_writer(&mut out, employee)?;
-            out.write_all(b"\n")?;
+    let written: Result<(), Box<dyn std::error::Error>> = async {
+        while let Some(page) = pages.try_next().await? {
+            for employee in &page.items {
+                serde_json::to_writer(&mut out, employee)?;
+                out.write_all(b"\n")?;
+            }
+            if progress.pages() % 10 == 0 {
+                eprintln!(
+                    "{} records, windows {}/{}, announced {}",
+                    progress.records(),
+                    progress.windows_done(),
+                    progress.windows_total(),
+                    progress.announced_total()
+                );
+            }
         }
-        if progress.pages() % 10 == 0 {
-            eprintln!(
-                "{} records, windows {}/{}, announced {}",
-                progress.records(),
-                progress.windows_done(),
-                progress.windows_total(),
-                progress.announced_total()
-            );
-        }
+        Ok(())
     }
+    .await;
     out.flush()?;
+    if let Err(e) = written {
+        eprintln!(
+            "failed after {} records; resume from checkpoint {}",
+            progress.records(),
+            serde_json::to_string(&progress.checkpoint())?
+        );
+        return Err(e);
+    }
     let stats = client.transport().stats();
     eprintln!(
         "done: {} records in {:.2} s; {} requests ({} HTTP attempts, {} retries, {} scroll restarts); checkpoint {}",

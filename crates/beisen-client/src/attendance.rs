@@ -6,7 +6,7 @@ use hr_common::civil_time::{self, CivilDateTime};
 use hr_common::paging::{self, CursorPage, Pages};
 use hr_common::{Error, Result};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::BeisenClient;
 use crate::enums::ApprovalStatus;
@@ -62,7 +62,7 @@ pub struct Vacation {
     pub reason: Option<String>,
     /// Fields this crate does not model.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: crate::custom::Extra,
 }
 
 #[derive(Deserialize)]

@@ -31,28 +31,48 @@ struct TokenBody {
     refresh_token: Option<SecretString>,
 }
 
+/// The latest expiry accepted as a Unix time: the year 2200. A larger
+/// `expires_in` is not a plausible answer and is refused.
+const LATEST_EXPIRY_SECS: u64 = 7_258_118_400;
+
 /// Reads `expires_in`: seconds (number or string), or a Unix time of
 /// expiry when the number is too large to be a lifetime (after 2001).
-fn expiry(value: Option<&Value>, now: SystemTime) -> Option<SystemTime> {
-    let n: u64 = match value? {
-        Value::Number(n) => n.as_u64()?,
-        Value::String(s) => s.trim().parse().ok()?,
-        _ => return None,
+/// `Ok(None)` when absent or unreadable; an error when absurdly large.
+fn expiry(value: Option<&Value>, now: SystemTime) -> Result<Option<SystemTime>> {
+    let n: u64 = match value {
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(n) => n,
+            None => return Ok(None),
+        },
+        Some(Value::String(s)) => match s.trim().parse() {
+            Ok(n) => n,
+            Err(_) => return Ok(None),
+        },
+        _ => return Ok(None),
     };
+    let absurd = || {
+        Error::decode_at(
+            "expires_in",
+            format!("expires_in {n} is not a plausible lifetime or Unix time"),
+            b"",
+        )
+    };
+    if n > LATEST_EXPIRY_SECS {
+        return Err(absurd());
+    }
     // 1e9 seconds is 31 years: no token lives that long, and every Unix time
     // since 2001 is larger, so the two readings never overlap.
-    if n >= 1_000_000_000 {
-        Some(UNIX_EPOCH + Duration::from_secs(n))
-    } else {
-        Some(now + Duration::from_secs(n))
-    }
+    let base = if n >= 1_000_000_000 { UNIX_EPOCH } else { now };
+    base.checked_add(Duration::from_secs(n))
+        .map(Some)
+        .ok_or_else(absurd)
 }
 
-fn token_of(body: &TokenBody) -> AccessToken {
-    match expiry(body.expires_in.as_ref(), SystemTime::now()) {
+fn token_of(body: &TokenBody) -> Result<AccessToken> {
+    Ok(match expiry(body.expires_in.as_ref(), SystemTime::now())? {
         Some(at) => AccessToken::expiring_at(body.access_token.expose_secret(), at),
         None => AccessToken::new(body.access_token.expose_secret(), None),
-    }
+    })
 }
 
 /// `POST /token` with `app_key`/`app_secret`, refreshing with the
@@ -134,7 +154,7 @@ impl TokenProvider for AppKeyTokens {
             }
         };
         *self.refresh.lock().unwrap_or_else(|e| e.into_inner()) = body.refresh_token.clone();
-        Ok(token_of(&body))
+        token_of(&body)
     }
 }
 
@@ -191,7 +211,7 @@ impl TokenProvider for OAuthTokens {
                 "token endpoint returned an empty access_token",
             ));
         }
-        Ok(token_of(&body))
+        token_of(&body)
     }
 }
 
@@ -203,17 +223,31 @@ mod tests {
     fn expires_in_reads_seconds_and_epochs() {
         let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         assert_eq!(
-            expiry(Some(&serde_json::json!(7200)), now),
+            expiry(Some(&serde_json::json!(7200)), now).unwrap(),
             Some(now + Duration::from_secs(7200))
         );
         assert_eq!(
-            expiry(Some(&serde_json::json!("8400000")), now),
+            expiry(Some(&serde_json::json!("8400000")), now).unwrap(),
             Some(now + Duration::from_secs(8_400_000))
         );
         assert_eq!(
-            expiry(Some(&serde_json::json!("1735700000")), now),
+            expiry(Some(&serde_json::json!("1735700000")), now).unwrap(),
             Some(UNIX_EPOCH + Duration::from_secs(1_735_700_000))
         );
-        assert_eq!(expiry(Some(&serde_json::json!("soon")), now), None);
+        assert_eq!(expiry(Some(&serde_json::json!("soon")), now).unwrap(), None);
+    }
+
+    #[test]
+    fn an_absurd_expires_in_is_a_decode_error_not_a_panic() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        for v in [
+            serde_json::json!(u64::MAX),
+            serde_json::json!(u64::MAX.to_string()),
+            serde_json::json!("99999999999999"),
+        ] {
+            let r = std::panic::catch_unwind(|| expiry(Some(&v), now));
+            let err = r.expect("expiry panicked").unwrap_err();
+            assert!(err.is_decode(), "{err}");
+        }
     }
 }

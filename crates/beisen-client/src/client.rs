@@ -251,6 +251,7 @@ impl ClientBuilder {
             .token_cache(TokenCache::new(Shared(provider)))
             .rate_limiter(Arc::new(limiter))
             .vendor_errors(envelope::vendor_error)
+            .transient_when(envelope::is_transient)
             .forbidden_hint(FORBIDDEN_HINT)
             .request_id_headers(["x-paas-request-id", "x-request-id"])
             .danger_allow_http(self.allow_http)

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// A record's custom fields, by field name.
 ///
@@ -20,9 +20,63 @@ use serde_json::Value;
 /// assert_eq!(c.get_str("extMissing"), None);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+///
+/// `Debug` shows the field names only: custom fields often hold personal
+/// data (bank accounts, addresses), so values are never logged.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct CustomProperties(pub BTreeMap<String, Value>);
+
+impl std::fmt::Debug for CustomProperties {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.0.keys()).finish()
+    }
+}
+
+/// Keys of a record this crate does not model, kept so the record
+/// round-trips. Derefs to the JSON map; `Debug` shows the keys only, since
+/// unknown fields may hold personal data.
+///
+/// ```
+/// let e: beisen_client::custom::Extra = serde_json::from_str(r#"{"secret":"S-123"}"#)?;
+/// assert_eq!(e["secret"], "S-123");
+/// assert!(!format!("{e:?}").contains("S-123"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Extra(pub Map<String, Value>);
+
+impl std::fmt::Debug for Extra {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.0.keys()).finish()
+    }
+}
+
+impl std::ops::Deref for Extra {
+    type Target = Map<String, Value>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Extra {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl From<Map<String, Value>> for Extra {
+    fn from(map: Map<String, Value>) -> Self {
+        Extra(map)
+    }
+}
+
+impl From<Extra> for Map<String, Value> {
+    fn from(extra: Extra) -> Self {
+        extra.0
+    }
+}
 
 impl CustomProperties {
     /// The raw value of a field; `None` when absent (Beisen drops null keys).
@@ -84,3 +138,22 @@ impl CustomProperties {
 /// Dictionary fields translated to text (`{"GenderText":"男"}`), filled when
 /// a request sets `enableTranslate` (retired by the vendor on 2026-03-13).
 pub type TranslateProperties = BTreeMap<String, Option<String>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_custom_and_extra_keys_but_no_values() {
+        let c: CustomProperties =
+            serde_json::from_str(r#"{"extBankAccount_1":"6222020200112233"}"#).unwrap();
+        let d = format!("{c:?}");
+        assert!(
+            d.contains("extBankAccount_1") && !d.contains("6222020200112233"),
+            "{d}"
+        );
+        let e: Extra = serde_json::from_str(r#"{"originalId":"ID-998877"}"#).unwrap();
+        let d = format!("{e:?}");
+        assert!(d.contains("originalId") && !d.contains("ID-998877"), "{d}");
+    }
+}

@@ -174,8 +174,9 @@ impl BeisenClient {
     /// A time-window stream over any time-window request, for its window.
     pub fn stream<R: crate::window::TimeWindowRequest>(
         &self,
-        request: R,
+        mut request: R,
     ) -> Result<WindowStream<R>> {
+        request.query_mut().apply_zone(self.time_zone());
         let w = request.query().window()?;
         Ok(WindowStream::new(
             self.clone(),

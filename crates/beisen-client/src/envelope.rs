@@ -166,6 +166,21 @@ pub(crate) fn vendor_error(resp: &Response) -> Option<VendorError> {
     }
 }
 
+/// Whether a 2xx answer carries the vendor's `"code":"500"` (a server
+/// failure inside HTTP 200): retried like an HTTP 500, for idempotent
+/// reads only (the transport's rule).
+pub(crate) fn is_transient(resp: &Response) -> bool {
+    #[derive(Deserialize)]
+    struct Body {
+        #[serde(default)]
+        code: Option<Code>,
+    }
+    serde_json::from_slice::<Body>(resp.body())
+        .ok()
+        .and_then(|b| b.code)
+        .is_some_and(|c| c == 500)
+}
+
 /// Whether an error means "this scroll is gone": the vendor's
 /// `scrollId无效或已过期` 417, or the paging layer's expiry.
 pub(crate) fn is_scroll_gone(err: &Error) -> bool {

@@ -4,7 +4,6 @@ use futures::Stream;
 use hr_common::paging::{self, CursorPage, Pages};
 use hr_common::{Error, Result};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 use crate::BeisenClient;
 use crate::envelope::{Envelope, null_as_empty};
@@ -28,7 +27,7 @@ pub struct Apply {
     pub job_id: Option<String>,
     /// Fields this crate does not model.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: crate::custom::Extra,
 }
 
 #[derive(Deserialize)]

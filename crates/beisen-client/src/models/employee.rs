@@ -4,7 +4,6 @@
 use hr_common::civil_time::{self, CivilDateTime};
 use hr_common::sensitive::{IdNumber, Phone};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 use crate::custom::{CustomProperties, TranslateProperties};
 #[allow(unused_imports)]
@@ -132,9 +131,9 @@ pub struct EmployeeInfo {
     /// 英文名.
     #[serde(rename = "engName", default)]
     pub eng_name: Option<String>,
-    /// 办公电话.
+    /// 办公电话; masked in `Debug`.
     #[serde(rename = "officeTel", default)]
-    pub office_tel: Option<String>,
+    pub office_tel: Option<Phone>,
     /// 办公地址.
     #[serde(rename = "businessAddress", default)]
     pub business_address: Option<String>,
@@ -182,7 +181,7 @@ pub struct EmployeeInfo {
     pub std_is_deleted: Option<bool>,
     /// Fields this crate does not model, kept so the record round-trips.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: crate::custom::Extra,
 }
 
 /// 任职记录: one employment record.
@@ -378,5 +377,5 @@ pub struct RecordInfo {
     pub std_is_deleted: Option<bool>,
     /// Fields this crate does not model, kept so the record round-trips.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: crate::custom::Extra,
 }

@@ -7,12 +7,13 @@ mod employee;
 mod org;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 pub use employee::{EmployeeInfo, RecordInfo};
 pub use org::{JobPost, MetaRecord, Organization, Position};
 
 use crate::ids::UserId;
+use crate::window::QueryType;
+use hr_common::CivilDateTime;
 
 /// One item of `Employee/GetByTimeWindow`: the person and one employment
 /// record (the main one when there are several).
@@ -27,7 +28,7 @@ pub struct Employee {
     pub record_info: Option<RecordInfo>,
     /// Other keys of the item (`originalId`…).
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: crate::custom::Extra,
 }
 
 /// One item of `Employee/GetListByTimeWindow`: the person and every
@@ -43,18 +44,67 @@ pub struct EmployeeWithRecords {
     pub record_infos: Vec<RecordInfo>,
     /// Other keys of the item.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: crate::custom::Extra,
 }
 
 /// What a time-window stream de-duplicates on.
+///
+/// A record's de-duplication key is its identity *and* its version (the
+/// time the query selects on), so a copy re-read after a scroll restart is
+/// dropped while a newer version of the same entity, modified during the
+/// run and selected again in a later sub-window, is delivered.
 pub trait WindowRecord {
-    /// The record's identity, or `None` to never drop it as a duplicate.
+    /// The record's identity, or `None` when it has none (such records are
+    /// never dropped as cross-window duplicates; after a scroll restart they
+    /// are skipped by position instead, see
+    /// [`WindowStream`](crate::WindowStream)).
     fn dedup_key(&self) -> Option<String>;
+
+    /// The record's version for a query selecting on `query_type`: the
+    /// modification time(s) that query type selects on. `None` when unknown.
+    fn version(&self, query_type: QueryType) -> Option<String> {
+        let _ = query_type;
+        None
+    }
+
+    /// [`dedup_key`](Self::dedup_key) and [`version`](Self::version)
+    /// together: what the stream de-duplicates on.
+    fn versioned_key(&self, query_type: QueryType) -> Option<String> {
+        let id = self.dedup_key()?;
+        Some(match self.version(query_type) {
+            Some(v) => format!("{id}@{v}"),
+            None => id,
+        })
+    }
+}
+
+fn time_text(t: &Option<CivilDateTime>) -> &str {
+    t.as_ref().map_or("", CivilDateTime::as_str)
+}
+
+fn pick<'a>(
+    query_type: QueryType,
+    modified: &'a Option<CivilDateTime>,
+    business: &'a Option<CivilDateTime>,
+) -> &'a str {
+    match query_type {
+        QueryType::BusinessModified => time_text(business),
+        _ => time_text(modified),
+    }
 }
 
 impl WindowRecord for Employee {
     fn dedup_key(&self) -> Option<String> {
         Some(self.employee_info.user_id.to_string())
+    }
+
+    fn version(&self, query_type: QueryType) -> Option<String> {
+        let e = &self.employee_info;
+        let person = pick(query_type, &e.modified_time, &e.business_modified_time);
+        let record = self.record_info.as_ref().map_or("", |r| {
+            pick(query_type, &r.modified_time, &r.business_modified_time)
+        });
+        Some(format!("{person}|{record}"))
     }
 }
 
@@ -62,31 +112,54 @@ impl WindowRecord for EmployeeWithRecords {
     fn dedup_key(&self) -> Option<String> {
         Some(self.employee_info.user_id.to_string())
     }
-}
 
-impl WindowRecord for Organization {
-    fn dedup_key(&self) -> Option<String> {
-        Some(self.oid.to_string())
+    fn version(&self, query_type: QueryType) -> Option<String> {
+        let e = &self.employee_info;
+        let mut v = pick(query_type, &e.modified_time, &e.business_modified_time).to_owned();
+        for r in &self.record_infos {
+            v.push('|');
+            v.push_str(pick(
+                query_type,
+                &r.modified_time,
+                &r.business_modified_time,
+            ));
+        }
+        Some(v)
     }
 }
 
-impl WindowRecord for Position {
-    fn dedup_key(&self) -> Option<String> {
-        Some(self.oid.to_string())
-    }
+macro_rules! versioned_by_times {
+    ($($ty:ty),*) => {$(
+        impl WindowRecord for $ty {
+            fn dedup_key(&self) -> Option<String> {
+                Some(self.oid.to_string())
+            }
+
+            fn version(&self, query_type: QueryType) -> Option<String> {
+                Some(pick(query_type, &self.modified_time, &self.business_modified_time).to_owned())
+            }
+        }
+    )*};
 }
 
-impl WindowRecord for JobPost {
-    fn dedup_key(&self) -> Option<String> {
-        Some(self.oid.to_string())
-    }
-}
+versioned_by_times!(Organization, Position, JobPost);
 
 impl WindowRecord for MetaRecord {
     fn dedup_key(&self) -> Option<String> {
         self.object_id
             .clone()
             .or_else(|| self.oid.as_ref().map(|v| v.to_string()))
+    }
+
+    fn version(&self, query_type: QueryType) -> Option<String> {
+        Some(
+            pick(
+                query_type,
+                &self.modified_time,
+                &self.business_modified_time,
+            )
+            .to_owned(),
+        )
     }
 }
 
@@ -106,5 +179,42 @@ impl Organization {
             .split([',', '，'])
             .filter_map(|s| s.trim().parse().ok().map(UserId))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn employee(modified: &str) -> Employee {
+        serde_json::from_value(serde_json::json!({
+            "employeeInfo": {"userID": 7, "modifiedTime": modified, "businessModifiedTime": "2024-01-01T00:00:00"},
+            "recordInfo": {"userID": 7, "modifiedTime": "2024-01-01T00:00:00"}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_newer_version_has_a_different_key_and_a_copy_the_same() {
+        let old = employee("2024-01-02T10:00:00");
+        let new = employee("2024-01-05T10:00:00");
+        let q = QueryType::Modified;
+        assert_eq!(
+            old.versioned_key(q),
+            employee("2024-01-02T10:00:00").versioned_key(q)
+        );
+        assert_ne!(old.versioned_key(q), new.versioned_key(q));
+        // By business time the two are the same version.
+        let b = QueryType::BusinessModified;
+        assert_eq!(old.versioned_key(b), new.versioned_key(b));
+    }
+
+    #[test]
+    fn office_tel_is_masked_in_debug() {
+        let e: EmployeeInfo =
+            serde_json::from_value(serde_json::json!({"userID": 1, "officeTel": "010-87654321"}))
+                .unwrap();
+        assert_eq!(e.office_tel.as_ref().unwrap().expose(), "010-87654321");
+        assert!(!format!("{e:?}").contains("87654321"));
     }
 }

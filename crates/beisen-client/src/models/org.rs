@@ -2,7 +2,7 @@
 
 use hr_common::civil_time::{self, CivilDateTime};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::custom::{CustomProperties, TranslateProperties};
 #[allow(unused_imports)]
@@ -75,7 +75,7 @@ pub struct Organization {
     pub std_is_deleted: Option<bool>,
     /// Fields this crate does not model, kept so the record round-trips.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: crate::custom::Extra,
 }
 
 /// 职位: a position (GUID `oId`).
@@ -123,7 +123,7 @@ pub struct Position {
     pub std_is_deleted: Option<bool>,
     /// Fields this crate does not model, kept so the record round-trips.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: crate::custom::Extra,
 }
 
 /// 职务: a job post (numeric-string `oId`).
@@ -165,7 +165,7 @@ pub struct JobPost {
     pub std_is_deleted: Option<bool>,
     /// Fields this crate does not model, kept so the record round-trips.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: crate::custom::Extra,
 }
 
 /// A record of the objects this crate types loosely: job levels (职级), grades (职等), sequences (职务序列) and employee subsets (员工子集).
@@ -210,5 +210,5 @@ pub struct MetaRecord {
     pub std_is_deleted: Option<bool>,
     /// Fields this crate does not model, kept so the record round-trips.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: crate::custom::Extra,
 }

@@ -48,6 +48,13 @@ pub struct TimeWindow {
 pub trait WindowBound {
     /// The civil date-time in `zone`.
     fn civil(self, zone: chrono::FixedOffset) -> NaiveDateTime;
+
+    /// The instant, when the bound names one (a zoned date-time); civil
+    /// bounds (dates, naive date-times) return `None`. Requests use it to
+    /// convert to the sending client's zone.
+    fn zoned(&self) -> Option<DateTime<chrono::FixedOffset>> {
+        None
+    }
 }
 
 impl WindowBound for NaiveDate {
@@ -69,11 +76,20 @@ impl WindowBound for CivilDateTime {
             None => self.naive(),
         }
     }
+
+    fn zoned(&self) -> Option<DateTime<chrono::FixedOffset>> {
+        self.offset()
+            .map(|_| self.to_datetime(hr_common::CHINA_STANDARD_TIME))
+    }
 }
 
 impl<Tz: TimeZone> WindowBound for DateTime<Tz> {
     fn civil(self, zone: chrono::FixedOffset) -> NaiveDateTime {
         self.with_timezone(&zone).naive_local()
+    }
+
+    fn zoned(&self) -> Option<DateTime<chrono::FixedOffset>> {
+        Some(self.fixed_offset())
     }
 }
 
@@ -82,9 +98,20 @@ fn whole_seconds(t: NaiveDateTime) -> NaiveDateTime {
 }
 
 impl TimeWindow {
-    /// `[start, stop)`, cut to whole seconds (what the API accepts).
+    /// `[start, stop)`, cut to whole seconds (what the API accepts). Zoned
+    /// bounds are converted to UTC+8, Beisen's default zone; use
+    /// [`new_in`](Self::new_in) for a client with another
+    /// [`time_zone`](crate::ClientBuilder::time_zone).
     pub fn new(start: impl WindowBound, stop: impl WindowBound) -> Self {
-        let zone = hr_common::CHINA_STANDARD_TIME;
+        Self::new_in(hr_common::CHINA_STANDARD_TIME, start, stop)
+    }
+
+    /// `[start, stop)` with zoned bounds converted to civil time in `zone`.
+    pub fn new_in(
+        zone: chrono::FixedOffset,
+        start: impl WindowBound,
+        stop: impl WindowBound,
+    ) -> Self {
         Self::from_civil(start.civil(zone), stop.civil(zone))
     }
 

@@ -30,12 +30,16 @@ pub struct Checkpoint {
     pub stop: NaiveDateTime,
     /// Everything before this instant is delivered.
     pub completed_through: NaiveDateTime,
+    /// The stream's `timeWindowQueryType` (1 or 2), when recorded; a
+    /// checkpoint only resumes a stream of the same query type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_type: Option<u8>,
 }
 
 impl Checkpoint {
     /// Whether the whole window was delivered.
     pub fn is_complete(&self) -> bool {
-        self.completed_through >= self.stop
+        self.start <= self.stop && self.completed_through >= self.stop
     }
 }
 
@@ -60,6 +64,7 @@ pub struct WindowProgress {
 
 struct State {
     whole: TimeWindow,
+    query_type: Option<u8>,
     pending: BTreeSet<TimeWindow>,
 }
 
@@ -76,11 +81,16 @@ impl std::fmt::Debug for WindowProgress {
 }
 
 impl WindowProgress {
-    pub(crate) fn new(whole: TimeWindow, windows: &[TimeWindow]) -> Self {
+    /// `windows` are the sub-windows still to deliver; everything of
+    /// `whole` before the first of them counts as complete (a resumed run),
+    /// and a stream that was rejected passes `whole` itself so that nothing
+    /// is reported complete.
+    pub(crate) fn new(whole: TimeWindow, windows: &[TimeWindow], query_type: Option<u8>) -> Self {
         let p = WindowProgress {
             counters: Arc::default(),
             state: Arc::new(Mutex::new(State {
                 whole,
+                query_type,
                 pending: windows.iter().copied().collect(),
             })),
         };
@@ -143,6 +153,7 @@ impl WindowProgress {
                 .iter()
                 .next()
                 .map_or(s.whole.stop(), |w| w.start()),
+            query_type: s.query_type,
         }
     }
 

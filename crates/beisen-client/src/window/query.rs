@@ -207,6 +207,9 @@ pub struct WindowQuery {
     /// Fill `translateProperties` (retired by the vendor on 2026-03-13).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_translate: Option<bool>,
+    /// Zoned bounds as given, re-read in the sending client's zone.
+    #[serde(skip)]
+    pub(crate) zoned: [Option<chrono::DateTime<chrono::FixedOffset>>; 2],
 }
 
 impl WindowQuery {
@@ -223,10 +226,39 @@ impl WindowQuery {
             is_with_deleted: None,
             with_disabled: None,
             enable_translate: None,
+            zoned: [None, None],
+        }
+    }
+
+    /// A query for `[start, stop)`: civil bounds as given; zoned bounds
+    /// converted to UTC+8 now and to the client's zone when sent.
+    pub(crate) fn from_bounds(
+        start: impl super::WindowBound,
+        stop: impl super::WindowBound,
+    ) -> Self {
+        let zoned = [start.zoned(), stop.zoned()];
+        let mut q = Self::new(TimeWindow::new(start, stop));
+        q.zoned = zoned;
+        q
+    }
+
+    /// Re-reads zoned bounds as civil time in `zone` (the client's).
+    pub(crate) fn apply_zone(&mut self, zone: chrono::FixedOffset) {
+        use chrono::Timelike;
+        let civil = |t: chrono::DateTime<chrono::FixedOffset>| {
+            let n = t.with_timezone(&zone).naive_local();
+            fmt_time(n.with_nanosecond(0).unwrap_or(n))
+        };
+        if let Some(t) = self.zoned[0] {
+            self.start_time = civil(t);
+        }
+        if let Some(t) = self.zoned[1] {
+            self.stop_time = civil(t);
         }
     }
 
     pub(crate) fn set_window(&mut self, window: TimeWindow) {
+        self.zoned = [None, None];
         self.start_time = fmt_time(window.start());
         self.stop_time = fmt_time(window.stop());
     }
@@ -290,10 +322,12 @@ macro_rules! time_window_request {
         }
 
         impl $name {
-            /// A query for `[start, stop)`, civil time in Beisen's zone.
+            /// A query for `[start, stop)`. Dates and naive date-times are
+            /// civil time as given; zoned date-times are converted to the
+            /// zone of the client that sends the request.
             pub fn new(start: impl $crate::window::WindowBound, stop: impl $crate::window::WindowBound) -> Self {
                 $name {
-                    query: $crate::window::WindowQuery::new($crate::window::TimeWindow::new(start, stop)),
+                    query: $crate::window::WindowQuery::from_bounds(start, stop),
                     $( $field: None, )*
                 }
             }
@@ -356,8 +390,10 @@ macro_rules! time_window_request {
             /// Sends one call: one page of the scroll. Checked first:
             /// capacity ≤ 300, window ≤ 90 days.
             pub async fn send(&self, client: &$crate::BeisenClient) -> hr_common::Result<$crate::ScrollResponse<$item>> {
-                self.query.check()?;
-                let resp = client.post($path, $path, true, self).await?;
+                let mut request = self.clone();
+                request.query.apply_zone(client.time_zone());
+                request.query.check()?;
+                let resp = client.post($path, $path, true, &request).await?;
                 $crate::envelope::scroll_page(&resp)
             }
         }

@@ -7,8 +7,12 @@
 //! announced total) and pushes pages into one bounded channel: the prefetch
 //! buffer. Fetching therefore continues while the consumer works, until the
 //! buffer is full; if the consumer stalls long enough for a scroll to die,
-//! that sub-window is re-opened and the records already handed over are
-//! skipped by key. Besides pages the channel carries "split" and "done"
+//! that sub-window is re-opened and the records it already handed over are
+//! skipped: by their versioned key, or, for records without a key, by
+//! position (the scroll order is deterministic: the default sort is
+//! `userID` ascending). This restart bookkeeping is per sub-window, freed
+//! when the sub-window ends, and independent of [`WindowStream::dedup`],
+//! which only drops records delivered by *another* sub-window. Besides pages the channel carries "split" and "done"
 //! events, in order, so progress and checkpoints describe what the consumer
 //! has actually received.
 
@@ -24,7 +28,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
 use super::progress::{Checkpoint, WindowProgress};
-use super::query::TimeWindowRequest;
+use super::query::{QueryType, TimeWindowRequest};
 use super::{MAX_CAPACITY, MAX_WINDOW_DAYS, TimeWindow, WindowBound};
 use crate::BeisenClient;
 use crate::envelope::{is_scroll_gone, scroll_page};
@@ -58,6 +62,7 @@ pub struct WindowStream<R: TimeWindowRequest> {
     split_long: bool,
     max_restarts: u32,
     dedup: bool,
+    resume: Option<Checkpoint>,
     progress: Option<WindowProgress>,
 }
 
@@ -93,6 +98,7 @@ impl<R: TimeWindowRequest> WindowStream<R> {
             split_long: true,
             max_restarts: 5,
             dedup: true,
+            resume: None,
             progress: None,
         }
     }
@@ -142,55 +148,126 @@ impl<R: TimeWindowRequest> WindowStream<R> {
         self
     }
 
-    /// Consecutive restarts of one sub-window without new records before
-    /// the stream gives up (default 5).
+    /// Restarts of one sub-window before the stream gives up with the last
+    /// error (default 5). Every restart counts, with or without new records:
+    /// a restart re-reads the sub-window from its first page (records
+    /// already delivered are skipped, not re-sent), so a consumer that
+    /// keeps stalling past the scroll's idle limit would otherwise cost
+    /// requests quadratic in the sub-window's size. Raise
+    /// [`prefetch_pages`](Self::prefetch_pages), or use more
+    /// [`parallel`](Self::parallel) sub-windows (smaller ones), rather than
+    /// this limit.
     pub fn max_restarts(mut self, n: u32) -> Self {
         self.max_restarts = n;
         self
     }
 
-    /// Whether records already delivered are dropped when they appear again
-    /// (default yes). Restarted scrolls rely on it; turn it off only to see
-    /// the raw feed.
+    /// Whether a record already delivered by another sub-window is dropped
+    /// when it appears again with the same key and version (default yes).
+    /// A newer version of a record (modified during the run) is never
+    /// dropped.
+    ///
+    /// Memory: with de-duplication on, the stream keeps one key per
+    /// delivered record until it ends (about N keys of ~60 bytes for N
+    /// records). Turn it off for very large windows; scroll restarts do
+    /// not depend on it (they keep their own per-sub-window bookkeeping,
+    /// freed when the sub-window finishes).
     pub fn dedup(mut self, on: bool) -> Self {
         self.dedup = on;
         self
     }
 
     /// Starts after a checkpoint of an earlier run over the same window.
+    ///
+    /// The checkpoint must belong to this stream: it must start no later
+    /// than this window (so it vouches for everything up to its
+    /// `completed_through`), be consistent (`start <= completed_through <=
+    /// stop`) and, when it records one, have the same query type. Otherwise
+    /// the stream fails with an invalid-request error before sending
+    /// anything. Checkpoints of resumed runs keep this window's start, so
+    /// a chain of resumes works.
     pub fn resume_from(mut self, checkpoint: &Checkpoint) -> Self {
-        if checkpoint.completed_through > self.whole.start() {
-            self.whole = TimeWindow::from_civil(
-                checkpoint.completed_through.min(self.whole.stop()),
-                self.whole.stop(),
-            );
-        }
+        self.resume = Some(*checkpoint);
         self.progress = None;
         self
     }
 
+    fn query_type(&self) -> u8 {
+        self.template.query().time_window_query_type.code()
+    }
+
+    /// The sub-windows to deliver, after the checkpoint if any.
     fn initial_windows(&self) -> Result<Vec<TimeWindow>> {
-        if self.whole.is_empty() {
+        if self.whole.stop() < self.whole.start() {
+            return Err(Error::invalid_request(
+                "stopTime",
+                format!(
+                    "stop {} is before start {}",
+                    self.whole.stop(),
+                    self.whole.start()
+                ),
+            ));
+        }
+        let mut rest = self.whole;
+        if let Some(c) = &self.resume {
+            if c.start > self.whole.start() {
+                return Err(Error::invalid_request(
+                    "checkpoint",
+                    format!(
+                        "the checkpoint starts at {}, after this window's start {}: it does not cover {}",
+                        c.start,
+                        self.whole.start(),
+                        self.whole
+                    ),
+                ));
+            }
+            if c.completed_through < c.start || c.completed_through > c.stop {
+                return Err(Error::invalid_request(
+                    "checkpoint",
+                    format!(
+                        "completedThrough {} is outside the checkpoint's window [{}, {})",
+                        c.completed_through, c.start, c.stop
+                    ),
+                ));
+            }
+            if let Some(t) = c.query_type
+                && t != self.query_type()
+            {
+                return Err(Error::invalid_request(
+                    "checkpoint",
+                    format!(
+                        "the checkpoint is of timeWindowQueryType {t}, this stream of {}",
+                        self.query_type()
+                    ),
+                ));
+            }
+            if c.completed_through > rest.start() {
+                rest = TimeWindow::from_civil(c.completed_through.min(rest.stop()), rest.stop());
+            }
+        }
+        if rest.is_empty() {
             return Ok(Vec::new());
         }
         if !self.split_long {
-            self.whole.check_span()?;
+            rest.check_span()?;
         }
-        let long = self.whole.split_max_days(MAX_WINDOW_DAYS);
+        let long = rest.split_max_days(MAX_WINDOW_DAYS);
         Ok(if self.parallel > long.len() {
-            self.whole.split_even(self.parallel)
+            rest.split_even(self.parallel)
         } else {
             long
         })
     }
 
     /// The live progress handle of this stream (call before consuming).
+    /// A stream that is rejected or fails never reports a window it did
+    /// not finish as complete.
     pub fn progress(&mut self) -> WindowProgress {
         if let Some(p) = &self.progress {
             return p.clone();
         }
-        let windows = self.initial_windows().unwrap_or_default();
-        let p = WindowProgress::new(self.whole, &windows);
+        let windows = self.initial_windows().unwrap_or_else(|_| vec![self.whole]);
+        let p = WindowProgress::new(self.whole, &windows, Some(self.query_type()));
         self.progress = Some(p.clone());
         p
     }
@@ -208,7 +285,9 @@ impl<R: TimeWindowRequest> WindowStream<R> {
             Err(e) => return Pages::new(futures::stream::iter([Err(e)])),
         };
         let (tx, rx) = mpsc::channel(self.prefetch_pages);
+        let query_type = self.template.query().time_window_query_type;
         let engine = Engine {
+            query_type,
             client: self.client,
             template: self.template,
             split_above: if self.parallel > 1 {
@@ -281,6 +360,7 @@ impl<T> Stream for Receiver<T> {
 }
 
 struct Engine<R: TimeWindowRequest> {
+    query_type: QueryType,
     client: BeisenClient,
     template: R,
     split_above: Option<u64>,
@@ -293,6 +373,7 @@ struct Engine<R: TimeWindowRequest> {
 impl<R: TimeWindowRequest> Clone for Engine<R> {
     fn clone(&self) -> Self {
         Engine {
+            query_type: self.query_type,
             client: self.client.clone(),
             template: self.template.clone(),
             split_above: self.split_above,
@@ -366,16 +447,40 @@ impl<R: TimeWindowRequest> Engine<R> {
         .build()
     }
 
-    /// Drops records already handed over; returns the new ones.
-    fn fresh(&self, items: Vec<R::Item>) -> Vec<R::Item> {
-        let Some(seen) = &self.seen else {
-            return items;
-        };
+    /// Drops what this sub-window already handed over before a restart,
+    /// and (with de-duplication on) what another sub-window delivered;
+    /// returns the new records.
+    fn fresh(
+        &self,
+        items: Vec<R::Item>,
+        sub: &mut Delivered,
+        attempt_keyless: &mut u64,
+    ) -> Vec<R::Item> {
         let before = items.len();
-        let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
+        let mut seen = self
+            .seen
+            .as_ref()
+            .map(|s| s.lock().unwrap_or_else(|e| e.into_inner()));
         let kept: Vec<R::Item> = items
             .into_iter()
-            .filter(|r| r.dedup_key().is_none_or(|k| seen.insert(k)))
+            .filter(|r| match r.versioned_key(self.query_type) {
+                Some(k) => {
+                    if sub.keys.contains(&k) {
+                        return false;
+                    }
+                    let new_here = seen.as_mut().is_none_or(|seen| seen.insert(k.clone()));
+                    sub.keys.insert(k);
+                    new_here
+                }
+                None => {
+                    *attempt_keyless += 1;
+                    if *attempt_keyless <= sub.keyless {
+                        return false;
+                    }
+                    sub.keyless += 1;
+                    true
+                }
+            })
             .collect();
         self.progress.duplicates((before - kept.len()) as u64);
         kept
@@ -385,12 +490,14 @@ impl<R: TimeWindowRequest> Engine<R> {
     /// into, if it was.
     async fn sub_window(self, window: TimeWindow) -> Result<Vec<TimeWindow>> {
         request_check(&self.template, window)?;
-        let mut restarts_without_progress = 0;
+        let mut restarts = 0;
         let mut first_open = true;
+        // What this sub-window handed over, to skip after a restart.
+        let mut sub = Delivered::default();
         'open: loop {
             let mut pages = self.scroll(window);
             let mut first_page = true;
-            let mut progressed = false;
+            let mut attempt_keyless = 0;
             while let Some(page) = pages.next().await {
                 match page {
                     Ok(page) => {
@@ -407,32 +514,24 @@ impl<R: TimeWindowRequest> Engine<R> {
                             self.progress.announced(total);
                         }
                         first_page = false;
-                        let items = self.fresh(page.items);
+                        let items = self.fresh(page.items, &mut sub, &mut attempt_keyless);
                         if !items.is_empty() {
-                            progressed = true;
                             self.tx
                                 .send(Event::Page(items))
                                 .await
                                 .map_err(|_| cancelled())?;
                         }
                     }
-                    Err(e) if is_scroll_gone(&e) || e.is_retryable() => {
-                        restarts_without_progress = if progressed {
-                            1
-                        } else {
-                            restarts_without_progress + 1
-                        };
-                        if restarts_without_progress > self.max_restarts {
+                    Err(e) if is_restartable(&e) => {
+                        restarts += 1;
+                        if restarts > self.max_restarts {
                             return Err(e);
                         }
-                        tracing::info!(%window, error = %e, "restarting the scroll; delivered records are skipped");
+                        tracing::info!(%window, error = %e, restarts, "restarting the scroll; delivered records are skipped");
                         self.progress.restarted();
                         first_open = false;
                         // A short pause lets a throttled or failing server recover.
-                        tokio::time::sleep(Duration::from_millis(
-                            100 * u64::from(restarts_without_progress),
-                        ))
-                        .await;
+                        tokio::time::sleep(Duration::from_millis(100 * u64::from(restarts))).await;
                         continue 'open;
                     }
                     Err(e) => return Err(e),
@@ -455,6 +554,20 @@ impl<R: TimeWindowRequest> Engine<R> {
         let children = window.split_even(parts);
         (children.len() > 1).then_some(children)
     }
+}
+
+/// What one sub-window has handed over: versioned keys, and the number of
+/// records without a key (skipped by position after a restart).
+#[derive(Default)]
+struct Delivered {
+    keys: HashSet<String>,
+    keyless: u64,
+}
+
+/// Errors after which a sub-window's scroll is re-opened: an expired
+/// scroll, a transient failure, or the vendor's "500" inside an HTTP 200.
+fn is_restartable(e: &Error) -> bool {
+    is_scroll_gone(e) || e.is_retryable() || e.vendor_code() == Some("500")
 }
 
 fn request_check<R: TimeWindowRequest>(template: &R, window: TimeWindow) -> Result<()> {
