@@ -75,14 +75,34 @@ async fn run() -> Result<()> {
         })
         .await?;
     let io = |e: std::io::Error| Error::invalid(format!("writing {}: {e}", out.display()));
-    let mut file = std::io::BufWriter::new(std::fs::File::create(&out).map_err(io)?);
-    let mut written = 0u64;
-    let mut chunks = download.into_stream();
-    while let Some(chunk) = chunks.try_next().await? {
-        file.write_all(&chunk).map_err(io)?;
-        written += chunk.len() as u64;
+    // Into a temporary file next to `--out`, renamed over it only once the
+    // whole download is in: a failed download leaves no partial file.
+    let mut tmp_name = out.file_name().unwrap_or_default().to_os_string();
+    tmp_name.push(format!(".part-{}", std::process::id()));
+    let tmp = out.with_file_name(tmp_name);
+    let written = async {
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(io)?);
+        let mut written = 0u64;
+        let mut chunks = download.into_stream();
+        while let Some(chunk) = chunks.try_next().await? {
+            file.write_all(&chunk).map_err(io)?;
+            written += chunk.len() as u64;
+        }
+        file.into_inner()
+            .map_err(|e| io(e.into_error()))?
+            .sync_all()
+            .map_err(io)?;
+        std::fs::rename(&tmp, &out).map_err(io)?;
+        Ok::<_, Error>(written)
     }
-    file.flush().map_err(io)?;
+    .await;
+    let written = match written {
+        Ok(n) => n,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+    };
     eprintln!(
         "isdp_export: wrote {written} bytes ({} records) to {}",
         task.records.unwrap_or(0),

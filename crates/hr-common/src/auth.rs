@@ -437,7 +437,8 @@ impl Inner {
             Ok(token) => {
                 let refresh_at = token.expires_at.map(|at| {
                     let lifetime = at.duration_since(fetched_at).unwrap_or_default();
-                    at.checked_sub(self.config.margin_for(lifetime)).unwrap_or(at)
+                    at.checked_sub(self.config.margin_for(lifetime))
+                        .unwrap_or(at)
                 });
                 tracing::debug!(
                     target: "hr_common::auth",

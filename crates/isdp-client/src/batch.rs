@@ -59,6 +59,10 @@ pub struct BatchOutcome {
     pub failed: u64,
     /// Calls made.
     pub calls: usize,
+    /// Set when a chunk after the first was refused as a whole or failed
+    /// outright and the batch stopped there; the items from
+    /// [`BatchStop::at`] on are listed as failed.
+    pub stopped: Option<BatchStop>,
 }
 
 impl BatchOutcome {
@@ -70,6 +74,19 @@ impl BatchOutcome {
     /// `Err(Error::Api)` with the first failed item's message when any
     /// item failed.
     pub fn into_result(self) -> Result<Self> {
+        if let Some(stop) = &self.stopped {
+            return Err(hr_common::Error::api(
+                envelope::SERVICE,
+                stop.code.clone(),
+                format!(
+                    "batch stopped at item {} of {} after {} written: {}",
+                    stop.at,
+                    self.items.len(),
+                    self.success,
+                    stop.message
+                ),
+            ));
+        }
         if let Some(first) = self.failures().next() {
             let key = first
                 .person_code
@@ -90,24 +107,92 @@ impl BatchOutcome {
         Ok(self)
     }
 
-    fn merge(&mut self, env: StatusEnvelope) -> Result<()> {
-        let items: Vec<ItemResult> = serde_json::from_value(env.data).map_err(|e| {
-            hr_common::Error::decode_at("data", e.to_string(), b"").with_service(envelope::SERVICE)
-        })?;
+    /// Adds one chunk's answer. `data` is used when it is the list of
+    /// item results; otherwise the chunk's items are made up from what was
+    /// sent, with the envelope's `status` and `msg`.
+    fn merge(&mut self, env: StatusEnvelope, sent: &[Value]) {
+        let listed = match &env.data {
+            Value::Array(_) => serde_json::from_value::<Vec<ItemResult>>(env.data.clone()).ok(),
+            _ => None,
+        };
+        let items = listed.unwrap_or_else(|| {
+            let status = if env.is_success() {
+                "success"
+            } else {
+                "failed"
+            };
+            sent.iter()
+                .map(|v| ItemResult::for_sent(v, status, env.msg.clone()))
+                .collect()
+        });
         let failed = items.iter().filter(|i| !i.is_success()).count() as u64;
         self.success += env.success.unwrap_or(items.len() as u64 - failed);
         self.failed += env.failed.unwrap_or(failed);
         self.items.extend(items);
         self.calls += 1;
-        Ok(())
     }
+
+    /// Marks `sent` as failed with `msg` after the batch was stopped.
+    fn fail_all(&mut self, sent: &[Value], status: &str, msg: &str) {
+        self.failed += sent.len() as u64;
+        self.items.extend(
+            sent.iter()
+                .map(|v| ItemResult::for_sent(v, status, Some(msg.to_owned()))),
+        );
+    }
+}
+
+impl ItemResult {
+    /// A result for an item the vendor did not list, keyed from what was sent.
+    fn for_sent(sent: &Value, status: &str, msg: Option<String>) -> Self {
+        let text = |k: &str| match sent.get(k) {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        let id = |k: &str| text(k).and_then(|s| s.parse::<i64>().ok());
+        ItemResult {
+            person_code: text("personCode"),
+            person_id: id("personId").map(PersonId),
+            org_no: text("orgNo"),
+            org_id: id("orgId").map(OrgId),
+            status: status.to_owned(),
+            msg,
+            extra: Map::new(),
+        }
+    }
+}
+
+/// Why a batch stopped before its last chunk; see [`BatchOutcome::stopped`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct BatchStop {
+    /// Index (in the items sent) of the first item of the chunk that failed.
+    pub at: usize,
+    /// The vendor's code (`failed`, a `stateCode`, …), or the error's kind
+    /// when the chunk's fate is unknown (a transport failure).
+    pub code: String,
+    /// The vendor's message, or the error's text.
+    pub message: String,
+    /// Whether the vendor refused the chunk (its items were not written);
+    /// `false` when the call failed without an answer and they may have been.
+    pub refused: bool,
 }
 
 /// Sends `items` in chunks of `max` under `key`, one call after another.
 ///
-/// A chunk refused as a whole (`status:"failed"` with `data:null`, e.g. over
-/// the vendor's limit) stops the batch with [`Error::Api`](hr_common::Error::Api);
-/// the chunks before it were written.
+/// Item-level failures are listed in the outcome. A chunk refused as a
+/// whole (`status:"failed"` without item results, e.g. over the vendor's
+/// limit or a locked tenant) or a call that fails outright stops the batch:
+///
+/// - on the first chunk nothing was written, and the error is returned
+///   ([`Error::Api`](hr_common::Error::Api) with the vendor's code and message);
+/// - on a later chunk the outcome is returned so that the chunks already
+///   written are not lost: the failed chunk's items and every item after
+///   it are listed as failed (status `failed` for a refusal, `unknown`
+///   when the call failed without an answer) with the message, and
+///   [`BatchOutcome::stopped`] says where and why.
+///   [`BatchOutcome::into_result`] turns that into an error.
 pub(crate) async fn send_chunked<T: Serialize>(
     client: &IsdpClient,
     path: &'static str,
@@ -116,25 +201,66 @@ pub(crate) async fn send_chunked<T: Serialize>(
     max: usize,
     idempotent: bool,
 ) -> Result<BatchOutcome> {
+    let values: Vec<Value> = items
+        .iter()
+        .map(serde_json::to_value)
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|e| hr_common::Error::invalid(e.to_string()))?;
     let mut outcome = BatchOutcome::default();
-    for chunk in items.chunks(max) {
+    for (n, chunk) in values.chunks(max.max(1)).enumerate() {
+        let at = n * max.max(1);
         let mut body = Map::new();
-        body.insert(
-            key.to_owned(),
-            serde_json::to_value(chunk).map_err(|e| hr_common::Error::invalid(e.to_string()))?,
-        );
-        let resp = client.post(path, &body, idempotent).await?;
-        let env = envelope::status_coded(&resp)?;
-        if env.data.is_null() && !env.is_success() {
-            return Err(envelope::api_error(
-                &resp,
-                env.status.clone(),
-                env.msg.unwrap_or_default(),
-            ));
-        }
-        outcome.merge(env)?;
+        body.insert(key.to_owned(), Value::Array(chunk.to_vec()));
+        let answer = match client.post(path, &body, idempotent).await {
+            Ok(resp) => envelope::status_coded(&resp).map(|env| (resp, env)),
+            Err(e) => Err(e),
+        };
+        let stop = match answer {
+            Ok((resp, env)) => {
+                if env.is_success() || env.data.is_array() {
+                    outcome.merge(env, chunk);
+                    continue;
+                }
+                let msg = env.msg.unwrap_or_default();
+                BatchStop {
+                    at,
+                    code: env.status.clone(),
+                    message: msg.clone(),
+                    refused: true,
+                }
+                .or_first(n, envelope::api_error(&resp, env.status, msg))?
+            }
+            Err(e) => {
+                let refused = matches!(e, hr_common::Error::Api { .. });
+                BatchStop {
+                    at,
+                    code: e
+                        .vendor_code()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| "unknown".to_owned()),
+                    message: e
+                        .vendor_message()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| e.to_string()),
+                    refused,
+                }
+                .or_first(n, e)?
+            }
+        };
+        let status = if stop.refused { "failed" } else { "unknown" };
+        outcome.fail_all(&values[at..], status, &stop.message);
+        outcome.calls += 1;
+        outcome.stopped = Some(stop);
+        break;
     }
     Ok(outcome)
+}
+
+impl BatchStop {
+    /// On the first chunk there is nothing to keep: the error itself.
+    fn or_first(self, chunk: usize, err: hr_common::Error) -> Result<Self> {
+        if chunk == 0 { Err(err) } else { Ok(self) }
+    }
 }
 
 /// A single write in envelope C: `data` on success, [`Error::Api`](hr_common::Error::Api)

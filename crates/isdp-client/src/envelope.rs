@@ -55,6 +55,94 @@ impl<T> BarePage<T> {
     }
 }
 
+/// Reads a 2xx body that should be one page of a bare-page endpoint.
+///
+/// ISDP+ answers refusals with 200 too, in whichever envelope the
+/// gateway picked: `{stateCode: "1", errorMessage}` (with or without
+/// `result`), `{status: "failed", msg}` or `{result: {…page…}}`. Those
+/// become [`Error::Api`] with the vendor's code and message; a body with
+/// neither `data` nor a total is a decode error rather than an empty page,
+/// so a refusal can never pass for the end of a stream.
+pub(crate) fn bare_page<T: DeserializeOwned>(resp: &Response) -> Result<BarePage<T>> {
+    let value: Value = resp.json()?;
+    let Value::Object(map) = &value else {
+        return resp.json();
+    };
+    if let Some(err) = failure_in(resp, map) {
+        return Err(err);
+    }
+    if map.contains_key("result") && !is_page(map) {
+        return state_coded_page(resp);
+    }
+    if !is_page(map) {
+        return Err(not_a_page(resp, "data"));
+    }
+    resp.json()
+}
+
+/// Envelope B around a page: as [`state_coded`], and `result` must hold
+/// `data` or a total.
+pub(crate) fn state_coded_page<T: DeserializeOwned>(resp: &Response) -> Result<BarePage<T>> {
+    let result: Value = state_coded(resp)?;
+    match &result {
+        Value::Object(map) if is_page(map) => {}
+        _ => return Err(not_a_page(resp, "result.data")),
+    }
+    let bytes = serde_json::to_vec(&result).map_err(|e| Error::invalid(e.to_string()))?;
+    hr_common::transport::decode_json(&bytes, Some(SERVICE), Some(resp.status()))
+}
+
+fn not_a_page(resp: &Response, path: &str) -> Error {
+    Error::decode_at(
+        path,
+        "a page needs `data` or a total, and this body has neither",
+        resp.body(),
+    )
+    .with_service(SERVICE)
+    .with_status(resp.status())
+}
+
+fn is_page(map: &serde_json::Map<String, Value>) -> bool {
+    ["data", "totalCount", "total_count"]
+        .iter()
+        .any(|k| map.contains_key(*k))
+}
+
+/// A failure announced in the body of a 2xx: `stateCode` other than `0`
+/// (with or without `result`), or `status` that is a string other than
+/// `success` (Spring's numeric `status` is left to the HTTP layer).
+fn failure_in(resp: &Response, map: &serde_json::Map<String, Value>) -> Option<Error> {
+    let text = |k: &str| match map.get(k) {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    if let Some(code) = text("stateCode").or_else(|| text("StateCode"))
+        && code.trim() != "0"
+    {
+        return Some(api_error(
+            resp,
+            code,
+            text("errorMessage")
+                .or_else(|| text("msg"))
+                .unwrap_or_default(),
+        ));
+    }
+    if let Some(Value::String(status)) = map.get("status")
+        && !status.eq_ignore_ascii_case("success")
+    {
+        return Some(api_error(
+            resp,
+            status.clone(),
+            text("msg")
+                .or_else(|| text("errorMessage"))
+                .or_else(|| text("message"))
+                .unwrap_or_default(),
+        ));
+    }
+    None
+}
+
 pub(crate) fn null_as_empty<'de, D, T>(d: D) -> std::result::Result<Vec<T>, D::Error>
 where
     D: serde::Deserializer<'de>,
@@ -68,7 +156,6 @@ where
 /// while its example (and the sandbox) answers the bare task.
 pub(crate) fn bare<T: DeserializeOwned>(resp: &Response) -> Result<T> {
     if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(resp.body())
-        && map.contains_key("result")
         && (map.contains_key("stateCode") || map.contains_key("StateCode"))
     {
         return state_coded(resp);
@@ -109,15 +196,39 @@ pub(crate) fn state_coded<T: DeserializeOwned>(resp: &Response) -> Result<T> {
 /// Envelope C, raw.
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct StatusEnvelope {
-    pub status: String,
     #[serde(default)]
+    pub status: String,
+    #[serde(default, deserialize_with = "lenient_text")]
     pub msg: Option<String>,
     #[serde(default)]
     pub data: Value,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_count")]
     pub success: Option<u64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_count")]
     pub failed: Option<u64>,
+}
+
+/// `msg` as text whatever its JSON type; `null` is `None`.
+fn lenient_text<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<String>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Null => None,
+        Value::String(s) => Some(s),
+        other => Some(other.to_string()),
+    })
+}
+
+/// `success`/`failed` as a number or a numeric string; anything else is
+/// `None` rather than an error, so that the status still gets through.
+fn lenient_count<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<u64>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    })
 }
 
 impl StatusEnvelope {

@@ -131,6 +131,22 @@ impl ExportTask {
             .ok()
     }
 
+    /// Whether the task failed: status 3 or 4, or a status this crate does
+    /// not know that came with an `errInfo`.
+    pub fn has_failed(&self) -> bool {
+        self.status.is_failure()
+            || (matches!(self.status, TaskStatus::Unknown(_))
+                && self
+                    .err_info
+                    .as_deref()
+                    .is_some_and(|e| !e.trim().is_empty()))
+    }
+
+    /// Whether the task will not change any more: done, or [failed](ExportTask::has_failed).
+    pub fn is_over(&self) -> bool {
+        self.status == TaskStatus::Succeeded || self.has_failed()
+    }
+
     /// The task's failure as an [`Error::Api`], with `status` as the code
     /// and `errInfo` as the message.
     fn failure(&self) -> Error {
@@ -289,7 +305,7 @@ impl FindExportTasks {
     pub async fn send(&self, client: &IsdpClient) -> Result<BarePage<ExportTask>> {
         page::check_count(self.page.count)?;
         let resp = client.post(EXPORT_POLL_PATH, self, true).await?;
-        envelope::bare(&resp)
+        envelope::bare_page(&resp)
     }
 }
 
@@ -323,6 +339,9 @@ impl ServeFile {
 pub struct Download {
     /// `Content-Length`, when the server sent one.
     pub content_length: Option<u64>,
+    /// The size the export task announced (`fileSize`), when it announced
+    /// one above 0; [`ExportJob`] sets it.
+    pub expected_size: Option<u64>,
     stream: BoxStream<'static, Result<Bytes>>,
 }
 
@@ -330,6 +349,7 @@ impl std::fmt::Debug for Download {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Download")
             .field("content_length", &self.content_length)
+            .field("expected_size", &self.expected_size)
             .finish_non_exhaustive()
     }
 }
@@ -343,36 +363,63 @@ impl Download {
             .and_then(|v| v.parse().ok());
         Download {
             content_length,
+            expected_size: None,
             stream: resp.into_stream().boxed(),
         }
     }
 
-    /// The body, chunk by chunk. A body that ends before `Content-Length`
-    /// ends with an error rather than quietly short.
+    /// Checks the body against this size too (a task's `fileSize`); `None`
+    /// or 0 checks nothing.
+    pub fn expect_size(mut self, size: Option<u64>) -> Self {
+        self.expected_size = size.filter(|&n| n > 0);
+        self
+    }
+
+    /// The body, chunk by chunk. A body that ends before `Content-Length`,
+    /// or whose length differs from [`expected_size`](Download::expected_size)
+    /// (with or without `Content-Length`, chunked included), ends with an
+    /// error rather than quietly short or long.
     pub fn into_stream(self) -> BoxStream<'static, Result<Bytes>> {
-        let expected = self.content_length;
+        let length = self.content_length;
+        let size = self.expected_size;
         let mut seen = 0u64;
         let mut finished = false;
+        let mismatch = |what: &str, seen: u64, n: u64| {
+            Error::transport(
+                hr_common::error::TransportErrorKind::Io,
+                true,
+                format!("download has {seen} bytes where {what} says {n}"),
+            )
+        };
         self.stream
             .map(Some)
             .chain(futures::stream::once(async { None }))
             .filter_map(move |item| {
                 let out = match item {
+                    _ if finished => None,
                     Some(Ok(chunk)) => {
                         seen += chunk.len() as u64;
-                        Some(Ok(chunk))
+                        match size {
+                            Some(n) if seen > n => {
+                                finished = true;
+                                Some(Err(mismatch("the task's fileSize", seen, n)))
+                            }
+                            _ => Some(Ok(chunk)),
+                        }
                     }
                     Some(Err(e)) => {
                         finished = true;
                         Some(Err(e))
                     }
-                    None if finished => None,
-                    None => match expected {
-                        Some(n) if n != seen => Some(Err(Error::transport(
+                    None => match (length, size) {
+                        (Some(n), _) if n != seen => Some(Err(Error::transport(
                             hr_common::error::TransportErrorKind::Io,
                             true,
                             format!("download ended after {seen} of {n} bytes"),
                         ))),
+                        (_, Some(n)) if n != seen => {
+                            Some(Err(mismatch("the task's fileSize", seen, n)))
+                        }
                         _ => None,
                     },
                 };
@@ -407,6 +454,32 @@ impl ExportProgress {
             ExportProgress::Started(t) | ExportProgress::Polled(t) | ExportProgress::Ready(t) => t,
         }
     }
+}
+
+/// The shortest wait between two polls of an export task, whatever
+/// [`ExportJob::poll_interval`] says, so that the backoff can grow.
+pub const MIN_POLL_INTERVAL: Duration = Duration::from_millis(100);
+
+/// Names the task in an error of ours after it was started, so that the
+/// caller can find it again; the vendor's own codes and messages
+/// ([`Error::Api`], [`Error::Auth`]) stay verbatim (the task id is also in
+/// [`ExportProgress::Started`]).
+fn with_task(mut err: Error, id: TaskId) -> Error {
+    let prefix = |m: &mut String| *m = format!("export task {id}: {m}");
+    match &mut err {
+        Error::Transport { message, .. }
+        | Error::Decode { message, .. }
+        | Error::Paging { message, .. }
+        | Error::InvalidRequest { message, .. } => prefix(message),
+        Error::RateLimited { message, .. } => {
+            let mut m = message.take().unwrap_or_default();
+            prefix(&mut m);
+            *message = Some(m);
+        }
+        Error::Status { body_excerpt, .. } => prefix(body_excerpt),
+        _ => {}
+    }
+    err
 }
 
 type ProgressFn = Box<dyn FnMut(&ExportProgress) + Send>;
@@ -449,16 +522,17 @@ impl<'a> ExportJob<'a> {
         }
     }
 
-    /// Wait before the first poll (default 500 ms); each later wait grows
-    /// by half, up to [`max_poll_interval`](ExportJob::max_poll_interval).
+    /// Wait before the first poll (default 500 ms, at least
+    /// [`MIN_POLL_INTERVAL`]); each later wait grows by half, up to
+    /// [`max_poll_interval`](ExportJob::max_poll_interval).
     pub fn poll_interval(mut self, first: Duration) -> Self {
-        self.first_poll = first;
+        self.first_poll = first.max(MIN_POLL_INTERVAL);
         self
     }
 
-    /// Longest wait between polls (default 5 s).
+    /// Longest wait between polls (default 5 s, at least [`MIN_POLL_INTERVAL`]).
     pub fn max_poll_interval(mut self, max: Duration) -> Self {
-        self.max_poll = max;
+        self.max_poll = max.max(MIN_POLL_INTERVAL);
         self
     }
 
@@ -487,7 +561,7 @@ impl<'a> ExportJob<'a> {
         let id = task.task_id;
         task = report(ExportProgress::Started(task)).task().clone();
         let mut wait = self.first_poll;
-        while !task.status.is_final() {
+        while !task.is_over() {
             if started.elapsed() + wait > self.timeout {
                 return Err(Error::transport(
                     hr_common::error::TransportErrorKind::Deadline,
@@ -497,7 +571,10 @@ impl<'a> ExportJob<'a> {
             }
             tokio::time::sleep(wait).await;
             wait = (wait * 3 / 2).min(self.max_poll);
-            let page = FindExportTasks::by_ids([id]).send(client).await?;
+            let page = FindExportTasks::by_ids([id])
+                .send(client)
+                .await
+                .map_err(|e| with_task(e, id))?;
             task = page
                 .data
                 .into_iter()
@@ -511,7 +588,7 @@ impl<'a> ExportJob<'a> {
                 })?;
             task = report(ExportProgress::Polled(task)).task().clone();
         }
-        if task.status.is_failure() {
+        if task.has_failed() {
             return Err(task.failure());
         }
         let file = task.doc_id.ok_or_else(|| {
@@ -522,7 +599,11 @@ impl<'a> ExportJob<'a> {
             )
         })?;
         let task = report(ExportProgress::Ready(task)).task().clone();
-        let download = ServeFile::new(file).send(client).await?;
+        let download = ServeFile::new(file)
+            .send(client)
+            .await
+            .map_err(|e| with_task(e, id))?
+            .expect_size(task.file_size);
         Ok((task, download))
     }
 }

@@ -100,3 +100,16 @@ id_type!(
     /// A user id (`userId`, `createdBy`, `lastUpdatedBy`).
     UserId
 );
+
+/// Writes an id as a string (`"5000829"`), for the places where the vendor
+/// sends it as one (`roleInfo[].roleId`, `positionInfo[].positionId`), so
+/// that a record written back has the vendor's own shape.
+pub(crate) fn option_as_string<S: Serializer, T: fmt::Display>(
+    v: &Option<T>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(id) => s.collect_str(id),
+        None => s.serialize_none(),
+    }
+}

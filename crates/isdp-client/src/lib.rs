@@ -53,7 +53,7 @@ mod page;
 mod person;
 mod token;
 
-pub use batch::{BatchOutcome, ItemResult};
+pub use batch::{BatchOutcome, BatchStop, ItemResult};
 pub use client::{
     BETA_URL, DEFAULT_PAGE_CONCURRENCY, IsdpClient, IsdpClientBuilder, PRODUCTION_URL,
 };
@@ -61,7 +61,7 @@ pub use codes::{Codes, PersonStatus, PersonType, ProfilePictureStatus, TaskStatu
 pub use envelope::BarePage;
 pub use export::{
     Download, EXPORT_PATH, EXPORT_POLL_PATH, ExportJob, ExportPersons, ExportProgress, ExportTask,
-    FindExportTasks, SERVE_FILE_PATH, ServeFile, TaskFilter,
+    FindExportTasks, MIN_POLL_INTERVAL, SERVE_FILE_PATH, ServeFile, TaskFilter,
 };
 pub use ids::{FileId, OrgId, PersonId, PositionId, RoleId, TaskId, UserId};
 pub use import::{GetTemplateExcel, IMPORT_PATH, ImportPersons, TEMPLATE_PATH};

@@ -108,7 +108,7 @@ impl FindOrgsWithDirection {
     /// One page.
     pub async fn send(&self, client: &IsdpClient) -> Result<BarePage<DirectedOrg>> {
         page::check_count(self.count)?;
-        envelope::bare(&client.post(ORG_DIRECTION_PATH, self, true).await?)
+        envelope::bare_page(&client.post(ORG_DIRECTION_PATH, self, true).await?)
     }
 
     /// Every page, in order.
@@ -188,7 +188,7 @@ impl FindOrgs {
     /// One page.
     pub async fn send(&self, client: &IsdpClient) -> Result<BarePage<Organization>> {
         page::check_count(self.count)?;
-        envelope::state_coded(&client.post(ORG_LIST_PATH, self, true).await?)
+        envelope::state_coded_page(&client.post(ORG_LIST_PATH, self, true).await?)
     }
 
     /// Every page, in order.
@@ -290,7 +290,7 @@ impl FindRoles {
     /// One page.
     pub async fn send(&self, client: &IsdpClient) -> Result<BarePage<Role>> {
         page::check_count(self.page.count)?;
-        envelope::state_coded(&client.post(ROLE_LIST_PATH, self, true).await?)
+        envelope::state_coded_page(&client.post(ROLE_LIST_PATH, self, true).await?)
     }
 
     /// Every page, in order.
@@ -399,7 +399,7 @@ impl FindPositions {
     /// One page.
     pub async fn send(&self, client: &IsdpClient) -> Result<BarePage<Position>> {
         page::check_count(self.count)?;
-        envelope::bare(&client.post(POSITION_LIST_PATH, self, true).await?)
+        envelope::bare_page(&client.post(POSITION_LIST_PATH, self, true).await?)
     }
 
     /// Every page, in order.

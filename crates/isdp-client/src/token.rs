@@ -41,9 +41,11 @@ impl fmt::Debug for Credentials {
 #[derive(Deserialize)]
 struct TokenResponse {
     access_token: String,
+    /// Read as a float so that `1e30`, `-5` and `"359"` all decode; clamped
+    /// by [`clamp_lifetime`].
     #[serde_as(as = "Option<hr_common::lenient::NumberFromString>")]
     #[serde(default)]
-    expires_in: Option<u64>,
+    expires_in: Option<f64>,
 }
 
 /// [`TokenProvider`] for ISDP+'s password grant; the client puts it behind
@@ -117,7 +119,22 @@ impl TokenProvider for PasswordGrant {
         }
         Ok(AccessToken::new(
             token.access_token,
-            token.expires_in.map(Duration::from_secs),
+            token.expires_in.map(|s| clamp_lifetime(s as i64)),
         ))
+    }
+}
+
+/// The longest lifetime believed: ISDP+ tokens live 6 to 30 minutes, so
+/// anything beyond a day is a vendor bug (and would overflow `Instant`).
+pub(crate) const MAX_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+/// The lifetime given to a token announced with `expires_in` 0 or less:
+/// short, but long enough not to fetch a token for every call.
+pub(crate) const MIN_LIFETIME: Duration = Duration::from_secs(60);
+
+fn clamp_lifetime(secs: i64) -> Duration {
+    if secs <= 0 {
+        MIN_LIFETIME
+    } else {
+        Duration::from_secs(secs.unsigned_abs()).min(MAX_LIFETIME)
     }
 }

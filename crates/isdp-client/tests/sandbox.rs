@@ -1,6 +1,8 @@
 //! Behaviour against the in-process ISDP+ simulator.
 
 use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use futures::TryStreamExt;
@@ -13,8 +15,12 @@ use isdp_client::{
 };
 
 fn client_for(sandbox: &Sandbox, concurrency: usize) -> IsdpClient {
+    client_at(sandbox, sandbox.isdp_url(), concurrency)
+}
+
+fn client_at(sandbox: &Sandbox, url: String, concurrency: usize) -> IsdpClient {
     let cfg = &sandbox.config().isdp;
-    IsdpClient::builder(sandbox.isdp_url())
+    IsdpClient::builder(url)
         .client_id(cfg.client_id.clone())
         .client_secret(cfg.client_secret.clone())
         .username(cfg.username.clone())
@@ -45,10 +51,52 @@ fn assert_once_in_order(ids: &[i64], expected: usize) {
     );
 }
 
+/// A TCP proxy in front of `url` that counts the connections it accepts.
+/// HTTP/1.1 carries one request at a time per connection and the client
+/// keeps idle connections, so requests made one after another share one
+/// connection, while N requests in flight at once need N: the count is a
+/// deterministic witness of concurrency, without any timing.
+async fn counting_proxy(url: &str) -> (String, Arc<AtomicUsize>) {
+    let target = url.trim_start_matches("http://").to_owned();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&accepted);
+    tokio::spawn(async move {
+        while let Ok((mut inbound, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
+            let target = target.clone();
+            tokio::spawn(async move {
+                if let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await {
+                    let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                }
+            });
+        }
+    });
+    (format!("http://{addr}"), accepted)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn all_20000_persons_exactly_once_with_concurrency() {
     let sandbox = start(|c| c.data.employees = 20_000).await;
-    let client = client_for(&sandbox, 8);
+
+    // Calibration: one page at a time needs one connection (two at most,
+    // should the token be fetched over its own).
+    let (url, connections) = counting_proxy(&sandbox.isdp_url()).await;
+    let sequential: Vec<_> =
+        futures::StreamExt::take(client_at(&sandbox, url, 1).persons().all(), 1_000)
+            .try_collect()
+            .await
+            .unwrap();
+    assert_eq!(sequential.len(), 1_000);
+    let one_at_a_time = connections.load(Ordering::SeqCst);
+    assert!(one_at_a_time <= 2, "{one_at_a_time} connections");
+
+    let list_requests = format!("requests.isdp.{}", isdp::PERSON_LIST_PATH);
+    let before = sandbox.counters().get(&list_requests);
+    let tokens_before = sandbox.counters().get("tokens_issued.isdp");
+    let (url, connections) = counting_proxy(&sandbox.isdp_url()).await;
+    let client = client_at(&sandbox, url, 8);
     let first = GetPersonList::new().page(0, 1).send(&client).await.unwrap();
     let total = first.total().unwrap() as usize;
     assert_eq!(total, sandbox.data().len());
@@ -59,13 +107,80 @@ async fn all_20000_persons_exactly_once_with_concurrency() {
     // 100 pages of 200 plus the probe above: no page was fetched twice.
     let pages = 1 + total.div_ceil(200) as u64;
     assert_eq!(client.stats().calls, pages);
+    assert_eq!(sandbox.counters().get(&list_requests) - before, pages);
     assert_eq!(
-        sandbox
-            .counters()
-            .get(&format!("requests.isdp.{}", isdp::PERSON_LIST_PATH)),
-        pages
+        sandbox.counters().get("tokens_issued.isdp") - tokens_before,
+        1
     );
-    assert_eq!(sandbox.counters().get("tokens_issued.isdp"), 1);
+    // Pages were in flight at once: 8 at a time need several connections.
+    let used = connections.load(Ordering::SeqCst);
+    assert!(
+        used >= 4,
+        "only {used} connections: the pages were not fetched concurrently"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn persons_added_mid_stream_do_not_disturb_the_originals() {
+    let sandbox = start(|c| c.data.employees = 3_000).await;
+    let client = client_for(&sandbox, 4);
+    let original: Vec<i64> = client
+        .persons()
+        .all()
+        .map_ok(|p| p.person_id.get())
+        .try_collect()
+        .await
+        .unwrap();
+    let org = GetPersonList::new()
+        .page(0, 1)
+        .send(&client)
+        .await
+        .unwrap()
+        .data[0]
+        .admin_org_id
+        .unwrap();
+
+    let mut stream = GetPersonList::new().page(0, 100).stream(&client);
+    let mut seen = Vec::new();
+    let mut added = 0;
+    while let Some(p) = stream.try_next().await.unwrap() {
+        seen.push(p.person_id.get());
+        // Twice during the stream, 150 more persons (two chunks each): the
+        // total grows while later pages are being fetched concurrently.
+        if seen.len() == 500 || seen.len() == 1_700 {
+            let batch: Vec<NewPerson> = (added..added + 150)
+                .map(|i| {
+                    NewPerson::new(
+                        format!("MID{i:04}"),
+                        format!("中途{i}"),
+                        PersonType::Employee,
+                        "13512345678",
+                    )
+                    .admin_org_id(org)
+                })
+                .collect();
+            added += 150;
+            let outcome = BatchAddPersons::new(batch).send(&client).await.unwrap();
+            assert_eq!(outcome.success, 150, "{outcome:?}");
+        }
+    }
+    assert_eq!(added, 300);
+    assert_eq!(
+        GetPersonList::new()
+            .page(0, 1)
+            .send(&client)
+            .await
+            .unwrap()
+            .total(),
+        Some(3_300)
+    );
+    // No person twice, in order, and every original one exactly once.
+    let unique: HashSet<_> = seen.iter().collect();
+    assert_eq!(unique.len(), seen.len(), "a person came twice");
+    assert!(seen.windows(2).all(|w| w[0] < w[1]), "out of order");
+    for id in &original {
+        assert!(unique.contains(id), "person {id} was lost");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

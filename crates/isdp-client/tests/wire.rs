@@ -150,6 +150,10 @@ async fn get_person_list_sends_the_seed_request_and_decodes_the_seed_response() 
             .collect::<std::collections::BTreeSet<_>>()
     };
     assert_eq!(keys(&back), keys(seed));
+    // Value for value, nested ids as the strings the vendor sent.
+    assert_eq!(back["roleInfo"], seed["roleInfo"]);
+    assert_eq!(back["positionInfo"], seed["positionInfo"]);
+    assert_eq!(back, *seed);
     assert_eq!(back["Org"], seed["Org"]);
     assert_eq!(back["lastUpdateDate"], seed["lastUpdateDate"]);
     assert_eq!(back["phone"], seed["phone"]);
@@ -540,4 +544,395 @@ async fn plain_text_persons_in_any_list_shape() {
         assert!(!format!("{p:?}").contains("13512345678"));
         assert_eq!(p.extra["faceFileId"], 77);
     }
+}
+
+// ---- review fixes ----------------------------------------------------------
+
+fn token_server_client(server: &MockServer) -> IsdpClient {
+    client(server)
+}
+
+#[tokio::test]
+async fn a_failure_body_on_a_page_endpoint_is_an_api_error_not_an_empty_page() {
+    let server = server_with_token(&fixture("token_expires_in_string.json")).await;
+    Mock::given(path("/openapi/v1/person/getPersonList"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"status": "failed", "msg": "no permission"})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path("/openapi/v1/position/findPagedPosition"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"stateCode": "1", "errorMessage": "denied"})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path(
+        "/openapi/v1/excelRecord/findPageExcelRecordModelListById",
+    ))
+    .respond_with(ResponseTemplate::new(200).set_body_json(json!({"pos": 0})))
+    .mount(&server)
+    .await;
+    let client = token_server_client(&server);
+    let err = GetPersonList::new()
+        .stream(&client)
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.vendor_code(), err.vendor_message()),
+        (Some("failed"), Some("no permission"))
+    );
+    let err = isdp_client::FindPositions::new()
+        .stream(&client)
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.vendor_code(), err.vendor_message()),
+        (Some("1"), Some("denied"))
+    );
+    // Neither data nor a total: not a page.
+    let err = FindExportTasks::by_ids([1])
+        .send(&client)
+        .await
+        .unwrap_err();
+    assert!(err.is_decode(), "{err}");
+}
+
+#[tokio::test]
+async fn batch_errors_keep_the_vendor_code_and_message() {
+    let server = server_with_token(&fixture("token_expires_in_string.json")).await;
+    Mock::given(path("/openapi/v1/person/batchAdd"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"status": "failed", "msg": "tenant locked", "data": {}})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path("/openapi/v1/orgOpen/batchSaveOrgInfo"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"status": "success", "data": null, "success": 1})),
+        )
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let err =
+        BatchAddPersons::new([NewPerson::new("a", "b", PersonType::Employee, "1").admin_org_id(1)])
+            .send(&client)
+            .await
+            .unwrap_err();
+    assert_eq!(
+        (err.vendor_code(), err.vendor_message()),
+        (Some("failed"), Some("tenant locked"))
+    );
+    let saved = SaveOrgs::new([OrgInfo::new("O1", "n", None)])
+        .send(&client)
+        .await
+        .unwrap();
+    assert_eq!((saved.success, saved.failed, saved.calls), (1, 0, 1));
+    assert_eq!(saved.items.len(), 1);
+    assert!(saved.items[0].is_success());
+    assert_eq!(saved.items[0].org_no.as_deref(), Some("O1"));
+}
+
+/// Answers the first batch call with item results and refuses the rest.
+struct RefuseAfterFirst {
+    calls: Arc<AtomicUsize>,
+}
+
+impl Respond for RefuseAfterFirst {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        if self.calls.fetch_add(1, Ordering::SeqCst) > 0 {
+            return ResponseTemplate::new(200)
+                .set_body_json(json!({"status": "failed", "msg": "quota exceeded", "data": null}));
+        }
+        let body: Value = serde_json::from_slice(&req.body).unwrap();
+        let items = body["personList"].as_array().unwrap();
+        let data: Vec<Value> = items
+            .iter()
+            .map(|i| json!({"personCode": i["personCode"], "personId": 7, "status": "success", "msg": "success"}))
+            .collect();
+        ResponseTemplate::new(200).set_body_json(
+            json!({"status": "success", "msg": "success", "data": data, "success": items.len(), "failed": 0}),
+        )
+    }
+}
+
+#[tokio::test]
+async fn a_refused_later_chunk_keeps_the_earlier_chunks_results() {
+    let server = server_with_token(&fixture("token_expires_in_string.json")).await;
+    let calls = Arc::new(AtomicUsize::new(0));
+    Mock::given(path("/openapi/v1/person/batchAdd"))
+        .respond_with(RefuseAfterFirst {
+            calls: Arc::clone(&calls),
+        })
+        .mount(&server)
+        .await;
+    let outcome = BatchAddPersons::new((0..150).map(|i| {
+        NewPerson::new(format!("P{i}"), "n", PersonType::Employee, "13512345678").org_no("D1")
+    }))
+    .send(&client(&server))
+    .await
+    .unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    assert_eq!(
+        (
+            outcome.calls,
+            outcome.success,
+            outcome.failed,
+            outcome.items.len()
+        ),
+        (2, 100, 50, 150)
+    );
+    assert!(outcome.items[..100].iter().all(|i| i.is_success()));
+    assert!(
+        outcome.items[100..]
+            .iter()
+            .all(|i| !i.is_success() && i.msg.as_deref() == Some("quota exceeded"))
+    );
+    assert_eq!(outcome.items[149].person_code.as_deref(), Some("P149"));
+    let stop = outcome.stopped.clone().unwrap();
+    assert_eq!((stop.at, stop.refused), (100, true));
+    assert_eq!(stop.message, "quota exceeded");
+    let err = outcome.into_result().unwrap_err();
+    assert!(err.vendor_message().unwrap().contains("quota exceeded"));
+}
+
+#[tokio::test]
+async fn absurd_expires_in_is_clamped_not_a_panic() {
+    for (expires_in, low, high) in [
+        (json!(1e30), 23 * 3600, 24 * 3600),
+        (json!("18446744073709551615"), 23 * 3600, 24 * 3600),
+        (json!(0), 1, 60),
+        (json!(-5), 1, 60),
+    ] {
+        let body =
+            json!({"access_token": "tok-1", "token_type": "bearer", "expires_in": expires_in});
+        let server = server_with_token(&body.to_string()).await;
+        let client = client(&server);
+        let token = client.token_cache().token().await.unwrap();
+        let left = token.expires_in().unwrap().as_secs();
+        assert!(left >= low && left <= high, "{expires_in}: {left}");
+        // Still valid: a second call does not fetch again.
+        client.token_cache().token().await.unwrap();
+        assert_eq!(client.token_cache().fetch_count(), 1, "{expires_in}");
+    }
+}
+
+fn task_json(status: i64, doc: Option<&str>, size: Option<u64>, err: Option<&str>) -> Value {
+    let mut t = fixture_json("seed000_export_response.json");
+    t["status"] = json!(status);
+    if let Some(d) = doc {
+        t["docId"] = json!(d);
+    }
+    if let Some(n) = size {
+        t["fileSize"] = json!(n);
+    }
+    if let Some(e) = err {
+        t["errInfo"] = json!(e);
+    }
+    t
+}
+
+async fn export_server(polled: Value, file: &'static [u8]) -> MockServer {
+    let server = server_with_token(&fixture("token_expires_in_string.json")).await;
+    Mock::given(path("/openapi/v1/person/exportPersonModel"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(task_json(0, None, None, None)))
+        .mount(&server)
+        .await;
+    Mock::given(path(
+        "/openapi/v1/excelRecord/findPageExcelRecordModelListById",
+    ))
+    .respond_with(
+        ResponseTemplate::new(200).set_body_json(json!({"data": [polled], "totalCount": 1})),
+    )
+    .mount(&server)
+    .await;
+    Mock::given(path("/openapi/v1/file/serveFile"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(file.to_vec(), "application/octet-stream"),
+        )
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn export_download_is_checked_against_file_size() {
+    let server = export_server(task_json(2, Some("880001"), Some(99), None), b"a,b\r\n").await;
+    let client = client(&server);
+    let (task, download) = client
+        .persons()
+        .export(ExportPersons::new("x"))
+        .poll_interval(std::time::Duration::ZERO)
+        .await
+        .unwrap();
+    assert_eq!(task.file_size, Some(99));
+    assert_eq!(download.expected_size, Some(99));
+    let err = download.bytes().await.unwrap_err();
+    assert!(err.to_string().contains("99"), "{err}");
+
+    // A matching size, or none announced (0), is fine.
+    for size in [5, 0] {
+        let server =
+            export_server(task_json(2, Some("880001"), Some(size), None), b"a,b\r\n").await;
+        let (_, download) = client_export(&server).await.unwrap();
+        assert_eq!(&download.bytes().await.unwrap()[..], b"a,b\r\n");
+    }
+}
+
+async fn client_export(
+    server: &MockServer,
+) -> isdp_client::Result<(isdp_client::ExportTask, isdp_client::Download)> {
+    client(server)
+        .persons()
+        .export(ExportPersons::new("x"))
+        .poll_interval(std::time::Duration::ZERO)
+        .timeout(std::time::Duration::from_secs(5))
+        .await
+}
+
+#[tokio::test]
+async fn export_status_4_is_an_api_error_with_err_info() {
+    let server = export_server(task_json(4, None, None, Some("aborted by admin")), b"").await;
+    let err = client_export(&server).await.unwrap_err();
+    assert_eq!(err.vendor_code(), Some("4"));
+    assert!(
+        err.vendor_message().unwrap().contains("aborted by admin"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn unknown_export_status_with_err_info_ends_the_poll_as_a_failure() {
+    let server = export_server(task_json(9, None, None, Some("disk full")), b"").await;
+    let err = client_export(&server).await.unwrap_err();
+    assert_eq!(err.vendor_code(), Some("9"));
+    assert!(err.vendor_message().unwrap().contains("disk full"), "{err}");
+    // One poll was enough: the loop did not run into the timeout.
+    let polls = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path().ends_with("findPageExcelRecordModelListById"))
+        .count();
+    assert_eq!(polls, 1);
+}
+
+#[tokio::test]
+async fn poll_errors_name_the_task() {
+    let server = server_with_token(&fixture("token_expires_in_string.json")).await;
+    Mock::given(path("/openapi/v1/person/exportPersonModel"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(task_json(0, None, None, None)))
+        .mount(&server)
+        .await;
+    Mock::given(path(
+        "/openapi/v1/excelRecord/findPageExcelRecordModelListById",
+    ))
+    .respond_with(ResponseTemplate::new(200).set_body_raw("not json", "text/plain"))
+    .mount(&server)
+    .await;
+    let err = client_export(&server).await.unwrap_err();
+    assert!(err.to_string().contains("5047646"), "{err}");
+}
+
+/// A raw HTTP/1.1 server: the token, then `serveFile` as a chunked body
+/// with no `Content-Length`.
+async fn chunked_file_server(body: &'static [u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                loop {
+                    let mut chunk = [0u8; 4096];
+                    let Ok(n) = sock.read(&mut chunk).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                    let text = String::from_utf8_lossy(&buf).to_string();
+                    let Some(end) = text.find("\r\n\r\n") else {
+                        continue;
+                    };
+                    let len: usize = text[..end]
+                        .lines()
+                        .find_map(|l| {
+                            let (k, v) = l.split_once(':')?;
+                            k.eq_ignore_ascii_case("content-length")
+                                .then(|| v.trim().parse().ok())?
+                        })
+                        .unwrap_or(0);
+                    if buf.len() < end + 4 + len {
+                        continue;
+                    }
+                    let head = text[..end].to_owned();
+                    buf.drain(..end + 4 + len);
+                    let reply = if head.contains("rest_token") {
+                        let json = r#"{"access_token":"tok-1","expires_in":600}"#;
+                        format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{json}",
+                            json.len()
+                        )
+                        .into_bytes()
+                    } else {
+                        let mut r = b"HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ntransfer-encoding: chunked\r\n\r\n".to_vec();
+                        for part in body.chunks(3) {
+                            r.extend_from_slice(format!("{:x}\r\n", part.len()).as_bytes());
+                            r.extend_from_slice(part);
+                            r.extend_from_slice(b"\r\n");
+                        }
+                        r.extend_from_slice(b"0\r\n\r\n");
+                        r
+                    };
+                    if sock.write_all(&reply).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn chunked_download_without_content_length_is_checked_against_file_size() {
+    let url = chunked_file_server(b"a,b\r\n1,2\r\n").await;
+    let client = IsdpClient::builder(url)
+        .client_id("cid")
+        .username("app")
+        .password("app-token")
+        .build()
+        .unwrap();
+    let download = ServeFile::new(880001).send(&client).await.unwrap();
+    assert_eq!(download.content_length, None);
+    let err = download.expect_size(Some(4)).bytes().await.unwrap_err();
+    assert!(err.to_string().contains("fileSize"), "{err}");
+    let short = ServeFile::new(880001)
+        .send(&client)
+        .await
+        .unwrap()
+        .expect_size(Some(64))
+        .bytes()
+        .await
+        .unwrap_err();
+    assert!(short.to_string().contains("64"), "{short}");
+    let exact = ServeFile::new(880001)
+        .send(&client)
+        .await
+        .unwrap()
+        .expect_size(Some(10))
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(&exact[..], b"a,b\r\n1,2\r\n");
 }

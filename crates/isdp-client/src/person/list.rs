@@ -194,7 +194,7 @@ impl GetPersonList {
     pub async fn send(&self, client: &IsdpClient) -> Result<BarePage<Person>> {
         self.validate()?;
         let resp = client.post(PERSON_LIST_PATH, self, true).await?;
-        envelope::bare(&resp)
+        envelope::bare_page(&resp)
     }
 
     /// Every page from [`page`](GetPersonList::page)`.start` on, `count`

@@ -137,13 +137,14 @@ impl Person {
     }
 }
 
-/// `roleInfo[]` of a person; `roleId` arrives as a string here.
+/// `roleInfo[]` of a person; `roleId` arrives as a string here, and is
+/// written back as one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RoleInfo {
     /// `roleId`.
-    #[serde(default)]
+    #[serde(default, serialize_with = "crate::ids::option_as_string")]
     pub role_id: Option<RoleId>,
     /// `roleCode`.
     #[serde(default)]
@@ -156,13 +157,14 @@ pub struct RoleInfo {
     pub extra: Map<String, Value>,
 }
 
-/// `positionInfo[]` of a person; `positionId` arrives as a string here.
+/// `positionInfo[]` of a person; `positionId` arrives as a string here,
+/// and is written back as one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PositionInfo {
     /// `positionId`.
-    #[serde(default)]
+    #[serde(default, serialize_with = "crate::ids::option_as_string")]
     pub position_id: Option<PositionId>,
     /// `positionCode`.
     #[serde(default)]
