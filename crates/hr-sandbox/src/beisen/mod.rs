@@ -462,11 +462,11 @@ pub(crate) fn router(ctx: Arc<Context>) -> Router {
     let api = Router::new()
         .route(
             paths::EMPLOYEE_GET_BY_TIME_WINDOW,
-            post(v5::employee_get_by_time_window),
+            v5::time_window_route(scroll::Kind::Employee),
         )
         .route(
             paths::EMPLOYEE_GET_LIST_BY_TIME_WINDOW,
-            post(v5::employee_get_list_by_time_window),
+            v5::time_window_route(scroll::Kind::EmployeeList),
         )
         .route(
             paths::EMPLOYEE_GET_BASIC_INFO_BY_IDS,
@@ -478,7 +478,7 @@ pub(crate) fn router(ctx: Arc<Context>) -> Router {
         )
         .route(
             paths::ORGANIZATION_GET_BY_TIME_WINDOW,
-            post(v5::organization_get_by_time_window),
+            v5::time_window_route(scroll::Kind::Organization),
         )
         .route(
             paths::ORGANIZATION_GET_BY_IDS,
@@ -486,11 +486,11 @@ pub(crate) fn router(ctx: Arc<Context>) -> Router {
         )
         .route(
             paths::POSITION_GET_BY_TIME_WINDOW,
-            post(v5::position_get_by_time_window),
+            v5::time_window_route(scroll::Kind::Position),
         )
         .route(
             paths::JOB_POST_GET_BY_TIME_WINDOW,
-            post(v5::job_post_get_by_time_window),
+            v5::time_window_route(scroll::Kind::JobPost),
         )
         .route(
             paths::VACATION_GET_BY_APPROVAL_TIME,

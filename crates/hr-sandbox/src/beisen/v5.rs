@@ -7,6 +7,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use axum::routing::{MethodRouter, post};
 use serde::Serialize;
 use serde_json::json;
 
@@ -361,44 +362,14 @@ fn render(b: &Beisen, kind: Kind, page: &Page<'_>) -> Response {
     }
 }
 
-pub(super) async fn employee_get_by_time_window(
-    State(b): State<Arc<Beisen>>,
-    h: HeaderMap,
-    body: Bytes,
-) -> Response {
-    time_window(b, Kind::Employee, h, body).await
-}
-
-pub(super) async fn employee_get_list_by_time_window(
-    State(b): State<Arc<Beisen>>,
-    h: HeaderMap,
-    body: Bytes,
-) -> Response {
-    time_window(b, Kind::EmployeeList, h, body).await
-}
-
-pub(super) async fn organization_get_by_time_window(
-    State(b): State<Arc<Beisen>>,
-    h: HeaderMap,
-    body: Bytes,
-) -> Response {
-    time_window(b, Kind::Organization, h, body).await
-}
-
-pub(super) async fn position_get_by_time_window(
-    State(b): State<Arc<Beisen>>,
-    h: HeaderMap,
-    body: Bytes,
-) -> Response {
-    time_window(b, Kind::Position, h, body).await
-}
-
-pub(super) async fn job_post_get_by_time_window(
-    State(b): State<Arc<Beisen>>,
-    h: HeaderMap,
-    body: Bytes,
-) -> Response {
-    time_window(b, Kind::JobPost, h, body).await
+/// The route of one time-window endpoint: all five share [`time_window`]
+/// and differ only in what they list.
+pub(super) fn time_window_route(kind: Kind) -> MethodRouter<Arc<Beisen>> {
+    post(
+        move |State(b): State<Arc<Beisen>>, h: HeaderMap, body: Bytes| {
+            time_window(b, kind, h, body)
+        },
+    )
 }
 
 /// The JSON body of a lookup, or the response refusing it (boxed: a
