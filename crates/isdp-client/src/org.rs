@@ -113,17 +113,13 @@ impl FindOrgsWithDirection {
 
     /// Every page, in order.
     pub fn stream(&self, client: &IsdpClient) -> Items<DirectedOrg> {
-        let (c, template) = (client.clone(), self.clone());
-        page::offset_stream(client, PageRequest::new(self.start, self.count), move |p| {
-            let (client, mut req) = (c.clone(), template.clone());
-            (req.start, req.count) = (p.start, p.count);
-            async move {
-                let page = req.send(&client).await?;
-                let total = page.total();
-                Ok((page.data, total))
-            }
-        })
-        .by_item()
+        page::stream_pages(
+            client,
+            self,
+            PageRequest::new(self.start, self.count),
+            |req, p| (req.start, req.count) = (p.start, p.count),
+            |req, client| async move { req.send(&client).await },
+        )
     }
 }
 
@@ -193,17 +189,13 @@ impl FindOrgs {
 
     /// Every page, in order.
     pub fn stream(&self, client: &IsdpClient) -> Items<Organization> {
-        let (c, template) = (client.clone(), self.clone());
-        page::offset_stream(client, PageRequest::new(self.start, self.count), move |p| {
-            let (client, mut req) = (c.clone(), template.clone());
-            (req.start, req.count) = (p.start, p.count);
-            async move {
-                let page = req.send(&client).await?;
-                let total = page.total();
-                Ok((page.data, total))
-            }
-        })
-        .by_item()
+        page::stream_pages(
+            client,
+            self,
+            PageRequest::new(self.start, self.count),
+            |req, p| (req.start, req.count) = (p.start, p.count),
+            |req, client| async move { req.send(&client).await },
+        )
     }
 }
 
@@ -295,17 +287,13 @@ impl FindRoles {
 
     /// Every page, in order.
     pub fn stream(&self, client: &IsdpClient) -> Items<Role> {
-        let (c, template) = (client.clone(), self.clone());
-        page::offset_stream(client, self.page, move |p| {
-            let (client, mut req) = (c.clone(), template.clone());
-            req.page = p;
-            async move {
-                let page = req.send(&client).await?;
-                let total = page.total();
-                Ok((page.data, total))
-            }
-        })
-        .by_item()
+        page::stream_pages(
+            client,
+            self,
+            self.page,
+            |req, p| req.page = p,
+            |req, client| async move { req.send(&client).await },
+        )
     }
 }
 
@@ -404,17 +392,13 @@ impl FindPositions {
 
     /// Every page, in order.
     pub fn stream(&self, client: &IsdpClient) -> Items<Position> {
-        let (c, template) = (client.clone(), self.clone());
-        page::offset_stream(client, PageRequest::new(self.start, self.count), move |p| {
-            let (client, mut req) = (c.clone(), template.clone());
-            (req.start, req.count) = (p.start, p.count);
-            async move {
-                let page = req.send(&client).await?;
-                let total = page.total();
-                Ok((page.data, total))
-            }
-        })
-        .by_item()
+        page::stream_pages(
+            client,
+            self,
+            PageRequest::new(self.start, self.count),
+            |req, p| (req.start, req.count) = (p.start, p.count),
+            |req, client| async move { req.send(&client).await },
+        )
     }
 }
 

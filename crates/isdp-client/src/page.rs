@@ -2,11 +2,12 @@
 
 use std::future::Future;
 
-use hr_common::paging::{self, OffsetPage, OffsetRequest, Pages};
+use hr_common::paging::{self, Items, OffsetPage, OffsetRequest, Pages};
 use hr_common::{Error, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::client::IsdpClient;
+use crate::envelope::BarePage;
 
 /// The most records one page may hold; ISDP+ refuses `count` over 200.
 pub const MAX_PAGE_SIZE: u32 = 200;
@@ -79,4 +80,34 @@ where
     .start(page.start)
     .concurrency(client.page_concurrency())
     .build()
+}
+
+/// Every record of every page of `template`, in order: each page is fetched
+/// by `send` on a copy of the request that `set_page` pointed at it. The
+/// listing endpoints differ only in where the page sits in their request.
+pub(crate) fn stream_pages<R, T, S, Fut>(
+    client: &IsdpClient,
+    template: &R,
+    first: PageRequest,
+    set_page: fn(&mut R, PageRequest),
+    send: S,
+) -> Items<T>
+where
+    R: Clone + Send + 'static,
+    T: Send + 'static,
+    S: Fn(R, IsdpClient) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<BarePage<T>>> + Send + 'static,
+{
+    let (client_for_pages, template) = (client.clone(), template.clone());
+    offset_stream(client, first, move |p| {
+        let mut req = template.clone();
+        set_page(&mut req, p);
+        let page = send(req, client_for_pages.clone());
+        async move {
+            let page = page.await?;
+            let total = page.total();
+            Ok((page.data, total))
+        }
+    })
+    .by_item()
 }
