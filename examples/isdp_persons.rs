@@ -32,13 +32,26 @@ async fn main() -> std::process::ExitCode {
 async fn run() -> Result<()> {
     let (client, _sandbox) = connect().await?;
     let started = Instant::now();
-    let pages = GetPersonList::new().pages(&client);
-    let progress = pages.progress();
-    let mut persons = pages.by_item();
+    let mut listing = GetPersonList::new().listing(&client);
+    let progress = listing.progress();
+    let mut persons = listing.items();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let io = |e: std::io::Error| Error::invalid(format!("writing stdout: {e}"));
     let mut last_reported = 0;
-    while let Some(person) = persons.try_next().await? {
+    loop {
+        let person = match persons.try_next().await {
+            Ok(Some(person)) => person,
+            Ok(None) => break,
+            Err(e) => {
+                let _ = out.flush();
+                eprintln!(
+                    "isdp_persons: failed after {} persons; resume from checkpoint {}",
+                    progress.records(),
+                    serde_json::to_string(&progress.checkpoint()).unwrap_or_default()
+                );
+                return Err(e);
+            }
+        };
         serde_json::to_writer(&mut out, &person).map_err(|e| Error::invalid(e.to_string()))?;
         out.write_all(b"\n").map_err(io)?;
         // One line per 25 pages, printed when the page that crosses it starts.
@@ -47,7 +60,7 @@ async fn run() -> Result<()> {
             last_reported = pages;
             eprintln!(
                 "isdp_persons: {} of {} persons",
-                progress.items(),
+                progress.records(),
                 progress.total().unwrap_or(0)
             );
         }
@@ -56,7 +69,7 @@ async fn run() -> Result<()> {
     let stats = client.stats();
     eprintln!(
         "isdp_persons: {} persons, {} requests ({} attempts, {} retries, {} token refreshes after 401), {:.2} s",
-        progress.items(),
+        progress.records(),
         stats.calls,
         stats.attempts,
         stats.retries,

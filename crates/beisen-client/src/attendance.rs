@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::BeisenClient;
 use crate::enums::ApprovalStatus;
-use crate::envelope::{Envelope, null_as_empty};
+use crate::envelope::{Envelope, Promise, null_as_empty};
 use crate::ids::UserId;
 
 /// `POST /AttendanceOpen/api/v1/Vacation/GetVacationInfoByApprovalTime`.
@@ -138,8 +138,10 @@ impl GetVacationsByApprovalTime {
             return Err(Error::invalid_request("pageSize", "must be 1 to 100"));
         }
         let path = VACATION_BY_APPROVAL_TIME;
-        let env: Envelope<VacationPage> =
-            Envelope::read(&client.post(path, "attendance", true, self).await?)?;
+        let env: Envelope<VacationPage> = Envelope::read_promised(
+            &client.post(path, "attendance", true, self).await?,
+            Promise::Object,
+        )?;
         let page = env.data.unwrap_or(VacationPage {
             vacation_list: Vec::new(),
             total: Some(0),

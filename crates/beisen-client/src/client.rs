@@ -4,7 +4,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::FixedOffset;
-use hr_common::transport::{Limits, Request, Response, RetryPolicy, Transport, WindowLimiter};
+use hr_common::transport::{
+    DEFAULT_DEADLINE, Limits, Request, Response, RetryBudget, RetryPolicy, Transport, WindowLimiter,
+};
 use hr_common::{CHINA_STANDARD_TIME, Error, Result, SecretString, TokenCache, TokenProvider};
 use serde::Serialize;
 
@@ -117,6 +119,8 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
+    retry_budget: RetryBudget,
+    deadline: Option<Duration>,
     limits: Limits,
     groups: Vec<(String, Limits)>,
     zone: FixedOffset,
@@ -156,6 +160,24 @@ impl ClientBuilder {
     /// provably not sent or were refused with 429.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+
+    /// Deadline of one call, token fetch, limiter waits, retries and
+    /// backoff included (default [`DEFAULT_DEADLINE`], 2 minutes). A hung
+    /// or failing vendor ends a call by then with an error naming the
+    /// host, the attempts and the time spent.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// The retry budget (default: a fresh one of 500 tokens per client,
+    /// shared by the token and API calls). Every retry, and every restart of
+    /// an expired scroll, draws on it, so a failing vendor cannot multiply
+    /// the requests. Give several clients one budget to bound them together.
+    pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
+        self.retry_budget = budget;
         self
     }
 
@@ -210,6 +232,8 @@ impl ClientBuilder {
             .connect_timeout(self.connect_timeout)
             .attempt_timeout(self.timeout)
             .retry(self.retry.clone())
+            .retry_budget(self.retry_budget.clone())
+            .deadline(self.deadline.unwrap_or(DEFAULT_DEADLINE))
             .vendor_errors(envelope::vendor_error)
             .forbidden_hint(FORBIDDEN_HINT)
             .request_id_headers(["x-paas-request-id", "x-request-id"])
@@ -248,6 +272,8 @@ impl ClientBuilder {
             .connect_timeout(self.connect_timeout)
             .attempt_timeout(self.timeout)
             .retry(self.retry)
+            .retry_budget(self.retry_budget)
+            .deadline(self.deadline.unwrap_or(DEFAULT_DEADLINE))
             .token_cache(TokenCache::new(Shared(provider)))
             .rate_limiter(Arc::new(limiter))
             .vendor_errors(envelope::vendor_error)
@@ -301,6 +327,8 @@ impl BeisenClient {
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default().max_attempts(5),
+            retry_budget: RetryBudget::default(),
+            deadline: None,
             limits: Limits::new(Some(50), Some(1500)),
             groups: Vec::new(),
             zone: CHINA_STANDARD_TIME,

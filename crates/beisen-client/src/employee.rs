@@ -288,7 +288,12 @@ impl GetEmployeeOfOrganization {
             ));
         }
         let path = paths::GET_EMPLOYEE_OF_ORGANIZATION;
-        envelope::scroll_page(&client.post(path, path, true, self).await?)
+        // One call, not a stream: its `data` must be there, while the
+        // scroll fields are the caller's to read.
+        envelope::scroll_reply(
+            &client.post(path, path, true, self).await?,
+            envelope::Promise::List,
+        )
     }
 }
 

@@ -1,11 +1,27 @@
 //! Beisen's response envelopes, and turning a business error inside an
 //! HTTP 200 (`"code":"417"`) into an [`Error::Api`].
+//!
+//! A 2xx reply counts as a success only when it proves it: a `code` of 200
+//! (as a string or a number, `code` or `Code`) and the fields the endpoint
+//! promises: a `data` list (or `null`) for lists, a `data` object for
+//! cursor pages, and `scrollId` or `isLastData` besides the list for a
+//! time-window page. Anything else is an error,
+//! never an empty answer:
+//!
+//! - another `code` is [`Error::Api`] with that code and the message
+//!   (`message`, `Message`, `msg`, in any casing);
+//! - no `code` but an `error` (OAuth style) or a message is
+//!   [`Error::Api`] with the `error` (or `unknown`) as the code;
+//! - no `code` and nothing recognisable (`{}`, `[]`, `"ok"`), or a success
+//!   without its promised fields, is [`Error::Decode`] naming the field
+//!   that is missing.
 
 use hr_common::lenient::Code;
 use hr_common::transport::{Response, VendorError};
 use hr_common::{Error, Result};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 pub(crate) const SERVICE: &str = "beisen";
 
@@ -14,17 +30,33 @@ pub(crate) const SERVICE: &str = "beisen";
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Envelope<T> {
+    #[serde(default, alias = "Code")]
     pub code: Option<Code>,
-    #[serde(default)]
+    #[serde(default, alias = "Message")]
     pub message: Option<String>,
-    #[serde(default = "none")]
+    #[serde(default = "none", alias = "Data")]
     pub data: Option<T>,
-    #[serde(default)]
+    #[serde(default, alias = "ScrollId")]
     pub scroll_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, alias = "Total")]
     pub total: Option<u64>,
-    #[serde(default)]
+    #[serde(default, alias = "IsLastData")]
     pub is_last_data: Option<bool>,
+}
+
+/// What a 2xx reply must hold, besides `code` 200, to count as a success.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Promise {
+    /// Nothing more: `data` may be absent or `null` (a lookup that found
+    /// nothing, a write).
+    Code,
+    /// A `data` list, or `null` for none.
+    List,
+    /// A `data` object (a cursor page: attendance, recruiting).
+    Object,
+    /// A time-window page: a `data` list (or `null`), and `scrollId` or
+    /// `isLastData`.
+    Scroll,
 }
 
 fn none<T>() -> Option<T> {
@@ -32,23 +64,184 @@ fn none<T>() -> Option<T> {
 }
 
 impl<T: DeserializeOwned> Envelope<T> {
-    /// Decodes a 2xx body and fails with the vendor's code and message
-    /// unless `code` is 200.
+    /// Decodes a 2xx body that proves success with `code` 200; anything
+    /// else is an error (see the module docs).
     pub fn read(resp: &Response) -> Result<Self> {
-        let env: Envelope<T> = resp.json()?;
-        match &env.code {
-            Some(code) if *code == 200 => Ok(env),
-            // Some gateways answer without a code at all; the data decides.
-            None => Ok(env),
-            Some(code) => Err(Error::api(
-                SERVICE,
-                code.as_str(),
-                env.message.clone().unwrap_or_default(),
-            )
-            .with_status(resp.status())
-            .with_request_id(resp.request_id().map(str::to_owned))),
+        Self::read_promised(resp, Promise::Code)
+    }
+
+    /// As [`read`](Self::read), and the body must hold what `promise` says.
+    pub fn read_promised(resp: &Response, promise: Promise) -> Result<Self> {
+        let value: Value = resp.json()?;
+        prove(resp, &value, promise)?;
+        resp.json()
+    }
+}
+
+/// The value of `name` in `map`: the exact key, else one in another
+/// casing (`Code`, `CODE`).
+fn field<'a>(map: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    map.get(name).or_else(|| {
+        map.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    })
+}
+
+/// The value of `name` in the spellings the typed envelope reads: the
+/// exact key or its PascalCase twin.
+fn typed_field<'a>(map: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    map.get(name).or_else(|| {
+        let mut chars = name.chars();
+        let pascal: String = chars
+            .next()
+            .map(|c| c.to_ascii_uppercase())
+            .into_iter()
+            .chain(chars)
+            .collect();
+        map.get(&pascal)
+    })
+}
+
+/// A code or message as text: strings as they are, numbers in decimal.
+fn text(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn message_of(map: &Map<String, Value>) -> Option<String> {
+    [
+        "message",
+        "msg",
+        "errorMessage",
+        "error_description",
+        "error",
+    ]
+    .iter()
+    .find_map(|k| text(field(map, k)))
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn api_error(resp: &Response, code: impl Into<String>, message: impl Into<String>) -> Error {
+    Error::api(SERVICE, code, message)
+        .with_status(resp.status())
+        .with_request_id(resp.request_id().map(str::to_owned))
+}
+
+/// A reply that does not prove success and names no error we recognise.
+fn invalid_reply(resp: &Response, path: &str, message: String) -> Error {
+    Error::decode_at(path, message, resp.body())
+        .with_service(SERVICE)
+        .with_status(resp.status())
+}
+
+/// Checks that a decoded 2xx body proves success as `promise` says; the
+/// error otherwise (see the module docs).
+fn prove(resp: &Response, value: &Value, promise: Promise) -> Result<()> {
+    let Value::Object(map) = value else {
+        return Err(invalid_reply(
+            resp,
+            ".",
+            format!(
+                "the reply is {}, not Beisen's envelope with `code` 200",
+                json_kind(value)
+            ),
+        ));
+    };
+    match field(map, "code") {
+        Some(code) => match text(Some(code)) {
+            Some(code) if code.trim() == "200" => {}
+            Some(code) => {
+                return Err(api_error(resp, code, message_of(map).unwrap_or_default()));
+            }
+            None => {
+                return Err(invalid_reply(
+                    resp,
+                    "code",
+                    format!(
+                        "`code` is {}, not a code; the reply does not prove success",
+                        json_kind(code)
+                    ),
+                ));
+            }
+        },
+        None => {
+            if let Some(error) = text(field(map, "error")) {
+                let message = text(field(map, "error_description"))
+                    .or_else(|| message_of(map))
+                    .unwrap_or_else(|| error.clone());
+                return Err(api_error(resp, error, message));
+            }
+            if let Some(message) = message_of(map) {
+                return Err(api_error(resp, "unknown", message));
+            }
+            return Err(invalid_reply(
+                resp,
+                "code",
+                "the reply has no `code`, so it does not prove success (Beisen answers `code` 200)"
+                    .to_owned(),
+            ));
         }
     }
+    if promise == Promise::Code {
+        return Ok(());
+    }
+    if promise == Promise::Object {
+        return match typed_field(map, "data") {
+            Some(Value::Object(_)) => Ok(()),
+            Some(other) => Err(invalid_reply(
+                resp,
+                "data",
+                format!("`data` is {}, not the page object", json_kind(other)),
+            )),
+            None => Err(invalid_reply(
+                resp,
+                "data",
+                "a success without `data`, the page".to_owned(),
+            )),
+        };
+    }
+    match typed_field(map, "data") {
+        Some(Value::Array(_) | Value::Null) => {}
+        Some(other) => {
+            return Err(invalid_reply(
+                resp,
+                "data",
+                format!("`data` is {}, not the list of records", json_kind(other)),
+            ));
+        }
+        None => {
+            return Err(invalid_reply(
+                resp,
+                "data",
+                "a success without `data`, the list of records".to_owned(),
+            ));
+        }
+    }
+    if promise == Promise::Scroll
+        && typed_field(map, "scrollId").is_none()
+        && typed_field(map, "isLastData").is_none()
+    {
+        return Err(invalid_reply(
+            resp,
+            "scrollId",
+            "a time-window page without `scrollId` or `isLastData`".to_owned(),
+        ));
+    }
+    Ok(())
 }
 
 /// One page of a v5 time-window scroll.
@@ -121,8 +314,18 @@ where
     Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
+/// One page of a time-window scroll: `code` 200, `data`, and `scrollId`
+/// or `isLastData`.
 pub(crate) fn scroll_page<T: DeserializeOwned>(resp: &Response) -> Result<ScrollResponse<T>> {
-    let env: Envelope<Vec<T>> = Envelope::read(resp)?;
+    scroll_reply(resp, Promise::Scroll)
+}
+
+/// A reply in the scroll envelope, holding what `promise` says.
+pub(crate) fn scroll_reply<T: DeserializeOwned>(
+    resp: &Response,
+    promise: Promise,
+) -> Result<ScrollResponse<T>> {
+    let env: Envelope<Vec<T>> = Envelope::read_promised(resp, promise)?;
     Ok(ScrollResponse {
         scroll_id: env.scroll_id,
         is_last_data: env.is_last_data,
@@ -134,7 +337,7 @@ pub(crate) fn scroll_page<T: DeserializeOwned>(resp: &Response) -> Result<Scroll
 }
 
 pub(crate) fn list<T: DeserializeOwned>(resp: &Response) -> Result<ListResponse<T>> {
-    let env: Envelope<Vec<T>> = Envelope::read(resp)?;
+    let env: Envelope<Vec<T>> = Envelope::read_promised(resp, Promise::List)?;
     Ok(ListResponse {
         data: env.data.unwrap_or_default(),
         code: env.code,
@@ -167,18 +370,13 @@ pub(crate) fn vendor_error(resp: &Response) -> Option<VendorError> {
 }
 
 /// Whether a 2xx answer carries the vendor's `"code":"500"` (a server
-/// failure inside HTTP 200): retried like an HTTP 500, for idempotent
-/// reads only (the transport's rule).
+/// failure inside HTTP 200, `code` or `Code`, string or number): retried
+/// like an HTTP 500, for idempotent reads only (the transport's rule).
 pub(crate) fn is_transient(resp: &Response) -> bool {
-    #[derive(Deserialize)]
-    struct Body {
-        #[serde(default)]
-        code: Option<Code>,
+    match serde_json::from_slice::<Value>(resp.body()) {
+        Ok(Value::Object(map)) => text(field(&map, "code")).is_some_and(|c| c.trim() == "500"),
+        _ => false,
     }
-    serde_json::from_slice::<Body>(resp.body())
-        .ok()
-        .and_then(|b| b.code)
-        .is_some_and(|c| c == 500)
 }
 
 /// Whether an error means "this scroll is gone": the vendor's
@@ -188,5 +386,135 @@ pub(crate) fn is_scroll_gone(err: &Error) -> bool {
         Error::Paging { .. } => err.is_retryable(),
         Error::Api { message, .. } => message.contains("scrollId"),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn resp(status: u16, body: Vec<u8>) -> Response {
+        Response::from_parts(status, Default::default(), body.into())
+    }
+
+    /// JSON values shaped like envelopes: objects whose keys are mostly the
+    /// envelope's own, in several casings, and whose values are anything.
+    fn envelope_like() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            prop_oneof![
+                Just("200".to_owned()),
+                Just("500".to_owned()),
+                Just("417".to_owned()),
+                Just("".to_owned()),
+                ".{0,8}"
+            ]
+            .prop_map(Value::String),
+            Just(Value::from(200)),
+        ];
+        let key = prop_oneof![
+            Just("code"),
+            Just("Code"),
+            Just("CODE"),
+            Just("data"),
+            Just("Data"),
+            Just("scrollId"),
+            Just("ScrollId"),
+            Just("isLastData"),
+            Just("total"),
+            Just("message"),
+            Just("Message"),
+            Just("msg"),
+            Just("error"),
+            Just("error_description"),
+            Just("other"),
+        ]
+        .prop_map(str::to_owned);
+        leaf.prop_recursive(3, 24, 6, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map(key.clone(), inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Whether `body` holds what a success of `promise` must hold.
+    fn proves(body: &Value, promise: Promise) -> bool {
+        let Value::Object(map) = body else {
+            return false;
+        };
+        let code_ok = text(field(map, "code")).is_some_and(|c| c.trim() == "200");
+        let data_ok = matches!(
+            typed_field(map, "data"),
+            Some(Value::Array(_) | Value::Null)
+        );
+        let scroll_ok =
+            typed_field(map, "scrollId").is_some() || typed_field(map, "isLastData").is_some();
+        match promise {
+            Promise::Code => code_ok,
+            Promise::Object => {
+                code_ok && matches!(typed_field(map, "data"), Some(Value::Object(_)))
+            }
+            Promise::List => code_ok && data_ok,
+            Promise::Scroll => code_ok && data_ok && scroll_ok,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn decoders_never_panic_nor_pass_an_unproven_body_for_an_empty_page(body in envelope_like()) {
+            let bytes = serde_json::to_vec(&body).unwrap();
+            let r = resp(200, bytes);
+            if let Ok(page) = scroll_page::<Value>(&r) {
+                prop_assert!(proves(&body, Promise::Scroll), "scroll page accepted from {body}");
+                if page.data.is_empty() {
+                    prop_assert!(proves(&body, Promise::Scroll));
+                }
+            }
+            if let Ok(list) = list::<Value>(&r) {
+                prop_assert!(proves(&body, Promise::List), "list accepted from {body}");
+                let _ = list.data.is_empty();
+            }
+            if Envelope::<Value>::read(&r).is_ok() {
+                prop_assert!(proves(&body, Promise::Code), "envelope accepted from {body}");
+            }
+            let _ = is_transient(&r);
+            let _ = vendor_error(&resp(500, serde_json::to_vec(&body).unwrap()));
+        }
+
+        #[test]
+        fn decoders_never_panic_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
+            let r = resp(200, bytes.clone());
+            prop_assert!(scroll_page::<Value>(&r).is_err() || serde_json::from_slice::<Value>(&bytes).is_ok());
+            let _ = list::<Value>(&r);
+            let _ = is_transient(&r);
+            let _ = vendor_error(&resp(502, bytes));
+        }
+    }
+
+    #[test]
+    fn each_hostile_body_is_an_error_of_its_kind() {
+        let decode = |body: &str| scroll_page::<Value>(&resp(200, body.as_bytes().to_vec()));
+        assert_eq!(decode("{}").unwrap_err().decode_path(), Some("code"));
+        let e = decode(r#"{"Code":"500","Message":"boom","Data":null}"#).unwrap_err();
+        assert_eq!(
+            (e.vendor_code(), e.vendor_message()),
+            (Some("500"), Some("boom"))
+        );
+        let e = decode(r#"{"message":"An error has occurred."}"#).unwrap_err();
+        assert_eq!(e.vendor_code(), Some("unknown"));
+        let e = decode(r#"{"error":"gateway_timeout"}"#).unwrap_err();
+        assert_eq!(e.vendor_code(), Some("gateway_timeout"));
+        assert!(is_transient(&resp(200, br#"{"Code":500}"#.to_vec())));
+        assert!(is_transient(&resp(200, br#"{"code":"500"}"#.to_vec())));
+        let ok = decode(r#"{"code":"200","data":null,"scrollId":"s","total":0}"#).unwrap();
+        assert!(ok.data.is_empty());
     }
 }

@@ -6,7 +6,7 @@ use hr_common::{Error, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::BeisenClient;
-use crate::envelope::{Envelope, null_as_empty};
+use crate::envelope::{Envelope, Promise, null_as_empty};
 use crate::window::{TimeWindow, WindowBound, fmt_time};
 
 /// `POST /RecruitV6/api/v1/Apply/GetApplyListByModifiedTime`.
@@ -85,8 +85,10 @@ impl GetApplyListByModifiedTime {
             return Err(Error::invalid_request("endTime", "must be after startTime"));
         }
         let path = APPLY_BY_MODIFIED_TIME;
-        let env: Envelope<Batch> =
-            Envelope::read(&client.post(path, "recruiting", true, self).await?)?;
+        let env: Envelope<Batch> = Envelope::read_promised(
+            &client.post(path, "recruiting", true, self).await?,
+            Promise::Object,
+        )?;
         let b = env.data.unwrap_or(Batch {
             items: Vec::new(),
             total: Some(0),

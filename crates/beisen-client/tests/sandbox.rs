@@ -1,9 +1,11 @@
 //! Behaviour against the Beisen simulator: the time-window stream's
 //! promises (every record exactly once) under the failures it exists for.
 //!
-//! Time is scaled: the simulator's scroll idle limit is set to 1 s instead
-//! of the vendor's 10 s, so "a consumer that sleeps 12 s" becomes one that
-//! sleeps 1.2 s, the same 1.2× the limit; the code path is identical.
+//! Nothing sleeps against a lifetime: the simulator keeps the vendor's 10 s
+//! scroll idle limit, and "a consumer that stalls past it" is played by
+//! advancing the sandbox's clock at a known point of the stream (found by
+//! polling the sandbox's counters), so the outcome does not depend on how
+//! loaded the machine is.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -22,8 +24,28 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 fn config(employees: usize) -> SandboxConfig {
     let mut c = SandboxConfig::default();
     c.data.employees = employees;
-    c.beisen.scroll_idle = Duration::from_secs(1);
+    c.beisen.scroll_idle = Duration::from_secs(10);
     c
+}
+
+/// Waits (bounded, generously) until the sandbox counter `key` reaches
+/// `at_least`: a point in the stream's progress, not a time.
+async fn wait_for_counter(sb: &Sandbox, key: &str, at_least: u64) {
+    let reached = async {
+        while sb.counters().get(key) < at_least {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    };
+    if tokio::time::timeout(Duration::from_secs(120), reached)
+        .await
+        .is_err()
+    {
+        panic!(
+            "{key} stayed at {} (waited for {at_least}): {:?}",
+            sb.counters().get(key),
+            sb.counters().snapshot()
+        );
+    }
 }
 
 fn client(sb: &Sandbox) -> BeisenClient {
@@ -84,7 +106,7 @@ async fn one_year_of_20000_employees_arrives_exactly_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_consumer_sleeping_past_the_idle_limit_loses_nothing() {
     // About 400 people per sub-window at 20 a page: 20 pages, a buffer of
-    // 2, so the sleep outlasts the buffer and the scroll dies.
+    // 2, so a stall outlasts the buffer and the scroll dies.
     let sb = Sandbox::start(config(2_000)).await.unwrap();
     let client = client(&sb);
     let (start, stop) = (day(2024, 1, 1), day(2025, 1, 1));
@@ -98,13 +120,25 @@ async fn a_consumer_sleeping_past_the_idle_limit_loses_nothing() {
     let mut ids = Vec::new();
     while let Some(e) = items.try_next().await.unwrap() {
         if ids.len() == 150 {
-            tokio::time::sleep(Duration::from_millis(1_200)).await;
+            // The consumer stalls holding page 8 of the first sub-window:
+            // the producer fetches pages 9 and 10 into the buffer and page
+            // 11, which it cannot hand over, then waits, with many pages
+            // left. Once those 11 calls are over, no call is in flight,
+            // and the stall outlasts the scroll's idle limit.
+            wait_for_counter(&sb, "scroll_pages.beisen", 11).await;
+            sb.advance_clock(sb.config().beisen.scroll_idle + Duration::from_secs(1));
         }
         ids.push(e.employee_info.user_id.get());
     }
     assert_exactly_once(&sb, &ids);
     assert!(sb.counters().get("scrolls_expired.beisen") >= 1);
     assert!(progress.restarts() >= 1);
+    // The restart re-read the 11 pages already handed over and skipped them.
+    assert!(
+        progress.duplicates_dropped() >= 11 * 20,
+        "{}",
+        progress.duplicates_dropped()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -112,22 +146,33 @@ async fn a_large_prefetch_buffer_keeps_the_scroll_alive() {
     let sb = Sandbox::start(config(2_000)).await.unwrap();
     let client = client(&sb);
     let (start, stop) = (day(2024, 1, 1), day(2025, 1, 1));
+    let sub_windows = beisen_client::TimeWindow::new(start, stop)
+        .split_max_days(90)
+        .len() as u64;
+    // Room for every page of every sub-window (about 5 × 21, plus their
+    // "done" events).
     let mut stream = client
         .employees()
         .changed_between(start, stop)
         .query(everyone(start, stop).capacity(20))
-        .prefetch_pages(64);
+        .prefetch_pages(256);
     let progress = stream.progress();
     let mut items = stream.items();
     let mut ids = Vec::new();
     while let Some(e) = items.try_next().await.unwrap() {
         if ids.len() == 150 {
-            tokio::time::sleep(Duration::from_millis(1_200)).await;
+            // While the consumer stalls, the prefetcher reads every scroll
+            // to its end (it never would if it fetched only on demand)…
+            wait_for_counter(&sb, "scrolls_ended.beisen", sub_windows).await;
+            // …so a stall past the idle limit costs nothing.
+            sb.advance_clock(sb.config().beisen.scroll_idle + Duration::from_secs(1));
         }
         ids.push(e.employee_info.user_id.get());
     }
     assert_exactly_once(&sb, &ids);
     assert_eq!(progress.restarts(), 0);
+    assert_eq!(sb.counters().get("scrolls_expired.beisen"), 0);
+    assert_eq!(sb.counters().get("scrolls_ended.beisen"), sub_windows);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -319,10 +364,18 @@ async fn client_side_rejections_send_nothing() {
         .employees()
         .changed_between(day(2024, 1, 1), day(2025, 1, 1))
         .split_long_windows(false);
-    let _ = stream.progress();
-    let first = stream.pages().next().await.unwrap().unwrap_err();
+    let progress = stream.progress();
+    let mut pages = stream.pages();
+    let first = pages.next().await.unwrap().unwrap_err();
     assert!(matches!(first, hr_common::Error::InvalidRequest { .. }));
+    assert!(first.to_string().contains("90 days"), "{first}");
+    assert!(pages.next().await.is_none(), "a rejected stream ends");
     assert_eq!(client.transport().stats().calls, 0);
+    // Nothing was read, so nothing counts as delivered or complete.
+    assert_eq!((progress.records(), progress.pages()), (0, 0));
+    let checkpoint = progress.checkpoint();
+    assert_eq!(checkpoint.completed_through, checkpoint.start);
+    assert!(!checkpoint.is_complete());
 }
 
 #[tokio::test]

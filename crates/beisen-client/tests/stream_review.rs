@@ -90,7 +90,8 @@ async fn mount(
 fn sandbox_config(employees: usize) -> SandboxConfig {
     let mut c = SandboxConfig::default();
     c.data.employees = employees;
-    c.beisen.scroll_idle = Duration::from_secs(1);
+    // The vendor's 10 s idle: restarts here are forced with
+    // `expire_scrolls`, never left to a loaded machine's pace.
     c
 }
 
@@ -427,9 +428,13 @@ async fn every_restart_counts_toward_max_restarts() {
         .max_restarts(2);
     let progress = stream.progress();
     let result: hr_common::Result<Vec<_>> = stream.items().try_collect().await;
-    assert!(result.is_err());
+    // The stream gives up with the vendor's own expiry error, not a generic one.
+    let err = result.unwrap_err();
+    assert_eq!(err.vendor_code(), Some("417"), "{err:?}");
+    assert!(err.to_string().contains("scrollId无效或已过期"), "{err}");
     assert_eq!(progress.restarts(), 2);
     assert_eq!(progress.records(), 3);
+    assert!(!progress.checkpoint().is_complete());
 }
 
 #[tokio::test]

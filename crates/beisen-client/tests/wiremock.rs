@@ -468,3 +468,138 @@ async fn the_oauth_flow_posts_a_form_and_reads_an_epoch_expiry() {
         None
     );
 }
+
+/// The `(startTime, stopTime)` of every first-page request, in the order
+/// sent (a first page is the one with an empty `scrollId`).
+async fn windows_sent(server: &MockServer) -> Vec<(String, String)> {
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == paths::GET_BY_TIME_WINDOW)
+        .map(|r| serde_json::from_slice::<Value>(&r.body).unwrap())
+        .filter(|b| b["scrollId"] == "")
+        .map(|b| {
+            (
+                b["startTime"].as_str().unwrap().to_owned(),
+                b["stopTime"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+async fn mount_empty_windows(server: &MockServer) {
+    Mock::given(method("POST"))
+        .and(path(paths::GET_BY_TIME_WINDOW))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "code": "200", "message": "", "scrollId": "s", "isLastData": true,
+            "total": 0, "data": []
+        })))
+        .mount(server)
+        .await;
+}
+
+/// Window edges pinned on the wire, not only client against sandbox: a
+/// leap year (366 days) becomes five pieces of 73 days 4 h 48 min, each
+/// stop the next start (start-inclusive, stop-exclusive, so no gap and no
+/// overlap), the last stop the caller's own.
+#[tokio::test]
+async fn a_one_year_stream_sends_these_exact_windows() {
+    use futures::TryStreamExt;
+    let (server, client) = server().await;
+    mount_empty_windows(&server).await;
+    let records: Vec<_> = client
+        .employees()
+        .changed_between(day(2024, 1, 1), day(2025, 1, 1))
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(records.is_empty());
+    let expected = [
+        ("2024-01-01T00:00:00", "2024-03-14T04:48:00"),
+        ("2024-03-14T04:48:00", "2024-05-26T09:36:00"),
+        ("2024-05-26T09:36:00", "2024-08-07T14:24:00"),
+        ("2024-08-07T14:24:00", "2024-10-19T19:12:00"),
+        ("2024-10-19T19:12:00", "2025-01-01T00:00:00"),
+    ]
+    .map(|(a, b)| (a.to_owned(), b.to_owned()));
+    assert_eq!(windows_sent(&server).await, expected);
+}
+
+/// Exactly 90 days is one query, sent as given; one second more is two.
+#[tokio::test]
+async fn ninety_days_is_one_window_and_one_second_more_is_two() {
+    use futures::TryStreamExt;
+    let (server, client) = server().await;
+    mount_empty_windows(&server).await;
+    GetEmployeesByTimeWindow::new(day(2024, 1, 1), day(2024, 3, 31))
+        .send(&client)
+        .await
+        .unwrap();
+    assert_eq!(
+        windows_sent(&server).await,
+        [(
+            "2024-01-01T00:00:00".to_owned(),
+            "2024-03-31T00:00:00".to_owned()
+        )]
+    );
+
+    let (server, client) = self::server().await;
+    mount_empty_windows(&server).await;
+    let stop = day(2024, 3, 31).and_hms_opt(0, 0, 1).unwrap();
+    let _: Vec<_> = client
+        .employees()
+        .changed_between(day(2024, 1, 1).and_hms_opt(0, 0, 0).unwrap(), stop)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        windows_sent(&server).await,
+        [
+            ("2024-01-01T00:00:00", "2024-02-15T00:00:00"),
+            ("2024-02-15T00:00:00", "2024-03-31T00:00:01"),
+        ]
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+    );
+}
+
+/// The default limits are the ones documented: 50 calls a second and 1,500
+/// a minute, per endpoint group. Checked on the limiter the client really
+/// uses, in paused time, so a loaded machine cannot bend the count.
+#[tokio::test(start_paused = true)]
+async fn default_rate_limits_are_50_a_second_and_1500_a_minute() {
+    use tokio::time::Instant;
+    let client = BeisenClient::builder()
+        .credentials(Credentials::app_key("k", "s"))
+        .build()
+        .unwrap();
+    let limiter = client
+        .transport()
+        .rate_limiter()
+        .expect("a default limiter")
+        .clone();
+    let group = paths::GET_BY_TIME_WINDOW;
+    let start = Instant::now();
+    for _ in 0..50 {
+        limiter.acquire(group).await.unwrap();
+    }
+    assert_eq!(Instant::now(), start, "50 calls need no wait");
+    limiter.acquire(group).await.unwrap();
+    assert_eq!(Instant::now() - start, std::time::Duration::from_secs(1));
+    // Another group has its own windows.
+    limiter
+        .acquire(org_paths::ORG_GET_BY_TIME_WINDOW)
+        .await
+        .unwrap();
+    assert_eq!(Instant::now() - start, std::time::Duration::from_secs(1));
+    // 1,500 in the first minute: the 1,501st waits for the minute to end.
+    for _ in 51..1500 {
+        limiter.acquire(group).await.unwrap();
+    }
+    assert!(Instant::now() - start < std::time::Duration::from_secs(60));
+    limiter.acquire(group).await.unwrap();
+    assert_eq!(Instant::now() - start, std::time::Duration::from_secs(60));
+}

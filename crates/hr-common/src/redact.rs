@@ -4,8 +4,14 @@
 //! useful, and errors end up in logs. Token responses carry `access_token`,
 //! employee records carry phones and ID numbers, so every excerpt goes
 //! through [`redact`] first: values of sensitive keys (JSON `"key":value`,
-//! XML `<key>value</key>`, form `key=value`) become `***`, and any other run
-//! of 11 or more digits is masked like a phone number.
+//! XML `<key>value</key>`, form or query `key=value`, also inside free text)
+//! become `***`, and any other run of 11 or more digits (mobile numbers,
+//! 18-character ID numbers, bank cards), also when written in groups such as
+//! `138 1234 5678` or `6222-0212-3456-7890`, is masked like a phone number.
+//!
+//! [`Error`](crate::Error) applies [`redact`] to every text it is built
+//! with (vendor messages, body excerpts, decode and transport messages), so
+//! no call site can forget it.
 
 /// Key fragments that mark a value as secret or personal, compared
 /// case-insensitively with `_` and `-` ignored.
@@ -24,10 +30,13 @@ const SENSITIVE_FRAGMENTS: &[&str] = &[
     "mail",
     "passport",
     "birthday",
+    "credential",
+    "apikey",
+    "privatekey",
 ];
 
 /// Keys that are sensitive only as a whole word.
-const SENSITIVE_EXACT: &[&str] = &["sign", "signature", "ticket", "code_verifier"];
+const SENSITIVE_EXACT: &[&str] = &["sign", "signature", "ticket", "code_verifier", "pwd"];
 
 /// Whether a key names a secret or a piece of personal data.
 ///
@@ -62,6 +71,11 @@ pub fn is_sensitive_key(key: &str) -> bool {
 /// assert_eq!(redact("<error>x</error><password>p</password>"), "<error>x</error><password>***</password>");
 /// assert_eq!(redact("grant_type=password&password=p%40ss"), "grant_type=password&password=***");
 /// assert_eq!(redact("user 13512345678 left"), "user 135****5678 left");
+/// assert_eq!(redact("user 135 1234 5678 left"), "user 135 **** 5678 left");
+/// assert_eq!(
+///     redact("bad body: grant_type=password&password=p&client_secret=s, retry"),
+///     "bad body: grant_type=password&password=***&client_secret=***, retry"
+/// );
 /// ```
 pub fn redact(text: &str) -> String {
     let text = redact_json_values(text);
@@ -207,22 +221,55 @@ fn redact_xml_values(text: &str) -> String {
     out
 }
 
-/// `key=value` in urlencoded text → `key=***` for sensitive keys.
+/// `key=value` → `key=***` for sensitive keys, in an urlencoded form, a
+/// query string, or free text that quotes one (`bad body: a=1&password=x`,
+/// `{password=x, user=y}`).
 fn redact_form_values(text: &str) -> String {
-    if text.contains(['{', '<', ' ', '\n']) || !text.contains('=') {
+    fn is_key_char(c: char) -> bool {
+        c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']')
+    }
+    fn ends_value(c: char) -> bool {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '&' | ',' | ';' | '"' | '\'' | '<' | '>' | ')' | '}' | ']'
+            )
+    }
+    if !text.contains('=') {
         return text.to_owned();
     }
-    text.split('&')
-        .map(|pair| match pair.split_once('=') {
-            Some((k, v)) if !v.is_empty() && is_sensitive_key(k) => format!("{k}=***"),
-            _ => pair.to_owned(),
-        })
-        .collect::<Vec<_>>()
-        .join("&")
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(eq) = rest.find('=') {
+        let before = &rest[..eq];
+        let key_start = before
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| is_key_char(*c))
+            .last()
+            .map_or(eq, |(i, _)| i);
+        let key = &before[key_start..];
+        out.push_str(&rest[..=eq]);
+        rest = &rest[eq + 1..];
+        if key.is_empty() || !is_sensitive_key(key.trim_end_matches("[]")) {
+            continue;
+        }
+        let end = rest.find(ends_value).unwrap_or(rest.len());
+        if end > 0 {
+            out.push_str("***");
+            rest = &rest[end..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Runs of 11+ digits (phones, ID and card numbers, a trailing `X` allowed)
-/// keep their first 3 and last 4 characters.
+/// keep their first 3 and last 4 digits. So do numbers written in groups
+/// joined by one kind of single separator (`138 1234 5678`,
+/// `6222-0212-3456-7890-123`, `110101 19900307 1234`): 2 to 6 groups of 3+
+/// digits, one of 4+, 11+ digits in all. A list such as `100 200 300 400`
+/// is left alone.
 fn mask_digit_runs(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
@@ -234,22 +281,71 @@ fn mask_digit_runs(text: &str) -> String {
             continue;
         }
         let start = i;
-        while i < chars.len() && chars[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i < chars.len() && (chars[i] == 'X' || chars[i] == 'x') && i - start == 17 {
-            i += 1;
-        }
-        let run = &chars[start..i];
-        if run.len() >= 11 {
-            out.extend(&run[..3]);
-            out.extend(std::iter::repeat_n('*', run.len() - 7));
-            out.extend(&run[run.len() - 4..]);
+        let end = grouped_number_end(&chars, start).unwrap_or_else(|| {
+            let mut j = start;
+            while j < chars.len() && chars[j].is_ascii_digit() {
+                j += 1;
+            }
+            if j < chars.len() && (chars[j] == 'X' || chars[j] == 'x') && j - start == 17 {
+                j += 1;
+            }
+            j
+        });
+        let run = &chars[start..end];
+        let digits = run.iter().filter(|c| !matches!(c, ' ' | '-')).count();
+        if digits >= 11 {
+            let mut seen = 0;
+            for &c in run {
+                if matches!(c, ' ' | '-') {
+                    out.push(c);
+                    continue;
+                }
+                seen += 1;
+                out.push(if seen <= 3 || seen > digits - 4 {
+                    c
+                } else {
+                    '*'
+                });
+            }
         } else {
             out.extend(run);
         }
+        i = end;
     }
     out
+}
+
+/// The end of a number written in groups that starts at `start`, when there
+/// is one (see [`mask_digit_runs`]).
+fn grouped_number_end(chars: &[char], start: usize) -> Option<usize> {
+    let group_end = |from: usize| {
+        let mut j = from;
+        while j < chars.len() && chars[j].is_ascii_digit() {
+            j += 1;
+        }
+        j
+    };
+    let mut end = group_end(start);
+    let sep = *chars.get(end).filter(|c| matches!(c, ' ' | '-'))?;
+    let mut lens = vec![end - start];
+    while lens.len() < 6 && chars.get(end) == Some(&sep) {
+        let next = group_end(end + 1);
+        if next - (end + 1) < 3 {
+            break;
+        }
+        lens.push(next - (end + 1));
+        end = next;
+    }
+    // A trailing `X` closes an ID number written in groups.
+    if chars.get(end).is_some_and(|c| *c == 'X' || *c == 'x') {
+        end += 1;
+        *lens.last_mut()? += 1;
+    }
+    let ok = lens.len() >= 2
+        && lens.iter().all(|&n| n >= 3)
+        && lens.iter().any(|&n| n >= 4)
+        && lens.iter().sum::<usize>() >= 11;
+    ok.then_some(end)
 }
 
 #[cfg(test)]
@@ -293,5 +389,42 @@ mod tests {
             redact("card 6222021234567890123"),
             "card 622************0123"
         );
+    }
+
+    #[test]
+    fn grouped_numbers_are_masked_lists_are_not() {
+        assert_eq!(redact("tel 138-1234-5678."), "tel 138-****-5678.");
+        assert_eq!(
+            redact("card 6222 0212 3456 7890"),
+            "card 622* **** **** 7890"
+        );
+        assert_eq!(redact("id 110101 19900307 123X"), "id 110*** ******** 123X");
+        assert_eq!(redact("ids 100 200 300 400"), "ids 100 200 300 400");
+        assert_eq!(redact("2021-01-01 12:00"), "2021-01-01 12:00");
+        assert_eq!(redact("total 2000 of 3000"), "total 2000 of 3000");
+    }
+
+    #[test]
+    fn secrets_in_free_text_forms_and_queries() {
+        let out = redact(
+            "echo: grant_type=password&username=u&password=Hunter2!&client_secret=S3cr3t&app_secret=A1",
+        );
+        for secret in ["Hunter2!", "S3cr3t", "A1"] {
+            assert!(!out.contains(secret), "{out}");
+        }
+        assert!(out.contains("grant_type=password&username=u"), "{out}");
+        let out = redact("GET /x?access_token=abc.def&sessionId=S-9 failed");
+        assert_eq!(out, "GET /x?access_token=***&sessionId=*** failed");
+        let out = redact("{secret=xyz, user=bob}");
+        assert_eq!(out, "{secret=***, user=bob}");
+        assert_eq!(redact("a==b"), "a==b");
+        assert_eq!(redact("x = 1"), "x = 1");
+    }
+
+    #[test]
+    fn redaction_is_stable_when_applied_twice() {
+        let text = r#"员工 手机 13812345678 身份证 110101199003071234 {"password":"p"} token=t"#;
+        let once = redact(text);
+        assert_eq!(redact(&once), once);
     }
 }

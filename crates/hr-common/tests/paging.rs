@@ -434,6 +434,9 @@ async fn scroll_overrun_stops_a_server_that_replays_pages() {
             async { Ok(ScrollPage::new(vec![1, 2, 3, 4], Some("S".into())).with_total(Some(10))) }
         })
         .overrun_slack(slack)
+        // Only the overrun guard under test (the growth bound, 2 × 10 + 4,
+        // would stop the third run after 6 pages).
+        .max_growth(None)
         .build();
         let got: Vec<_> = pages.take(max_calls).collect().await;
         (got, calls.load(Ordering::SeqCst))
@@ -1052,9 +1055,12 @@ async fn offset_concurrent_calls_complete_while_the_consumer_works() {
 
 #[tokio::test]
 async fn offset_concurrent_over_http_survives_a_consumer_slower_than_the_timeout() {
-    let server = isdp_server(IsdpPersons::new(60)).await;
+    // The timeout is 50 times the server's 20 ms, so a loaded machine cannot
+    // trip it; the consumer is slower than the timeout, which only matters
+    // if the calls wait for the consumer to poll them.
+    let server = isdp_server(IsdpPersons::new(30)).await;
     let client = reqwest::Client::builder()
-        .timeout(Duration::from_millis(150))
+        .timeout(Duration::from_secs(1))
         .build()
         .unwrap();
     let url = format!("{}/openapi/v1/person/getPersonList", server.uri());
@@ -1073,9 +1079,9 @@ async fn offset_concurrent_over_http_survives_a_consumer_slower_than_the_timeout
     while let Some(page) = pages.next().await {
         all.extend(ids(&page.unwrap().items));
         // Real time: the responses (20 ms) arrive while the consumer works.
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        tokio::time::sleep(Duration::from_millis(1500)).await;
     }
-    assert_eq!(all, (0..60).collect::<Vec<_>>());
+    assert_eq!(all, (0..30).collect::<Vec<_>>());
 }
 
 #[tokio::test(start_paused = true)]

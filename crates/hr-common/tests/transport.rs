@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
+use hr_common::ExposeSecret;
 use hr_common::auth::TokenCacheConfig;
 use hr_common::error::{AuthErrorKind, TransportErrorKind};
 use hr_common::transport::{
@@ -632,7 +633,12 @@ async fn redirect_to_another_host_drops_authorization() {
         .await;
 
     let (cache, _) = sequential_cache();
-    let t = transport(&server).token_cache(cache).build().unwrap();
+    // Cross-origin redirects are refused by default (see hostile_transport.rs).
+    let t = transport(&server)
+        .token_cache(cache)
+        .allow_cross_origin_redirects(true)
+        .build()
+        .unwrap();
     t.send(Request::get("/away")).await.unwrap();
     t.send(Request::get("/here")).await.unwrap();
 
@@ -854,7 +860,9 @@ async fn a_caller_giving_up_does_not_cancel_the_shared_token_fetch() {
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(json!({"access_token": "slow", "expires_in": 7200}))
-                .set_delay(Duration::from_millis(800)),
+                // Far longer than the three callers below take, even on a
+                // loaded machine: none of them can see the token arrive.
+                .set_delay(Duration::from_secs(3)),
         )
         .mount(&server)
         .await;
@@ -870,7 +878,7 @@ async fn a_caller_giving_up_does_not_cancel_the_shared_token_fetch() {
         .deadline(Duration::from_millis(100))
         .build()
         .unwrap();
-    // Three impatient callers within the 800 ms the token endpoint takes.
+    // Three impatient callers within the 3 s the token endpoint takes.
     for _ in 0..3 {
         let err = t.send(Request::get("/q")).await.unwrap_err();
         assert!(err.is_timeout(), "{err:?}");
@@ -879,7 +887,9 @@ async fn a_caller_giving_up_does_not_cancel_the_shared_token_fetch() {
             "the deadline passed before sending: {err:?}"
         );
     }
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    // Joining the fetch in flight: had a caller's give-up cancelled it,
+    // this would start a second one.
+    assert_eq!(cache.token().await.unwrap().secret.expose_secret(), "slow");
     assert_eq!(
         cache.fetch_count(),
         1,
@@ -1001,9 +1011,27 @@ async fn transient_vendor_code_in_2xx_is_retried() {
     assert_eq!(resp.json::<Value>().unwrap()["code"], "200");
     assert_eq!(t.stats().retries, 1);
 
-    // Not idempotent: the vendor error surfaces with its code.
-    let err = t.send(Request::post("/q-write")).await;
-    assert!(err.is_err());
+    // Not idempotent: the same in-band 500 surfaces as the vendor's error
+    // after exactly one attempt; a write is never repeated on it.
+    Mock::given(path("/q-write"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"code": "500", "message": "系统繁忙"})),
+        )
+        .mount(&server)
+        .await;
+    let err = t.send(Request::post("/q-write")).await.unwrap_err();
+    assert!(matches!(err, Error::Api { .. }), "{err:?}");
+    assert_eq!(err.vendor_code(), Some("500"), "{err:?}");
+    assert_eq!(err.vendor_message(), Some("系统繁忙"), "{err:?}");
+    let writes = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == "/q-write")
+        .count();
+    assert_eq!(writes, 1);
+    assert_eq!(t.stats().retries, 1, "only the read was retried");
 }
 
 #[tokio::test]
@@ -1050,5 +1078,80 @@ async fn decode_errors_do_not_quote_the_value_that_failed() {
     for shown in [err.to_string(), format!("{err:?}")] {
         assert!(!shown.contains("13512345678"), "{shown}");
         assert!(shown.contains("expected a string"), "{shown}");
+    }
+}
+
+/// Same-origin redirects are followed up to five times; the sixth is
+/// refused, not followed, and the call is not retried.
+#[tokio::test]
+async fn a_redirect_chain_stops_after_five_hops() {
+    let server = MockServer::start().await;
+    for hop in 0..10 {
+        Mock::given(path(format!("/r{hop}")))
+            .respond_with(
+                ResponseTemplate::new(302).insert_header("Location", format!("/r{}", hop + 1)),
+            )
+            .mount(&server)
+            .await;
+    }
+    let t = transport(&server).build().unwrap();
+    let err = t
+        .send(Request::get("/r0").idempotent(true))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("redirect"), "{err}");
+    assert!(!err.is_retryable(), "{err:?}");
+    let hops: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.path().to_owned())
+        .collect();
+    assert_eq!(hops, ["/r0", "/r1", "/r2", "/r3", "/r4", "/r5"]);
+    assert_eq!(t.stats().attempts, 1);
+}
+
+/// A query string can carry tickets or personal data: no error text or
+/// `Debug` output shows it, whatever went wrong.
+#[tokio::test]
+async fn errors_never_show_the_query_string() {
+    let server = MockServer::start().await;
+    Mock::given(path("/q"))
+        .respond_with(ResponseTemplate::new(500).set_body_string("oops"))
+        .mount(&server)
+        .await;
+    Mock::given(path("/slow"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(30)))
+        .mount(&server)
+        .await;
+    let t = transport(&server).build().unwrap();
+    let secret = |r: Request| {
+        r.query("ticket", "TICKET-SECRET")
+            .query("mobile", "13812345678")
+    };
+    let status = t.send(secret(Request::get("/q"))).await.unwrap_err();
+    assert_eq!(status.status(), Some(500));
+    let timeout = t
+        .send(secret(Request::get("/slow")).timeout(Duration::from_millis(50)))
+        .await
+        .unwrap_err();
+    assert!(timeout.is_timeout(), "{timeout:?}");
+    // Nothing listens on port 9 of loopback: a connect error.
+    let refused = Transport::builder("test", "http://127.0.0.1:9")
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap()
+        .send(secret(Request::get("/q")))
+        .await
+        .unwrap_err();
+    for err in [status, timeout, refused] {
+        for shown in [err.to_string(), format!("{err:?}")] {
+            assert!(
+                !shown.contains("TICKET-SECRET") && !shown.contains("13812345678"),
+                "{shown}"
+            );
+            assert!(!shown.contains("ticket="), "{shown}");
+        }
     }
 }

@@ -1,13 +1,16 @@
-//! `/_sandbox/*`: counters, received travel batches and control switches,
-//! served by every simulator.
+//! `/_sandbox/*`: counters, received travel batches, the effective
+//! configuration, the clock and control switches, served by every simulator.
 
 use std::sync::Arc;
+use std::time::{Duration, UNIX_EPOCH};
 
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
+use crate::config::{FaultSpec, IsLastData, OAuthExpiresIn, RouteFaults};
 use crate::state::Context;
 
 pub(crate) fn router(ctx: Arc<Context>) -> Router {
@@ -19,6 +22,9 @@ pub(crate) fn router(ctx: Arc<Context>) -> Router {
         )
         .route("/_sandbox/revoke-tokens", post(revoke_tokens))
         .route("/_sandbox/expire-scrolls", post(expire_scrolls))
+        .route("/_sandbox/config", get(config))
+        .route("/_sandbox/clock", get(clock))
+        .route("/_sandbox/clock/advance", post(advance_clock))
         .with_state(ctx)
 }
 
@@ -56,4 +62,126 @@ async fn revoke_tokens(State(ctx): State<Arc<Context>>) -> Json<Value> {
 async fn expire_scrolls(State(ctx): State<Arc<Context>>) -> Json<Value> {
     ctx.expire_scrolls();
     Json(json!({"expired": true}))
+}
+
+fn clock_json(ctx: &Context) -> Value {
+    let now_ms = ctx
+        .clock
+        .system_now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    json!({
+        "offset_secs": ctx.clock.offset().as_secs_f64(),
+        "now_epoch_ms": now_ms,
+    })
+}
+
+async fn clock(State(ctx): State<Arc<Context>>) -> Json<Value> {
+    Json(clock_json(&ctx))
+}
+
+/// `POST /_sandbox/clock/advance?seconds=N`: `N` a non-negative number,
+/// fractions allowed.
+async fn advance_clock(
+    State(ctx): State<Arc<Context>>,
+    RawQuery(query): RawQuery,
+) -> (StatusCode, Json<Value>) {
+    let seconds = query
+        .as_deref()
+        .unwrap_or_default()
+        .split('&')
+        .find_map(|pair| {
+            let (key, value) = pair.split_once('=')?;
+            (key == "seconds").then_some(value)
+        });
+    let by = seconds
+        .and_then(|s| s.trim().parse::<f64>().ok())
+        .and_then(|s| Duration::try_from_secs_f64(s).ok());
+    let Some(by) = by else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({
+                "error": "expected ?seconds=N with N a non-negative number of seconds",
+            })),
+        );
+    };
+    ctx.clock.advance(by);
+    let mut body = clock_json(&ctx);
+    body["advanced_secs"] = json!(by.as_secs_f64());
+    (StatusCode::OK, Json(body))
+}
+
+fn fault_json(spec: &FaultSpec) -> Value {
+    json!({
+        "error_500": spec.error_500,
+        "throttle_429": spec.throttle_429,
+        "retry_after_secs": spec.retry_after_secs,
+        "reset": spec.reset,
+        "latency_ms": spec.latency.as_millis() as u64,
+        "jitter_ms": spec.jitter.as_millis() as u64,
+    })
+}
+
+fn route_faults_json(faults: &RouteFaults) -> Value {
+    let routes: serde_json::Map<String, Value> = faults
+        .routes
+        .iter()
+        .map(|(path, spec)| (path.clone(), fault_json(spec)))
+        .collect();
+    json!({"default": fault_json(&faults.default), "routes": routes})
+}
+
+/// `GET /_sandbox/config`: the settings the sandbox runs with (credentials
+/// are printed by the binary and left out here).
+async fn config(State(ctx): State<Arc<Context>>) -> Json<Value> {
+    let c = &ctx.config;
+    let (b, i, t) = (&c.beisen, &c.isdp, &c.travel);
+    Json(json!({
+        "data": {
+            "employees": ctx.data.len(),
+            "seed": c.data.seed,
+            "span_start": c.data.span_start.to_string(),
+            "span_days": c.data.span_days,
+            "skew": c.data.skew.as_ref().map(|s| json!({"fraction": s.fraction, "day": s.day.to_string()})),
+            "tenant_id": ctx.data.tenant_id(),
+        },
+        "beisen": {
+            "token_ttl_secs": b.token_ttl.as_secs_f64(),
+            "scroll_idle_secs": b.scroll_idle.as_secs_f64(),
+            "rate_per_second": b.rate_per_second,
+            "rate_per_minute": b.rate_per_minute,
+            "revoke_tokens_after": b.revoke_tokens_after,
+            "is_last_data": match b.is_last_data {
+                IsLastData::Exact => "exact",
+                IsLastData::Early => "early",
+                IsLastData::Never => "never",
+            },
+            "max_live_scrolls": b.max_live_scrolls,
+            "oauth_expires_in": match b.oauth_expires_in {
+                OAuthExpiresIn::EpochString => "epoch-string",
+                OAuthExpiresIn::Seconds => "seconds",
+            },
+            "window_message_fullwidth_comma": b.window_message_fullwidth_comma,
+        },
+        "isdp": {
+            "token_ttl_secs": i.token_ttl.as_secs_f64(),
+            "revoke_tokens_after": i.revoke_tokens_after,
+            "export_polls_per_step": i.export_polls_per_step,
+            "expires_in_as_string": i.expires_in_as_string,
+            "export_tasks_kept": i.export_tasks_kept,
+        },
+        "travel": {
+            "session_ttl_secs": t.session_ttl.as_secs_f64(),
+            "batch_limit": t.batch_limit,
+            "known_levels": t.known_levels,
+            "max_body_bytes": t.max_body_bytes,
+        },
+        "faults": {
+            "seed": c.faults.seed,
+            "beisen": route_faults_json(&c.faults.beisen),
+            "isdp": route_faults_json(&c.faults.isdp),
+            "travel": route_faults_json(&c.faults.travel),
+        },
+        "clock": clock_json(&ctx),
+    }))
 }

@@ -16,6 +16,10 @@
 //! - **Faults.** Seeded 500s, 429s with `Retry-After`, connection resets and
 //!   latency per route ([`FaultSpec`]); token revocation and forced scroll
 //!   expiry; counters readable from Rust and over HTTP (`/_sandbox/counters`).
+//! - **Clock.** Lifetimes (scroll idle, tokens, sessions) and rate-limit
+//!   windows run on a [`Clock`] that [`Sandbox::advance_clock`] (or
+//!   `POST /_sandbox/clock/advance?seconds=N`) moves forward: expiry can be
+//!   tested without sleeping.
 //!
 //! ```
 //! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
@@ -30,6 +34,7 @@
 #![forbid(unsafe_code)]
 
 pub mod beisen;
+pub mod clock;
 pub mod config;
 pub mod data;
 pub mod faults;
@@ -41,10 +46,12 @@ pub mod travel;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+pub use clock::Clock;
 pub use config::{
     BeisenConfig, FaultConfig, FaultSpec, IsLastData, IsdpConfig, OAuthExpiresIn, Ports,
     RouteFaults, SandboxConfig, TravelConfig,
@@ -187,6 +194,30 @@ impl Sandbox {
     /// Kills every open Beisen scroll, as if each had idled out.
     pub fn expire_scrolls(&self) {
         self.ctx.expire_scrolls();
+    }
+
+    /// Moves the sandbox's clock forward by `by`, for every simulator at
+    /// once: scrolls idle for `by` longer, tokens and sessions age by `by`,
+    /// rate-limit windows slide by `by`. Returns the total offset.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// use hr_sandbox::{Sandbox, SandboxConfig};
+    ///
+    /// let sandbox = Sandbox::start(SandboxConfig::default()).await?;
+    /// // Every scroll open now has idled past the vendor's 10 seconds.
+    /// sandbox.advance_clock(Duration::from_secs(11));
+    /// assert_eq!(sandbox.clock().offset(), Duration::from_secs(11));
+    /// # Ok::<(), std::io::Error>(()) }).unwrap();
+    /// ```
+    pub fn advance_clock(&self, by: Duration) -> Duration {
+        self.ctx.clock.advance(by)
+    }
+
+    /// The sandbox's clock.
+    pub fn clock(&self) -> &Clock {
+        &self.ctx.clock
     }
 }
 

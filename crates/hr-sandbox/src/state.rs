@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
+use crate::clock::Clock;
 use crate::config::SandboxConfig;
 use crate::data::Dataset;
 
@@ -23,6 +24,9 @@ use crate::data::Dataset;
 /// | `auth_rejected.<vendor>` | calls refused for a missing, bad or expired token (travel: session) |
 /// | `rate_limited.beisen` | calls answered 429 by the rate limiter |
 /// | `scrolls_expired.beisen` | scroll ids used after they died |
+/// | `scrolls_evicted.beisen` | scrolls evicted beyond `max_live_scrolls` |
+/// | `scroll_pages.beisen` | scroll pages with records served, counted when the call ends (when the scroll's idle time starts) |
+/// | `scrolls_ended.beisen` | scrolls read to their end (the first empty page of a live scroll) |
 /// | `travel.users_received`, `travel.users_failed`, `travel.batches` | sync traffic |
 ///
 /// ```
@@ -152,6 +156,8 @@ pub struct Context {
     pub counters: Counters,
     /// Fault dice.
     pub dice: Dice,
+    /// The clock every lifetime and window is measured on.
+    pub clock: Clock,
     /// Bumped to revoke every Beisen token issued before.
     pub beisen_token_epoch: AtomicU64,
     /// Bumped to revoke every ISDP token issued before.
@@ -174,6 +180,7 @@ impl Context {
             config,
             data,
             counters: Counters::default(),
+            clock: Clock::new(),
             beisen_token_epoch: AtomicU64::new(0),
             isdp_token_epoch: AtomicU64::new(0),
             travel_session_epoch: AtomicU64::new(0),

@@ -32,7 +32,8 @@
 //! ```
 //!
 //! `timeLimit` is when the session expires, in epoch milliseconds
-//! ([`session_ttl`](crate::TravelConfig::session_ttl) from now). Each session
+//! ([`session_ttl`](crate::TravelConfig::session_ttl) from now, on the
+//! sandbox's [`Clock`](crate::Clock)). Each session
 //! issued counts in `tokens_issued.travel`. Besides issued sessions,
 //! [`TravelConfig::session_id`](crate::TravelConfig::session_id) is always
 //! valid.
@@ -385,7 +386,7 @@ async fn get_session_id(
     }
 
     let n = travel.issued.fetch_add(1, Ordering::SeqCst) + 1;
-    let now = SystemTime::now();
+    let now = travel.ctx.clock.system_now();
     let session_id = format!(
         "{:x}",
         md5::compute(format!("{}/{n}/{}", config.account, epoch_ms(now)))
@@ -393,7 +394,7 @@ async fn get_session_id(
     let ttl = config.session_ttl;
     {
         let mut sessions = travel.sessions.lock().unwrap_or_else(|e| e.into_inner());
-        let instant = Instant::now();
+        let instant = travel.ctx.clock.now();
         let epoch = travel.ctx.travel_session_epoch.load(Ordering::SeqCst);
         sessions.retain(|_, (expires, issued_in)| *expires > instant && *issued_in == epoch);
         sessions.insert(session_id.clone(), (instant + ttl, epoch));
@@ -413,10 +414,11 @@ impl Travel {
             return true;
         }
         let epoch = self.ctx.travel_session_epoch.load(Ordering::SeqCst);
+        let now = self.ctx.clock.now();
         let sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
         sessions
             .get(session_id)
-            .is_some_and(|(expires, issued_in)| *expires > Instant::now() && *issued_in == epoch)
+            .is_some_and(|(expires, issued_in)| *expires > now && *issued_in == epoch)
     }
 }
 

@@ -1,7 +1,7 @@
 //! The Beisen iTalent simulator, through real HTTP.
 
 use std::collections::{BTreeSet, HashSet};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::NaiveDateTime;
 use hr_sandbox::beisen::paths;
@@ -342,15 +342,32 @@ async fn the_gateway_checks_the_token_before_the_route() {
 #[tokio::test]
 async fn expired_and_revoked_tokens_are_refused() {
     let mut cfg = config(100);
-    cfg.beisen.token_ttl = Duration::from_millis(300);
+    cfg.beisen.token_ttl = Duration::from_secs(7200);
     let b = Beisen::start(cfg).await;
     let body = window("2024-01-01", "2024-01-02");
     assert_eq!(b.send(EMPLOYEES, &body).await.0, 200);
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    b.sandbox.advance_clock(Duration::from_secs(7000));
+    assert_eq!(b.send(EMPLOYEES, &body).await.0, 200);
+    b.sandbox.advance_clock(Duration::from_secs(201));
     assert_eq!(
         b.send(EMPLOYEES, &body).await,
         (401, json!({"message": "un-authorized"}))
     );
+    // Tokens of the form flow age on the same clock.
+    let cfg = b.sandbox.config().beisen.clone();
+    let tenant = b.data().tenant_id().to_string();
+    let (status, oauth) = b
+        .oauth(&[
+            ("secret", &cfg.secret),
+            ("tenant_id", &tenant),
+            ("grant_type", "client_credentials"),
+        ])
+        .await;
+    assert_eq!(status, 200, "{oauth}");
+    let token = oauth["access_token"].as_str().unwrap();
+    assert_eq!(b.raw_with(token, EMPLOYEES, &body).await.status(), 200);
+    b.sandbox.advance_clock(cfg.token_ttl);
+    assert_eq!(b.raw_with(token, EMPLOYEES, &body).await.status(), 401);
 
     let b = Beisen::start(config(100)).await;
     let cfg = b.sandbox.config().beisen.clone();
@@ -403,6 +420,13 @@ async fn rate_limits_answer_429_per_route() {
     let (status, _) = b.send(paths::ORGANIZATION_GET_BY_TIME_WINDOW, &body).await;
     assert_eq!(status, 200);
     assert_eq!(b.counter("rate_limited.beisen"), 1);
+    // The window slides on the sandbox's clock.
+    b.sandbox.advance_clock(Duration::from_secs(60));
+    for _ in 0..5 {
+        assert_eq!(b.send(EMPLOYEES, &body).await.0, 200);
+    }
+    assert_eq!(b.send(EMPLOYEES, &body).await.0, 429);
+    assert_eq!(b.counter("rate_limited.beisen"), 2);
 
     // The second window: a burst of 12 gets at least 3 through and some 429s.
     let mut cfg = config(100);
@@ -752,23 +776,66 @@ async fn consecutive_windows_split_without_gap_or_overlap() {
 
 #[tokio::test]
 async fn an_idle_scroll_dies_silently() {
-    let mut cfg = config(1_000);
-    cfg.beisen.scroll_idle = Duration::from_millis(300);
+    let cfg = config(1_000);
+    let idle = cfg.beisen.scroll_idle;
+    assert_eq!(idle, Duration::from_secs(10), "the vendor's idle limit");
     let b = Beisen::start(cfg).await;
     let mut body = window("2024-01-01", "2024-03-31");
     body["capacity"] = json!(10);
     let first = b.call(EMPLOYEES, body.clone()).await;
     assert!(first["total"].as_u64().unwrap() > 20);
     body["scrollId"] = first["scrollId"].clone();
+    // Idle time short of the limit: the scroll lives on.
+    b.sandbox.advance_clock(idle / 2);
     let second = b.call(EMPLOYEES, body.clone()).await;
     assert_eq!(second["data"].as_array().unwrap().len(), 10);
     body["scrollId"] = second["scrollId"].clone();
 
-    let slept = Instant::now();
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    assert!(slept.elapsed() >= Duration::from_millis(400));
+    b.sandbox.advance_clock(idle + Duration::from_secs(1));
     let dead = b.call(EMPLOYEES, body).await;
     assert_eq!(dead["code"], "200");
+    assert_eq!(dead["data"], json!([]));
+    assert_eq!(b.counter("scrolls_expired.beisen"), 1);
+    assert_eq!(b.counter("scrolls_ended.beisen"), 0);
+}
+
+#[tokio::test]
+async fn the_clock_can_be_advanced_over_http() {
+    let b = Beisen::start(config(1_000)).await;
+    let mut body = window("2024-01-01", "2024-03-31");
+    body["capacity"] = json!(10);
+    let first = b.call(EMPLOYEES, body.clone()).await;
+    body["scrollId"] = first["scrollId"].clone();
+    let advance = |query: &str| {
+        b.client
+            .post(format!(
+                "{}/_sandbox/clock/advance{query}",
+                b.sandbox.isdp_url()
+            ))
+            .send()
+    };
+    for bad in ["", "?seconds=", "?seconds=-1", "?seconds=NaN", "?minutes=5"] {
+        let response = advance(bad).await.unwrap();
+        assert_eq!(response.status(), 400, "{bad}");
+    }
+    assert_eq!(b.sandbox.clock().offset(), Duration::ZERO);
+    let response = advance("?seconds=10.5").await.unwrap();
+    assert_eq!(response.status(), 200);
+    let answer: Value = response.json().await.unwrap();
+    assert_eq!(answer["advanced_secs"], 10.5);
+    assert_eq!(answer["offset_secs"], 10.5);
+    let clock: Value = b
+        .client
+        .get(format!("{}/_sandbox/clock", b.sandbox.travel_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(clock["offset_secs"], 10.5);
+    // One clock for all three simulators: the Beisen scroll idled out.
+    let dead = b.call(EMPLOYEES, body).await;
     assert_eq!(dead["data"], json!([]));
     assert_eq!(b.counter("scrolls_expired.beisen"), 1);
 }
@@ -1335,6 +1402,9 @@ async fn oauth_expires_in_is_an_epoch_string_or_seconds() {
         let b = Beisen::start(cfg).await;
         let cfg = b.sandbox.config().beisen.clone();
         let tenant = b.data().tenant_id().to_string();
+        // The epoch is written on the sandbox's clock.
+        const DAY: u64 = 86_400;
+        b.sandbox.advance_clock(Duration::from_secs(DAY));
         let (status, oauth) = b
             .oauth(&[
                 ("secret", &cfg.secret),
@@ -1350,7 +1420,10 @@ async fn oauth_expires_in_is_an_epoch_string_or_seconds() {
         match mode {
             OAuthExpiresIn::EpochString => {
                 let at: u64 = oauth["expires_in"].as_str().unwrap().parse().unwrap();
-                assert!((now + 7_100..=now + 7_300).contains(&at), "{at}");
+                assert!(
+                    (now + DAY + 7_100..=now + DAY + 7_300).contains(&at),
+                    "{at}"
+                );
             }
             OAuthExpiresIn::Seconds => assert_eq!(oauth["expires_in"], json!(7200)),
         }

@@ -229,11 +229,14 @@ async fn expect_xml_401(isdp: &Isdp) {
 #[tokio::test]
 async fn expired_and_revoked_tokens_get_the_xml_401() {
     let mut config = SandboxConfig::default();
-    config.isdp.token_ttl = Duration::from_millis(200);
+    config.isdp.token_ttl = Duration::from_secs(359);
     let mut isdp = Isdp::start(config).await;
     isdp.call(PERSON_LIST_PATH, json!({"page": {"count": 1}}))
         .await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    isdp.sandbox.advance_clock(Duration::from_secs(300));
+    isdp.call(PERSON_LIST_PATH, json!({"page": {"count": 1}}))
+        .await;
+    isdp.sandbox.advance_clock(Duration::from_secs(60));
     expect_xml_401(&isdp).await;
 
     let mut config = SandboxConfig::default();
@@ -258,10 +261,10 @@ async fn expired_and_revoked_tokens_get_the_xml_401() {
 #[tokio::test]
 async fn expired_and_revoked_tokens_stay_xml_after_new_tokens_are_issued() {
     let mut config = SandboxConfig::default();
-    config.isdp.token_ttl = Duration::from_millis(200);
+    config.isdp.token_ttl = Duration::from_secs(359);
     let mut isdp = Isdp::start(config).await;
     let expired = isdp.token.clone();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    isdp.sandbox.advance_clock(Duration::from_secs(360));
     // Someone else gets a token: the expired one is still known as expired.
     let fresh = fetch_token(&isdp.sandbox, &isdp.client).await["access_token"]
         .as_str()

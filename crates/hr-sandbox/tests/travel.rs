@@ -124,7 +124,7 @@ async fn get_session_id_checks_the_md5_sign_worked_by_hand() {
 #[tokio::test]
 async fn sync_needs_the_account_and_a_live_session() {
     let mut config = SandboxConfig::default();
-    config.travel.session_ttl = Duration::from_millis(150);
+    config.travel.session_ttl = Duration::from_secs(60);
     let (sandbox, client) = start(config.clone()).await;
     let url = sandbox.travel_sync_url();
 
@@ -163,7 +163,9 @@ async fn sync_needs_the_account_and_a_live_session() {
     let mut with_issued = batch(&config, vec![user("E1", json!({}))]);
     with_issued["sessionId"] = session["sessionId"].clone();
     assert_eq!(post(&client, &url, &with_issued).await["resCode"], 10000);
-    tokio::time::sleep(Duration::from_millis(250)).await;
+    sandbox.advance_clock(Duration::from_secs(30));
+    assert_eq!(post(&client, &url, &with_issued).await["resCode"], 10000);
+    sandbox.advance_clock(Duration::from_secs(31));
     assert_eq!(post(&client, &url, &with_issued).await["resCode"], 10004);
 
     // The configured session never expires.
@@ -171,10 +173,55 @@ async fn sync_needs_the_account_and_a_live_session() {
     assert_eq!(ok["resCode"], 10000);
     assert_eq!(
         sandbox.travel_received().len(),
-        2,
+        3,
         "refusals are not recorded"
     );
     assert_eq!(sandbox.counters().get("auth_rejected.travel"), 4);
+}
+
+#[tokio::test]
+async fn session_time_limits_follow_the_sandbox_clock() {
+    let mut config = SandboxConfig::default();
+    config.travel.session_ttl = Duration::from_secs(60);
+    let (sandbox, client) = start(config.clone()).await;
+    let params = json!({
+        "account": config.travel.account,
+        "secret": config.travel.secret,
+        "timestamp": 1_700_000_000_000u64,
+    });
+    let mut signed = params.clone();
+    signed["sign"] = json!(hr_sandbox::travel::sign(
+        params.as_object().unwrap(),
+        &config.travel.sign_key
+    ));
+    let session_url = format!("{}{SESSION_PATH}", sandbox.travel_url());
+    let epoch_ms = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as u64
+    };
+    let day = Duration::from_secs(86_400);
+    sandbox.advance_clock(day);
+    let before = epoch_ms();
+    let issued = post(&client, &session_url, &signed).await;
+    let after = epoch_ms();
+    // timeLimit = the clock's now (real time + one day) + session_ttl.
+    let limit = issued["timeLimit"].as_u64().expect("timeLimit");
+    let shift = (day + config.travel.session_ttl).as_millis() as u64;
+    assert!(
+        (before + shift..=after + shift).contains(&limit),
+        "{limit} not in {}..={}",
+        before + shift,
+        after + shift
+    );
+    // A session issued after the jump lives its full lifetime from there.
+    let mut request = batch(&config, vec![user("E1", json!({}))]);
+    request["sessionId"] = issued["sessionId"].clone();
+    let url = sandbox.travel_sync_url();
+    assert_eq!(post(&client, &url, &request).await["resCode"], 10000);
+    sandbox.advance_clock(config.travel.session_ttl);
+    assert_eq!(post(&client, &url, &request).await["resCode"], 10004);
 }
 
 #[tokio::test]

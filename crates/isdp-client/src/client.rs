@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hr_common::transport::{
-    Limits, RateLimiter, Request, Response, RetryPolicy, StreamingResponse, Transport,
-    TransportStats, WindowLimiter,
+    DEFAULT_DEADLINE, Limits, RateLimiter, Request, Response, RetryBudget, RetryPolicy,
+    StreamingResponse, Transport, TransportStats, WindowLimiter,
 };
 use hr_common::{Error, Result, SecretString, TokenCache, TokenProvider};
 use serde::Serialize;
@@ -68,6 +68,7 @@ impl IsdpClient {
             attempt_timeout: None,
             connect_timeout: None,
             deadline: None,
+            retry_budget: RetryBudget::default(),
             limiter: None,
             page_concurrency: DEFAULT_PAGE_CONCURRENCY,
         }
@@ -147,6 +148,7 @@ pub struct IsdpClientBuilder {
     attempt_timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     deadline: Option<Duration>,
+    retry_budget: RetryBudget,
     limiter: Option<Arc<dyn RateLimiter>>,
     page_concurrency: usize,
 }
@@ -204,9 +206,18 @@ impl IsdpClientBuilder {
         self
     }
 
-    /// Deadline for one call, retries and waits included (default none).
+    /// Deadline for one call, token fetch, limiter waits, retries and
+    /// backoff included (default [`DEFAULT_DEADLINE`], 2 minutes).
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.deadline = Some(deadline);
+        self
+    }
+
+    /// The retry budget (default: a fresh one of 500 tokens per client,
+    /// shared by the token and API calls). Every retry draws on it, so a
+    /// failing vendor cannot multiply the requests.
+    pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
+        self.retry_budget = budget;
         self
     }
 
@@ -245,9 +256,9 @@ impl IsdpClientBuilder {
             if let Some(t) = self.connect_timeout {
                 b = b.connect_timeout(t);
             }
-            if let Some(d) = self.deadline {
-                b = b.deadline(d);
-            }
+            b = b
+                .deadline(self.deadline.unwrap_or(DEFAULT_DEADLINE))
+                .retry_budget(self.retry_budget.clone());
             if let Some(l) = &self.limiter {
                 b = b.rate_limiter(l.clone());
             }

@@ -9,6 +9,23 @@
 //!
 //! `stateCode` means different things per endpoint, so each decoder here
 //! is used only by the endpoints it belongs to.
+//!
+//! Every decoder first looks for a failure in the body of a 2xx, in each
+//! shape ISDP+ and its gateways use, and turns it into [`Error::Api`] with
+//! the vendor's code and message, never into an empty answer:
+//!
+//! - envelope B: `stateCode` (any casing) other than `0`;
+//! - envelope C: `status` a string other than `success` (for the writes,
+//!   which read C themselves, this is left to them);
+//! - OAuth2 and Spring: `error` (`error_description`, `message`);
+//! - `code` other than `0`/`200` with `message` (a gateway's
+//!   `{"code":"500","message":"internal error","data":null}`);
+//! - `success: false`;
+//! - XML with `<error>` (`<InvalidTokenException>…`).
+//!
+//! A page then counts as a page only with its `data` list and a total
+//! (`totalCount` or `total_count`); `data: null` is accepted only with a
+//! total of 0. Anything else is [`Error::Decode`] naming what is missing.
 
 use hr_common::transport::{Response, VendorError};
 use hr_common::{Error, Result};
@@ -57,90 +74,206 @@ impl<T> BarePage<T> {
 
 /// Reads a 2xx body that should be one page of a bare-page endpoint.
 ///
-/// ISDP+ answers refusals with 200 too, in whichever envelope the
-/// gateway picked: `{stateCode: "1", errorMessage}` (with or without
-/// `result`), `{status: "failed", msg}` or `{result: {…page…}}`. Those
-/// become [`Error::Api`] with the vendor's code and message; a body with
-/// neither `data` nor a total is a decode error rather than an empty page,
-/// so a refusal can never pass for the end of a stream.
+/// ISDP+ answers refusals with 200 too, in whichever envelope the gateway
+/// picked (see the module docs); those become [`Error::Api`] with the
+/// vendor's code and message. `{result: {…page…}}` is read as envelope B.
+/// A body without its `data` list and a total is a decode error rather than
+/// an empty page, so a refusal can never pass for the end of a stream.
 pub(crate) fn bare_page<T: DeserializeOwned>(resp: &Response) -> Result<BarePage<T>> {
-    let value: Value = resp.json()?;
+    let value = reply(resp)?;
     let Value::Object(map) = &value else {
-        return resp.json();
+        return Err(not_a_page(resp, ".", &value));
     };
-    if let Some(err) = failure_in(resp, map) {
+    if let Some(err) = failure_in(resp, map, Shapes::All) {
         return Err(err);
     }
-    if map.contains_key("result") && !is_page(map) {
+    if map.contains_key("result") && !map.contains_key("data") {
         return state_coded_page(resp);
     }
-    if !is_page(map) {
-        return Err(not_a_page(resp, "data"));
-    }
+    check_page(resp, map, "")?;
     resp.json()
 }
 
-/// Envelope B around a page: as [`state_coded`], and `result` must hold
-/// `data` or a total.
+/// Envelope B around a page: as [`state_coded`], and `result` must be a
+/// page (its `data` list and a total).
 pub(crate) fn state_coded_page<T: DeserializeOwned>(resp: &Response) -> Result<BarePage<T>> {
     let result: Value = state_coded(resp)?;
     match &result {
-        Value::Object(map) if is_page(map) => {}
-        _ => return Err(not_a_page(resp, "result.data")),
+        Value::Object(map) => check_page(resp, map, "result.")?,
+        other => return Err(not_a_page(resp, "result", other)),
     }
     let bytes = serde_json::to_vec(&result).map_err(|e| Error::invalid(e.to_string()))?;
     hr_common::transport::decode_json(&bytes, Some(SERVICE), Some(resp.status()))
 }
 
-fn not_a_page(resp: &Response, path: &str) -> Error {
-    Error::decode_at(
+/// A body that is no page at all (a list, a string…).
+fn not_a_page(resp: &Response, path: &str, value: &Value) -> Error {
+    invalid_reply(
+        resp,
         path,
-        "a page needs `data` or a total, and this body has neither",
-        resp.body(),
+        format!(
+            "a page is an object with `data` and a total, and this is {}",
+            json_kind(value)
+        ),
     )
-    .with_service(SERVICE)
-    .with_status(resp.status())
 }
 
-fn is_page(map: &serde_json::Map<String, Value>) -> bool {
-    ["data", "totalCount", "total_count"]
+fn invalid_reply(resp: &Response, path: &str, message: String) -> Error {
+    Error::decode_at(path, message, resp.body())
+        .with_service(SERVICE)
+        .with_status(resp.status())
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A page must carry its `data` list and a total (`totalCount` or
+/// `total_count`, a whole number); `data: null` passes only with a total
+/// of 0, which proves the listing empty. `prefix` locates the page in the
+/// body for the error (`result.`).
+fn check_page(resp: &Response, map: &serde_json::Map<String, Value>, prefix: &str) -> Result<()> {
+    let total = ["totalCount", "total_count"]
         .iter()
-        .any(|k| map.contains_key(*k))
+        .find_map(|k| map.get(*k).filter(|v| !v.is_null()));
+    let Some(total) = total else {
+        return Err(invalid_reply(
+            resp,
+            &format!("{prefix}totalCount"),
+            "a page needs a total (`totalCount` or `total_count`), and this body has none"
+                .to_owned(),
+        ));
+    };
+    let Some(total) = total.as_u64() else {
+        return Err(invalid_reply(
+            resp,
+            &format!("{prefix}totalCount"),
+            format!("the total is {}, not a whole number", json_kind(total)),
+        ));
+    };
+    match map.get("data") {
+        Some(Value::Array(_)) => Ok(()),
+        Some(Value::Null) if total == 0 => Ok(()),
+        Some(other) => Err(invalid_reply(
+            resp,
+            &format!("{prefix}data"),
+            format!(
+                "`data` is {}, not the list of records (the total is {total})",
+                json_kind(other)
+            ),
+        )),
+        None => Err(invalid_reply(
+            resp,
+            &format!("{prefix}data"),
+            format!("a page needs `data`, the list of records (the total is {total})"),
+        )),
+    }
 }
 
-/// A failure announced in the body of a 2xx: `stateCode` other than `0`
-/// (with or without `result`), or `status` that is a string other than
-/// `success` (Spring's numeric `status` is left to the HTTP layer).
-fn failure_in(resp: &Response, map: &serde_json::Map<String, Value>) -> Option<Error> {
-    let text = |k: &str| match map.get(k) {
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(Value::Number(n)) => Some(n.to_string()),
+/// The value of `name` in `map`: the exact key, else one in another
+/// casing (`StateCode`, `Code`).
+fn field<'a>(map: &'a serde_json::Map<String, Value>, name: &str) -> Option<&'a Value> {
+    map.get(name).or_else(|| {
+        map.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    })
+}
+
+/// A code or message as text: strings as they are, numbers in decimal.
+fn text(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
         _ => None,
-    };
-    if let Some(code) = text("stateCode").or_else(|| text("StateCode"))
+    }
+}
+
+/// The first of `keys` that holds text.
+fn first_text(map: &serde_json::Map<String, Value>, keys: &[&str]) -> Option<String> {
+    keys.iter().find_map(|k| text(field(map, k)))
+}
+
+/// Which failure shapes a decoder looks for itself.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shapes {
+    /// Every shape.
+    All,
+    /// Every shape but envelope C's `status`, which the writes read
+    /// themselves (a later chunk's refusal keeps the earlier results).
+    NotStatus,
+}
+
+/// A failure announced in the body of a 2xx, in any of the shapes of the
+/// module docs.
+fn failure_in(
+    resp: &Response,
+    map: &serde_json::Map<String, Value>,
+    shapes: Shapes,
+) -> Option<Error> {
+    const MESSAGES: [&str; 5] = [
+        "errorMessage",
+        "msg",
+        "message",
+        "error_description",
+        "error",
+    ];
+    if let Some(code) = text(field(map, "stateCode"))
         && code.trim() != "0"
     {
-        return Some(api_error(
-            resp,
-            code,
-            text("errorMessage")
-                .or_else(|| text("msg"))
-                .unwrap_or_default(),
-        ));
+        let message = first_text(map, &MESSAGES).unwrap_or_default();
+        return Some(api_error(resp, code, message));
     }
-    if let Some(Value::String(status)) = map.get("status")
+    if shapes == Shapes::All
+        && let Some(Value::String(status)) = map.get("status")
         && !status.eq_ignore_ascii_case("success")
     {
-        return Some(api_error(
-            resp,
-            status.clone(),
-            text("msg")
-                .or_else(|| text("errorMessage"))
-                .or_else(|| text("message"))
-                .unwrap_or_default(),
-        ));
+        let message = first_text(map, &["msg", "errorMessage", "message"]).unwrap_or_default();
+        return Some(api_error(resp, status.clone(), message));
+    }
+    if let Some(error) = text(field(map, "error")) {
+        let message = first_text(map, &["error_description", "message", "msg"])
+            .unwrap_or_else(|| error.clone());
+        return Some(api_error(resp, error, message));
+    }
+    if let Some(code) = text(field(map, "code"))
+        && !matches!(code.trim(), "0" | "200")
+    {
+        let message = first_text(map, &MESSAGES).unwrap_or_default();
+        return Some(api_error(resp, code, message));
+    }
+    if let Some(Value::Bool(false)) = field(map, "success") {
+        let message = first_text(map, &MESSAGES).unwrap_or_default();
+        return Some(api_error(resp, "failed".to_owned(), message));
     }
     None
+}
+
+/// The body of a 2xx as JSON. A body that is not JSON but an XML error
+/// (`<InvalidTokenException><error>…`) is that error; any other is a
+/// decode error.
+fn reply(resp: &Response) -> Result<Value> {
+    match serde_json::from_slice::<Value>(resp.body()) {
+        Ok(value) => Ok(value),
+        Err(_) => {
+            if let Some(err) = std::str::from_utf8(resp.body())
+                .ok()
+                .and_then(|text| xml_element(text, "error"))
+            {
+                let body = std::str::from_utf8(resp.body()).unwrap_or_default();
+                let message = xml_element(body, "error_description").unwrap_or_default();
+                return Err(api_error(resp, err, message));
+            }
+            resp.json()
+        }
+    }
 }
 
 pub(crate) fn null_as_empty<'de, D, T>(d: D) -> std::result::Result<Vec<T>, D::Error>
@@ -155,12 +288,24 @@ where
 /// because exportPersonModel's reference declares `StateCode`/`result`
 /// while its example (and the sandbox) answers the bare task.
 pub(crate) fn bare<T: DeserializeOwned>(resp: &Response) -> Result<T> {
-    if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(resp.body())
-        && (map.contains_key("stateCode") || map.contains_key("StateCode"))
-    {
-        return state_coded(resp);
+    if let Value::Object(map) = reply(resp)? {
+        if let Some(err) = failure_in(resp, &map, Shapes::All) {
+            return Err(err);
+        }
+        if field(&map, "stateCode").is_some() {
+            return state_coded(resp);
+        }
     }
     resp.json()
+}
+
+/// Whether the body is envelope B with `stateCode` `"0"` (or `0`): a
+/// success that vouches for its `result`, `null` included.
+pub(crate) fn state_code_ok(resp: &Response) -> bool {
+    match serde_json::from_slice::<Value>(resp.body()) {
+        Ok(Value::Object(map)) => text(field(&map, "stateCode")).is_some_and(|c| c.trim() == "0"),
+        _ => false,
+    }
 }
 
 #[derive(Deserialize)]
@@ -176,6 +321,11 @@ struct StateEnvelope<T> {
 /// Envelope B: `stateCode` `"0"` carries `result`; any other code is an
 /// [`Error::Api`] with that code and `errorMessage`.
 pub(crate) fn state_coded<T: DeserializeOwned>(resp: &Response) -> Result<T> {
+    if let Value::Object(map) = reply(resp)?
+        && let Some(err) = failure_in(resp, &map, Shapes::All)
+    {
+        return Err(err);
+    }
     let env: StateEnvelope<Value> = resp.json()?;
     let code = env.state_code.map(|c| c.as_str().to_owned());
     if code.as_deref().is_some_and(|c| c != "0") {
@@ -237,7 +387,14 @@ impl StatusEnvelope {
     }
 }
 
+/// Envelope C, raw; the other failure shapes (B's `stateCode`, `error`,
+/// `code`, XML) are errors here too.
 pub(crate) fn status_coded(resp: &Response) -> Result<StatusEnvelope> {
+    if let Value::Object(map) = reply(resp)?
+        && let Some(err) = failure_in(resp, &map, Shapes::NotStatus)
+    {
+        return Err(err);
+    }
     resp.json()
 }
 
@@ -277,7 +434,10 @@ pub(crate) fn vendor_error(resp: &Response) -> Option<VendorError> {
             return Some(VendorError::new(status, msg));
         }
         if let Some(message) = text("message") {
-            let code = text("error").or_else(|| text("status")).unwrap_or_default();
+            let code = text("error")
+                .or_else(|| text("code"))
+                .or_else(|| text("status"))
+                .unwrap_or_default();
             return Some(VendorError::new(code, message));
         }
         return None;
@@ -366,5 +526,137 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(ok, [1]);
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn resp(status: u16, body: Vec<u8>) -> Response {
+        Response::from_parts(status, Default::default(), body.into())
+    }
+
+    /// JSON values shaped like the four envelopes: objects whose keys are
+    /// mostly the envelopes' own, and whose values are anything.
+    fn envelope_like() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            (0_u64..5).prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            prop_oneof![
+                Just("0".to_owned()),
+                Just("200".to_owned()),
+                Just("500".to_owned()),
+                Just("success".to_owned()),
+                Just("failed".to_owned()),
+                ".{0,8}"
+            ]
+            .prop_map(Value::String),
+        ];
+        let key = prop_oneof![
+            Just("data"),
+            Just("totalCount"),
+            Just("total_count"),
+            Just("pos"),
+            Just("entityName"),
+            Just("result"),
+            Just("stateCode"),
+            Just("StateCode"),
+            Just("errorMessage"),
+            Just("status"),
+            Just("msg"),
+            Just("code"),
+            Just("message"),
+            Just("error"),
+            Just("error_description"),
+            Just("success"),
+            Just("other"),
+        ]
+        .prop_map(str::to_owned);
+        leaf.prop_recursive(3, 24, 6, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map(key.clone(), inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Whether `map` holds a page: its `data` list (or `null` with a total
+    /// of 0) and a whole-number total.
+    fn is_page(map: &serde_json::Map<String, Value>) -> bool {
+        let total = ["totalCount", "total_count"]
+            .iter()
+            .find_map(|k| map.get(*k).filter(|v| !v.is_null()))
+            .and_then(Value::as_u64);
+        matches!(
+            (map.get("data"), total),
+            (Some(Value::Array(_)), Some(_)) | (Some(Value::Null), Some(0))
+        )
+    }
+
+    /// Whether `body` proves a page, bare or inside envelope B's `result`.
+    fn proves_page(body: &Value) -> bool {
+        let Value::Object(map) = body else {
+            return false;
+        };
+        if is_page(map) {
+            return true;
+        }
+        match map.get("result") {
+            Some(Value::Object(result)) => is_page(result),
+            _ => false,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn page_decoders_never_panic_nor_pass_an_unproven_body_for_a_page(body in envelope_like()) {
+            let r = resp(200, serde_json::to_vec(&body).unwrap());
+            if let Ok(page) = bare_page::<Value>(&r) {
+                prop_assert!(proves_page(&body), "bare page accepted from {body}");
+                let _ = page.data.is_empty();
+            }
+            if let Ok(page) = state_coded_page::<Value>(&r) {
+                prop_assert!(proves_page(&body), "state-coded page accepted from {body}");
+                let _ = page.data.is_empty();
+            }
+            let _ = bare::<Value>(&r);
+            let _ = state_coded::<Value>(&r);
+            let _ = status_coded(&r);
+            let _ = vendor_error(&resp(500, serde_json::to_vec(&body).unwrap()));
+        }
+
+        #[test]
+        fn decoders_never_panic_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
+            let r = resp(200, bytes.clone());
+            let _ = bare_page::<Value>(&r);
+            let _ = bare::<Value>(&r);
+            let _ = status_coded(&r);
+            let _ = vendor_error(&resp(401, bytes));
+        }
+
+        #[test]
+        fn xml_errors_never_panic(inner in ".{0,16}", tail in ".{0,16}") {
+            let body = format!("<x><error>{inner}</error><error_description>{tail}</x>");
+            let _ = bare_page::<Value>(&resp(200, body.into_bytes()));
+        }
+    }
+
+    #[test]
+    fn the_gateway_500_is_an_api_error() {
+        let r = resp(
+            200,
+            br#"{"code":"500","message":"internal error","data":null}"#.to_vec(),
+        );
+        let err = bare_page::<Value>(&r).unwrap_err();
+        assert_eq!(err.vendor_code(), Some("500"));
+        assert_eq!(err.vendor_message(), Some("internal error"));
     }
 }

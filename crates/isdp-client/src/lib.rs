@@ -66,7 +66,9 @@ pub use export::{
 pub use ids::{FileId, OrgId, PersonId, PositionId, RoleId, TaskId, UserId};
 pub use import::{GetTemplateExcel, IMPORT_PATH, ImportPersons, TEMPLATE_PATH};
 pub use org::*;
-pub use page::{MAX_ID_LIST, MAX_PAGE_SIZE, PageRequest};
+pub use page::{
+    ListingItems, ListingProgress, MAX_ID_LIST, MAX_PAGE_SIZE, OffsetCheckpoint, PageRequest,
+};
 pub use person::*;
 pub use token::{PasswordGrant, TOKEN_PATH};
 

@@ -49,7 +49,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use futures::StreamExt;
 use hr_common::error::AuthErrorKind;
-use hr_common::transport::{Request, RetryPolicy, Transport, TransportBuilder, VendorError};
+use hr_common::transport::{
+    Request, RetryBudget, RetryPolicy, Transport, TransportBuilder, VendorError,
+};
 use hr_common::{
     AccessToken, Error, ExposeSecret, Result, SecretString, TokenCache, TokenProvider,
 };
@@ -238,6 +240,7 @@ pub struct TravelSyncClientBuilder {
     retry: RetryPolicy,
     attempt_timeout: Option<Duration>,
     deadline: Option<Duration>,
+    retry_budget: RetryBudget,
     allow_http: bool,
 }
 
@@ -373,7 +376,8 @@ impl TravelSyncClientBuilder {
         self
     }
 
-    /// Deadline of one batch, retries included (default none).
+    /// Deadline of one batch, retries included (default
+    /// [`DEFAULT_DEADLINE`](hr_common::transport::DEFAULT_DEADLINE), 2 minutes).
     ///
     /// ```
     /// use std::time::Duration;
@@ -383,6 +387,22 @@ impl TravelSyncClientBuilder {
     /// ```
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.deadline = Some(deadline);
+        self
+    }
+
+    /// The retry budget (default: a fresh one of 500 tokens per client,
+    /// shared by the session and sync calls). Every retry draws on it, so
+    /// a failing platform cannot multiply the requests.
+    ///
+    /// ```
+    /// use hr_common::transport::RetryBudget;
+    /// use travel_sync_types::client::TravelSyncClient;
+    /// let shared = RetryBudget::default();
+    /// let builder = TravelSyncClient::builder("https://x.example/userSyn", "acme").retry_budget(shared.clone());
+    /// # let _ = builder;
+    /// ```
+    pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
+        self.retry_budget = budget;
         self
     }
 
@@ -406,6 +426,7 @@ impl TravelSyncClientBuilder {
     fn transport(&self, url: &str) -> TransportBuilder {
         let mut builder = Transport::builder(SERVICE, url)
             .retry(self.retry.clone())
+            .retry_budget(self.retry_budget.clone())
             .danger_allow_http(self.allow_http)
             // The platform answers errors in its envelope; read its code
             // and message from a non-2xx body too.
@@ -503,17 +524,28 @@ struct Inner {
 
 /// Pushes users to a travel platform's sync endpoint. Cheap to clone.
 ///
-/// ```no_run
+/// ```
 /// use travel_sync_types::client::TravelSyncClient;
 /// use travel_sync_types::UserInfo;
 ///
-/// # async fn run() -> hr_common::Result<()> {
-/// let client = TravelSyncClient::builder("https://tmc.example.com/userSyn", "acme")
-///     .session_id("session-id")
+/// # #[tokio::main]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let sandbox = hr_sandbox::Sandbox::start(Default::default()).await?;
+/// # let travel = &sandbox.config().travel;
+/// # let (url, account, session) = (sandbox.travel_sync_url(), travel.account.as_str(), travel.session_id.as_str());
+/// // Against the sandbox here; for real:
+/// // let (url, account, session) = ("https://tmc.example.com/userSyn", "acme", "session-id");
+/// let client = TravelSyncClient::builder(url, account)
+///     .session_id(session)
 ///     .batch_size(50)
 ///     .build()?;
-/// let report = client.push(vec![UserInfo::new("E1", "王伟", "13812345678", false)]).await;
-/// assert!(report.is_delivered());
+/// let users = vec![
+///     UserInfo::new("E1", "王伟", "13812345678", false).level("ES"),
+///     UserInfo::new("E2", "李娜", "13912345678", false).level("X9"), // a level the platform lacks
+/// ];
+/// let report = client.push(users).await;
+/// assert!(report.is_delivered()); // every batch answered
+/// assert_eq!(report.rejected().count(), 1); // E2: 职级未维护,同步失败
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
@@ -569,6 +601,7 @@ impl TravelSyncClient {
             retry: RetryPolicy::default(),
             attempt_timeout: None,
             deadline: None,
+            retry_budget: RetryBudget::default(),
             allow_http: false,
         }
     }

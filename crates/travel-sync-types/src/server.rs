@@ -9,8 +9,12 @@
 //!
 //! What [`receive`] does, in order:
 //!
-//! 1. reads the body leniently ([`SyncRequest::parse_lenient`]); a body that
-//!    is not a sync request gets `resCode` 10001 and the reason;
+//! 1. reads the body leniently ([`SyncRequest::parse_lenient`]), after a
+//!    UTF-8 byte order mark if the body starts with one; a body that is not
+//!    a sync request gets `resCode` 10001 and the reason, and so does a body
+//!    that names a top-level key twice (`{"data":[…],"data":[]}`): JSON
+//!    parsers disagree on which copy wins, so the batch is refused rather
+//!    than guessed at;
 //! 2. refuses a missing `account` (10001) or `sessionId` (10004), then asks
 //!    the caller's check, whose [`Refusal`] becomes the response;
 //! 3. validates every user; unreadable and invalid users fail with a
@@ -252,6 +256,15 @@ where
     S: FnOnce(Vec<UserInfo>) -> SF,
     SF: Future<Output = Result<Vec<UserSyncResult>, Refusal>>,
 {
+    // A byte order mark is no JSON, but some senders (Windows tools,
+    // .NET's `Encoding.UTF8`) put one before it.
+    let body = body.strip_prefix(UTF8_BOM).unwrap_or(body);
+    if let Some(key) = duplicate_top_level_key(body) {
+        return Refusal::bad_request(format!(
+            "请求体不是合法的同步请求: 字段{key}重复出现,无法确定以哪一个为准"
+        ))
+        .into_response();
+    }
     let parsed = match SyncRequest::parse_lenient(body) {
         Ok(parsed) => parsed,
         Err(e) => return bad_body(&e),
@@ -329,6 +342,60 @@ where
         }
     }
     SyncResponse::processed(results)
+}
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The top-level fields named in a refusal; any other key is not echoed.
+const KNOWN_KEYS: [&str; 6] = [
+    "data",
+    "account",
+    "companyId",
+    "sessionId",
+    "userNo",
+    "userId",
+];
+
+/// The first key that a JSON object body names twice at its top level,
+/// as it will be shown (`` `data` ``, or "某字段" for a key that is not one
+/// of the request's own fields, which is never echoed). `None` for a body
+/// without repeats, and for one that is not a JSON object (left to the
+/// parser to describe).
+fn duplicate_top_level_key(body: &[u8]) -> Option<String> {
+    use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+
+    struct Keys;
+
+    impl<'de> Visitor<'de> for Keys {
+        /// The repeated key, if any.
+        type Value = Option<String>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut seen = HashSet::new();
+            let mut repeated = None;
+            // Read to the end even after a repeat: the deserializer checks
+            // the closing brace once the visitor returns.
+            while let Some(key) = map.next_key::<String>()? {
+                map.next_value::<IgnoredAny>()?;
+                if repeated.is_none() && !seen.insert(key.clone()) {
+                    repeated = Some(key);
+                }
+            }
+            Ok(repeated)
+        }
+    }
+
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let key = de.deserialize_map(Keys).ok()??;
+    Some(if KNOWN_KEYS.contains(&key.as_str()) {
+        format!("`{key}`")
+    } else {
+        "某字段".to_owned()
+    })
 }
 
 fn bad_body(e: &ParseError) -> SyncResponse {

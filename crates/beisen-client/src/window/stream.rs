@@ -39,17 +39,26 @@ use crate::models::WindowRecord;
 /// configured here, consumed with [`items`](Self::items) or
 /// [`pages`](Self::pages).
 ///
-/// ```no_run
-/// # async fn run(client: beisen_client::BeisenClient) -> hr_common::Result<()> {
+/// ```
+/// # #[tokio::main]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let sandbox = hr_sandbox::Sandbox::start(Default::default()).await?;
+/// # let b = &sandbox.config().beisen;
+/// # let client = beisen_client::BeisenClient::builder()
+/// #     .base_url(sandbox.beisen_url())
+/// #     .credentials(beisen_client::Credentials::app_key(&b.app_key, &b.app_secret))
+/// #     .build()?;
 /// use futures::TryStreamExt;
 /// let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
 /// let stop = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
 /// let mut stream = client.employees().changed_between(start, stop).parallel(4).prefetch_pages(16);
 /// let progress = stream.progress();
 /// let all: Vec<_> = stream.items().try_collect().await?;
+/// assert!(!all.is_empty());
 /// assert_eq!(all.len() as u64, progress.records());
 /// let resume_next_time = progress.checkpoint();
-/// # let _ = resume_next_time; Ok(()) }
+/// assert!(resume_next_time.is_complete());
+/// # Ok(()) }
 /// ```
 #[must_use = "a stream does nothing until consumed"]
 pub struct WindowStream<R: TimeWindowRequest> {
@@ -61,6 +70,7 @@ pub struct WindowStream<R: TimeWindowRequest> {
     split_above: Option<u64>,
     split_long: bool,
     max_restarts: u32,
+    max_growth: Option<u32>,
     dedup: bool,
     resume: Option<Checkpoint>,
     progress: Option<WindowProgress>,
@@ -97,6 +107,7 @@ impl<R: TimeWindowRequest> WindowStream<R> {
             split_above: Some(20 * u64::from(MAX_CAPACITY)),
             split_long: true,
             max_restarts: 5,
+            max_growth: Some(paging::DEFAULT_MAX_GROWTH),
             dedup: true,
             resume: None,
             progress: None,
@@ -159,6 +170,20 @@ impl<R: TimeWindowRequest> WindowStream<R> {
     /// this limit.
     pub fn max_restarts(mut self, n: u32) -> Self {
         self.max_restarts = n;
+        self
+    }
+
+    /// How many times the total that a sub-window's first page announces
+    /// its scroll may deliver, plus one page, before the stream fails with
+    /// [`PagingErrorKind::Overrun`] (default `Some(2)`,
+    /// [`DEFAULT_MAX_GROWTH`](hr_common::paging::DEFAULT_MAX_GROWTH); `None`
+    /// turns the bound off). A scroll whose total keeps growing, page after
+    /// page, is not followed for ever. Independently, a page whose records
+    /// this scroll already delivered (same keys and versions) always fails
+    /// the stream ("no progress"): a scroll that replays its pages never
+    /// ends.
+    pub fn max_growth(mut self, factor: Option<u32>) -> Self {
+        self.max_growth = factor;
         self
     }
 
@@ -296,6 +321,7 @@ impl<R: TimeWindowRequest> WindowStream<R> {
                 None
             },
             max_restarts: self.max_restarts,
+            max_growth: self.max_growth,
             seen: self.dedup.then(|| Arc::new(Mutex::new(HashSet::new()))),
             progress: progress.clone(),
             tx,
@@ -305,7 +331,8 @@ impl<R: TimeWindowRequest> WindowStream<R> {
             rx,
             progress,
             number: 0,
-            _task: AbortOnDrop(task),
+            task: AbortOnDrop(task),
+            ended: false,
         })
     }
 }
@@ -331,7 +358,10 @@ struct Receiver<T> {
     rx: mpsc::Receiver<Event<T>>,
     progress: WindowProgress,
     number: usize,
-    _task: AbortOnDrop,
+    /// The coordinator: when the channel closes, how it ended tells a
+    /// complete stream from a panic or a cancellation.
+    task: AbortOnDrop,
+    ended: bool,
 }
 
 impl<T> Stream for Receiver<T> {
@@ -342,9 +372,24 @@ impl<T> Stream for Receiver<T> {
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Option<Self::Item>> {
         loop {
+            if self.ended {
+                return std::task::Poll::Ready(None);
+            }
             let event = std::task::ready!(self.rx.poll_recv(cx));
             match event {
-                None => return std::task::Poll::Ready(None),
+                None => {
+                    // Every sender is gone: the coordinator has ended or is
+                    // ending. Only a coordinator that returned normally
+                    // means the stream is complete; one that panicked or
+                    // was cancelled must not pass for the end.
+                    let joined = std::task::ready!(std::pin::Pin::new(&mut self.task.0).poll(cx));
+                    self.ended = true;
+                    return std::task::Poll::Ready(
+                        joined
+                            .err()
+                            .map(|e| Err(task_failed("the stream's coordinator task", e))),
+                    );
+                }
                 Some(Event::Page(items)) => {
                     self.progress.delivered(items.len());
                     let n = self.number;
@@ -365,6 +410,7 @@ struct Engine<R: TimeWindowRequest> {
     template: R,
     split_above: Option<u64>,
     max_restarts: u32,
+    max_growth: Option<u32>,
     seen: Option<Arc<Mutex<HashSet<String>>>>,
     progress: WindowProgress,
     tx: mpsc::Sender<Event<R::Item>>,
@@ -378,6 +424,7 @@ impl<R: TimeWindowRequest> Clone for Engine<R> {
             template: self.template.clone(),
             split_above: self.split_above,
             max_restarts: self.max_restarts,
+            max_growth: self.max_growth,
             seen: self.seen.clone(),
             progress: self.progress.clone(),
             tx: self.tx.clone(),
@@ -387,6 +434,34 @@ impl<R: TimeWindowRequest> Clone for Engine<R> {
 
 fn cancelled() -> Error {
     Error::paging(PagingErrorKind::Cancelled, "the stream was dropped")
+}
+
+/// The error for a task of the stream that did not finish: a panic (a bug,
+/// reported as "task panicked" with its message, never as a bad request),
+/// or a cancellation (the runtime shutting down). Either way the work it
+/// had was not done, and the checkpoint does not count it as complete.
+fn task_failed(what: &str, e: tokio::task::JoinError) -> Error {
+    if e.is_panic() {
+        let payload = e.into_panic();
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_owned());
+        Error::paging(
+            PagingErrorKind::Cancelled,
+            format!(
+                "internal error: task panicked ({what}): {message}; the windows it was reading are not complete"
+            ),
+        )
+    } else {
+        Error::paging(
+            PagingErrorKind::Cancelled,
+            format!(
+                "{what} was cancelled before it finished (is the Tokio runtime shutting down?)"
+            ),
+        )
+    }
 }
 
 impl<R: TimeWindowRequest> Engine<R> {
@@ -402,8 +477,7 @@ impl<R: TimeWindowRequest> Engine<R> {
             let Some(joined) = running.join_next().await else {
                 return;
             };
-            let outcome = joined
-                .unwrap_or_else(|e| Err(Error::invalid(format!("a sub-window task failed: {e}"))));
+            let outcome = joined.unwrap_or_else(|e| Err(task_failed("a sub-window task", e)));
             match outcome {
                 // Children go first so the earliest windows finish first and
                 // the checkpoint advances steadily.
@@ -423,15 +497,29 @@ impl<R: TimeWindowRequest> Engine<R> {
 
     fn scroll(&self, window: TimeWindow) -> Pages<R::Item> {
         let client = self.client.clone();
+        let query_type = self.query_type;
         let mut request = self.template.clone();
         request.query_mut().set_window(window);
         paging::scroll(move |id: Option<String>| {
             let client = client.clone();
             let mut request = request.clone();
             request.query_mut().scroll_id = id.unwrap_or_default();
+            let first_call = request.query().scroll_id.is_empty();
             async move {
                 let resp = client.post(R::PATH, R::PATH, true, &request).await?;
                 let page = scroll_page::<R::Item>(&resp)?;
+                if first_call && page.data.is_empty() && page.total.is_some_and(|t| t > 0) {
+                    // A scroll that was just opened can't have expired: an
+                    // empty first page that announces records contradicts
+                    // itself, and taking it for an empty window would lose them.
+                    return Err(Error::paging(
+                        PagingErrorKind::Invalid,
+                        format!(
+                            "the first page of the window is empty but announces {} records",
+                            page.total.unwrap_or_default()
+                        ),
+                    ));
+                }
                 // A dead scroll answers empty data with total 0: keep the
                 // total of the live pages, so the shortfall shows as expiry.
                 let total = if page.data.is_empty() {
@@ -439,10 +527,20 @@ impl<R: TimeWindowRequest> Engine<R> {
                 } else {
                     page.total
                 };
-                Ok(ScrollPage::new(page.data, page.scroll_id).with_total(total))
+                // The records' versioned keys let the scroll tell a page it
+                // already delivered (a server replaying) from progress.
+                let keys: Vec<Option<String>> = page
+                    .data
+                    .iter()
+                    .map(|r| r.versioned_key(query_type))
+                    .collect();
+                Ok(ScrollPage::new(page.data, page.scroll_id)
+                    .with_total(total)
+                    .with_keys(keys))
             }
         })
         .idle_limit(Some(self.client.scroll_idle()))
+        .max_growth(self.max_growth)
         .detect_expiry(true)
         .build()
     }
@@ -574,4 +672,59 @@ fn request_check<R: TimeWindowRequest>(template: &R, window: TimeWindow) -> Resu
     let mut q = template.query().clone();
     q.set_window(window);
     q.check()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn receiver(task: tokio::task::JoinHandle<()>) -> Pages<u8> {
+        let (tx, rx) = mpsc::channel::<Event<u8>>(1);
+        drop(tx);
+        let whole = TimeWindow::from_civil(
+            chrono::NaiveDate::from_ymd_opt(2024, 1, 1)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2024, 1, 2)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap(),
+        );
+        Pages::new(Receiver {
+            rx,
+            progress: WindowProgress::new(whole, &[whole], Some(1)),
+            number: 0,
+            task: AbortOnDrop(task),
+            ended: false,
+        })
+    }
+
+    #[tokio::test]
+    async fn a_coordinator_that_panicked_is_an_error_not_the_end() {
+        let task = tokio::spawn(async { panic!("coordinator bug") });
+        let got: Vec<_> = receiver(task).collect().await;
+        assert_eq!(got.len(), 1);
+        let err = got[0].as_ref().unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Paging {
+                    kind: PagingErrorKind::Cancelled,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        let shown = err.to_string();
+        assert!(shown.contains("task panicked"), "{shown}");
+        assert!(shown.contains("coordinator bug"), "{shown}");
+    }
+
+    #[tokio::test]
+    async fn a_coordinator_that_returned_ends_the_stream() {
+        let task = tokio::spawn(async {});
+        let got: Vec<_> = receiver(task).collect().await;
+        assert!(got.is_empty());
+    }
 }

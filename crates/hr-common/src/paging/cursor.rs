@@ -7,7 +7,7 @@ use std::future::Future;
 
 use futures::stream;
 
-use super::{DEFAULT_MAX_PAGES, Page, Pages};
+use super::{DEFAULT_MAX_GROWTH, DEFAULT_MAX_PAGES, Page, PageKeys, Pages, Progress};
 use crate::Result;
 use crate::error::{Error, PagingErrorKind};
 
@@ -36,6 +36,8 @@ pub struct CursorPage<T> {
     pub is_last: bool,
     /// How many records the whole listing has, if the server says.
     pub total: Option<u64>,
+    /// Hashes of the records' keys, when the fetch gave them.
+    keys: PageKeys,
 }
 
 impl<T> CursorPage<T> {
@@ -51,7 +53,25 @@ impl<T> CursorPage<T> {
             next_cursor,
             is_last,
             total: None,
+            keys: None,
         }
+    }
+
+    /// The keys of the records, one per record in order (`None` for a
+    /// record without one). A page whose records all carry a key the
+    /// listing already delivered fails it with [`PagingErrorKind::Invalid`]
+    /// ("no progress"). Ignored when the count differs from the records'.
+    ///
+    /// ```
+    /// let page = hr_common::paging::CursorPage::new(vec!["a"], None, true).with_keys([Some("a")]);
+    /// assert_eq!(page.items, ["a"]);
+    /// ```
+    pub fn with_keys<K: std::hash::Hash>(
+        mut self,
+        keys: impl IntoIterator<Item = Option<K>>,
+    ) -> Self {
+        self.keys = super::page_keys(keys);
+        self
     }
 
     /// Sets the announced total.
@@ -76,7 +96,10 @@ impl<T> CursorPage<T> {
 /// instead of being fetched again: following it would loop.
 /// [`max_pages`](CursorBuilder::max_pages) bounds the number of calls
 /// ([`DEFAULT_MAX_PAGES`] unless set), which also stops a server that hands
-/// out a fresh cursor for ever.
+/// out a fresh cursor for ever. [`max_growth`](CursorBuilder::max_growth)
+/// bounds the records by the first page's total ([`PagingErrorKind::Overrun`]),
+/// and a page whose records were all delivered before (when the fetch gives
+/// their keys, [`CursorPage::with_keys`]) is [`PagingErrorKind::Invalid`].
 ///
 /// ```
 /// use futures::TryStreamExt;
@@ -111,6 +134,7 @@ where
         fetch,
         initial: None,
         max_pages: DEFAULT_MAX_PAGES,
+        max_growth: Some(DEFAULT_MAX_GROWTH),
     }
 }
 
@@ -130,6 +154,7 @@ pub struct CursorBuilder<F> {
     fetch: F,
     initial: Option<String>,
     max_pages: usize,
+    max_growth: Option<u32>,
 }
 
 impl<F> CursorBuilder<F> {
@@ -161,6 +186,21 @@ impl<F> CursorBuilder<F> {
         self
     }
 
+    /// How many times the total announced by the first page the listing
+    /// may deliver, plus one page, before it yields
+    /// [`PagingErrorKind::Overrun`] (default `Some(`[`DEFAULT_MAX_GROWTH`]`)`;
+    /// `None` turns the guard off).
+    ///
+    /// ```
+    /// use hr_common::paging::{self, CursorPage};
+    /// let _b = paging::cursor(|_: Option<String>| async { Ok(CursorPage::<u8>::new(vec![], None, true)) })
+    ///     .max_growth(None);
+    /// ```
+    pub fn max_growth(mut self, factor: Option<u32>) -> Self {
+        self.max_growth = factor;
+        self
+    }
+
     /// The stream of pages. Nothing is fetched until it is polled.
     ///
     /// ```
@@ -185,6 +225,7 @@ impl<F> CursorBuilder<F> {
         let state = CursorState {
             fetch: self.fetch,
             max_pages: self.max_pages,
+            progress: Progress::new(self.max_growth),
             next: self.initial,
             seen,
             number: 0,
@@ -203,6 +244,7 @@ impl<F> fmt::Debug for CursorBuilder<F> {
         f.debug_struct("CursorBuilder")
             .field("initial_cursor", &self.initial)
             .field("max_pages", &self.max_pages)
+            .field("max_growth", &self.max_growth)
             .finish_non_exhaustive()
     }
 }
@@ -210,6 +252,7 @@ impl<F> fmt::Debug for CursorBuilder<F> {
 struct CursorState<F> {
     fetch: F,
     max_pages: usize,
+    progress: Progress,
     next: Option<String>,
     /// Every cursor already used or scheduled: the server sending one again
     /// would make paging go round in a circle.
@@ -251,6 +294,16 @@ impl<F> CursorState<F> {
             Err(err) => return self.fail(err),
         };
         self.number += 1;
+        if !page.items.is_empty()
+            && let Err(err) = self.progress.admit(
+                &format!("cursor page {number}"),
+                page.items.len(),
+                page.total,
+                &page.keys,
+            )
+        {
+            return self.fail(err);
+        }
 
         match page.next_cursor.filter(|c| !c.is_empty()) {
             _ if page.is_last => self.done = true,

@@ -26,6 +26,23 @@
 //!   [`Error::Paging`](crate::Error::Paging) instead of an endless loop.
 //!   Every style stops after [`DEFAULT_MAX_PAGES`] pages unless told
 //!   otherwise, so that no listing can run for ever.
+//! - Progress guards, in every style:
+//!   - **growth**: a listing may deliver at most [`DEFAULT_MAX_GROWTH`]
+//!     (2) times the total its first page announced, plus one page, before
+//!     it fails with [`PagingErrorKind::Overrun`](crate::error::PagingErrorKind::Overrun):
+//!     a total that keeps growing is not followed for ever. Raise it with
+//!     `max_growth` on the builder (`None` turns it off).
+//!   - **replayed records**: a page may carry the keys of its records
+//!     (`with_keys` on [`ScrollPage`], [`OffsetPage`], [`CursorPage`]); a
+//!     page whose records all carry a key this listing already delivered is
+//!     no progress, and the stream fails with
+//!     [`PagingErrorKind::Invalid`](crate::error::PagingErrorKind::Invalid)
+//!     instead of delivering it. The listing keeps one 64-bit hash per keyed
+//!     record until it ends.
+//!   - **position** (offset only): a page that says which position it
+//!     answered ([`OffsetPage::with_pos`], ISDP+'s `pos`) must answer the
+//!     `start` that was asked for; a server that ignores `start` would
+//!     otherwise serve its first page for ever.
 //! - Work that has to progress while the caller is busy with a page (the
 //!   calls of a concurrent offset listing, a prefetch) runs in Tokio tasks,
 //!   in the caller's tracing span. A future polled only from the stream
@@ -92,6 +109,135 @@ use crate::Result;
 ///     .build();
 /// ```
 pub const DEFAULT_MAX_PAGES: usize = 100_000;
+
+/// How many times the total announced by a listing's first page it may
+/// deliver (plus one page) before it fails with
+/// [`PagingErrorKind::Overrun`](crate::error::PagingErrorKind::Overrun):
+/// 2, for [`scroll`], [`offset`] and [`cursor`] alike, unless the builder's
+/// `max_growth` says otherwise.
+///
+/// A real listing grows while it is read only by the records changed in
+/// the meantime; a total that keeps growing page after page is a server
+/// that would keep the stream going for ever.
+///
+/// ```
+/// use futures::StreamExt;
+/// use hr_common::error::{Error, PagingErrorKind};
+/// use hr_common::paging::{self, ScrollPage, DEFAULT_MAX_GROWTH};
+///
+/// assert_eq!(DEFAULT_MAX_GROWTH, 2);
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// // Every page brings 10 new records and announces 10 more than the last.
+/// let mut calls = 0_u64;
+/// let pages = paging::scroll(move |_id: Option<String>| {
+///     calls += 1;
+///     let page = ScrollPage::new(vec![calls; 10], Some("s".into())).with_total(Some(10 * calls + 10));
+///     async move { Ok(page) }
+/// })
+/// .build();
+/// let got: Vec<_> = pages.collect().await;
+/// // 20 announced first: 2 × 20 + one page of 10 = 50 records, then the error.
+/// assert_eq!(got.iter().filter(|p| p.is_ok()).count(), 5);
+/// assert!(matches!(got.last(), Some(Err(Error::Paging { kind: PagingErrorKind::Overrun, .. }))));
+/// # });
+/// ```
+pub const DEFAULT_MAX_GROWTH: u32 = 2;
+
+/// Hashes of record keys, as a page carries them (see `with_keys` on the
+/// page types). `None` for a record without a key.
+pub(crate) type PageKeys = Option<Vec<Option<u64>>>;
+
+/// The hash a record key is remembered by.
+pub(crate) fn key_hash<K: std::hash::Hash>(key: &K) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    // A fixed hasher: the same key hashes the same in every listing.
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(key)
+}
+
+pub(crate) fn page_keys<K: std::hash::Hash>(keys: impl IntoIterator<Item = Option<K>>) -> PageKeys {
+    Some(keys.into_iter().map(|k| k.as_ref().map(key_hash)).collect())
+}
+
+/// The progress guards shared by the three styles: replayed records and
+/// growth beyond the first announced total.
+#[derive(Debug)]
+pub(crate) struct Progress {
+    max_growth: Option<u32>,
+    /// Keys of the records delivered so far (only for pages with keys).
+    seen: std::collections::HashSet<u64>,
+    /// The first total announced, and the length of the first page with
+    /// records (the slack).
+    first_total: Option<u64>,
+    first_page: Option<u64>,
+    delivered: u64,
+}
+
+impl Progress {
+    pub(crate) fn new(max_growth: Option<u32>) -> Self {
+        Progress {
+            max_growth,
+            seen: std::collections::HashSet::new(),
+            first_total: None,
+            first_page: None,
+            delivered: 0,
+        }
+    }
+
+    /// Checks a page with records before it is delivered, and counts it.
+    /// `what` names the page in an error ("scroll page 3").
+    pub(crate) fn admit(
+        &mut self,
+        what: &str,
+        len: usize,
+        total: Option<u64>,
+        keys: &PageKeys,
+    ) -> Result<()> {
+        use crate::error::{Error, PagingErrorKind};
+        if let Some(keys) = keys
+            && keys.len() == len
+            && len > 0
+        {
+            let repeated = keys
+                .iter()
+                .all(|k| k.is_some_and(|k| self.seen.contains(&k)));
+            if repeated {
+                return Err(Error::paging(
+                    PagingErrorKind::Invalid,
+                    format!(
+                        "no progress: {what} holds only records this listing already delivered \
+                         ({len} records, {} delivered before); the server is replaying pages",
+                        self.delivered
+                    ),
+                ));
+            }
+            self.seen.extend(keys.iter().flatten().copied());
+        }
+        if self.first_total.is_none() {
+            self.first_total = total;
+        }
+        let len = len as u64;
+        let slack = *self.first_page.get_or_insert(len);
+        self.delivered += len;
+        if let (Some(factor), Some(first)) = (self.max_growth, self.first_total) {
+            let bound = first
+                .saturating_mul(u64::from(factor))
+                .saturating_add(slack);
+            if self.delivered > bound {
+                return Err(Error::paging(
+                    PagingErrorKind::Overrun,
+                    format!(
+                        "{what} brings the listing to {} records, more than {factor} times the \
+                         total of {first} its first page announced (plus one page of {slack}); \
+                         the total keeps growing or the server is replaying pages (raise \
+                         max_growth if this listing really grows that much)",
+                        self.delivered
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
 
 /// One page of records, as yielded by [`Pages`].
 ///

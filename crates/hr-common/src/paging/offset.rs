@@ -8,7 +8,7 @@ use futures::future::{BoxFuture, FutureExt};
 use futures::stream;
 
 use super::prefetch::Background;
-use super::{DEFAULT_MAX_PAGES, Page, Pages};
+use super::{DEFAULT_MAX_GROWTH, DEFAULT_MAX_PAGES, Page, PageKeys, Pages, Progress};
 use crate::Result;
 use crate::error::{Error, PagingErrorKind};
 
@@ -52,6 +52,11 @@ pub struct OffsetPage<T> {
     pub items: Vec<T>,
     /// How many records the whole listing has now, if the server says.
     pub total: Option<u64>,
+    /// The position the server says this page starts at (ISDP+: `pos`),
+    /// if it says; see [`with_pos`](Self::with_pos).
+    pub pos: Option<u64>,
+    /// Hashes of the records' keys, when the fetch gave them.
+    keys: PageKeys,
 }
 
 impl<T> OffsetPage<T> {
@@ -62,7 +67,55 @@ impl<T> OffsetPage<T> {
     /// assert!(page.items.is_empty());
     /// ```
     pub fn new(items: Vec<T>, total: Option<u64>) -> Self {
-        OffsetPage { items, total }
+        OffsetPage {
+            items,
+            total,
+            pos: None,
+            keys: None,
+        }
+    }
+
+    /// The position the server says the page starts at. A page with
+    /// records whose position is not the `start` asked for fails the
+    /// listing with [`PagingErrorKind::Invalid`]: the server ignores
+    /// `start`, and following it would serve the same records again and
+    /// again.
+    ///
+    /// ```
+    /// use futures::StreamExt;
+    /// use hr_common::paging::{self, OffsetPage};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// // A server that always answers its first page, whatever `start` says.
+    /// let pages = paging::offset(2, |_req| async {
+    ///     Ok(OffsetPage::new(vec![1, 2], Some(1_000)).with_pos(Some(0)))
+    /// })
+    /// .build();
+    /// let got: Vec<_> = pages.collect().await;
+    /// assert_eq!(got.len(), 2);
+    /// assert!(got[1].as_ref().unwrap_err().to_string().contains("start"));
+    /// # });
+    /// ```
+    pub fn with_pos(mut self, pos: Option<u64>) -> Self {
+        self.pos = pos;
+        self
+    }
+
+    /// The keys of the records, one per record in order (`None` for a
+    /// record without one). A page whose records all carry a key the
+    /// listing already delivered fails it with [`PagingErrorKind::Invalid`]
+    /// ("no progress"). Ignored when the count differs from the records'.
+    ///
+    /// ```
+    /// let page = hr_common::paging::OffsetPage::new(vec![7, 8], Some(2)).with_keys([Some(7), Some(8)]);
+    /// assert_eq!(page.items, [7, 8]);
+    /// ```
+    pub fn with_keys<K: std::hash::Hash>(
+        mut self,
+        keys: impl IntoIterator<Item = Option<K>>,
+    ) -> Self {
+        self.keys = super::page_keys(keys);
+        self
     }
 }
 
@@ -91,6 +144,19 @@ impl<T> OffsetPage<T> {
 ///   X before the announced total Y") rather than end as if complete. For
 ///   servers whose totals are estimates (a separate count query, say), turn
 ///   this off with [`allow_short_total`](OffsetBuilder::allow_short_total).
+///
+/// # Loop guards
+///
+/// - [`max_pages`](OffsetBuilder::max_pages), [`DEFAULT_MAX_PAGES`] unless
+///   set: [`PagingErrorKind::TooManyPages`].
+/// - [`max_growth`](OffsetBuilder::max_growth), [`DEFAULT_MAX_GROWTH`]
+///   unless set: more records than that many times the first page's total,
+///   plus one page, is [`PagingErrorKind::Overrun`].
+/// - A page that says where it starts ([`OffsetPage::with_pos`]) must start
+///   where it was asked to, and a page whose records all carry a key
+///   ([`OffsetPage::with_keys`]) the listing already delivered is no
+///   progress: both are [`PagingErrorKind::Invalid`], so a server that
+///   ignores `start` can't serve its first page for ever.
 ///
 /// # Concurrency
 ///
@@ -158,6 +224,7 @@ where
         max_pages: DEFAULT_MAX_PAGES,
         concurrency: 1,
         allow_short_total: false,
+        max_growth: Some(DEFAULT_MAX_GROWTH),
     }
 }
 
@@ -182,6 +249,7 @@ pub struct OffsetBuilder<F> {
     max_pages: usize,
     concurrency: usize,
     allow_short_total: bool,
+    max_growth: Option<u32>,
 }
 
 impl<F> OffsetBuilder<F> {
@@ -254,6 +322,21 @@ impl<F> OffsetBuilder<F> {
         self
     }
 
+    /// How many times the total announced by the first page the listing
+    /// may deliver, plus one page, before it yields
+    /// [`PagingErrorKind::Overrun`] (default `Some(`[`DEFAULT_MAX_GROWTH`]`)`;
+    /// `None` turns the guard off). A total that grows while the listing is
+    /// read is followed, but not for ever.
+    ///
+    /// ```
+    /// use hr_common::paging::{self, OffsetPage};
+    /// let _b = paging::offset(200, |_req| async { Ok(OffsetPage::<u8>::new(vec![], None)) }).max_growth(Some(4));
+    /// ```
+    pub fn max_growth(mut self, factor: Option<u32>) -> Self {
+        self.max_growth = factor;
+        self
+    }
+
     /// The stream of pages. Nothing is fetched until it is polled.
     ///
     /// ```
@@ -280,6 +363,7 @@ impl<F> OffsetBuilder<F> {
             max_pages: self.max_pages,
             concurrency: self.concurrency,
             allow_short_total: self.allow_short_total,
+            progress: Progress::new(self.max_growth),
             parallel: false,
             next_start: self.start,
             next_number: 0,
@@ -303,6 +387,7 @@ impl<F> fmt::Debug for OffsetBuilder<F> {
             .field("max_pages", &self.max_pages)
             .field("concurrency", &self.concurrency)
             .field("allow_short_total", &self.allow_short_total)
+            .field("max_growth", &self.max_growth)
             .finish_non_exhaustive()
     }
 }
@@ -312,6 +397,7 @@ struct OffsetState<F, T> {
     max_pages: usize,
     concurrency: usize,
     allow_short_total: bool,
+    progress: Progress,
     /// Whether pages beyond the next one may be scheduled: only once the
     /// first page proved the total and that the server honours `count`.
     parallel: bool,
@@ -378,6 +464,9 @@ where
                 "offset page longer than asked; truncated"
             );
             page.items.truncate(req.count as usize);
+            if let Some(keys) = page.keys.as_mut() {
+                keys.truncate(req.count as usize);
+            }
             got = count;
         }
         if got == 0 {
@@ -403,6 +492,25 @@ where
             }
             self.finish();
             return None;
+        }
+        if let Some(pos) = page.pos.filter(|&pos| pos != req.start) {
+            return self.fail(Error::paging(
+                PagingErrorKind::Invalid,
+                format!(
+                    "no progress: asked for records from position {} and the server answered \
+                     position {pos}; it does not honour `start`, so paging on would repeat \
+                     records",
+                    req.start
+                ),
+            ));
+        }
+        if let Err(err) = self.progress.admit(
+            &format!("the page at offset {}", req.start),
+            page.items.len(),
+            self.total,
+            &page.keys,
+        ) {
+            return self.fail(err);
         }
         let end = req.start + got;
         let ends = match self.total {

@@ -8,7 +8,7 @@ use std::time::Duration;
 use futures::stream;
 use tokio::time::Instant;
 
-use super::{DEFAULT_MAX_PAGES, Page, Pages, secs};
+use super::{DEFAULT_MAX_GROWTH, DEFAULT_MAX_PAGES, Page, PageKeys, Pages, Progress, secs};
 use crate::Result;
 use crate::error::{Error, PagingErrorKind};
 
@@ -37,6 +37,9 @@ pub struct ScrollPage<T> {
     pub total: Option<u64>,
     /// The server's own "last batch" flag. Informational only: see [`scroll`].
     pub is_last: Option<bool>,
+    /// Hashes of the records' keys, when the fetch gave them
+    /// ([`with_keys`](Self::with_keys)).
+    keys: PageKeys,
 }
 
 impl<T> ScrollPage<T> {
@@ -52,7 +55,40 @@ impl<T> ScrollPage<T> {
             scroll_id,
             total: None,
             is_last: None,
+            keys: None,
         }
+    }
+
+    /// The keys of the records, one per record in order (`None` for a
+    /// record without one), so that the scroll can tell a replayed page
+    /// from progress: a page whose records all carry a key this scroll
+    /// already delivered fails with [`PagingErrorKind::Invalid`] ("no
+    /// progress") instead of being delivered again. Ignored when the count
+    /// differs from the records'.
+    ///
+    /// ```
+    /// use futures::StreamExt;
+    /// use hr_common::error::{Error, PagingErrorKind};
+    /// use hr_common::paging::{self, ScrollPage};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// // A scroll that serves the same two records for ever, with no total.
+    /// let pages = paging::scroll(|_id: Option<String>| async {
+    ///     let ids = vec![1, 2];
+    ///     Ok(ScrollPage::new(ids.clone(), Some("S".into())).with_keys(ids.into_iter().map(Some)))
+    /// })
+    /// .build();
+    /// let got: Vec<_> = pages.collect().await;
+    /// assert_eq!(got.len(), 2);
+    /// assert!(matches!(got[1], Err(Error::Paging { kind: PagingErrorKind::Invalid, .. })));
+    /// # });
+    /// ```
+    pub fn with_keys<K: std::hash::Hash>(
+        mut self,
+        keys: impl IntoIterator<Item = Option<K>>,
+    ) -> Self {
+        self.keys = super::page_keys(keys);
+        self
     }
 
     /// Sets the announced total.
@@ -116,19 +152,23 @@ impl<T> ScrollPage<T> {
 ///   announced `total` plus the slack yields [`PagingErrorKind::Overrun`].
 ///   On by default with a slack of 0: a server that replays pages under the
 ///   same id would otherwise loop for ever.
+/// - [`max_growth`](ScrollBuilder::max_growth), [`DEFAULT_MAX_GROWTH`]
+///   unless set: more records than that many times the total of the first
+///   page (plus one page) yields [`PagingErrorKind::Overrun`], so that a
+///   total that grows with every page is not followed for ever.
 /// - [`fail_on_repeated_id`](ScrollBuilder::fail_on_repeated_id), off by
 ///   default: Elasticsearch-backed scrolls, which Beisen's
 ///   (`DXF1ZXJ5QW5kRmV0Y2g…`, base64 of "queryAndFetch") look like, may
 ///   legitimately return the same id on every call.
+/// - Replayed records: when the fetch gives the records' keys
+///   ([`ScrollPage::with_keys`]), a page whose records were all delivered
+///   before by this scroll yields [`PagingErrorKind::Invalid`] ("no
+///   progress") instead of being delivered.
 ///
-/// A server that replays pages under the same id *and announces no total*
-/// is stopped only by `max_pages`. Nothing cheaper tells it apart from a
-/// healthy Elasticsearch scroll: both send full pages under an unchanging
-/// id, and the records themselves are opaque here (`T` need not be
-/// comparable or hashable), so spotting a replayed page would mean a
-/// caller-supplied key and a set of every key seen, one entry per record.
-/// Beisen announces `total` on every page, which arms the overrun guard;
-/// for a scroll that does not, set `max_pages` near what it can really need.
+/// A server that replays pages under the same id, announces no total and
+/// gives no keys is stopped only by `max_pages`: nothing else tells it
+/// apart from a healthy Elasticsearch scroll, which also sends full pages
+/// under an unchanging id.
 /// - A page with records but no scroll id yields [`PagingErrorKind::Invalid`]
 ///   after that page, since the next call can't be made; unless the page
 ///   was provably the last (the total is reached, or with no total, the
@@ -184,6 +224,7 @@ where
 ///     .idle_limit(Some(Duration::from_secs(10)))
 ///     .max_pages(5_000)
 ///     .overrun_slack(Some(0))
+///     .max_growth(Some(2))
 ///     .fail_on_repeated_id(false);
 /// let _pages = builder.build();
 /// ```
@@ -199,6 +240,7 @@ struct ScrollConfig {
     idle_limit: Option<Duration>,
     max_pages: usize,
     overrun_slack: Option<u64>,
+    max_growth: Option<u32>,
     fail_on_repeated_id: bool,
 }
 
@@ -209,6 +251,7 @@ impl Default for ScrollConfig {
             idle_limit: None,
             max_pages: DEFAULT_MAX_PAGES,
             overrun_slack: Some(0),
+            max_growth: Some(DEFAULT_MAX_GROWTH),
             fail_on_repeated_id: false,
         }
     }
@@ -277,6 +320,24 @@ impl<F> ScrollBuilder<F> {
         self
     }
 
+    /// How many times the total announced by the first page the scroll may
+    /// deliver, plus one page (the first page's length), before it yields
+    /// [`PagingErrorKind::Overrun`] (default `Some(`[`DEFAULT_MAX_GROWTH`]`)`);
+    /// `None` turns the guard off. Unlike
+    /// [`overrun_slack`](Self::overrun_slack), which compares with the
+    /// latest total, this bound does not move when the server raises its
+    /// total page after page.
+    ///
+    /// ```
+    /// use hr_common::paging::{self, ScrollPage};
+    /// let _b = paging::scroll(|_: Option<String>| async { Ok(ScrollPage::<u8>::new(vec![], None)) })
+    ///     .max_growth(Some(10));
+    /// ```
+    pub fn max_growth(mut self, factor: Option<u32>) -> Self {
+        self.config.max_growth = factor;
+        self
+    }
+
     /// Whether a scroll id the server already sent is an error
     /// ([`PagingErrorKind::RepeatedCursor`]) rather than the way forward
     /// (default `false`). Turn it on only for scrolls known to issue a fresh
@@ -312,6 +373,7 @@ impl<F> ScrollBuilder<F> {
     {
         let state = ScrollState {
             fetch: self.fetch,
+            progress: Progress::new(self.config.max_growth),
             config: self.config,
             next_id: None,
             number: 0,
@@ -340,6 +402,7 @@ impl<F> fmt::Debug for ScrollBuilder<F> {
 struct ScrollState<F> {
     fetch: F,
     config: ScrollConfig,
+    progress: Progress,
     next_id: Option<String>,
     /// Index of the next call.
     number: usize,
@@ -400,6 +463,14 @@ impl<F> ScrollState<F> {
             ));
         }
 
+        if let Err(err) = self.progress.admit(
+            &format!("scroll page {number}"),
+            page.items.len(),
+            self.total,
+            &page.keys,
+        ) {
+            return self.fail(err);
+        }
         self.delivered += page.items.len() as u64;
         if let (Some(total), Some(slack)) = (self.total, self.config.overrun_slack)
             && self.delivered > total.saturating_add(slack)

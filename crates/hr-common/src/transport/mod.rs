@@ -5,16 +5,23 @@
 //!
 //! - bearer auth from a [`TokenCache`], with one invalidate-and-retry when
 //!   the API rejects the token, and never a loop;
-//! - a per-attempt timeout and an overall deadline;
+//! - a per-attempt timeout (default 30 s) and an overall deadline per call
+//!   (default [`DEFAULT_DEADLINE`], 2 minutes) that bounds limiter waits,
+//!   token fetches, attempts and backoff sleeps together;
 //! - retries with capped exponential backoff and jitter on connect errors,
 //!   timeouts, 408, 429 (honouring `Retry-After`) and 5xx, only for calls
-//!   marked idempotent or that failed before they were sent;
+//!   marked idempotent or that failed before they were sent, paid for from
+//!   a shared [`RetryBudget`] so that a failing vendor is not hit harder;
 //! - a client-side [`RateLimiter`] per endpoint group;
 //! - one `tracing` span per call (`service`, `method`, `path`, `status`,
 //!   `attempt`, `elapsed_ms`), with no secret in it;
-//! - refusal of plain `http://` except to loopback, and no `Authorization`
-//!   header carried to another host by a redirect;
-//! - vendor error bodies turned into [`Error::Api`] by a per-vendor decoder.
+//! - refusal of plain `http://` except to loopback, of redirects to another
+//!   origin (unless [`allow_cross_origin_redirects`](TransportBuilder::allow_cross_origin_redirects)),
+//!   and no `Authorization` header carried to another host;
+//! - a cap on buffered response bodies ([`DEFAULT_MAX_RESPONSE_BYTES`]);
+//! - vendor error bodies turned into [`Error::Api`] by a per-vendor decoder,
+//!   and every error naming the host, the attempts and the time spent once
+//!   the call retried ([`Error::call`]).
 //!
 //! ```no_run
 //! use std::sync::Arc;
@@ -35,6 +42,7 @@
 //! # let _ = body; Ok(()) }
 //! ```
 
+mod budget;
 mod rate_limit;
 mod request;
 mod retry;
@@ -45,6 +53,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use bytes::{Bytes, BytesMut};
 use futures::Stream;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
 use tokio::time::Instant;
@@ -52,12 +61,34 @@ use tracing::Instrument;
 use url::Url;
 
 use crate::auth::{AccessToken, TokenCache};
-use crate::error::{AuthErrorKind, Error, Result, TransportErrorKind, body_excerpt};
+use crate::error::{
+    AuthErrorKind, CallInfo, Error, GaveUp, Result, TransportErrorKind, body_excerpt,
+};
 
+pub use budget::RetryBudget;
 pub use rate_limit::{Limits, RateLimiter, WindowLimiter};
 pub use request::{Body, Request, Response, decode_json};
-pub use retry::{RetryPolicy, parse_retry_after};
+pub use retry::{RETRY_AFTER_CLAMP, RetryPolicy, parse_retry_after};
 pub use scheme::is_loopback_url;
+
+/// The overall deadline of one call unless the builder sets another:
+/// limiter waits, token fetch, every attempt and every backoff or
+/// `Retry-After` sleep together. Three attempts of the default 30 s with
+/// their backoff fit in it; a call that cannot finish in 2 minutes is
+/// better reported than left hanging. Downloads
+/// ([`Transport::send_streaming`]) are bounded by it until their headers
+/// arrive, then by the gap between chunks.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
+
+/// The largest buffered response body accepted unless the builder sets
+/// another: 32 MiB, well above any real page (a 300-record Beisen page is
+/// about 1 MB). Downloads through [`Transport::send_streaming`] are not
+/// capped by it.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+
+/// Redirects followed per attempt, all to the same origin unless
+/// [`TransportBuilder::allow_cross_origin_redirects`] says otherwise.
+pub const MAX_REDIRECTS: usize = 5;
 
 /// A vendor's own error, read from an error body.
 ///
@@ -109,6 +140,8 @@ pub struct TransportStats {
     pub throttled: u64,
     /// Calls that ended in an error.
     pub failures: u64,
+    /// Retries the [`RetryBudget`] refused because it was spent.
+    pub budget_refusals: u64,
 }
 
 #[derive(Default)]
@@ -119,6 +152,7 @@ struct Counters {
     auth_retries: AtomicU64,
     throttled: AtomicU64,
     failures: AtomicU64,
+    budget_refusals: AtomicU64,
 }
 
 struct Inner {
@@ -128,8 +162,10 @@ struct Inner {
     tokens: Option<TokenCache>,
     auth_scheme: String,
     retry: RetryPolicy,
+    budget: RetryBudget,
     attempt_timeout: Duration,
     deadline: Option<Duration>,
+    max_response_bytes: usize,
     limiter: Option<Arc<dyn RateLimiter>>,
     vendor_error: Option<Arc<VendorErrorFn>>,
     auth_rejected: Arc<AuthRejectedFn>,
@@ -155,6 +191,8 @@ impl fmt::Debug for Transport {
             .field("retry", &self.inner.retry)
             .field("attempt_timeout", &self.inner.attempt_timeout)
             .field("deadline", &self.inner.deadline)
+            .field("retry_budget", &self.inner.budget)
+            .field("max_response_bytes", &self.inner.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -168,9 +206,12 @@ pub struct TransportBuilder {
     tokens: Option<TokenCache>,
     auth_scheme: String,
     retry: RetryPolicy,
+    budget: Option<RetryBudget>,
     connect_timeout: Duration,
     attempt_timeout: Duration,
     deadline: Option<Duration>,
+    max_response_bytes: usize,
+    allow_cross_origin_redirects: bool,
     limiter: Option<Arc<dyn RateLimiter>>,
     vendor_error: Option<Arc<VendorErrorFn>>,
     auth_rejected: Arc<AuthRejectedFn>,
@@ -224,9 +265,51 @@ impl TransportBuilder {
         self
     }
 
-    /// Deadline for a whole call, retries and waits included (default none).
+    /// Deadline for a whole call: limiter waits, token fetch, attempts and
+    /// the sleeps between them (default [`DEFAULT_DEADLINE`], 2 minutes).
+    /// A retry whose wait would pass it is not made; the call ends with the
+    /// last error, or a [`TransportErrorKind::Deadline`] error when the
+    /// deadline cut an attempt short.
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.deadline = Some(deadline);
+        self
+    }
+
+    /// Removes the overall deadline: each attempt is still bounded by the
+    /// per-attempt timeout, and retries by the policy and the budget, but
+    /// limiter waits and token fetches are not. Prefer a long
+    /// [`deadline`](Self::deadline).
+    pub fn without_deadline(mut self) -> Self {
+        self.deadline = None;
+        self
+    }
+
+    /// The retry budget this transport draws on (default: a budget of its
+    /// own, [`RetryBudget::default`]). Pass a clone of one budget to several
+    /// transports to share it, e.g. a token transport and an API transport.
+    pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
+        self.budget = Some(budget);
+        self
+    }
+
+    /// The largest response body [`Transport::send`] reads (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`], 32 MiB). Checked against
+    /// `Content-Length` before reading and while reading, chunk by chunk, so
+    /// that a runaway or hostile response cannot exhaust memory. Downloads
+    /// through [`Transport::send_streaming`] are not capped by it.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Follows redirects to another origin (scheme, host or port) too
+    /// (default no: such a redirect ends the call with a
+    /// [`TransportErrorKind::Redirect`] error, since its answer would be
+    /// taken for the vendor's). The token is never sent to another origin
+    /// either way. Has no effect with a client of your own
+    /// ([`http_client`](Self::http_client)), which brings its own policy.
+    pub fn allow_cross_origin_redirects(mut self, allow: bool) -> Self {
+        self.allow_cross_origin_redirects = allow;
         self
     }
 
@@ -309,19 +392,36 @@ impl TransportBuilder {
             Some(client) => client,
             None => {
                 let allow_http = self.allow_http;
+                let cross_origin = self.allow_cross_origin_redirects;
                 reqwest::Client::builder()
                     .connect_timeout(self.connect_timeout)
                     .pool_idle_timeout(Duration::from_secs(60))
                     .user_agent(self.user_agent)
                     .gzip(true)
                     .redirect(reqwest::redirect::Policy::custom(move |attempt| {
-                        if attempt.previous().len() >= 5 {
-                            return attempt.error("more than 5 redirects");
+                        // `previous` holds every URL requested so far, the
+                        // original first.
+                        if attempt.previous().len() > MAX_REDIRECTS {
+                            return attempt.error(format!("more than {MAX_REDIRECTS} redirects"));
                         }
-                        match scheme::check(attempt.url(), allow_http) {
-                            Ok(()) => attempt.follow(),
-                            Err(message) => attempt.error(message),
+                        if let Err(message) = scheme::check(attempt.url(), allow_http) {
+                            return attempt.error(message);
                         }
+                        let origin = attempt.url().origin();
+                        if !cross_origin
+                            && attempt
+                                .previous()
+                                .first()
+                                .is_some_and(|u| u.origin() != origin)
+                        {
+                            // The origin only: a path or query may carry a ticket.
+                            let to = origin.ascii_serialization();
+                            return attempt.error(format!(
+                                "refused redirect to another origin {to} \
+                                 (allow_cross_origin_redirects to follow it)"
+                            ));
+                        }
+                        attempt.follow()
                     }))
                     .build()
                     .map_err(|e| {
@@ -339,8 +439,10 @@ impl TransportBuilder {
                 tokens: self.tokens,
                 auth_scheme: self.auth_scheme,
                 retry: self.retry,
+                budget: self.budget.unwrap_or_default(),
                 attempt_timeout: self.attempt_timeout,
                 deadline: self.deadline,
+                max_response_bytes: self.max_response_bytes,
                 limiter: self.limiter,
                 vendor_error: self.vendor_error,
                 auth_rejected: self.auth_rejected,
@@ -444,9 +546,12 @@ impl Transport {
             tokens: None,
             auth_scheme: "Bearer".into(),
             retry: RetryPolicy::default(),
+            budget: None,
             connect_timeout: Duration::from_secs(10),
             attempt_timeout: Duration::from_secs(30),
-            deadline: None,
+            deadline: Some(DEFAULT_DEADLINE),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            allow_cross_origin_redirects: false,
             limiter: None,
             vendor_error: None,
             auth_rejected: Arc::new(|resp: &Response| resp.status() == 401),
@@ -497,6 +602,39 @@ impl Transport {
         self.inner.tokens.as_ref()
     }
 
+    /// The rate limiter every call waits on, if one is set; shared with
+    /// other transports it was given to.
+    pub fn rate_limiter(&self) -> Option<&Arc<dyn RateLimiter>> {
+        self.inner.limiter.as_ref()
+    }
+
+    /// The retry budget this transport draws on. Clones share the bucket:
+    /// a paging stream charges it ([`RetryBudget::try_charge`]) before it
+    /// restarts a scroll, so restarts and retries have one limit.
+    pub fn retry_budget(&self) -> &RetryBudget {
+        &self.inner.budget
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// The overall deadline of one call, if there is one.
+    pub fn deadline(&self) -> Option<Duration> {
+        self.inner.deadline
+    }
+
+    /// The per-attempt timeout.
+    pub fn attempt_timeout(&self) -> Duration {
+        self.inner.attempt_timeout
+    }
+
+    /// The largest buffered response body accepted.
+    pub fn max_response_bytes(&self) -> usize {
+        self.inner.max_response_bytes
+    }
+
     /// A snapshot of the counters.
     pub fn stats(&self) -> TransportStats {
         let c = &self.inner.counters;
@@ -507,6 +645,7 @@ impl Transport {
             auth_retries: c.auth_retries.load(Ordering::Relaxed),
             throttled: c.throttled.load(Ordering::Relaxed),
             failures: c.failures.load(Ordering::Relaxed),
+            budget_refusals: c.budget_refusals.load(Ordering::Relaxed),
         }
     }
 
@@ -567,15 +706,27 @@ impl Transport {
             elapsed_ms = tracing::field::Empty,
         );
         let started = Instant::now();
+        let mut tally = Tally::default();
         let result = self
-            .execute_in_span(req, &url, started, mode)
+            .execute_in_span(req, &url, started, mode, &mut tally)
             .instrument(span.clone())
             .await;
-        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-        if let Err(e) = &result {
-            tracing::debug!(parent: &span, error = %e, "call failed");
+        let elapsed = started.elapsed();
+        span.record("elapsed_ms", elapsed.as_millis() as u64);
+        match result {
+            Ok(output) => {
+                self.inner.budget.record_success();
+                Ok(output)
+            }
+            Err(e) => {
+                let e = e.or_context(self.inner.service, || CallInfo {
+                    gave_up: tally.gave_up,
+                    ..CallInfo::new(host_of(&url), tally.attempts, elapsed)
+                });
+                tracing::debug!(parent: &span, error = %e, "call failed");
+                Err(self.fail(e))
+            }
         }
-        result.map_err(|e| self.fail(e))
     }
 
     async fn execute_in_span(
@@ -584,30 +735,46 @@ impl Transport {
         url: &Url,
         started: Instant,
         mode: Mode,
+        tally: &mut Tally,
     ) -> Result<Output> {
         let inner = &*self.inner;
-        let deadline = inner.deadline.map(|d| started + d);
+        let policy = &inner.retry;
+        // `None` also when the deadline is too far to represent.
+        let deadline = inner
+            .deadline
+            .and_then(|d| started.checked_add(d).map(|at| (at, d)));
+        // Attempts that count toward `max_attempts`: neither the repeat after
+        // a token refresh nor a throttle wait does.
         let mut attempt: u32 = 0;
         let mut retries: u32 = 0;
+        let mut throttle_waits: u32 = 0;
         let mut auth_retried = false;
 
         loop {
             attempt += 1;
-            tracing::Span::current().record("attempt", attempt);
+            tracing::Span::current().record("attempt", tally.attempts + 1);
 
             if let Some(limiter) = &inner.limiter {
-                within_deadline(deadline, limiter.acquire(&req.group)).await??;
+                within_deadline(deadline, limiter.acquire(&req.group))
+                    .await
+                    .inspect_err(|_| tally.gave_up = Some(GaveUp::Deadline))??;
             }
             let token = match (&inner.tokens, req.auth) {
-                (Some(cache), true) => Some(within_deadline(deadline, cache.token()).await??),
+                (Some(cache), true) => Some(
+                    within_deadline(deadline, cache.token())
+                        .await
+                        .inspect_err(|_| tally.gave_up = Some(GaveUp::Deadline))??,
+                ),
                 _ => None,
             };
-            let timeout = attempt_timeout(req.timeout.unwrap_or(inner.attempt_timeout), deadline)?;
+            let timeout = attempt_timeout(req.timeout.unwrap_or(inner.attempt_timeout), deadline)
+                .inspect_err(|_| tally.gave_up = Some(GaveUp::Deadline))?;
             inner.counters.attempts.fetch_add(1, Ordering::Relaxed);
+            tally.attempts += 1;
 
             let mut vendor_transient = false;
             let (err, retry_after) = match self
-                .attempt(req, url, token.as_ref(), timeout, attempt, mode)
+                .attempt(req, url, token.as_ref(), timeout, tally.attempts, mode)
                 .await
             {
                 Step::Done(output) => return Ok(output),
@@ -633,10 +800,20 @@ impl Transport {
                 }
             };
 
+            // An attempt the deadline cut short ran out of call time, not
+            // of attempt time: say so.
+            if let (Some((at, limit)), Error::Transport { kind, sent, .. }) = (deadline, &err)
+                && *kind == TransportErrorKind::Timeout
+                && Instant::now() >= at
+            {
+                tally.gave_up = Some(GaveUp::Deadline);
+                return Err(deadline_error(*sent, limit, url.path()));
+            }
+
             // A 429 means the server refused the call without processing it,
             // so repeating even a write is safe unless the policy says no.
-            let refused_unprocessed =
-                matches!(err, Error::RateLimited { .. }) && inner.retry.retries_throttled_writes();
+            let throttled = matches!(err, Error::RateLimited { .. });
+            let refused_unprocessed = throttled && policy.retries_throttled_writes();
             let safe_to_repeat = req.idempotent || err.is_unsent() || refused_unprocessed;
             let transient = vendor_transient
                 || match &err {
@@ -648,18 +825,51 @@ impl Transport {
                     } => crate::error::is_retryable_status(*status),
                     _ => false,
                 };
-            if !(transient && safe_to_repeat) || attempt >= inner.retry.get_max_attempts() {
+            if !(transient && safe_to_repeat) {
                 return Err(err);
             }
-            let wait = match retry_after {
-                Some(after) if after > inner.retry.get_max_retry_after() => return Err(err),
-                Some(after) => after,
-                None => inner.retry.backoff(retries + 1),
-            };
-            if deadline.is_some_and(|d| Instant::now() + wait >= d) {
+            if retry_after.is_some_and(|after| after > policy.get_max_retry_after()) {
+                // Minutes of sleep inside one call help nobody: the error
+                // carries the wait for the caller to schedule.
+                tally.gave_up = Some(GaveUp::RetryAfterTooLong);
                 return Err(err);
             }
-            retries += 1;
+            // A 429 that says how long to wait is pacing, not failure: it
+            // does not use up an attempt, but an allowance of its own.
+            let throttle_wait = throttled && retry_after.is_some();
+            if throttle_wait {
+                if throttle_waits >= policy.get_max_throttle_waits() {
+                    tally.gave_up = Some(GaveUp::ThrottleLimit);
+                    return Err(err);
+                }
+            } else if attempt >= policy.get_max_attempts() {
+                tally.gave_up = Some(GaveUp::MaxAttempts);
+                return Err(err);
+            }
+            let wait = retry_after.unwrap_or_else(|| policy.backoff(retries + 1));
+            if let Some((at, _)) = deadline
+                && Instant::now()
+                    .checked_add(wait)
+                    .is_none_or(|wake| wake >= at)
+            {
+                tally.gave_up = Some(GaveUp::Deadline);
+                return Err(err);
+            }
+            if !inner.budget.try_charge(&err) {
+                inner
+                    .counters
+                    .budget_refusals
+                    .fetch_add(1, Ordering::Relaxed);
+                tally.gave_up = Some(GaveUp::RetryBudget);
+                tracing::debug!(error = %err, "retry budget spent; not retrying");
+                return Err(err);
+            }
+            if throttle_wait {
+                throttle_waits += 1;
+                attempt -= 1;
+            } else {
+                retries += 1;
+            }
             inner.counters.retries.fetch_add(1, Ordering::Relaxed);
             tracing::debug!(error = %err, wait_ms = wait.as_millis() as u64, "retrying");
             tokio::time::sleep(wait).await;
@@ -692,9 +902,9 @@ impl Transport {
             }));
         }
         let headers = resp.headers().clone();
-        let body = match resp.bytes().await {
+        let body = match read_body(resp, inner.max_response_bytes, url.path()).await {
             Ok(body) => body,
-            Err(e) => return Step::Failed(classify(e, url.path()), None),
+            Err(e) => return Step::Failed(e, None),
         };
         let full = Response {
             request_id: self.request_id(&headers),
@@ -816,20 +1026,24 @@ impl Transport {
     fn auth_error(&self, resp: &Response, kind: AuthErrorKind) -> Error {
         let vendor = self.inner.vendor_error.as_ref().and_then(|f| f(resp));
         let mut message = match &vendor {
-            Some(v) if !v.message.is_empty() => v.message.clone(),
+            Some(v) if !v.message.trim().is_empty() => v.message.clone(),
             _ => body_excerpt(&resp.body),
         };
         if let (AuthErrorKind::Forbidden, Some(hint)) = (kind, &self.inner.forbidden_hint) {
-            message = format!("{message} ({hint})");
+            message = if message.is_empty() {
+                hint.clone()
+            } else {
+                format!("{message} ({hint})")
+            };
         }
-        Error::Auth {
-            service: Some(self.inner.service),
-            kind,
-            status: Some(resp.status),
-            code: vendor.map(|v| v.code),
-            message,
-            request_id: resp.request_id.clone(),
+        let mut err = Error::auth(kind, message)
+            .with_service(self.inner.service)
+            .with_status(resp.status)
+            .with_request_id(resp.request_id.clone());
+        if let Some(v) = vendor {
+            err = err.with_code(v.code);
         }
+        err
     }
 
     fn status_error(&self, resp: &Response, authed: bool) -> Error {
@@ -847,41 +1061,78 @@ impl Transport {
             429 => {
                 let vendor = self.inner.vendor_error.as_ref().and_then(|f| f(resp));
                 let (code, message) = vendor.map(|v| (v.code, v.message)).unzip();
-                return Error::RateLimited {
-                    service: Some(self.inner.service),
-                    status: Some(429),
-                    retry_after: retry_after_of(&resp.headers),
-                    code,
-                    message: message.filter(|m| !m.is_empty()),
-                    request_id: resp.request_id.clone(),
-                };
+                return Error::throttled(retry_after_of(&resp.headers), code, message)
+                    .with_service(self.inner.service)
+                    .with_status(429)
+                    .with_request_id(resp.request_id.clone());
             }
             _ => {}
         }
         self.vendor_or_status_error(resp)
+            .with_retry_after(retry_after_of(&resp.headers))
     }
 
     /// An [`Error::Api`] when the vendor decoder recognises the body,
     /// otherwise an [`Error::Status`].
     fn vendor_or_status_error(&self, resp: &Response) -> Error {
-        let status = resp.status;
-        let request_id = resp.request_id.clone();
-        match self.inner.vendor_error.as_ref().and_then(|f| f(resp)) {
-            Some(v) => Error::Api {
-                service: Some(self.inner.service),
-                code: v.code,
-                message: v.message,
-                status: Some(status),
-                request_id,
-            },
-            None => Error::Status {
-                service: Some(self.inner.service),
-                status,
-                body_excerpt: body_excerpt(&resp.body),
-                request_id,
-            },
-        }
+        let service = self.inner.service;
+        let err = match self.inner.vendor_error.as_ref().and_then(|f| f(resp)) {
+            Some(v) => Error::api(service, v.code, v.message),
+            None => Error::unexpected_status(resp.status, &resp.body).with_service(service),
+        };
+        err.with_status(resp.status)
+            .with_request_id(resp.request_id.clone())
     }
+}
+
+/// What the retry loop tells the caller about a call that failed.
+#[derive(Default)]
+struct Tally {
+    /// HTTP attempts sent, all of them.
+    attempts: u32,
+    gave_up: Option<GaveUp>,
+}
+
+/// `host` or `host:port` when the port is not the scheme's default.
+fn host_of(url: &Url) -> String {
+    let host = url.host_str().unwrap_or_default();
+    match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    }
+}
+
+/// Reads a whole body, refusing one larger than `limit` bytes: by its
+/// `Content-Length` before reading anything, and while reading, chunk by
+/// chunk, for a body that announced nothing or less than it sends.
+async fn read_body(mut resp: reqwest::Response, limit: usize, path: &str) -> Result<Bytes> {
+    let too_large = |seen: String| {
+        Error::transport(
+            TransportErrorKind::BodyTooLarge,
+            true,
+            format!(
+                "response body {seen} exceeds the limit of {limit} bytes ({path}); \
+                 raise it with max_response_bytes if the vendor really sends that much"
+            ),
+        )
+    };
+    let announced = resp.content_length();
+    if let Some(n) = announced
+        && n > limit as u64
+    {
+        return Err(too_large(format!("of {n} bytes (Content-Length)")));
+    }
+    let mut body = BytesMut::with_capacity(announced.map_or(0, |n| n as usize).min(1 << 20));
+    while let Some(chunk) = resp.chunk().await.map_err(|e| classify(e, path))? {
+        if chunk.len() > limit - body.len() {
+            return Err(too_large(format!(
+                "of more than {} bytes",
+                body.len() + chunk.len()
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 fn retry_after_of(headers: &HeaderMap) -> Option<Duration> {
@@ -891,13 +1142,16 @@ fn retry_after_of(headers: &HeaderMap) -> Option<Duration> {
         .and_then(parse_retry_after)
 }
 
-fn attempt_timeout(per_attempt: Duration, deadline: Option<Instant>) -> Result<Duration> {
+/// The deadline as an instant and as the configured length.
+type Deadline = Option<(Instant, Duration)>;
+
+fn attempt_timeout(per_attempt: Duration, deadline: Deadline) -> Result<Duration> {
     match deadline {
         None => Ok(per_attempt),
-        Some(d) => {
-            let left = d.saturating_duration_since(Instant::now());
+        Some((at, limit)) => {
+            let left = at.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                Err(deadline_error(false))
+                Err(deadline_error(false, limit, "before sending"))
             } else {
                 Ok(per_attempt.min(left))
             }
@@ -905,21 +1159,21 @@ fn attempt_timeout(per_attempt: Duration, deadline: Option<Instant>) -> Result<D
     }
 }
 
-async fn within_deadline<F: Future>(deadline: Option<Instant>, fut: F) -> Result<F::Output> {
+async fn within_deadline<F: Future>(deadline: Deadline, fut: F) -> Result<F::Output> {
     match deadline {
         None => Ok(fut.await),
-        Some(d) => tokio::time::timeout_at(d, fut)
+        Some((at, limit)) => tokio::time::timeout_at(at, fut)
             .await
-            .map_err(|_| deadline_error(false)),
+            .map_err(|_| deadline_error(false, limit, "before sending")),
     }
 }
 
 /// The deadline passed; `sent` tells whether a request was on the wire.
-fn deadline_error(sent: bool) -> Error {
+fn deadline_error(sent: bool, limit: Duration, whereabouts: &str) -> Error {
     Error::transport(
         TransportErrorKind::Deadline,
         sent,
-        "the call's overall deadline passed",
+        format!("the call's overall deadline of {limit:?} passed ({whereabouts})"),
     )
 }
 
@@ -930,8 +1184,10 @@ fn classify(e: reqwest::Error, path: &str) -> Error {
         (TransportErrorKind::Connect, false)
     } else if e.is_timeout() {
         (TransportErrorKind::Timeout, true)
-    } else if e.is_builder() || e.is_redirect() {
-        (TransportErrorKind::Request, !e.is_builder())
+    } else if e.is_redirect() {
+        (TransportErrorKind::Redirect, true)
+    } else if e.is_builder() {
+        (TransportErrorKind::Request, false)
     } else {
         (TransportErrorKind::Io, true)
     };

@@ -123,10 +123,8 @@ impl Request {
 
     /// Serialises `body` as JSON.
     pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Result<Self> {
-        let bytes = serde_json::to_vec(body).map_err(|e| Error::InvalidRequest {
-            field: None,
-            message: format!("request body does not serialise to JSON: {e}"),
-        })?;
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| Error::invalid(format!("request body does not serialise to JSON: {e}")))?;
         self.body = Some(Body::Json(Bytes::from(bytes)));
         Ok(self)
     }
@@ -323,12 +321,15 @@ pub fn decode_json<T: DeserializeOwned>(
         }
         err
     })?;
-    de.end().map_err(|e| Error::Decode {
-        service,
-        path: ".".into(),
-        message: e.to_string(),
-        status,
-        body_excerpt: crate::error::body_excerpt(body),
+    de.end().map_err(|e| {
+        let mut err = Error::decode_at(".", e.to_string(), body);
+        if let Some(s) = service {
+            err = err.with_service(s);
+        }
+        if let Some(s) = status {
+            err = err.with_status(s);
+        }
+        err
     })?;
     Ok(value)
 }

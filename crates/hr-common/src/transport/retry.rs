@@ -14,6 +14,13 @@ use std::time::{Duration, SystemTime};
 /// clients that failed together do not come back together. A `Retry-After`
 /// from the server replaces the computed wait, up to `max_retry_after`.
 ///
+/// A 429 that says how long to wait (within `max_retry_after`) is a request
+/// to come back later, not a failure: it is waited out and retried without
+/// using up one of the `max_attempts`, up to `max_throttle_waits` times per
+/// call (default 20). Every retry also needs tokens from the transport's
+/// [`RetryBudget`](super::RetryBudget), and no wait may pass the call's
+/// overall deadline.
+///
 /// ```
 /// use std::time::Duration;
 /// use hr_common::transport::RetryPolicy;
@@ -33,10 +40,12 @@ pub struct RetryPolicy {
     max_retry_after: Duration,
     jitter: bool,
     retry_throttled_writes: bool,
+    max_throttle_waits: u32,
 }
 
 impl Default for RetryPolicy {
-    /// Three attempts, 200 ms first wait, 20 s cap, `Retry-After` honoured up to 60 s.
+    /// Three attempts, 200 ms first wait, 20 s cap, `Retry-After` honoured up
+    /// to 60 s, at most 20 throttle waits per call.
     fn default() -> Self {
         RetryPolicy {
             max_attempts: 3,
@@ -45,17 +54,33 @@ impl Default for RetryPolicy {
             max_retry_after: Duration::from_secs(60),
             jitter: true,
             retry_throttled_writes: true,
+            max_throttle_waits: 20,
         }
     }
 }
 
 impl RetryPolicy {
-    /// Never retry.
+    /// Never retry, not even after a 429 with `Retry-After`.
     pub fn none() -> Self {
         RetryPolicy {
             max_attempts: 1,
+            max_throttle_waits: 0,
             ..Self::default()
         }
+    }
+
+    /// How many times one call waits out a 429 that carried a `Retry-After`
+    /// (within [`max_retry_after`](Self::max_retry_after)) before it ends
+    /// with the rate-limit error. These waits do not count toward
+    /// [`max_attempts`](Self::max_attempts). Default 20.
+    pub fn max_throttle_waits(mut self, waits: u32) -> Self {
+        self.max_throttle_waits = waits;
+        self
+    }
+
+    /// How many 429s with `Retry-After` one call waits out.
+    pub fn get_max_throttle_waits(&self) -> u32 {
+        self.max_throttle_waits
     }
 
     /// Total attempts, the first included (minimum 1).
@@ -136,26 +161,63 @@ impl RetryPolicy {
     }
 }
 
+/// The longest wait [`parse_retry_after`] returns; longer values (a
+/// hostile `1e20`, a date in the year 9999) are clamped to it. Anything
+/// beyond [`RetryPolicy::max_retry_after`] ends the call with a rate-limit
+/// error carrying the wait, so the clamp only bounds that number.
+pub const RETRY_AFTER_CLAMP: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// Reads a `Retry-After` header: delay-seconds or an HTTP date.
+///
+/// The value comes from the network, so nothing in it may panic: numbers
+/// too large for a `Duration` and dates far ahead are clamped to
+/// [`RETRY_AFTER_CLAMP`], dates in the past mean "now", and negative, NaN
+/// or unreadable values are ignored (`None`: the usual backoff applies).
+/// Fractions of a second, which some servers send, are accepted.
 ///
 /// ```
 /// use std::time::Duration;
-/// use hr_common::transport::parse_retry_after;
+/// use hr_common::transport::{parse_retry_after, RETRY_AFTER_CLAMP};
 ///
 /// assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
+/// assert_eq!(parse_retry_after("0.5"), Some(Duration::from_millis(500)));
 /// assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+/// assert_eq!(parse_retry_after("1e20"), Some(RETRY_AFTER_CLAMP));
+/// assert_eq!(parse_retry_after("18446744073709551616"), Some(RETRY_AFTER_CLAMP));
+/// assert_eq!(parse_retry_after("-1"), None);
+/// assert_eq!(parse_retry_after("NaN"), None);
 /// assert_eq!(parse_retry_after("soon"), None);
 /// ```
 pub fn parse_retry_after(value: &str) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
+    if value.is_empty() {
+        return None;
+    }
+    if value.bytes().all(|b| b.is_ascii_digit()) {
+        // Any number of digits: too many for a u64 is simply "very long".
+        let secs = value.parse::<u64>().unwrap_or(u64::MAX);
+        return Some(clamp(Duration::from_secs(secs)));
     }
     if let Ok(secs) = value.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+        if secs.is_nan() || secs < 0.0 {
+            return None;
+        }
+        if secs >= RETRY_AFTER_CLAMP.as_secs_f64() {
+            return Some(RETRY_AFTER_CLAMP);
+        }
+        // Finite and in range here; `-0.0` is the one value left that a
+        // conversion could call negative.
+        return Some(Duration::try_from_secs_f64(secs).unwrap_or(Duration::ZERO));
     }
     let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(SystemTime::now()).unwrap_or_default())
+    let wait = at
+        .duration_since(SystemTime::now())
+        .unwrap_or(Duration::ZERO);
+    Some(clamp(wait))
+}
+
+fn clamp(wait: Duration) -> Duration {
+    wait.min(RETRY_AFTER_CLAMP)
 }
 
 #[cfg(test)]
@@ -171,6 +233,39 @@ mod tests {
                 let d = p.backoff(retry);
                 assert!(d >= full / 2 && d <= full, "retry {retry}: {d:?}");
             }
+        }
+    }
+
+    #[test]
+    fn hostile_retry_after_values_never_panic() {
+        for (value, want) in [
+            ("1e20", Some(RETRY_AFTER_CLAMP)),
+            ("18446744073709551616", Some(RETRY_AFTER_CLAMP)),
+            (
+                "99999999999999999999999999999999999999",
+                Some(RETRY_AFTER_CLAMP),
+            ),
+            ("18446744073709551615", Some(RETRY_AFTER_CLAMP)),
+            ("1.8446744073709552e19", Some(RETRY_AFTER_CLAMP)),
+            ("1e308", Some(RETRY_AFTER_CLAMP)),
+            ("1e309", Some(RETRY_AFTER_CLAMP)),
+            ("inf", Some(RETRY_AFTER_CLAMP)),
+            ("Infinity", Some(RETRY_AFTER_CLAMP)),
+            ("-inf", None),
+            ("NaN", None),
+            ("-1", None),
+            ("-0.5", None),
+            ("-0", Some(Duration::ZERO)),
+            ("1e-300", Some(Duration::ZERO)),
+            ("+5", Some(Duration::from_secs(5))),
+            ("  7  ", Some(Duration::from_secs(7))),
+            ("", None),
+            ("1,5", None),
+            ("Fri, 31 Dec 9999 23:59:59 GMT", Some(RETRY_AFTER_CLAMP)),
+            ("Thu, 01 Jan 1970 00:00:00 GMT", Some(Duration::ZERO)),
+            ("Mon, 01 Jan 1900 00:00:00 GMT", None),
+        ] {
+            assert_eq!(parse_retry_after(value), want, "{value:?}");
         }
     }
 

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use axum::Json;
 use axum::extract::rejection::{FormRejection, JsonRejection};
@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 use super::Beisen;
 use super::b64;
 use super::json::{json_response, mix};
+use crate::clock::Clock;
 use crate::config::OAuthExpiresIn;
 
 /// How long a refresh token of `POST /token` stays redeemable.
@@ -27,11 +28,12 @@ const PRUNE_EVERY: Duration = Duration::from_secs(60);
 /// Observed on the real token endpoint; informational only.
 const TOKEN_RATE_HEADER: (&str, &str) = ("x-ratelimit-limit-second", "400");
 
-/// Issued access and refresh tokens.
+/// Issued access and refresh tokens, aged on the sandbox's clock.
 #[derive(Debug)]
 pub(super) struct Tokens {
     table: Mutex<Table>,
     salt: u64,
+    clock: Clock,
 }
 
 #[derive(Debug)]
@@ -88,10 +90,11 @@ impl Grant {
 impl Tokens {
     /// `salt` makes tokens differ between sandboxes, so a token of one is
     /// refused by another even though both count from zero.
-    pub(super) fn new(salt: u64) -> Self {
+    pub(super) fn new(salt: u64, clock: Clock) -> Self {
         Tokens {
-            table: Mutex::new(Table::new(Instant::now())),
+            table: Mutex::new(Table::new(clock.now())),
             salt,
+            clock,
         }
     }
 
@@ -114,7 +117,7 @@ impl Tokens {
 
     /// Issues an access token (and a refresh token when asked).
     fn issue(&self, ttl: Duration, epoch: u64, with_refresh: bool) -> (String, Option<String>) {
-        let now = Instant::now();
+        let now = self.clock.now();
         let mut table = self.lock();
         // So the table does not grow with every token a long-running
         // sandbox ever issued.
@@ -142,7 +145,7 @@ impl Tokens {
     /// Spends a refresh token: each one works once, and revocation kills it.
     fn redeem(&self, token: &str, epoch: u64) -> bool {
         let grant = self.lock().refresh.remove(token);
-        grant.is_some_and(|g| g.is_valid(Instant::now(), epoch))
+        grant.is_some_and(|g| g.is_valid(self.clock.now(), epoch))
     }
 
     /// The gateway's check of `Authorization: Bearer <token>`.
@@ -159,10 +162,11 @@ impl Tokens {
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .map(|(_, token)| token.trim());
         let valid = token.is_some_and(|t| {
+            let now = self.clock.now();
             self.lock()
                 .access
                 .get(t)
-                .is_some_and(|g| g.is_valid(Instant::now(), epoch))
+                .is_some_and(|g| g.is_valid(now, epoch))
         });
         if valid {
             Ok(())
@@ -291,7 +295,7 @@ pub(super) async fn oauth_token(
     // seconds (a long). Clients must cope with both.
     let expires_in = match config.oauth_expires_in {
         OAuthExpiresIn::EpochString => {
-            let at = (SystemTime::now() + ttl)
+            let at = (b.ctx.clock.system_now() + ttl)
                 .duration_since(UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs());
             Value::String(at.to_string())
@@ -315,7 +319,7 @@ mod tests {
 
     #[test]
     fn dead_grants_are_pruned_whatever_the_parity_of_mints() {
-        let tokens = Tokens::new(1);
+        let tokens = Tokens::new(1, Clock::new());
         // One form-flow token makes the mint count odd; JSON-flow calls then
         // mint two at a time.
         tokens.issue(Duration::ZERO, 0, false);
@@ -330,7 +334,7 @@ mod tests {
 
     #[test]
     fn revoked_and_spent_refresh_tokens_are_pruned() {
-        let tokens = Tokens::new(1);
+        let tokens = Tokens::new(1, Clock::new());
         let ttl = Duration::from_secs(3600);
         let (_, spent) = tokens.issue(ttl, 0, true);
         assert!(tokens.redeem(&spent.unwrap(), 0));
@@ -345,5 +349,28 @@ mod tests {
         assert!(table.refresh.values().all(|g| g.epoch >= 1));
         assert!(table.access.values().all(|g| g.epoch >= 1));
         assert!(table.refresh.is_empty() && !table.access.is_empty());
+    }
+
+    #[test]
+    fn grants_expire_on_the_clock() {
+        let clock = Clock::new();
+        let tokens = Tokens::new(1, clock.clone());
+        let ttl = Duration::from_secs(7200);
+        let (access, refresh) = tokens.issue(ttl, 0, true);
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_str(&format!("Bearer {access}")).unwrap(),
+        );
+        clock.advance(ttl / 2);
+        assert_eq!(tokens.authorize(&headers, 0), Ok(()));
+        clock.advance(ttl / 2);
+        assert_eq!(tokens.authorize(&headers, 0), Err(Refusal::BadToken));
+        // The refresh token lives for 30 days.
+        clock.advance(REFRESH_TTL - ttl - Duration::from_secs(60));
+        let (_, spare) = tokens.issue(ttl, 0, true);
+        assert!(tokens.redeem(&refresh.unwrap(), 0));
+        clock.advance(REFRESH_TTL + Duration::from_secs(1));
+        assert!(!tokens.redeem(&spare.unwrap(), 0));
     }
 }

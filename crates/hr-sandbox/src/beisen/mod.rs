@@ -90,7 +90,8 @@
 //! **Rate limits** are per route (the vendor counts "per tenant per API"),
 //! [`rate_per_second`](crate::BeisenConfig::rate_per_second) in any sliding
 //! 1-second span and [`rate_per_minute`](crate::BeisenConfig::rate_per_minute)
-//! in any sliding 60-second span (0 disables a limit). Only accepted calls
+//! in any sliding 60-second span (0 disables a limit), measured on the
+//! sandbox's [`Clock`](crate::Clock). Only accepted calls
 //! use up the allowance. The same pair applies to every route, recruiting
 //! included (whose documented limit is 20/s, 1000/min).
 //!
@@ -212,7 +213,10 @@
 //!
 //! A scroll dies when no call comes for
 //! [`scroll_idle`](crate::BeisenConfig::scroll_idle) after the *end* of the
-//! previous one (a call in progress never lets its scroll die), on
+//! previous one (a call in progress never lets its scroll die; time is the
+//! sandbox's [`Clock`](crate::Clock), so
+//! [`Sandbox::advance_clock`](crate::Sandbox::advance_clock) idles every
+//! scroll out at once), on
 //! [`Sandbox::expire_scrolls`](crate::Sandbox::expire_scrolls), or when it is
 //! evicted: opening a scroll while
 //! [`max_live_scrolls`](crate::BeisenConfig::max_live_scrolls) are open
@@ -352,7 +356,6 @@ use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -438,7 +441,7 @@ impl Beisen {
         let salt = hasher.finish();
         let config = &ctx.config.beisen;
         Beisen {
-            tokens: auth::Tokens::new(salt),
+            tokens: auth::Tokens::new(salt, ctx.clock.clone()),
             limiter: limit::RateLimiter::new(config.rate_per_second, config.rate_per_minute),
             scrolls: scroll::Scrolls::new(
                 salt,
@@ -447,6 +450,7 @@ impl Beisen {
                     max_live: config.max_live_scrolls,
                     is_last_data: config.is_last_data,
                 },
+                ctx.clock.clone(),
             ),
             api_calls: AtomicU64::new(0),
             request_ids: AtomicU64::new(0),
@@ -526,7 +530,7 @@ async fn gateway(State(b): State<Arc<Beisen>>, req: Request, next: Next) -> Resp
     // Unknown paths are not limited: they would each need a window.
     let route = paths::LIMITED.iter().find(|p| **p == req.uri().path());
     if let Some(route) = route
-        && !b.limiter.admit(route, Instant::now())
+        && !b.limiter.admit(route, b.ctx.clock.now())
     {
         b.ctx.counters.incr("rate_limited.beisen");
         return json::json_response(

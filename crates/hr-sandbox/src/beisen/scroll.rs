@@ -6,8 +6,8 @@
 //! a page counter); only the latest id of a scroll continues it, an older
 //! one is refused ([`Next::Stale`]), so a client cannot go back a page.
 //!
-//! A scroll dies when it idles longer than `scroll_idle` (measured from the
-//! end of the previous call; a call in progress holds a [`Lease`], so a
+//! A scroll dies when it idles longer than `scroll_idle` (measured on the
+//! sandbox's [`Clock`] from the end of the previous call; a call in progress holds a [`Lease`], so a
 //! sweep from another call never kills a scroll being served), when
 //! [`Sandbox::expire_scrolls`](crate::Sandbox::expire_scrolls) moves the
 //! scroll epoch, or when it is the least recently used of more than
@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use super::b64;
 use super::json::{Columns, mix};
+use crate::clock::Clock;
 use crate::config::IsLastData;
 
 /// What a scroll lists; an id only continues on the endpoint that opened it.
@@ -189,7 +190,7 @@ impl Drop for Lease<'_> {
         let mut registry = self.scrolls.lock();
         if let Some(Entry::Live(live)) = registry.entries.get_mut(&self.serial) {
             live.leases = live.leases.saturating_sub(1);
-            live.last_used = Instant::now();
+            live.last_used = self.scrolls.clock.now();
         }
     }
 }
@@ -200,8 +201,12 @@ pub(super) enum Next<'a> {
     /// The next page.
     Page(Page<'a>),
     /// The scroll has delivered everything: empty data, with the scroll's
-    /// latest id.
-    Ended { id: String, total: usize },
+    /// latest id. `first` on the call that ended it, false on repeats.
+    Ended {
+        id: String,
+        total: usize,
+        first: bool,
+    },
     /// The scroll idled out, was expired or evicted: empty data too,
     /// silently.
     Expired,
@@ -236,6 +241,8 @@ pub(super) struct Scrolls {
     registry: Mutex<Registry>,
     node: [u8; 22],
     settings: Settings,
+    /// The sandbox's clock: idle times are measured on it.
+    clock: Clock,
 }
 
 #[derive(Debug, Default)]
@@ -314,11 +321,12 @@ pub(super) fn node_id(salt: u64) -> [u8; 22] {
 }
 
 impl Scrolls {
-    pub(super) fn new(salt: u64, settings: Settings) -> Self {
+    pub(super) fn new(salt: u64, settings: Settings, clock: Clock) -> Self {
         Scrolls {
             registry: Mutex::new(Registry::default()),
             node: node_id(salt ^ 0x005C_7011),
             settings,
+            clock,
         }
     }
 
@@ -335,7 +343,7 @@ impl Scrolls {
         view: View,
         epoch: u64,
     ) -> Opened<'_> {
-        let now = Instant::now();
+        let now = self.clock.now();
         let mut registry = self.lock();
         sweep(&mut registry, now, epoch, self.settings.idle);
         let evicted = self.make_room(&mut registry, matches.bytes());
@@ -416,7 +424,7 @@ impl Scrolls {
 
     /// Continues the scroll `id`.
     pub(super) fn next(&self, id: &str, kind: Kind, epoch: u64) -> Next<'_> {
-        let now = Instant::now();
+        let now = self.clock.now();
         let Some((serial, page)) = parse_es_id(id, &self.node).and_then(split_context) else {
             return Next::Invalid;
         };
@@ -454,12 +462,14 @@ impl Scrolls {
                 Next::Ended {
                     id: self.id_of(serial, page),
                     total,
+                    first: true,
                 }
             }
             Some(Entry::Live(live)) => Next::Page(self.take(serial, live, now)),
             Some(Entry::Finished { total, .. }) => Next::Ended {
                 id: id.trim().to_owned(),
                 total: *total,
+                first: false,
             },
             None => Next::Invalid,
         }
@@ -513,7 +523,11 @@ mod tests {
     }
 
     fn scrolls() -> Scrolls {
-        Scrolls::new(1, settings(Duration::from_secs(10), 500, IsLastData::Exact))
+        Scrolls::new(
+            1,
+            settings(Duration::from_secs(10), 500, IsLastData::Exact),
+            Clock::new(),
+        )
     }
 
     fn open(s: &Scrolls, indices: Vec<u32>, capacity: usize) -> (String, Vec<u32>, bool) {
@@ -564,14 +578,20 @@ mod tests {
         assert_eq!((page3.as_slice(), last), (&[5][..], true));
         assert!(matches!(s.next(&id2, Kind::Employee, 0), Next::Stale));
         // The end gets a new id, which then stays the latest.
-        let Next::Ended { id: end, total: 5 } = s.next(&id3, Kind::Employee, 0) else {
+        let Next::Ended {
+            id: end,
+            total: 5,
+            first: true,
+        } = s.next(&id3, Kind::Employee, 0)
+        else {
             panic!("end");
         };
         assert_ne!(end, id3);
         assert!(matches!(s.next(&id3, Kind::Employee, 0), Next::Stale));
-        assert!(
-            matches!(s.next(&end, Kind::Employee, 0), Next::Ended { id, total: 5 } if id == end)
-        );
+        assert!(matches!(
+            s.next(&end, Kind::Employee, 0),
+            Next::Ended { id, total: 5, first: false } if id == end
+        ));
         // An id of a page never served, and one of another endpoint.
         let ahead = s.id_of(1, 9);
         assert!(matches!(s.next(&ahead, Kind::Employee, 0), Next::Invalid));
@@ -627,7 +647,11 @@ mod tests {
             (IsLastData::Early, [false, true, true]),
             (IsLastData::Never, [false, false, false]),
         ] {
-            let s = Scrolls::new(1, settings(Duration::from_secs(10), 500, mode));
+            let s = Scrolls::new(
+                1,
+                settings(Duration::from_secs(10), 500, mode),
+                Clock::new(),
+            );
             let (mut id, _, first) = open(&s, (0..7).collect(), 3);
             let mut flags = vec![first];
             for _ in 0..2 {
@@ -640,9 +664,23 @@ mod tests {
     }
 
     #[test]
+    fn a_scroll_idles_out_on_the_clock() {
+        let idle = Duration::from_secs(10);
+        let clock = Clock::new();
+        let s = Scrolls::new(1, settings(idle, 500, IsLastData::Exact), clock.clone());
+        let (id, _, _) = open(&s, vec![1, 2, 3], 1);
+        clock.advance(idle / 2);
+        let (id, _, _) = next(&s, &id);
+        clock.advance(idle + Duration::from_millis(1));
+        assert!(matches!(s.next(&id, Kind::Employee, 0), Next::Expired));
+        assert_eq!(s.live(), 0);
+    }
+
+    #[test]
     fn a_scroll_being_served_survives_sweeps_past_its_idle_time() {
-        let idle = Duration::from_millis(20);
-        let s = Scrolls::new(1, settings(idle, 500, IsLastData::Exact));
+        let idle = Duration::from_secs(10);
+        let clock = Clock::new();
+        let s = Scrolls::new(1, settings(idle, 500, IsLastData::Exact), clock.clone());
         let busy = s
             .open(
                 Kind::Employee,
@@ -653,22 +691,36 @@ mod tests {
             )
             .page;
         // Rendering takes longer than the idle time while another call sweeps.
-        std::thread::sleep(idle * 3);
+        clock.advance(idle * 3);
         let _other = open(&s, vec![9], 1);
         assert_eq!(s.live(), 2, "the scroll in use was swept");
         let id = busy.id.clone();
         drop(busy);
-        // Idle time counts from the end of the call.
-        assert!(matches!(s.next(&id, Kind::Employee, 0), Next::Page(_)));
+        // Idle time counts from the end of the call…
+        clock.advance(idle / 2);
+        let Next::Page(page) = s.next(&id, Kind::Employee, 0) else {
+            panic!("the scroll died within its idle time after the call");
+        };
+        let id = page.id.clone();
+        drop(page);
+        // …and once idle, the next sweep kills it.
+        clock.advance(idle + Duration::from_millis(1));
+        assert!(matches!(s.next(&id, Kind::Employee, 0), Next::Expired));
     }
 
     #[test]
     fn the_least_recently_used_scroll_is_evicted_beyond_the_cap() {
-        let s = Scrolls::new(1, settings(Duration::from_secs(10), 2, IsLastData::Exact));
+        let clock = Clock::new();
+        let s = Scrolls::new(
+            1,
+            settings(Duration::from_secs(10), 2, IsLastData::Exact),
+            clock.clone(),
+        );
         let (a, _, _) = open(&s, vec![1, 2, 3], 1);
+        clock.advance(Duration::from_secs(1));
         let (b, _, _) = open(&s, vec![1, 2, 3], 1);
-        // Using `a` makes `b` the least recently used.
-        std::thread::sleep(Duration::from_millis(2));
+        // Using `a` later makes `b` the least recently used.
+        clock.advance(Duration::from_secs(1));
         let (a, _, _) = next(&s, &a);
         let opened = s.open(
             Kind::Employee,

@@ -278,7 +278,12 @@ async fn time_window(b: Arc<Beisen>, kind: Kind, headers: HeaderMap, body: Bytes
         }
         Some(id) => match b.scrolls.next(&id, kind, epoch) {
             Next::Page(page) => page,
-            Next::Ended { id, total } => return empty(&id, total, !never),
+            Next::Ended { id, total, first } => {
+                if first {
+                    b.ctx.counters.incr("scrolls_ended.beisen");
+                }
+                return empty(&id, total, !never);
+            }
             Next::Expired => {
                 b.ctx.counters.incr("scrolls_expired.beisen");
                 return empty(&id, 0, !never);
@@ -287,7 +292,11 @@ async fn time_window(b: Arc<Beisen>, kind: Kind, headers: HeaderMap, body: Bytes
             Next::Invalid => return scroll_error(msg::SCROLL_ID),
         },
     };
-    render(&b, kind, &page)
+    let response = render(&b, kind, &page);
+    // The call is over for the scroll: its idle time starts now.
+    drop(page);
+    b.ctx.counters.incr("scroll_pages.beisen");
+    response
 }
 
 /// The end of a scroll, and what a dead scroll looks like: `"200"`, no data.

@@ -98,6 +98,9 @@ struct Args {
     /// Largest travel sync batch accepted.
     #[arg(long, default_value_t = 100)]
     batch_limit: usize,
+    /// Lifetime of travel session ids from getSessionId, in seconds.
+    #[arg(long, default_value_t = 7200)]
+    travel_session_ttl_secs: u64,
 }
 
 impl Args {
@@ -155,6 +158,7 @@ impl Args {
         config.isdp.token_ttl = Duration::from_secs(self.isdp_token_ttl_secs);
         config.isdp.revoke_tokens_after = self.revoke_tokens_after;
         config.travel.batch_limit = self.batch_limit;
+        config.travel.session_ttl = Duration::from_secs(self.travel_session_ttl_secs);
         config
     }
 }
@@ -194,14 +198,15 @@ async fn main() -> std::io::Result<()> {
         c.isdp.password
     );
     println!(
-        "travel  {}   account={} session_id={} sign_key={}",
+        "travel  {}   account={} secret={} sign_key={} session_id={}",
         sandbox.travel_sync_url(),
         c.travel.account,
-        c.travel.session_id,
-        c.travel.sign_key
+        c.travel.secret,
+        c.travel.sign_key,
+        c.travel.session_id
     );
     println!(
-        "inspect GET {}/_sandbox/counters  (Ctrl-C to stop)",
+        "inspect GET {0}/_sandbox/counters, GET {0}/_sandbox/config, POST {0}/_sandbox/clock/advance?seconds=N  (Ctrl-C to stop)",
         sandbox.beisen_url()
     );
     tokio::signal::ctrl_c().await?;

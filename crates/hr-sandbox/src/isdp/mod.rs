@@ -366,7 +366,7 @@ pub(crate) fn router(ctx: Arc<Context>) -> Router {
     let tree = Arc::new(org::OrgTree::build(&ctx.data, &org::OrgOverlay::default()));
     let isdp = Arc::new(Isdp {
         catalog: org::Catalog::new(&ctx.data),
-        tokens: token::TokenMint::new(ctx.config.data.seed),
+        tokens: token::TokenMint::new(ctx.config.data.seed, ctx.clock.clone()),
         state: Mutex::new(Arc::new(Snapshot {
             version: 0,
             people: people::Overlay::default(),

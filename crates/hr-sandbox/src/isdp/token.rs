@@ -12,6 +12,7 @@
 //!   and the MAC, so tokens look random rather than like a counter.
 //!
 //! The payload is the issue time (milliseconds since the sandbox started,
+//! on the sandbox's [`Clock`],
 //! 40 bits, about 34 years), the revocation epoch at issue (24 bits) and a
 //! serial number (16 bits, so that two tokens issued in the same
 //! millisecond differ). A token whose MAC does not verify was never issued
@@ -29,6 +30,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::{API_USER_ID, Isdp, mix};
+use crate::clock::Clock;
 
 const MS_BITS: u32 = 40;
 const EPOCH_BITS: u32 = 24;
@@ -54,6 +56,7 @@ struct Claims {
 #[derive(Debug)]
 pub(super) struct TokenMint {
     key: [u8; 16],
+    clock: Clock,
     started: Instant,
     issued: AtomicU64,
 }
@@ -61,7 +64,7 @@ pub(super) struct TokenMint {
 impl TokenMint {
     /// A mint with a key no other sandbox shares, so that a token from
     /// another sandbox (or an earlier run) counts as never issued.
-    pub(super) fn new(seed: u64) -> Self {
+    pub(super) fn new(seed: u64, clock: Clock) -> Self {
         // Two sandboxes started in the same nanosecond still get different
         // keys, thanks to the process-wide counter.
         static MINTS: AtomicU64 = AtomicU64::new(0);
@@ -76,9 +79,18 @@ impl TokenMint {
         key[8..].copy_from_slice(&b.to_le_bytes());
         TokenMint {
             key,
-            started: Instant::now(),
+            started: clock.now(),
+            clock,
             issued: AtomicU64::new(0),
         }
+    }
+
+    /// Milliseconds from the mint's start to now, on the clock.
+    fn elapsed_ms(&self) -> u64 {
+        self.clock
+            .now()
+            .saturating_duration_since(self.started)
+            .as_millis() as u64
     }
 
     fn digest(&self, tag: u8, value: u128) -> u128 {
@@ -144,7 +156,7 @@ impl TokenMint {
     fn issue(&self, epoch: u64) -> String {
         let serial = self.issued.fetch_add(1, Ordering::Relaxed);
         self.encode(Claims {
-            issued_ms: self.started.elapsed().as_millis() as u64,
+            issued_ms: self.elapsed_ms(),
             epoch,
             serial,
         })
@@ -158,7 +170,7 @@ impl TokenMint {
         if claims.epoch != epoch & mask(EPOCH_BITS) as u64 {
             return Err(Refusal::Expired);
         }
-        let age_ms = (self.started.elapsed().as_millis() as u64).saturating_sub(claims.issued_ms);
+        let age_ms = self.elapsed_ms().saturating_sub(claims.issued_ms);
         if u128::from(age_ms) >= ttl.as_millis() {
             return Err(Refusal::Expired);
         }
@@ -333,7 +345,7 @@ mod tests {
 
     #[test]
     fn tokens_round_trip_and_resist_tampering() {
-        let mint = TokenMint::new(7);
+        let mint = TokenMint::new(7, Clock::new());
         let claims = Claims {
             issued_ms: 123_456_789,
             epoch: 3,
@@ -350,7 +362,7 @@ mod tests {
         }
         assert_eq!(mint.decode(&token.to_uppercase()), None);
         // Another sandbox's key does not verify it.
-        assert_eq!(TokenMint::new(7).decode(&token), None);
+        assert_eq!(TokenMint::new(7, Clock::new()).decode(&token), None);
         let other = mint.encode(Claims {
             serial: 10,
             ..claims
@@ -361,9 +373,16 @@ mod tests {
 
     #[test]
     fn checks_epoch_and_age() {
-        let mint = TokenMint::new(1);
+        let clock = Clock::new();
+        let mint = TokenMint::new(1, clock.clone());
         let token = mint.issue(5);
         let ttl = Duration::from_secs(60);
+        assert_eq!(mint.check(&token, 5, ttl), Ok(()));
+        clock.advance(ttl / 2);
+        assert_eq!(mint.check(&token, 5, ttl), Ok(()));
+        clock.advance(ttl / 2);
+        assert_eq!(mint.check(&token, 5, ttl), Err(Refusal::Expired));
+        let token = mint.issue(5);
         assert_eq!(mint.check(&token, 5, ttl), Ok(()));
         assert_eq!(mint.check(&token, 6, ttl), Err(Refusal::Expired));
         assert_eq!(mint.check(&token, 5, Duration::ZERO), Err(Refusal::Expired));

@@ -1,7 +1,7 @@
 //! `POST /openapi/v1/person/getPersonList`.
 
-use hr_common::paging::{Items, Pages};
-use hr_common::{Result, Sensitive};
+use hr_common::paging::{self, Items, Pages};
+use hr_common::{Error, Result, Sensitive};
 use serde::Serialize;
 use serde_with::serde_as;
 
@@ -9,7 +9,9 @@ use crate::client::IsdpClient;
 use crate::codes::{Codes, PersonStatus, PersonType, ProfilePictureStatus};
 use crate::envelope::{self, BarePage};
 use crate::ids::{OrgId, PersonId, PositionId, RoleId};
-use crate::page::{self, MAX_ID_LIST, PageRequest};
+use crate::page::{
+    self, ListingItems, ListingProgress, MAX_ID_LIST, OffsetCheckpoint, PageRequest,
+};
 use crate::person::Person;
 
 /// The path of getPersonList.
@@ -200,25 +202,170 @@ impl GetPersonList {
     /// Every page from [`page`](GetPersonList::page)`.start` on, `count`
     /// per call. After the first page has given `totalCount`, up to
     /// [`IsdpClient::page_concurrency`] pages are fetched at once; pages
-    /// come out in order, and a total that changes meanwhile is followed.
+    /// come out in order, and a total that changes meanwhile is followed
+    /// up to twice the first page's total (see [`PersonListing::max_growth`]).
+    /// A page whose `pos` is not the `start` asked for, or whose persons
+    /// were all delivered before, ends the stream with an error: the
+    /// server is not paging. For a listing that can be resumed after a
+    /// failure, use [`listing`](Self::listing).
     pub fn pages(&self, client: &IsdpClient) -> Pages<Person> {
-        if let Err(e) = self.validate() {
-            return Pages::new(futures::stream::iter([Err(e)]));
-        }
-        let (c, template) = (client.clone(), self.clone());
-        page::offset_stream(client, self.page, move |page| {
-            let (client, mut req) = (c.clone(), template.clone());
-            req.page = page;
-            async move {
-                let page = req.send(&client).await?;
-                let total = page.total();
-                Ok((page.data, total))
-            }
-        })
+        self.listing(client).pages()
     }
 
     /// Every matching person, in `personId` order; see [`pages`](GetPersonList::pages).
     pub fn stream(&self, client: &IsdpClient) -> Items<Person> {
         self.pages(client).by_item()
+    }
+
+    /// The listing as a builder: resumable from an [`OffsetCheckpoint`],
+    /// with a live checkpoint of what was delivered.
+    ///
+    /// ```no_run
+    /// # async fn run(client: isdp_client::IsdpClient) -> hr_common::Result<()> {
+    /// use futures::TryStreamExt;
+    /// use isdp_client::GetPersonList;
+    ///
+    /// let mut listing = GetPersonList::new().listing(&client);
+    /// let progress = listing.progress();
+    /// let mut persons = listing.items();
+    /// loop {
+    ///     match persons.try_next().await {
+    ///         Ok(Some(person)) => { /* write it */ let _ = person; }
+    ///         Ok(None) => break,
+    ///         Err(e) => {
+    ///             // Save this and resume with `.resume_from(&checkpoint)`.
+    ///             let checkpoint = progress.checkpoint();
+    ///             eprintln!("stopped at {checkpoint}: {e}");
+    ///             return Err(e);
+    ///         }
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn listing(&self, client: &IsdpClient) -> PersonListing {
+        PersonListing {
+            client: client.clone(),
+            request: self.clone(),
+            resume: None,
+            max_growth: Some(paging::DEFAULT_MAX_GROWTH),
+            progress: None,
+        }
+    }
+}
+
+/// A getPersonList listing that can be resumed: made by
+/// [`GetPersonList::listing`], consumed with [`items`](Self::items) or
+/// [`pages`](Self::pages).
+///
+/// Its [`progress`](Self::progress) counts the persons the consumer
+/// received, in order; when the listing fails, its
+/// [`checkpoint`](ListingProgress::checkpoint) says where to go on, and
+/// [`resume_from`](Self::resume_from) starts a new listing there, so that
+/// the persons not yet delivered come exactly once (as long as the listing
+/// did not change in between: see [`OffsetCheckpoint`]). Paging errors of
+/// the listing name that offset in their message too.
+#[must_use = "a listing does nothing until consumed"]
+pub struct PersonListing {
+    client: IsdpClient,
+    request: GetPersonList,
+    resume: Option<OffsetCheckpoint>,
+    max_growth: Option<u32>,
+    progress: Option<ListingProgress>,
+}
+
+impl std::fmt::Debug for PersonListing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PersonListing")
+            .field("page", &self.request.page)
+            .field("resume", &self.resume)
+            .field("max_growth", &self.max_growth)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PersonListing {
+    /// Starts where `checkpoint` (of an earlier run of the same query) says
+    /// the persons not yet delivered begin. The checkpoint must come from a
+    /// listing that started at this request's `page.start`; otherwise the
+    /// listing fails with an invalid-request error before sending anything.
+    /// The new listing's checkpoint keeps counting from the first run's
+    /// start, so resumes can be chained.
+    pub fn resume_from(mut self, checkpoint: &OffsetCheckpoint) -> Self {
+        self.resume = Some(*checkpoint);
+        self.progress = None;
+        self
+    }
+
+    /// How many times the total that the first page announces the listing
+    /// may deliver, plus one page, before it fails with an overrun error
+    /// (default `Some(2)`; `None` for no bound): a total that keeps growing
+    /// is not followed for ever.
+    pub fn max_growth(mut self, factor: Option<u32>) -> Self {
+        self.max_growth = factor;
+        self
+    }
+
+    /// The live progress and checkpoint (call before consuming).
+    pub fn progress(&mut self) -> ListingProgress {
+        if let Some(p) = &self.progress {
+            return p.clone();
+        }
+        let before = self.resume.map_or(0, |c| c.delivered);
+        let p = ListingProgress::new(self.request.page.start, before);
+        self.progress = Some(p.clone());
+        p
+    }
+
+    /// Where the listing would resume now.
+    pub fn checkpoint(&mut self) -> OffsetCheckpoint {
+        self.progress().checkpoint()
+    }
+
+    /// The persons, one by one, each counted when handed on.
+    pub fn items(mut self) -> ListingItems<Person> {
+        let progress = self.progress();
+        ListingItems::new(self.build_pages(progress.clone()), progress)
+    }
+
+    /// The persons, page by page, each page counted when handed on.
+    pub fn pages(mut self) -> Pages<Person> {
+        let progress = self.progress();
+        page::counted_pages(self.build_pages(progress.clone()), progress)
+    }
+
+    fn first_page(&self) -> Result<PageRequest> {
+        self.request.validate()?;
+        let mut first = self.request.page;
+        if let Some(c) = &self.resume {
+            if c.start != first.start {
+                return Err(Error::invalid_request(
+                    "checkpoint",
+                    format!(
+                        "the checkpoint is of a listing from offset {}, this one starts at {}",
+                        c.start, first.start
+                    ),
+                ));
+            }
+            first.start = c.next_start();
+        }
+        Ok(first)
+    }
+
+    /// The offset stream itself; the pages' totals go to `progress`.
+    fn build_pages(self, progress: ListingProgress) -> Pages<Person> {
+        let first = match self.first_page() {
+            Ok(first) => first,
+            Err(e) => return Pages::new(futures::stream::iter([Err(e)])),
+        };
+        let (c, template) = (self.client.clone(), self.request.clone());
+        let pages = page::offset_stream(&self.client, first, self.max_growth, move |page| {
+            let (client, mut req) = (c.clone(), template.clone());
+            req.page = page;
+            async move {
+                let page = req.send(&client).await?;
+                Ok(page::offset_page(page, |p: &Person| Some(p.person_id)))
+            }
+        });
+        page::with_totals(pages, progress)
     }
 }

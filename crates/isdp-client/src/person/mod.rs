@@ -8,7 +8,7 @@ pub(crate) mod write;
 use hr_common::Result;
 use hr_common::paging::Items;
 
-pub use list::{GetPersonList, PERSON_LIST_PATH};
+pub use list::{GetPersonList, PERSON_LIST_PATH, PersonListing};
 pub use model::{Person, PersonOrg, PositionInfo, RoleInfo};
 pub use plain::{FindPersonsByUserIds, PERSON_PLAIN_TEXT_PATH, PlainPerson};
 pub use write::{

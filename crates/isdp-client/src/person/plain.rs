@@ -122,20 +122,45 @@ impl FindPersonsByUserIds {
 
     /// Sends it. The reference shows no response example, so the list is
     /// read from a bare array, a bare page's `data`, or envelope B's
-    /// `result` (either of the former inside it).
+    /// `result` (either of the former inside it). Nothing else passes for
+    /// an empty answer: an object without its `data` list (a gateway's
+    /// `{"message": …}`) is a decode error, and so is a `null` unless
+    /// envelope B's `stateCode` `"0"` vouches for it.
     pub async fn send(&self, client: &IsdpClient) -> Result<Vec<PlainPerson>> {
         if self.user_id_list.is_empty() {
             return Err(Error::invalid_request("userIdList", "is required"));
         }
         let resp = client.post(PERSON_PLAIN_TEXT_PATH, self, true).await?;
         let value: Value = envelope::bare(&resp)?;
+        let no_list = |what: &str| {
+            Error::decode_at(
+                "data",
+                format!("the reply holds no list of persons ({what})"),
+                resp.body(),
+            )
+            .with_service(SERVICE)
+            .with_status(resp.status())
+        };
         let list = match value {
             Value::Array(_) => value,
-            Value::Object(mut map) => map.remove("data").unwrap_or(Value::Array(Vec::new())),
-            Value::Null => Value::Array(Vec::new()),
+            Value::Object(mut map) => match map.remove("data") {
+                Some(list @ Value::Array(_)) => list,
+                Some(Value::Null) if page_total(&map) == Some(0) => Value::Array(Vec::new()),
+                Some(_) => return Err(no_list("`data` is not a list")),
+                None => return Err(no_list("no `data`")),
+            },
+            Value::Null if envelope::state_code_ok(&resp) => Value::Array(Vec::new()),
+            Value::Null => return Err(no_list("`null`")),
             other => other,
         };
         let bytes = serde_json::to_vec(&list).map_err(|e| Error::invalid(e.to_string()))?;
         hr_common::transport::decode_json(&bytes, Some(SERVICE), Some(resp.status()))
     }
+}
+
+/// The total of a bare page, whichever spelling it uses.
+fn page_total(map: &serde_json::Map<String, Value>) -> Option<u64> {
+    ["totalCount", "total_count"]
+        .iter()
+        .find_map(|k| map.get(*k).and_then(Value::as_u64))
 }
