@@ -326,7 +326,7 @@ impl BeisenClient {
             credentials: None,
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
-            retry: RetryPolicy::default().max_attempts(5),
+            retry: RetryPolicy::default(),
             retry_budget: RetryBudget::default(),
             deadline: None,
             limits: Limits::new(Some(50), Some(1500)),

@@ -314,7 +314,7 @@ async fn a_scroll_that_replays_the_same_records_stops_with_no_progress() {
         matches!(
             err,
             Error::Paging {
-                kind: PagingErrorKind::Invalid,
+                kind: PagingErrorKind::NoProgress,
                 ..
             }
         ),
@@ -434,16 +434,7 @@ async fn a_panic_in_a_sub_window_task_is_an_internal_error_not_an_invalid_reques
     let progress = stream.progress();
     let (items, err) = drain(stream.pages()).await;
     let err = err.expect("a panic is no end of the stream");
-    assert!(
-        matches!(
-            err,
-            Error::Paging {
-                kind: PagingErrorKind::Cancelled,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(err.is_internal(), "{err:?}");
     assert!(!matches!(err, Error::InvalidRequest { .. }));
     let shown = err.to_string();
     assert!(shown.contains("task panicked"), "{shown}");
@@ -478,4 +469,95 @@ async fn cursor_pages_need_their_data_object() {
         assert!(items.is_empty());
         assert_eq!(requests(&server, VACATION_BY_APPROVAL_TIME).await, 1);
     }
+}
+
+// ---------------------------------------------------------------- finding 5
+
+/// A vendor answering `{"code":"500"}` inside HTTP 200 for ever, read with
+/// the library's defaults (5 attempts, 4 windows at once): each window is
+/// opened at most twice (one fresh start after the transport's retries),
+/// so the stream ends with the vendor's error after a bounded number of
+/// requests, instead of the 115 a run used to make.
+#[tokio::test]
+async fn an_in_band_500_for_ever_ends_after_a_bounded_number_of_requests() {
+    let (server, client) = server_with(
+        RetryPolicy::default()
+            .max_attempts(5)
+            .initial_backoff(Duration::from_millis(1))
+            .max_backoff(Duration::from_millis(5)),
+    )
+    .await;
+    let route = paths::GET_BY_TIME_WINDOW;
+    answer(
+        &server,
+        route,
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"code": "500", "message": "系统繁忙", "data": null})),
+    )
+    .await;
+    let mut stream = client
+        .employees()
+        .changed_between(day(2024, 1, 1), day(2025, 1, 1))
+        .parallel(4);
+    let progress = stream.progress();
+    let (items, err) = drain(stream.pages()).await;
+    let err = err.expect("a failing vendor is no empty year");
+    assert_eq!(err.vendor_code(), Some("500"), "{err:?}");
+    assert_eq!(err.attempts(), Some(5), "{err}");
+    assert!(items.is_empty());
+    assert_not_complete(progress.checkpoint());
+    // At most 4 windows × 2 opens × 5 attempts; the first window to fail
+    // ends the stream, so usually far fewer.
+    let made = requests(&server, route).await;
+    assert!((10..=40).contains(&made), "{made} requests");
+}
+
+/// A vendor that accepts the connection and never answers: the call's
+/// deadline ends the stream, with no restart after it, and the error says
+/// so with the host, the attempts and the time spent.
+#[tokio::test]
+async fn a_vendor_that_never_answers_ends_the_stream_at_the_deadline() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(
+                json!({"access_token":"T1","token_type":"bearer","expires_in":7200}),
+            ),
+        )
+        .mount(&server)
+        .await;
+    let route = paths::GET_BY_TIME_WINDOW;
+    answer(
+        &server,
+        route,
+        ResponseTemplate::new(200).set_delay(Duration::from_secs(3600)),
+    )
+    .await;
+    let client = BeisenClient::builder()
+        .base_url(server.uri())
+        .credentials(Credentials::app_key("k", "s"))
+        .timeout(Duration::from_millis(200))
+        .deadline(Duration::from_secs(1))
+        .retry(
+            RetryPolicy::default()
+                .max_attempts(100)
+                .initial_backoff(Duration::from_millis(1))
+                .max_backoff(Duration::from_millis(5)),
+        )
+        .build()
+        .unwrap();
+    let (items, err, progress) = run_stream(&client, |s| s.max_restarts(5)).await;
+    let err = err.expect("a silent vendor is no empty window");
+    assert!(err.is_timeout(), "{err:?}");
+    assert!(items.is_empty());
+    assert_eq!(progress.restarts(), 0, "no restart after the deadline");
+    assert_not_complete(progress.checkpoint());
+    let shown = err.to_string();
+    assert!(shown.contains("127.0.0.1"), "{shown}");
+    assert!(shown.contains("attempts"), "{shown}");
+    // 200 ms attempts inside a 1 s deadline: never more than 5.
+    let made = requests(&server, route).await;
+    assert!((1..=5).contains(&made), "{made} requests");
+    assert!(err.attempts().is_some_and(|a| a as usize == made), "{err}");
 }

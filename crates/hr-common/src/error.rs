@@ -339,6 +339,10 @@ pub enum PagingErrorKind {
     /// Paging stopped before the end because its background task was
     /// cancelled (the Tokio runtime shut down).
     Cancelled,
+    /// The server made no progress: a page held only records the listing
+    /// had already delivered, or answered another position than the one
+    /// asked for. Paging on would loop.
+    NoProgress,
 }
 
 impl fmt::Display for TransportErrorKind {
@@ -374,6 +378,7 @@ impl fmt::Display for PagingErrorKind {
             Self::Overrun => "more records than announced",
             Self::Invalid => "inconsistent paging",
             Self::Cancelled => "cancelled",
+            Self::NoProgress => "no progress",
         })
     }
 }

@@ -62,7 +62,11 @@ async fn scroll_replaying_the_same_records_under_the_same_id_stops_with_no_progr
 
     let (items, err) = drain(pages).await;
     let err = err.expect("a replaying scroll must fail");
-    assert_eq!(paging_kind(&err), Some(PagingErrorKind::Invalid), "{err}");
+    assert_eq!(
+        paging_kind(&err),
+        Some(PagingErrorKind::NoProgress),
+        "{err}"
+    );
     assert!(err.to_string().contains("no progress"), "{err}");
     assert_eq!(items, [1, 2], "the replayed page is not delivered again");
     assert_eq!(calls.load(Ordering::SeqCst), 2);
@@ -190,7 +194,11 @@ async fn offset_whose_pos_is_not_the_start_asked_for_stops_after_the_first_page(
     let pages = paging::offset(200, start_ignoring(calls.clone(), 200, true, false)).build();
     let (items, err) = drain(pages).await;
     let err = err.expect("a server ignoring start must fail");
-    assert_eq!(paging_kind(&err), Some(PagingErrorKind::Invalid), "{err}");
+    assert_eq!(
+        paging_kind(&err),
+        Some(PagingErrorKind::NoProgress),
+        "{err}"
+    );
     assert!(err.to_string().contains("position 200"), "{err}");
     assert_eq!(items, (0..200).collect::<Vec<_>>());
     assert_eq!(calls.load(Ordering::SeqCst), 2);
@@ -202,7 +210,11 @@ async fn offset_replaying_records_without_pos_stops_with_no_progress() {
     let pages = paging::offset(200, start_ignoring(calls.clone(), 200, false, true)).build();
     let (items, err) = drain(pages).await;
     let err = err.expect("a server ignoring start must fail");
-    assert_eq!(paging_kind(&err), Some(PagingErrorKind::Invalid), "{err}");
+    assert_eq!(
+        paging_kind(&err),
+        Some(PagingErrorKind::NoProgress),
+        "{err}"
+    );
     assert!(err.to_string().contains("no progress"), "{err}");
     assert_eq!(items, (0..200).collect::<Vec<_>>());
     assert_eq!(calls.load(Ordering::SeqCst), 2);
@@ -216,7 +228,11 @@ async fn offset_replay_is_caught_with_concurrent_calls_too() {
         .build();
     let (items, err) = drain(pages).await;
     let err = err.expect("a server ignoring start must fail");
-    assert_eq!(paging_kind(&err), Some(PagingErrorKind::Invalid), "{err}");
+    assert_eq!(
+        paging_kind(&err),
+        Some(PagingErrorKind::NoProgress),
+        "{err}"
+    );
     assert_eq!(items, (0..200).collect::<Vec<_>>());
     // The first page alone, then at most four calls in flight.
     let made = calls.load(Ordering::SeqCst);
@@ -283,7 +299,11 @@ async fn cursor_replaying_records_under_fresh_cursors_stops_with_no_progress() {
     .build();
     let (items, err) = drain(pages).await;
     let err = err.expect("a replaying cursor listing must fail");
-    assert_eq!(paging_kind(&err), Some(PagingErrorKind::Invalid), "{err}");
+    assert_eq!(
+        paging_kind(&err),
+        Some(PagingErrorKind::NoProgress),
+        "{err}"
+    );
     assert_eq!(items, [7, 8]);
     assert_eq!(calls.load(Ordering::SeqCst), 2);
 }

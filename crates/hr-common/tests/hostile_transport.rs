@@ -28,8 +28,10 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Retries without real waiting: 1 ms backoff.
+/// Three attempts, so that the counts below read easily; the default is 5.
 fn quick_policy() -> RetryPolicy {
     RetryPolicy::default()
+        .max_attempts(3)
         .initial_backoff(Duration::from_millis(1))
         .max_backoff(Duration::from_millis(2))
 }
@@ -448,22 +450,22 @@ async fn throttling_with_retry_after_does_not_use_up_attempts() {
     let server = MockServer::start().await;
     Mock::given(path("/q"))
         .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0"))
-        .up_to_n_times(4)
+        .up_to_n_times(7)
         .mount(&server)
         .await;
     Mock::given(path("/q"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
         .mount(&server)
         .await;
-    // The default policy: 3 attempts.
+    // The default policy: 5 attempts, and seven 429s do not use them up.
     let t = Transport::builder("test", server.uri()).build().unwrap();
-    assert_eq!(t.retry_policy().get_max_attempts(), 3);
+    assert_eq!(t.retry_policy().get_max_attempts(), 5);
     let resp = t.send(Request::get("/q")).await.unwrap();
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.json::<Value>().unwrap()["ok"], true);
-    assert_eq!(resp.attempts(), 5);
-    assert_eq!(t.stats().throttled, 4);
-    assert_eq!(requests(&server).await, 5);
+    assert_eq!(resp.attempts(), 8);
+    assert_eq!(t.stats().throttled, 7);
+    assert_eq!(requests(&server).await, 8);
 }
 
 #[tokio::test]
@@ -490,7 +492,7 @@ async fn endless_throttling_ends_after_the_throttle_wait_cap() {
         .mount(&server)
         .await;
     let t = Transport::builder("test", server.uri())
-        .retry(RetryPolicy::default().max_throttle_waits(2))
+        .retry(RetryPolicy::default().max_attempts(3).max_throttle_waits(2))
         .build()
         .unwrap();
     let err = t.send(Request::get("/q")).await.unwrap_err();

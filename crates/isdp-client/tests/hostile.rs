@@ -328,7 +328,7 @@ async fn a_server_that_ignores_start_is_stopped_after_its_first_page() {
             matches!(
                 err,
                 Error::Paging {
-                    kind: PagingErrorKind::Invalid,
+                    kind: PagingErrorKind::NoProgress,
                     ..
                 }
             ),
@@ -360,7 +360,7 @@ async fn a_server_that_ignores_start_is_stopped_after_its_first_page() {
     assert!(matches!(
         err,
         Some(Error::Paging {
-            kind: PagingErrorKind::Invalid,
+            kind: PagingErrorKind::NoProgress,
             ..
         })
     ));

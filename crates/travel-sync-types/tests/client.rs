@@ -221,8 +221,9 @@ async fn a_batch_that_keeps_failing_is_not_synced_and_the_others_are() {
     assert_eq!(error.status(), Some(500));
     assert_eq!(error.vendor_code(), Some("10500"), "{error}");
     assert_eq!(error.vendor_message(), Some("系统繁忙"));
-    // 3 attempts for the failing batch, 1 for the other.
-    assert_eq!(server.received_requests().await.unwrap().len(), 4);
+    // 5 attempts (the default) for the failing batch, 1 for the other.
+    assert_eq!(error.attempts(), Some(5), "{error}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 6);
 }
 
 #[tokio::test]

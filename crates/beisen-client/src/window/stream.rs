@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::{Stream, StreamExt};
-use hr_common::error::PagingErrorKind;
+use hr_common::error::{GaveUp, PagingErrorKind};
 use hr_common::paging::{self, Page, Pages, ScrollPage};
 use hr_common::{Error, Result};
 use tokio::sync::mpsc;
@@ -168,6 +168,12 @@ impl<R: TimeWindowRequest> WindowStream<R> {
     /// [`prefetch_pages`](Self::prefetch_pages), or use more
     /// [`parallel`](Self::parallel) sub-windows (smaller ones), rather than
     /// this limit.
+    ///
+    /// Of these, at most one restart follows a failure that the transport
+    /// had already retried to its limit (a 5xx, a reset); none follows a
+    /// passed deadline or a spent retry budget. Every restart draws on the
+    /// client's [`RetryBudget`](hr_common::transport::RetryBudget), like a
+    /// retry does.
     pub fn max_restarts(mut self, n: u32) -> Self {
         self.max_restarts = n;
         self
@@ -448,12 +454,9 @@ fn task_failed(what: &str, e: tokio::task::JoinError) -> Error {
             .map(|s| (*s).to_owned())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "no message".to_owned());
-        Error::paging(
-            PagingErrorKind::Cancelled,
-            format!(
-                "internal error: task panicked ({what}): {message}; the windows it was reading are not complete"
-            ),
-        )
+        Error::internal(format!(
+            "task panicked ({what}): {message}; the windows it was reading are not complete"
+        ))
     } else {
         Error::paging(
             PagingErrorKind::Cancelled,
@@ -589,6 +592,7 @@ impl<R: TimeWindowRequest> Engine<R> {
     async fn sub_window(self, window: TimeWindow) -> Result<Vec<TimeWindow>> {
         request_check(&self.template, window)?;
         let mut restarts = 0;
+        let mut failed_restarts = 0;
         let mut first_open = true;
         // What this sub-window handed over, to skip after a restart.
         let mut sub = Delivered::default();
@@ -623,6 +627,23 @@ impl<R: TimeWindowRequest> Engine<R> {
                     Err(e) if is_restartable(&e) => {
                         restarts += 1;
                         if restarts > self.max_restarts {
+                            return Err(e);
+                        }
+                        // An expired scroll is the stream's business and is
+                        // restarted up to `max_restarts` times. A failure the
+                        // transport already retried to its limit gets one
+                        // fresh start: more would multiply its attempts.
+                        if !is_scroll_gone(&e) {
+                            failed_restarts += 1;
+                            if failed_restarts > 1 {
+                                return Err(e);
+                            }
+                        }
+                        // Restarts draw on the client's retry budget like the
+                        // transport's retries do, so a failing vendor cannot
+                        // multiply requests by restarting piece after piece.
+                        if !self.client.transport().retry_budget().try_charge(&e) {
+                            tracing::warn!(%window, error = %e, "retry budget spent; not restarting the scroll");
                             return Err(e);
                         }
                         tracing::info!(%window, error = %e, restarts, "restarting the scroll; delivered records are skipped");
@@ -664,8 +685,13 @@ struct Delivered {
 
 /// Errors after which a sub-window's scroll is re-opened: an expired
 /// scroll, a transient failure, or the vendor's "500" inside an HTTP 200.
+/// Never after the call's deadline passed or the retry budget ran out: the
+/// transport already spent what a call may spend, and a restart would only
+/// multiply the time a hung or failing vendor takes to report.
 fn is_restartable(e: &Error) -> bool {
-    is_scroll_gone(e) || e.is_retryable() || e.vendor_code() == Some("500")
+    let spent =
+        e.is_deadline() || matches!(e.gave_up(), Some(GaveUp::Deadline | GaveUp::RetryBudget));
+    !spent && (is_scroll_gone(e) || e.is_retryable() || e.vendor_code() == Some("500"))
 }
 
 fn request_check<R: TimeWindowRequest>(template: &R, window: TimeWindow) -> Result<()> {
@@ -706,16 +732,7 @@ mod tests {
         let got: Vec<_> = receiver(task).collect().await;
         assert_eq!(got.len(), 1);
         let err = got[0].as_ref().unwrap_err();
-        assert!(
-            matches!(
-                err,
-                Error::Paging {
-                    kind: PagingErrorKind::Cancelled,
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
+        assert!(err.is_internal(), "{err:?}");
         let shown = err.to_string();
         assert!(shown.contains("task panicked"), "{shown}");
         assert!(shown.contains("coordinator bug"), "{shown}");

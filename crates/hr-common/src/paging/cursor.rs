@@ -59,8 +59,8 @@ impl<T> CursorPage<T> {
 
     /// The keys of the records, one per record in order (`None` for a
     /// record without one). A page whose records all carry a key the
-    /// listing already delivered fails it with [`PagingErrorKind::Invalid`]
-    /// ("no progress"). Ignored when the count differs from the records'.
+    /// listing already delivered fails it with
+    /// [`PagingErrorKind::NoProgress`]. Ignored when the count differs from the records'.
     ///
     /// ```
     /// let page = hr_common::paging::CursorPage::new(vec!["a"], None, true).with_keys([Some("a")]);
@@ -99,7 +99,7 @@ impl<T> CursorPage<T> {
 /// out a fresh cursor for ever. [`max_growth`](CursorBuilder::max_growth)
 /// bounds the records by the first page's total ([`PagingErrorKind::Overrun`]),
 /// and a page whose records were all delivered before (when the fetch gives
-/// their keys, [`CursorPage::with_keys`]) is [`PagingErrorKind::Invalid`].
+/// their keys, [`CursorPage::with_keys`]) is [`PagingErrorKind::NoProgress`].
 ///
 /// ```
 /// use futures::TryStreamExt;

@@ -36,7 +36,7 @@
 //!     (`with_keys` on [`ScrollPage`], [`OffsetPage`], [`CursorPage`]); a
 //!     page whose records all carry a key this listing already delivered is
 //!     no progress, and the stream fails with
-//!     [`PagingErrorKind::Invalid`](crate::error::PagingErrorKind::Invalid)
+//!     [`PagingErrorKind::NoProgress`](crate::error::PagingErrorKind::NoProgress)
 //!     instead of delivering it. The listing keeps one 64-bit hash per keyed
 //!     record until it ends.
 //!   - **position** (offset only): a page that says which position it
@@ -202,9 +202,9 @@ impl Progress {
                 .all(|k| k.is_some_and(|k| self.seen.contains(&k)));
             if repeated {
                 return Err(Error::paging(
-                    PagingErrorKind::Invalid,
+                    PagingErrorKind::NoProgress,
                     format!(
-                        "no progress: {what} holds only records this listing already delivered \
+                        "{what} holds only records this listing already delivered \
                          ({len} records, {} delivered before); the server is replaying pages",
                         self.delivered
                     ),

@@ -77,7 +77,7 @@ impl<T> OffsetPage<T> {
 
     /// The position the server says the page starts at. A page with
     /// records whose position is not the `start` asked for fails the
-    /// listing with [`PagingErrorKind::Invalid`]: the server ignores
+    /// listing with [`PagingErrorKind::NoProgress`]: the server ignores
     /// `start`, and following it would serve the same records again and
     /// again.
     ///
@@ -495,9 +495,9 @@ where
         }
         if let Some(pos) = page.pos.filter(|&pos| pos != req.start) {
             return self.fail(Error::paging(
-                PagingErrorKind::Invalid,
+                PagingErrorKind::NoProgress,
                 format!(
-                    "no progress: asked for records from position {} and the server answered \
+                    "asked for records from position {} and the server answered \
                      position {pos}; it does not honour `start`, so paging on would repeat \
                      records",
                     req.start

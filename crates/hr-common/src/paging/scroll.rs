@@ -62,8 +62,7 @@ impl<T> ScrollPage<T> {
     /// The keys of the records, one per record in order (`None` for a
     /// record without one), so that the scroll can tell a replayed page
     /// from progress: a page whose records all carry a key this scroll
-    /// already delivered fails with [`PagingErrorKind::Invalid`] ("no
-    /// progress") instead of being delivered again. Ignored when the count
+    /// already delivered fails with [`PagingErrorKind::NoProgress`] instead of being delivered again. Ignored when the count
     /// differs from the records'.
     ///
     /// ```
@@ -80,7 +79,7 @@ impl<T> ScrollPage<T> {
     /// .build();
     /// let got: Vec<_> = pages.collect().await;
     /// assert_eq!(got.len(), 2);
-    /// assert!(matches!(got[1], Err(Error::Paging { kind: PagingErrorKind::Invalid, .. })));
+    /// assert!(matches!(got[1], Err(Error::Paging { kind: PagingErrorKind::NoProgress, .. })));
     /// # });
     /// ```
     pub fn with_keys<K: std::hash::Hash>(
@@ -162,8 +161,7 @@ impl<T> ScrollPage<T> {
 ///   legitimately return the same id on every call.
 /// - Replayed records: when the fetch gives the records' keys
 ///   ([`ScrollPage::with_keys`]), a page whose records were all delivered
-///   before by this scroll yields [`PagingErrorKind::Invalid`] ("no
-///   progress") instead of being delivered.
+///   before by this scroll yields [`PagingErrorKind::NoProgress`] instead of being delivered.
 ///
 /// A server that replays pages under the same id, announces no total and
 /// gives no keys is stopped only by `max_pages`: nothing else tells it
