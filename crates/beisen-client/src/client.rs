@@ -174,7 +174,7 @@ impl ClientBuilder {
 
     /// The retry budget (default: a fresh one of 500 tokens per client,
     /// shared by the token and API calls). Every retry, and every restart of
-    /// an expired scroll, draws on it, so a failing vendor cannot multiply
+    /// a window stream's scroll, draws on it, so a failing vendor cannot multiply
     /// the requests. Give several clients one budget to bound them together.
     pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
         self.retry_budget = budget;

@@ -350,7 +350,7 @@ impl TravelSyncClientBuilder {
         self
     }
 
-    /// The retry policy (default: hr-common's, 3 attempts with backoff).
+    /// The retry policy (default: hr-common's, 5 attempts with backoff).
     ///
     /// ```
     /// use hr_common::transport::RetryPolicy;

@@ -103,8 +103,8 @@ impl<T> OffsetPage<T> {
 
     /// The keys of the records, one per record in order (`None` for a
     /// record without one). A page whose records all carry a key the
-    /// listing already delivered fails it with [`PagingErrorKind::Invalid`]
-    /// ("no progress"). Ignored when the count differs from the records'.
+    /// listing already delivered fails it with
+    /// [`PagingErrorKind::NoProgress`]. Ignored when the count differs from the records'.
     ///
     /// ```
     /// let page = hr_common::paging::OffsetPage::new(vec![7, 8], Some(2)).with_keys([Some(7), Some(8)]);
@@ -155,7 +155,7 @@ impl<T> OffsetPage<T> {
 /// - A page that says where it starts ([`OffsetPage::with_pos`]) must start
 ///   where it was asked to, and a page whose records all carry a key
 ///   ([`OffsetPage::with_keys`]) the listing already delivered is no
-///   progress: both are [`PagingErrorKind::Invalid`], so a server that
+///   progress: both are [`PagingErrorKind::NoProgress`], so a server that
 ///   ignores `start` can't serve its first page for ever.
 ///
 /// # Concurrency

@@ -10,7 +10,8 @@
 //!   token fetches, attempts and backoff sleeps together;
 //! - retries with capped exponential backoff and jitter on connect errors,
 //!   timeouts, 408, 429 (honouring `Retry-After`) and 5xx, only for calls
-//!   marked idempotent or that failed before they were sent, paid for from
+//!   marked idempotent, that failed before they were sent, or that were
+//!   refused with 429 ([`RetryPolicy::retry_throttled_writes`]), paid for from
 //!   a shared [`RetryBudget`] so that a failing vendor is not hit harder;
 //! - a client-side [`RateLimiter`] per endpoint group;
 //! - one `tracing` span per call (`service`, `method`, `path`, `status`,
@@ -73,8 +74,9 @@ pub use scheme::is_loopback_url;
 
 /// The overall deadline of one call unless the builder sets another:
 /// limiter waits, token fetch, every attempt and every backoff or
-/// `Retry-After` sleep together. Three attempts of the default 30 s with
-/// their backoff fit in it; a call that cannot finish in 2 minutes is
+/// `Retry-After` sleep together. Against a vendor that never answers,
+/// three attempts of the default 30 s fit in it and it cuts the fourth
+/// short (of the default five); a call that cannot finish in 2 minutes is
 /// better reported than left hanging. Downloads
 /// ([`Transport::send_streaming`]) are bounded by it until their headers
 /// arrive, then by the gap between chunks.
