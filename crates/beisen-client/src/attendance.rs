@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use futures::StreamExt;
 use hr_common::civil_time::{self, CivilDateTime};
 use hr_common::paging::{self, CursorPage, Pages};
+use hr_common::transport::Response;
 use hr_common::{Error, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -78,6 +79,20 @@ struct VacationPage {
     is_last_page: Option<bool>,
 }
 
+/// Reads one page of [`VACATION_BY_APPROVAL_TIME`]: `code` 200 and a
+/// `data` object, whose `vacationList` may be absent or `null` (none).
+pub(crate) fn decode_page(resp: &Response) -> Result<CursorPage<Vacation>> {
+    let env: Envelope<VacationPage> = Envelope::read_promised(resp, Promise::Object)?;
+    let page = env.data.unwrap_or(VacationPage {
+        vacation_list: Vec::new(),
+        total: Some(0),
+        sort_cursor: None,
+        is_last_page: Some(true),
+    });
+    let is_last = page.is_last_page.unwrap_or(page.vacation_list.is_empty());
+    Ok(CursorPage::new(page.vacation_list, page.sort_cursor, is_last).with_total(page.total))
+}
+
 /// The leave requests approved on one day (the API serves one day per call).
 ///
 /// ```
@@ -138,18 +153,7 @@ impl GetVacationsByApprovalTime {
             return Err(Error::invalid_request("pageSize", "must be 1 to 100"));
         }
         let path = VACATION_BY_APPROVAL_TIME;
-        let env: Envelope<VacationPage> = Envelope::read_promised(
-            &client.post(path, "attendance", true, self).await?,
-            Promise::Object,
-        )?;
-        let page = env.data.unwrap_or(VacationPage {
-            vacation_list: Vec::new(),
-            total: Some(0),
-            sort_cursor: None,
-            is_last_page: Some(true),
-        });
-        let is_last = page.is_last_page.unwrap_or(page.vacation_list.is_empty());
-        Ok(CursorPage::new(page.vacation_list, page.sort_cursor, is_last).with_total(page.total))
+        decode_page(&client.post(path, "attendance", true, self).await?)
     }
 
     /// Every page of the day, following `sortCursor` to `isLastPage`.

@@ -75,6 +75,13 @@ fn token_of(body: &TokenBody) -> Result<AccessToken> {
     })
 }
 
+/// Reads a token endpoint's 2xx answer as the two flows do, for the fuzz
+/// targets.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn decode_token(resp: &hr_common::transport::Response) -> Result<AccessToken> {
+    token_of(&resp.json()?)
+}
+
 /// `POST /token` with `app_key`/`app_secret`, refreshing with the
 /// `refresh_token` when it has one.
 pub struct AppKeyTokens {

@@ -33,6 +33,9 @@ pub mod custom;
 pub mod employee;
 pub mod enums;
 mod envelope;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod ids;
 pub mod models;
 pub mod organization;

@@ -2,6 +2,7 @@
 
 use futures::Stream;
 use hr_common::paging::{self, CursorPage, Pages};
+use hr_common::transport::Response;
 use hr_common::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -41,6 +42,20 @@ struct Batch {
     next_batch_id: Option<String>,
     #[serde(default)]
     is_last_batch: Option<bool>,
+}
+
+/// Reads one batch of [`APPLY_BY_MODIFIED_TIME`]: `code` 200 and a `data`
+/// object, whose `items` may be absent or `null` (none).
+pub(crate) fn decode_batch(resp: &Response) -> Result<CursorPage<Apply>> {
+    let env: Envelope<Batch> = Envelope::read_promised(resp, Promise::Object)?;
+    let b = env.data.unwrap_or(Batch {
+        items: Vec::new(),
+        total: Some(0),
+        next_batch_id: None,
+        is_last_batch: Some(true),
+    });
+    let last = b.is_last_batch.unwrap_or(b.next_batch_id.is_none());
+    Ok(CursorPage::new(b.items, b.next_batch_id, last).with_total(b.total))
 }
 
 /// Applications modified in `[startTime, endTime)` (note `endTime`).
@@ -85,18 +100,7 @@ impl GetApplyListByModifiedTime {
             return Err(Error::invalid_request("endTime", "must be after startTime"));
         }
         let path = APPLY_BY_MODIFIED_TIME;
-        let env: Envelope<Batch> = Envelope::read_promised(
-            &client.post(path, "recruiting", true, self).await?,
-            Promise::Object,
-        )?;
-        let b = env.data.unwrap_or(Batch {
-            items: Vec::new(),
-            total: Some(0),
-            next_batch_id: None,
-            is_last_batch: Some(true),
-        });
-        let last = b.is_last_batch.unwrap_or(b.next_batch_id.is_none());
-        Ok(CursorPage::new(b.items, b.next_batch_id, last).with_total(b.total))
+        decode_batch(&client.post(path, "recruiting", true, self).await?)
     }
 
     /// Every batch, following `nextBatchId` to `isLastBatch`.

@@ -1,6 +1,7 @@
 //! Envelope C results and automatic chunking of batch writes.
 
 use hr_common::Result;
+use hr_common::transport::Response;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -110,7 +111,7 @@ impl BatchOutcome {
     /// Adds one chunk's answer. `data` is used when it is the list of
     /// item results; otherwise the chunk's items are made up from what was
     /// sent, with the envelope's `status` and `msg`.
-    fn merge(&mut self, env: StatusEnvelope, sent: &[Value]) {
+    pub(crate) fn merge(&mut self, env: StatusEnvelope, sent: &[Value]) {
         let listed = match &env.data {
             Value::Array(_) => serde_json::from_value::<Vec<ItemResult>>(env.data.clone()).ok(),
             _ => None,
@@ -126,15 +127,20 @@ impl BatchOutcome {
                 .collect()
         });
         let failed = items.iter().filter(|i| !i.is_success()).count() as u64;
-        self.success += env.success.unwrap_or(items.len() as u64 - failed);
-        self.failed += env.failed.unwrap_or(failed);
+        // The counts come from the vendor and may be anything up to
+        // `u64::MAX`: saturate rather than overflow (a panic in debug
+        // builds) when a later chunk adds to them.
+        self.success = self
+            .success
+            .saturating_add(env.success.unwrap_or(items.len() as u64 - failed));
+        self.failed = self.failed.saturating_add(env.failed.unwrap_or(failed));
         self.items.extend(items);
         self.calls += 1;
     }
 
     /// Marks `sent` as failed with `msg` after the batch was stopped.
     fn fail_all(&mut self, sent: &[Value], status: &str, msg: &str) {
-        self.failed += sent.len() as u64;
+        self.failed = self.failed.saturating_add(sent.len() as u64);
         self.items.extend(
             sent.iter()
                 .map(|v| ItemResult::for_sent(v, status, Some(msg.to_owned()))),
@@ -217,7 +223,7 @@ pub(crate) async fn send_chunked<T: Serialize>(
         };
         let stop = match answer {
             Ok((resp, env)) => {
-                if env.is_success() || env.data.is_array() {
+                if env.answers_items() {
                     outcome.merge(env, chunk);
                     continue;
                 }
@@ -271,14 +277,44 @@ pub(crate) async fn send_single<B: Serialize + ?Sized>(
     body: &B,
     idempotent: bool,
 ) -> Result<Value> {
-    let resp = client.post(path, body, idempotent).await?;
-    let env = envelope::status_coded(&resp)?;
+    single_reply(&client.post(path, body, idempotent).await?)
+}
+
+/// Reads the answer of a single write in envelope C; see [`send_single`].
+pub(crate) fn single_reply(resp: &Response) -> Result<Value> {
+    let env = envelope::status_coded(resp)?;
     if !env.is_success() {
         return Err(envelope::api_error(
-            &resp,
+            resp,
             env.status,
             env.msg.unwrap_or_default(),
         ));
     }
     Ok(env.data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(json: Value) -> StatusEnvelope {
+        serde_json::from_value(json).unwrap()
+    }
+
+    /// Found by the `isdp_status_envelope` fuzz target: a vendor count of
+    /// `u64::MAX` in one chunk made the next chunk's merge overflow.
+    #[test]
+    fn merging_absurd_vendor_counts_saturates_instead_of_overflowing() {
+        let sent = [serde_json::json!({"personCode": "P0"})];
+        let mut outcome = BatchOutcome::default();
+        let huge = serde_json::json!({
+            "status": "success", "success": "18446744073709551615", "failed": u64::MAX,
+        });
+        outcome.merge(env(huge.clone()), &sent);
+        outcome.merge(env(huge), &sent);
+        outcome.merge(env(serde_json::json!({"status": "success"})), &sent);
+        outcome.fail_all(&sent, "failed", "stopped");
+        assert_eq!((outcome.success, outcome.failed), (u64::MAX, u64::MAX));
+        assert_eq!((outcome.items.len(), outcome.calls), (4, 3));
+    }
 }

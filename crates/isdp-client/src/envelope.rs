@@ -385,6 +385,12 @@ impl StatusEnvelope {
     pub(crate) fn is_success(&self) -> bool {
         self.status.eq_ignore_ascii_case("success")
     }
+
+    /// Whether a chunk of a batch write was answered (a success, or the
+    /// list of item results) rather than refused as a whole.
+    pub(crate) fn answers_items(&self) -> bool {
+        self.is_success() || self.data.is_array()
+    }
 }
 
 /// Envelope C, raw; the other failure shapes (B's `stateCode`, `error`,

@@ -46,6 +46,9 @@ mod client;
 mod codes;
 mod envelope;
 mod export;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod ids;
 mod import;
 mod org;

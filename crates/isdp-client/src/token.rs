@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use hr_common::error::AuthErrorKind;
-use hr_common::transport::{Request, Transport};
+use hr_common::transport::{Request, Response, Transport};
 use hr_common::{AccessToken, Error, ExposeSecret, Result, SecretString, TokenProvider};
 use serde::Deserialize;
 use serde_with::serde_as;
@@ -109,19 +109,24 @@ impl TokenProvider for PasswordGrant {
             }
             other => other,
         })?;
-        let token: TokenResponse = resp.json()?;
-        if token.access_token.is_empty() {
-            return Err(Error::auth(
-                AuthErrorKind::TokenFetch,
-                "the token endpoint answered an empty access_token",
-            )
-            .with_service(SERVICE));
-        }
-        Ok(AccessToken::new(
-            token.access_token,
-            token.expires_in.map(|s| clamp_lifetime(s as i64)),
-        ))
+        token_of(&resp)
     }
+}
+
+/// Reads the token endpoint's 2xx answer into a token.
+pub(crate) fn token_of(resp: &Response) -> Result<AccessToken> {
+    let token: TokenResponse = resp.json()?;
+    if token.access_token.is_empty() {
+        return Err(Error::auth(
+            AuthErrorKind::TokenFetch,
+            "the token endpoint answered an empty access_token",
+        )
+        .with_service(SERVICE));
+    }
+    Ok(AccessToken::new(
+        token.access_token,
+        token.expires_in.map(|s| clamp_lifetime(s as i64)),
+    ))
 }
 
 /// The longest lifetime believed: ISDP+ tokens live 6 to 30 minutes, so

@@ -2,7 +2,7 @@
 
 pub(crate) mod list;
 mod model;
-mod plain;
+pub(crate) mod plain;
 pub(crate) mod write;
 
 use hr_common::Result;

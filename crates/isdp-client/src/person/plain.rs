@@ -2,6 +2,7 @@
 //! `userId`, with personal data in clear (the phone unmasked).
 
 use hr_common::sensitive::Phone;
+use hr_common::transport::Response;
 use hr_common::{Error, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -130,32 +131,37 @@ impl FindPersonsByUserIds {
         if self.user_id_list.is_empty() {
             return Err(Error::invalid_request("userIdList", "is required"));
         }
-        let resp = client.post(PERSON_PLAIN_TEXT_PATH, self, true).await?;
-        let value: Value = envelope::bare(&resp)?;
-        let no_list = |what: &str| {
-            Error::decode_at(
-                "data",
-                format!("the reply holds no list of persons ({what})"),
-                resp.body(),
-            )
-            .with_service(SERVICE)
-            .with_status(resp.status())
-        };
-        let list = match value {
-            Value::Array(_) => value,
-            Value::Object(mut map) => match map.remove("data") {
-                Some(list @ Value::Array(_)) => list,
-                Some(Value::Null) if page_total(&map) == Some(0) => Value::Array(Vec::new()),
-                Some(_) => return Err(no_list("`data` is not a list")),
-                None => return Err(no_list("no `data`")),
-            },
-            Value::Null if envelope::state_code_ok(&resp) => Value::Array(Vec::new()),
-            Value::Null => return Err(no_list("`null`")),
-            other => other,
-        };
-        let bytes = serde_json::to_vec(&list).map_err(|e| Error::invalid(e.to_string()))?;
-        hr_common::transport::decode_json(&bytes, Some(SERVICE), Some(resp.status()))
+        decode_plain(&client.post(PERSON_PLAIN_TEXT_PATH, self, true).await?)
     }
+}
+
+/// Reads the answer of [`PERSON_PLAIN_TEXT_PATH`]; see
+/// [`FindPersonsByUserIds::send`].
+pub(crate) fn decode_plain(resp: &Response) -> Result<Vec<PlainPerson>> {
+    let value: Value = envelope::bare(resp)?;
+    let no_list = |what: &str| {
+        Error::decode_at(
+            "data",
+            format!("the reply holds no list of persons ({what})"),
+            resp.body(),
+        )
+        .with_service(SERVICE)
+        .with_status(resp.status())
+    };
+    let list = match value {
+        Value::Array(_) => value,
+        Value::Object(mut map) => match map.remove("data") {
+            Some(list @ Value::Array(_)) => list,
+            Some(Value::Null) if page_total(&map) == Some(0) => Value::Array(Vec::new()),
+            Some(_) => return Err(no_list("`data` is not a list")),
+            None => return Err(no_list("no `data`")),
+        },
+        Value::Null if envelope::state_code_ok(resp) => Value::Array(Vec::new()),
+        Value::Null => return Err(no_list("`null`")),
+        other => other,
+    };
+    let bytes = serde_json::to_vec(&list).map_err(|e| Error::invalid(e.to_string()))?;
+    hr_common::transport::decode_json(&bytes, Some(SERVICE), Some(resp.status()))
 }
 
 /// The total of a bare page, whichever spelling it uses.
