@@ -12,15 +12,18 @@
 //! year), `--query-type 1` (modification time). The window is `[start,
 //! stop)`; a stop before the start is an error (non-zero exit), and
 //! `stop == start` writes nothing. By default the query asks for
-//! *everything*: every employee status, disabled and deleted records and
-//! drafts (`.everything()`); pass `--active-only` for the API's defaults
-//! (current, non-deleted records). The final checkpoint goes to stderr even
-//! when the run fails, and it never covers a window that was not finished.
+//! *everyone*: every employee status, leavers included (the `.everyone()`
+//! preset); pass `--active-only` for people at work only (`.active()`:
+//! statuses 2 试用, 3 正式, 7 返聘). The final checkpoint goes to stderr
+//! even when the run fails, and it never covers a window that was not
+//! finished.
 //!
 //! With no `BEISEN_*` variables it starts the Beisen simulator in-process
-//! (20,000 employees over 2024). With `BEISEN_BASE_URL`, `BEISEN_APP_KEY`
-//! and `BEISEN_APP_SECRET` it talks to that server instead (a loopback
-//! `http://` URL is allowed, for a simulator run elsewhere).
+//! (20,000 employees over 2024). With `BEISEN_APP_KEY` and
+//! `BEISEN_APP_SECRET` (and optionally `BEISEN_BASE_URL`) it talks to that
+//! server instead, through `BeisenClient::from_env` (a loopback `http://`
+//! URL is allowed, for a simulator run elsewhere); a partial set is an
+//! error naming the missing variable.
 
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
@@ -28,22 +31,21 @@ use std::time::Instant;
 
 use futures::TryStreamExt;
 use hr_sdk::beisen::chrono::NaiveDate;
-use hr_sdk::beisen::employee::GetEmployeesByTimeWindow;
 use hr_sdk::beisen::window::QueryType;
-use hr_sdk::beisen::{BeisenClient, Credentials};
+use hr_sdk::beisen::{BeisenClient, Credentials, ENV_APP_KEY, ENV_APP_SECRET, ENV_BASE_URL};
 
 struct Args {
     start: NaiveDate,
     stop: NaiveDate,
     query_type: QueryType,
-    everything: bool,
+    active_only: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut start = None;
     let mut stop = None;
     let mut query_type = QueryType::Modified;
-    let mut everything = true;
+    let mut active_only = false;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or(format!("{flag} needs a value"));
@@ -62,7 +64,7 @@ fn parse_args() -> Result<Args, String> {
                     .and_then(QueryType::from_code)
                     .ok_or(format!("--query-type must be 1 or 2, got `{v}`"))?;
             }
-            "--active-only" => everything = false,
+            "--active-only" => active_only = true,
             "-h" | "--help" => {
                 return Err("usage: beisen_employees [--start YYYY-MM-DD (2024-01-01)] [--stop YYYY-MM-DD (2025-01-01)] [--query-type 1|2] [--active-only]".into());
             }
@@ -73,7 +75,7 @@ fn parse_args() -> Result<Args, String> {
         start: start.unwrap_or(NaiveDate::from_ymd_opt(2024, 1, 1).expect("date")),
         stop: stop.unwrap_or(NaiveDate::from_ymd_opt(2025, 1, 1).expect("date")),
         query_type,
-        everything,
+        active_only,
     };
     if args.stop < args.start {
         return Err(format!(
@@ -103,50 +105,42 @@ async fn main() -> ExitCode {
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let args = parse_args()?;
-    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let set = |k: &str| std::env::var(k).is_ok_and(|v| !v.trim().is_empty());
     // The sandbox must outlive the stream, so it is held here.
     let mut _sandbox = None;
-    let client = match (
-        env("BEISEN_BASE_URL"),
-        env("BEISEN_APP_KEY"),
-        env("BEISEN_APP_SECRET"),
-    ) {
-        (Some(url), Some(key), Some(secret)) => BeisenClient::builder()
-            .base_url(url)
-            .credentials(Credentials::app_key(key, secret))
-            .build()?,
-        (None, None, None) => {
-            let mut config = hr_sandbox::SandboxConfig::default();
-            config.data.employees = 20_000;
-            let sandbox = hr_sandbox::Sandbox::start(config).await?;
-            eprintln!("started the Beisen sandbox at {}", sandbox.beisen_url());
-            let beisen = &sandbox.config().beisen;
-            let client = BeisenClient::builder()
-                .base_url(sandbox.beisen_url())
-                .credentials(Credentials::app_key(&beisen.app_key, &beisen.app_secret))
-                .build()?;
-            _sandbox = Some(sandbox);
-            client
-        }
-        _ => {
-            return Err(
-                "set all of BEISEN_BASE_URL, BEISEN_APP_KEY and BEISEN_APP_SECRET, or none".into(),
-            );
-        }
+    let client = if [ENV_BASE_URL, ENV_APP_KEY, ENV_APP_SECRET]
+        .iter()
+        .any(|k| set(k))
+    {
+        BeisenClient::from_env()?
+    } else {
+        let mut config = hr_sandbox::SandboxConfig::default();
+        config.data.employees = 20_000;
+        let sandbox = hr_sandbox::Sandbox::start(config).await?;
+        eprintln!("started the Beisen sandbox at {}", sandbox.beisen_url());
+        let beisen = &sandbox.config().beisen;
+        let client = BeisenClient::builder()
+            .base_url(sandbox.beisen_url())
+            .credentials(Credentials::app_key(&beisen.app_key, &beisen.app_secret))
+            .build()?;
+        _sandbox = Some(sandbox);
+        client
     };
 
     let started = Instant::now();
-    let mut query =
-        GetEmployeesByTimeWindow::new(args.start, args.stop).query_type(args.query_type);
-    if args.everything {
-        query = query.everything();
-    }
-    let mut stream = client
+    let stream = client
         .employees()
         .changed_between(args.start, args.stop)
-        .query(query)
+        .query_type(args.query_type)
         .parallel(4)
         .prefetch_pages(16);
+    // Everyone by default: a sync that never sees a departure leaves the
+    // leaver's account open downstream.
+    let mut stream = if args.active_only {
+        stream.active()
+    } else {
+        stream.everyone()
+    };
     let progress = stream.progress();
     let mut pages = stream.pages();
     let mut out = BufWriter::new(std::io::stdout().lock());
@@ -178,7 +172,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         );
         return Err(e);
     }
-    let stats = client.transport().stats();
+    let stats = client.stats();
     eprintln!(
         "done: {} records in {:.2} s; {} requests ({} HTTP attempts, {} retries, {} scroll restarts); checkpoint {}",
         progress.records(),

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 
 use futures::TryStreamExt;
 use hr_sdk::common::{Error, Result};
-use hr_sdk::isdp::{ExportPersons, ExportProgress, IsdpClient};
+use hr_sdk::isdp::{Credentials, ExportPersons, ExportProgress, IsdpClient};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -113,15 +113,8 @@ async fn run() -> Result<()> {
 
 async fn connect() -> Result<(IsdpClient, Option<hr_sandbox::Sandbox>)> {
     let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-    if let Some(url) = var("ISDP_BASE_URL") {
-        let need = |k: &str| var(k).ok_or_else(|| Error::invalid(format!("{k} is not set")));
-        let client = IsdpClient::builder(url)
-            .client_id(need("ISDP_CLIENT_ID")?)
-            .client_secret(var("ISDP_CLIENT_SECRET").unwrap_or(need("ISDP_CLIENT_ID")?))
-            .username(need("ISDP_USERNAME")?)
-            .password(need("ISDP_PASSWORD")?)
-            .build()?;
-        return Ok((client, None));
+    if var("ISDP_BASE_URL").is_some() {
+        return Ok((IsdpClient::from_env()?, None));
     }
     let sandbox = hr_sandbox::Sandbox::start(Default::default())
         .await
@@ -131,11 +124,14 @@ async fn connect() -> Result<(IsdpClient, Option<hr_sandbox::Sandbox>)> {
         sandbox.isdp_url()
     );
     let isdp = &sandbox.config().isdp;
-    let client = IsdpClient::builder(sandbox.isdp_url())
-        .client_id(isdp.client_id.clone())
-        .client_secret(isdp.client_secret.clone())
-        .username(isdp.username.clone())
-        .password(isdp.password.clone())
+    let client = IsdpClient::builder()
+        .base_url(sandbox.isdp_url())
+        .credentials(Credentials::password_grant(
+            isdp.client_id.clone(),
+            isdp.client_secret.clone(),
+            isdp.username.clone(),
+            isdp.password.clone(),
+        ))
         .build()?;
     Ok((client, Some(sandbox)))
 }

@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use futures::TryStreamExt;
 use hr_sdk::common::{Error, Result};
-use hr_sdk::isdp::{GetPersonList, IsdpClient};
+use hr_sdk::isdp::{Credentials, GetPersonList, IsdpClient};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -83,15 +83,8 @@ async fn run() -> Result<()> {
 /// second value).
 async fn connect() -> Result<(IsdpClient, Option<hr_sandbox::Sandbox>)> {
     let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-    if let Some(url) = var("ISDP_BASE_URL") {
-        let need = |k: &str| var(k).ok_or_else(|| Error::invalid(format!("{k} is not set")));
-        let client = IsdpClient::builder(url)
-            .client_id(need("ISDP_CLIENT_ID")?)
-            .client_secret(var("ISDP_CLIENT_SECRET").unwrap_or(need("ISDP_CLIENT_ID")?))
-            .username(need("ISDP_USERNAME")?)
-            .password(need("ISDP_PASSWORD")?)
-            .build()?;
-        return Ok((client, None));
+    if var("ISDP_BASE_URL").is_some() {
+        return Ok((IsdpClient::from_env()?, None));
     }
     let mut config = hr_sandbox::SandboxConfig::default();
     config.data.employees = var("ISDP_SANDBOX_PERSONS")
@@ -105,11 +98,14 @@ async fn connect() -> Result<(IsdpClient, Option<hr_sandbox::Sandbox>)> {
         sandbox.isdp_url()
     );
     let isdp = &sandbox.config().isdp;
-    let client = IsdpClient::builder(sandbox.isdp_url())
-        .client_id(isdp.client_id.clone())
-        .client_secret(isdp.client_secret.clone())
-        .username(isdp.username.clone())
-        .password(isdp.password.clone())
+    let client = IsdpClient::builder()
+        .base_url(sandbox.isdp_url())
+        .credentials(Credentials::password_grant(
+            isdp.client_id.clone(),
+            isdp.client_secret.clone(),
+            isdp.username.clone(),
+            isdp.password.clone(),
+        ))
         .build()?;
     Ok((client, Some(sandbox)))
 }

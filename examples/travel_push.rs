@@ -36,7 +36,7 @@
 use std::io::{BufRead, BufReader, Read};
 use std::process::ExitCode;
 
-use hr_sdk::travel::client::TravelSyncClient;
+use hr_sdk::travel::client::{Credentials, TravelSyncClient};
 use hr_sdk::travel::{Outcome, UserInfo, UserKey};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -176,41 +176,35 @@ async fn run() -> Result<ExitCode, String> {
     }
 
     // The target: the environment's, or an in-process sandbox.
-    let env = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
-    let target = (
-        env("TRAVEL_SYNC_URL"),
-        env("TRAVEL_ACCOUNT"),
-        env("TRAVEL_SESSION_ID"),
-    );
+    let configured = ["TRAVEL_SYNC_URL", "TRAVEL_ACCOUNT", "TRAVEL_SESSION_ID"]
+        .iter()
+        .any(|name| std::env::var(name).is_ok_and(|v| !v.is_empty()));
     let mut _sandbox = None;
-    let (url, account, session) = match target {
-        (Some(url), Some(account), Some(session)) => (url, account, session),
-        (None, None, None) => {
-            let sandbox = hr_sandbox::Sandbox::start(hr_sandbox::SandboxConfig::default())
-                .await
-                .map_err(|e| format!("cannot start the sandbox: {e}"))?;
-            let travel = &sandbox.config().travel;
-            let target = (
-                sandbox.travel_sync_url(),
+    let builder = if configured {
+        // A variable missing while others are set is an error naming it.
+        TravelSyncClient::builder()
+            .from_env()
+            .map_err(|e| e.to_string())?
+    } else {
+        let sandbox = hr_sandbox::Sandbox::start(hr_sandbox::SandboxConfig::default())
+            .await
+            .map_err(|e| format!("cannot start the sandbox: {e}"))?;
+        let travel = &sandbox.config().travel;
+        let builder = TravelSyncClient::builder()
+            .base_url(sandbox.travel_sync_url())
+            .credentials(Credentials::session(
                 travel.account.clone(),
                 travel.session_id.clone(),
-            );
-            eprintln!(
-                "travel_push: TRAVEL_SYNC_URL not set; pushing to the in-process sandbox at {}",
-                target.0
-            );
-            _sandbox = Some(sandbox);
-            target
-        }
-        _ => {
-            return Err(
-                "set all of TRAVEL_SYNC_URL, TRAVEL_ACCOUNT and TRAVEL_SESSION_ID, or none".into(),
-            );
-        }
+            ));
+        eprintln!(
+            "travel_push: TRAVEL_SYNC_URL not set; pushing to the in-process sandbox at {}",
+            sandbox.travel_sync_url()
+        );
+        _sandbox = Some(sandbox);
+        builder
     };
 
-    let client = TravelSyncClient::builder(url, account)
-        .session_id(session)
+    let client = builder
         .batch_size(args.batch_size)
         .send_invalid_users(args.send_invalid)
         .opt_in_card_info(args.send_cards)

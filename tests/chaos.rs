@@ -11,7 +11,6 @@ use std::time::Instant;
 use futures::TryStreamExt;
 use hr_sandbox::{FaultSpec, Sandbox, SandboxConfig};
 use hr_sdk::beisen::chrono::NaiveDate;
-use hr_sdk::beisen::employee::GetEmployeesByTimeWindow;
 use hr_sdk::beisen::{BeisenClient, Credentials};
 use hr_sdk::isdp::{GetPersonList, IsdpClient, OffsetCheckpoint};
 
@@ -53,7 +52,7 @@ async fn beisen(sb: &Sandbox, seed: u64) {
     let mut stream = client
         .employees()
         .changed_between(start, stop)
-        .query(GetEmployeesByTimeWindow::new(start, stop).everything())
+        .everything()
         .parallel(4);
     let progress = stream.progress();
     let mut items = stream.items();
@@ -77,7 +76,7 @@ async fn beisen(sb: &Sandbox, seed: u64) {
     }
     assert_eq!(seen.len(), sb.data().len(), "seed {seed}");
     assert!(progress.checkpoint().is_complete());
-    let stats = client.transport().stats();
+    let stats = client.stats();
     let counters = sb.counters();
     println!(
         "beisen seed {seed}: {} records, {} calls, {} attempts, {} retries, {} throttled, \
@@ -100,11 +99,14 @@ async fn beisen(sb: &Sandbox, seed: u64) {
 /// from its checkpoint (bounded): the persons still come exactly once.
 async fn isdp(sb: &Sandbox, seed: u64) {
     let cfg = &sb.config().isdp;
-    let client = IsdpClient::builder(sb.isdp_url())
-        .client_id(cfg.client_id.clone())
-        .client_secret(cfg.client_secret.clone())
-        .username(cfg.username.clone())
-        .password(cfg.password.clone())
+    let client = IsdpClient::builder()
+        .base_url(sb.isdp_url())
+        .credentials(hr_sdk::isdp::Credentials::password_grant(
+            cfg.client_id.clone(),
+            cfg.client_secret.clone(),
+            cfg.username.clone(),
+            cfg.password.clone(),
+        ))
         .build()
         .unwrap();
     let mut ids = Vec::with_capacity(PEOPLE);

@@ -1,17 +1,20 @@
 //! Attendance (假勤): leave requests by approval day, cursor-paged.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use futures::StreamExt;
 use hr_common::civil_time::{self, CivilDateTime};
+use hr_common::endpoint::{self, Endpoint, json_request};
 use hr_common::paging::{self, CursorPage, Pages};
-use hr_common::transport::Response;
+use hr_common::transport::{CallOptions, Request, Response};
 use hr_common::{Error, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::BeisenClient;
 use crate::enums::ApprovalStatus;
-use crate::envelope::{Envelope, Promise, null_as_empty};
+use crate::envelope::{Envelope, Promise, VacationPageReply, null_as_empty};
 use crate::ids::UserId;
 
 /// `POST /AttendanceOpen/api/v1/Vacation/GetVacationInfoByApprovalTime`.
@@ -105,6 +108,11 @@ pub(crate) fn decode_page(resp: &Response) -> Result<CursorPage<Vacation>> {
 /// );
 /// # Ok::<(), serde_json::Error>(())
 /// ```
+#[doc(alias(
+    "GetVacationInfoByApprovalTime",
+    "Vacation/GetVacationInfoByApprovalTime",
+    "根据审批通过时间获取休假数据"
+))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -148,14 +156,6 @@ impl GetVacationsByApprovalTime {
         self
     }
 
-    async fn fetch(&self, client: &BeisenClient) -> Result<CursorPage<Vacation>> {
-        if !(1..=100).contains(&self.page_size) {
-            return Err(Error::invalid_request("pageSize", "must be 1 to 100"));
-        }
-        let path = VACATION_BY_APPROVAL_TIME;
-        decode_page(&client.post(path, "attendance", true, self).await?)
-    }
-
     /// Every page of the day, following `sortCursor` to `isLastPage`.
     pub fn pages(self, client: &BeisenClient) -> Pages<Vacation> {
         let client = client.clone();
@@ -163,11 +163,38 @@ impl GetVacationsByApprovalTime {
             let client = client.clone();
             let mut req = self.clone();
             req.query_cursor = cursor;
-            async move { req.fetch(&client).await }
+            async move { endpoint::send(&client, &req, &CallOptions::new()).await }
         })
         .build()
     }
 }
+
+/// One page; the attendance endpoints share the limiter group
+/// `"attendance"`.
+impl Endpoint for GetVacationsByApprovalTime {
+    type Client = BeisenClient;
+    type Output = CursorPage<Vacation>;
+    type Envelope = VacationPageReply;
+    const PATH: &'static str = VACATION_BY_APPROVAL_TIME;
+    const IDEMPOTENT: bool = true;
+
+    fn group(&self) -> Cow<'static, str> {
+        Cow::Borrowed("attendance")
+    }
+
+    /// Page size 1 to 100.
+    fn validate(&self) -> Result<()> {
+        if !(1..=100).contains(&self.page_size) {
+            return Err(Error::invalid_request("pageSize", "must be 1 to 100"));
+        }
+        Ok(())
+    }
+
+    fn to_request(&self) -> Result<Request> {
+        json_request(self)
+    }
+}
+hr_common::impl_send!(GetVacationsByApprovalTime);
 
 impl BeisenClient {
     /// Leave requests approved on the days `[first, stop)`, one day after

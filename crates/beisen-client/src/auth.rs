@@ -35,10 +35,19 @@ struct TokenBody {
 /// `expires_in` is not a plausible answer and is refused.
 const LATEST_EXPIRY_SECS: u64 = 7_258_118_400;
 
+/// What `expires_in` says.
+#[derive(Debug, PartialEq, Eq)]
+enum Expiry {
+    /// A lifetime from now, counted on the monotonic clock.
+    In(Duration),
+    /// A Unix time, read on the wall clock once, on receipt.
+    At(SystemTime),
+}
+
 /// Reads `expires_in`: seconds (number or string), or a Unix time of
 /// expiry when the number is too large to be a lifetime (after 2001).
 /// `Ok(None)` when absent or unreadable; an error when absurdly large.
-fn expiry(value: Option<&Value>, now: SystemTime) -> Result<Option<SystemTime>> {
+fn expiry(value: Option<&Value>) -> Result<Option<Expiry>> {
     let n: u64 = match value {
         Some(Value::Number(n)) => match n.as_u64() {
             Some(n) => n,
@@ -60,18 +69,24 @@ fn expiry(value: Option<&Value>, now: SystemTime) -> Result<Option<SystemTime>> 
     if n > LATEST_EXPIRY_SECS {
         return Err(absurd());
     }
+    let secs = Duration::from_secs(n);
     // 1e9 seconds is 31 years: no token lives that long, and every Unix time
     // since 2001 is larger, so the two readings never overlap.
-    let base = if n >= 1_000_000_000 { UNIX_EPOCH } else { now };
-    base.checked_add(Duration::from_secs(n))
-        .map(Some)
+    if n < 1_000_000_000 {
+        return Ok(Some(Expiry::In(secs)));
+    }
+    UNIX_EPOCH
+        .checked_add(secs)
+        .map(|at| Some(Expiry::At(at)))
         .ok_or_else(absurd)
 }
 
 fn token_of(body: &TokenBody) -> Result<AccessToken> {
-    Ok(match expiry(body.expires_in.as_ref(), SystemTime::now())? {
-        Some(at) => AccessToken::expiring_at(body.access_token.expose_secret(), at),
-        None => AccessToken::new(body.access_token.expose_secret(), None),
+    let secret = body.access_token.expose_secret();
+    Ok(match expiry(body.expires_in.as_ref())? {
+        Some(Expiry::In(lifetime)) => AccessToken::new(secret, Some(lifetime)),
+        Some(Expiry::At(at)) => AccessToken::expiring_at(secret, at),
+        None => AccessToken::new(secret, None),
     })
 }
 
@@ -228,31 +243,40 @@ mod tests {
 
     #[test]
     fn expires_in_reads_seconds_and_epochs() {
-        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         assert_eq!(
-            expiry(Some(&serde_json::json!(7200)), now).unwrap(),
-            Some(now + Duration::from_secs(7200))
+            expiry(Some(&serde_json::json!(7200))).unwrap(),
+            Some(Expiry::In(Duration::from_secs(7200)))
         );
         assert_eq!(
-            expiry(Some(&serde_json::json!("8400000")), now).unwrap(),
-            Some(now + Duration::from_secs(8_400_000))
+            expiry(Some(&serde_json::json!("8400000"))).unwrap(),
+            Some(Expiry::In(Duration::from_secs(8_400_000)))
         );
         assert_eq!(
-            expiry(Some(&serde_json::json!("1735700000")), now).unwrap(),
-            Some(UNIX_EPOCH + Duration::from_secs(1_735_700_000))
+            expiry(Some(&serde_json::json!("1735700000"))).unwrap(),
+            Some(Expiry::At(UNIX_EPOCH + Duration::from_secs(1_735_700_000)))
         );
-        assert_eq!(expiry(Some(&serde_json::json!("soon")), now).unwrap(), None);
+        assert_eq!(expiry(Some(&serde_json::json!("soon"))).unwrap(), None);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_lifetime_runs_on_the_monotonic_clock() {
+        let body: TokenBody =
+            serde_json::from_value(serde_json::json!({"access_token": "t", "expires_in": 7200}))
+                .unwrap();
+        let token = token_of(&body).unwrap();
+        assert_eq!(token.expires_in(), Some(Duration::from_secs(7200)));
+        tokio::time::advance(Duration::from_secs(7200)).await;
+        assert!(token.is_expired());
     }
 
     #[test]
     fn an_absurd_expires_in_is_a_decode_error_not_a_panic() {
-        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         for v in [
             serde_json::json!(u64::MAX),
             serde_json::json!(u64::MAX.to_string()),
             serde_json::json!("99999999999999"),
         ] {
-            let r = std::panic::catch_unwind(|| expiry(Some(&v), now));
+            let r = std::panic::catch_unwind(|| expiry(Some(&v)));
             let err = r.expect("expiry panicked").unwrap_err();
             assert!(err.is_decode(), "{err}");
         }

@@ -4,17 +4,24 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::FixedOffset;
-use hr_common::transport::{
-    DEFAULT_DEADLINE, Limits, Request, Response, RetryBudget, RetryPolicy, Transport, WindowLimiter,
-};
-use hr_common::{CHINA_STANDARD_TIME, Error, Result, SecretString, TokenCache, TokenProvider};
-use serde::Serialize;
+use hr_common::config::{ClientConfig, env_var, require_env};
+use hr_common::endpoint::ApiClient;
+use hr_common::transport::{Limits, Transport, TransportBuilder, TransportStats};
+use hr_common::{Error, Result, SecretString, TokenCache, TokenProvider};
 
 use crate::auth::{AppKeyTokens, OAuthTokens};
 use crate::envelope::{self, SERVICE};
 
 /// Where Beisen's OpenAPI lives.
 pub const DEFAULT_BASE_URL: &str = "https://openapi.italent.cn";
+
+/// The documented limits of an endpoint without limits of its own: 50
+/// calls a second and 1,500 a minute, per tenant and endpoint.
+pub const DEFAULT_LIMITS: Limits = Limits::new(Some(50), Some(1500));
+
+/// Pieces a window stream fetches at once unless the builder or the stream
+/// says otherwise.
+pub const DEFAULT_CONCURRENCY: usize = 1;
 
 const FORBIDDEN_HINT: &str = "Beisen answers 403 to calls from an IP address not on the app's \
     trusted-IP list (可信IP); add this host's public IP in the open platform's app settings";
@@ -96,111 +103,77 @@ impl TokenProvider for Shared {
     }
 }
 
-/// Builds a [`BeisenClient`].
+/// Builds a [`BeisenClient`]: the shared setters of every hr-sdk client
+/// (see [`hr_common::config`]) plus [`credentials`](Self::credentials),
+/// [`from_env`](Self::from_env) and [`scroll_idle`](Self::scroll_idle).
 ///
 /// ```
 /// use std::time::Duration;
-/// use beisen_client::{BeisenClient, Credentials};
-/// use hr_common::transport::Limits;
+/// use beisen_client::{BeisenClient, Credentials, Limits};
 ///
 /// let client = BeisenClient::builder()
 ///     .base_url("https://openapi.italent.cn")
 ///     .credentials(Credentials::app_key("key", "secret"))
 ///     .timeout(Duration::from_secs(20))
+///     .deadline(Duration::from_secs(60))
 ///     .rate_limits(Limits::new(Some(50), Some(1500)))
 ///     .group_limits("recruiting", Limits::new(Some(20), Some(1000)))
+///     .concurrency(4)
 ///     .build()?;
-/// # let _ = client; Ok::<_, hr_common::Error>(())
+/// # let _ = client; Ok::<_, beisen_client::Error>(())
 /// ```
 #[must_use]
-pub struct ClientBuilder {
-    base_url: String,
+pub struct BeisenClientBuilder {
+    config: ClientConfig,
     credentials: Option<Credentials>,
-    timeout: Duration,
-    connect_timeout: Duration,
-    retry: RetryPolicy,
-    retry_budget: RetryBudget,
-    deadline: Option<Duration>,
-    limits: Limits,
-    groups: Vec<(String, Limits)>,
-    zone: FixedOffset,
     scroll_idle: Duration,
-    http: Option<reqwest::Client>,
-    allow_http: bool,
 }
 
-impl ClientBuilder {
-    /// The API's base URL (default [`DEFAULT_BASE_URL`]). Plain `http://` is
-    /// accepted for loopback addresses only (a local simulator).
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = url.into();
-        self
-    }
+hr_common::client_builder_setters!(BeisenClientBuilder, credentials: Credentials);
 
-    /// The credentials of either token flow.
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
-        self
+impl std::fmt::Debug for BeisenClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BeisenClientBuilder")
+            .field("config", &self.config)
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
     }
+}
 
-    /// Timeout of one HTTP attempt (default 30 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
+/// The environment variable of the base URL.
+pub const ENV_BASE_URL: &str = "BEISEN_BASE_URL";
+/// The environment variable of the `app_key`.
+pub const ENV_APP_KEY: &str = "BEISEN_APP_KEY";
+/// The environment variable of the `app_secret`.
+pub const ENV_APP_SECRET: &str = "BEISEN_APP_SECRET";
 
-    /// Timeout for establishing a connection (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// The retry policy (default: 5 attempts, 200 ms first backoff). Reads
-    /// are retried on 429, 5xx and timeouts; writes only when they were
-    /// provably not sent or were refused with 429.
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
-    }
-
-    /// Deadline of one call, token fetch, limiter waits, retries and
-    /// backoff included (default [`DEFAULT_DEADLINE`], 2 minutes). A hung
-    /// or failing vendor ends a call by then with an error naming the
-    /// host, the attempts and the time spent.
-    pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.deadline = Some(deadline);
-        self
-    }
-
-    /// The retry budget (default: a fresh one of 500 tokens per client,
-    /// shared by the token and API calls). Every retry, and every restart of
-    /// a window stream's scroll, draws on it, so a failing vendor cannot multiply
-    /// the requests. Give several clients one budget to bound them together.
-    pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
-        self.retry_budget = budget;
-        self
-    }
-
-    /// Limits of every endpoint group without its own (default the
-    /// documented 50/s and 1500/min). Beisen counts per tenant and per API;
-    /// each endpoint here is its own group, named after its path.
-    pub fn rate_limits(mut self, limits: Limits) -> Self {
-        self.limits = limits;
-        self
-    }
-
-    /// Limits of one group: an endpoint path such as
-    /// `/TenantBaseExternal/api/v5/Employee/GetByTimeWindow`, or
-    /// `"recruiting"`/`"attendance"` for those APIs' endpoints.
-    pub fn group_limits(mut self, group: impl Into<String>, limits: Limits) -> Self {
-        self.groups.push((group.into(), limits));
-        self
-    }
-
-    /// The zone of Beisen's civil date-times (default UTC+8).
-    pub fn time_zone(mut self, zone: FixedOffset) -> Self {
-        self.zone = zone;
-        self
+impl BeisenClientBuilder {
+    /// Reads the base URL and the JSON-flow credentials from the
+    /// environment, over what was set before: `BEISEN_BASE_URL` (optional,
+    /// default [`DEFAULT_BASE_URL`]), `BEISEN_APP_KEY` and
+    /// `BEISEN_APP_SECRET` (both or neither; neither keeps the credentials
+    /// given to [`credentials`](Self::credentials)). One without the other,
+    /// or neither without credentials, is an invalid-request error naming
+    /// the variable that is missing. Empty values count as unset.
+    ///
+    /// ```no_run
+    /// let client = beisen_client::BeisenClient::builder().from_env()?.build()?;
+    /// # let _ = client; Ok::<_, beisen_client::Error>(())
+    /// ```
+    pub fn from_env(mut self) -> Result<Self> {
+        if let Some(url) = env_var(ENV_BASE_URL) {
+            self.config.set_base_url(url);
+        }
+        match (env_var(ENV_APP_KEY), env_var(ENV_APP_SECRET)) {
+            (None, None) if self.credentials.is_some() => {}
+            (key, secret) => {
+                // The first variable missing is the one the error names.
+                let key = key.map_or_else(|| require_env(ENV_APP_KEY), Ok)?;
+                let secret = secret.map_or_else(|| require_env(ENV_APP_SECRET), Ok)?;
+                self.credentials = Some(Credentials::app_key(key, secret));
+            }
+        }
+        Ok(self)
     }
 
     /// How long a scroll survives between calls (default the documented
@@ -210,83 +183,59 @@ impl ClientBuilder {
         self
     }
 
-    /// Shares a `reqwest::Client` (and its connection pool).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
-        self
-    }
-
-    /// Allows plain `http://` to a non-loopback host (a trusted internal
-    /// gateway only: tokens and personal data then travel unencrypted).
-    pub fn danger_allow_http(mut self, allow: bool) -> Self {
-        self.allow_http = allow;
-        self
-    }
-
-    /// Checks the configuration and builds the client.
+    /// Checks the configuration and builds the client. Nothing is sent
+    /// until the first call.
     pub fn build(self) -> Result<BeisenClient> {
-        let credentials = self
-            .credentials
-            .ok_or_else(|| Error::invalid_request("credentials", "no credentials were given"))?;
-        let mut base = Transport::builder(SERVICE, self.base_url.clone())
-            .connect_timeout(self.connect_timeout)
-            .attempt_timeout(self.timeout)
-            .retry(self.retry.clone())
-            .retry_budget(self.retry_budget.clone())
-            .deadline(self.deadline.unwrap_or(DEFAULT_DEADLINE))
-            .vendor_errors(envelope::vendor_error)
-            .forbidden_hint(FORBIDDEN_HINT)
-            .request_id_headers(["x-paas-request-id", "x-request-id"])
-            .danger_allow_http(self.allow_http);
-        if let Some(http) = self.http {
-            base = base.http_client(http);
-        }
-        let token_transport = base.build()?;
-        let provider: Arc<dyn TokenProvider> = match credentials {
-            Credentials::AppKey {
-                app_key,
-                app_secret,
-            } => Arc::new(AppKeyTokens::new(
-                token_transport.clone(),
-                app_key,
-                app_secret,
-            )),
-            Credentials::OAuth {
-                tenant_id,
-                app_id,
-                secret,
-            } => Arc::new(OAuthTokens::new(
-                token_transport.clone(),
-                tenant_id,
-                app_id,
-                secret,
-            )),
-            Credentials::Provider(p) => p,
+        let credentials = self.credentials.ok_or_else(|| {
+            Error::invalid_request(
+                "credentials",
+                format!(
+                    "no credentials: call `credentials(..)` or set {ENV_APP_KEY} and {ENV_APP_SECRET}"
+                ),
+            )
+        })?;
+        let configure = |b: TransportBuilder| {
+            b.vendor_errors(envelope::vendor_error)
+                .transient_when(envelope::is_transient)
+                .forbidden_hint(FORBIDDEN_HINT)
+                .request_id_headers(["x-paas-request-id", "x-request-id"])
         };
-        let mut limiter = WindowLimiter::new(self.limits);
-        for (group, limits) in self.groups {
-            limiter = limiter.with_group(group, limits);
-        }
-        let transport = Transport::builder(SERVICE, self.base_url)
-            .http_client(token_transport.http_client())
-            .connect_timeout(self.connect_timeout)
-            .attempt_timeout(self.timeout)
-            .retry(self.retry)
-            .retry_budget(self.retry_budget)
-            .deadline(self.deadline.unwrap_or(DEFAULT_DEADLINE))
-            .token_cache(TokenCache::new(Shared(provider)))
-            .rate_limiter(Arc::new(limiter))
-            .vendor_errors(envelope::vendor_error)
-            .transient_when(envelope::is_transient)
-            .forbidden_hint(FORBIDDEN_HINT)
-            .request_id_headers(["x-paas-request-id", "x-request-id"])
-            .danger_allow_http(self.allow_http)
-            .build()?;
+        let (_, transport) = self.config.token_and_api_transports(
+            SERVICE,
+            ENV_BASE_URL,
+            Some(DEFAULT_LIMITS),
+            configure,
+            |token_transport| {
+                let provider: Arc<dyn TokenProvider> = match credentials {
+                    Credentials::AppKey {
+                        app_key,
+                        app_secret,
+                    } => Arc::new(AppKeyTokens::new(
+                        token_transport.clone(),
+                        app_key,
+                        app_secret,
+                    )),
+                    Credentials::OAuth {
+                        tenant_id,
+                        app_id,
+                        secret,
+                    } => Arc::new(OAuthTokens::new(
+                        token_transport.clone(),
+                        tenant_id,
+                        app_id,
+                        secret,
+                    )),
+                    Credentials::Provider(p) => p,
+                };
+                Ok(TokenCache::new(Shared(provider)))
+            },
+        )?;
         Ok(BeisenClient {
             inner: Arc::new(Inner {
                 transport,
-                zone: self.zone,
+                zone: self.config.time_zone(),
                 scroll_idle: self.scroll_idle,
+                concurrency: self.config.concurrency().unwrap_or(DEFAULT_CONCURRENCY),
             }),
         })
     }
@@ -296,6 +245,7 @@ struct Inner {
     transport: Transport,
     zone: FixedOffset,
     scroll_idle: Duration,
+    concurrency: usize,
 }
 
 /// A Beisen iTalent client. Cheap to clone; clones share the connection
@@ -309,6 +259,12 @@ pub struct BeisenClient {
     inner: Arc<Inner>,
 }
 
+impl ApiClient for BeisenClient {
+    fn transport(&self) -> &Transport {
+        &self.inner.transport
+    }
+}
+
 impl std::fmt::Debug for BeisenClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BeisenClient")
@@ -320,27 +276,41 @@ impl std::fmt::Debug for BeisenClient {
 
 impl BeisenClient {
     /// A builder with the documented defaults.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder {
-            base_url: DEFAULT_BASE_URL.into(),
+    pub fn builder() -> BeisenClientBuilder {
+        BeisenClientBuilder {
+            config: ClientConfig::new(Some(DEFAULT_BASE_URL)),
             credentials: None,
-            timeout: Duration::from_secs(30),
-            connect_timeout: Duration::from_secs(10),
-            retry: RetryPolicy::default(),
-            retry_budget: RetryBudget::default(),
-            deadline: None,
-            limits: Limits::new(Some(50), Some(1500)),
-            groups: Vec::new(),
-            zone: CHINA_STANDARD_TIME,
             scroll_idle: Duration::from_secs(10),
-            http: None,
-            allow_http: false,
         }
     }
 
-    /// The transport, for its [`stats`](Transport::stats) or token cache.
+    /// A client from the environment (see [`BeisenClientBuilder::from_env`]) with
+    /// the library defaults.
+    ///
+    /// ```no_run
+    /// let client = beisen_client::BeisenClient::from_env()?;
+    /// # let _ = client; Ok::<_, beisen_client::Error>(())
+    /// ```
+    pub fn from_env() -> Result<Self> {
+        Self::builder().from_env()?.build()
+    }
+
+    /// The transport, for its token cache or retry budget.
     pub fn transport(&self) -> &Transport {
         &self.inner.transport
+    }
+
+    /// The counters of every call so far (calls, attempts, retries, auth
+    /// retries, throttle waits).
+    pub fn stats(&self) -> TransportStats {
+        self.inner.transport.stats()
+    }
+
+    /// How many pieces a window stream fetches at once unless told otherwise
+    /// (the builder's [`concurrency`](BeisenClientBuilder::concurrency), default
+    /// [`DEFAULT_CONCURRENCY`]).
+    pub fn concurrency(&self) -> usize {
+        self.inner.concurrency
     }
 
     /// The zone of civil date-times.
@@ -350,21 +320,5 @@ impl BeisenClient {
 
     pub(crate) fn scroll_idle(&self) -> Duration {
         self.inner.scroll_idle
-    }
-
-    /// Sends a JSON POST. Reads are idempotent and retried; writes are not
-    /// repeated once they may have reached the server.
-    pub(crate) async fn post<B: Serialize + ?Sized>(
-        &self,
-        path: &'static str,
-        group: &'static str,
-        idempotent: bool,
-        body: &B,
-    ) -> Result<Response> {
-        let req = Request::post(path)
-            .json(body)?
-            .idempotent(idempotent)
-            .group(group);
-        self.inner.transport.send(req).await
     }
 }

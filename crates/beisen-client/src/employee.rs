@@ -6,11 +6,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::enums::{ApprovalStatus, EmpStatus, EmployType, ServiceType};
-use crate::envelope::{self, Envelope};
+use crate::envelope::{ListReply, LookupManyReply, LookupReply, ScrollListReply, WriteReply};
 use crate::ids::{OrgOId, UserId};
 use crate::models::{Employee, EmployeeInfo, EmployeeWithRecords, RecordInfo};
-use crate::window::{WindowBound, WindowStream, time_window_request};
-use crate::{BeisenClient, ListResponse};
+use crate::window::{WindowBound, WindowQuery, WindowStream, time_window_request};
+use crate::{BeisenClient, ListResponse, ScrollResponse};
+use hr_common::endpoint::{Endpoint, json_request};
+use hr_common::transport::Request;
 use hr_common::{Error, Result};
 
 /// Endpoint paths.
@@ -59,6 +61,26 @@ pub(crate) fn check_ids(field: &str, n: usize) -> Result<()> {
     Ok(())
 }
 
+/// The statuses [`active`](GetEmployeesByTimeWindow::active) asks for:
+/// 2 试用, 3 正式, 7 返聘.
+const ACTIVE: [EmpStatus; 3] = [
+    EmpStatus::Probation,
+    EmpStatus::Regular,
+    EmpStatus::RetiredRehired,
+];
+
+/// The statuses [`departed`](GetEmployeesByTimeWindow::departed) asks for:
+/// 6 退休, 8 离职, 9 身故, 10 返聘结束.
+const DEPARTED: [EmpStatus; 4] = [
+    EmpStatus::Retired,
+    EmpStatus::Departed,
+    EmpStatus::Deceased,
+    EmpStatus::RehireEnded,
+];
+
+/// Writes the employee filters of a time-window request (the setters, the
+/// presets) and the same methods on its [`WindowStream`], which change the
+/// stream's request so the window is given once.
 macro_rules! employee_filters {
     ($name:ident) => {
         impl $name {
@@ -105,57 +127,225 @@ macro_rules! employee_filters {
                     .service_type([0, 1, 3, 4, 5].map(ServiceType::from_code))
                     .approval_statuses((0..=6).map(ApprovalStatus::from_code))
             }
+
+            /// People at work: 人员状态 2 试用, 3 正式, 7 返聘, as the
+            /// record in effect today.
+            ///
+            /// Sends `"empStatus":[2,3,7]`, `"approvalStatuses":[4]` and
+            /// `"isGetLatestRecord":false`, and no `withDisabled`. 2, 3 and
+            /// 7 are what the API calls active (its default selection,
+            /// "试用、正式、返聘"); the record in effect today, rather than
+            /// the latest one (which may be a change dated in the future),
+            /// is the view [`departed`](Self::departed) and
+            /// [`everyone`](Self::everyone) use, so nobody is in both
+            /// `active()` and `departed()`. Sets only these four fields.
+            pub fn active(mut self) -> Self {
+                self.query.with_disabled = None;
+                self.emp_status(ACTIVE)
+                    .approval_statuses([ApprovalStatus::Effective])
+                    .is_get_latest_record(false)
+            }
+
+            /// People who left: 人员状态 6 退休, 8 离职, 9 身故, 10 返聘结束.
+            ///
+            /// Sends `"empStatus":[6,8,9,10]`, `"withDisabled":true`,
+            /// `"approvalStatuses":[4]` and `"isGetLatestRecord":false`.
+            /// Without a status the API leaves leavers out; `withDisabled`
+            /// is its own "include departed records" (是否包含离职的记录)
+            /// switch. With the API's default `isGetLatestRecord: true`
+            /// Beisen returns the latest record, so a departure dated in
+            /// the future already shows as status 8 while the person still
+            /// works; approval status 4 with `isGetLatestRecord: false`
+            /// asks for the record in effect today, so a person counts as
+            /// departed from the day the departure takes effect, not from
+            /// the day it was entered. That day is not a modification, so
+            /// an incremental job sees it only by re-reading the window in
+            /// which the departure was entered. Sets only these four
+            /// fields.
+            pub fn departed(mut self) -> Self {
+                self.query.with_disabled = Some(true);
+                self.emp_status(DEPARTED)
+                    .approval_statuses([ApprovalStatus::Effective])
+                    .is_get_latest_record(false)
+            }
+
+            /// Every status, leavers included: what a sync into another
+            /// system (travel, expenses) needs, since a departure must
+            /// reach it.
+            ///
+            /// Sends `"empStatus":[1,2,3,4,5,6,7,8,9,10,11,12]` (every
+            /// [`EmpStatus`]), `"withDisabled":true`,
+            /// `"approvalStatuses":[4]` and `"isGetLatestRecord":false`,
+            /// for the reasons given at [`departed`](Self::departed).
+            /// Unlike [`everything`](Self::everything) it leaves employ
+            /// type, service type and deleted records as they are (by
+            /// default internal staff, main jobs, not deleted) and asks for
+            /// effective records only. People who have not started yet
+            /// (1 待入职) may have no record in effect today; read them
+            /// with [`pending_entry`](Self::pending_entry). Sets only these
+            /// four fields.
+            pub fn everyone(mut self) -> Self {
+                self.query.with_disabled = Some(true);
+                self.emp_status((1..=12).map(EmpStatus::from_code))
+                    .approval_statuses([ApprovalStatus::Effective])
+                    .is_get_latest_record(false)
+            }
+
+            /// People yet to start: 人员状态 1 待入职.
+            ///
+            /// Sends `"empStatus":[1]`, `"approvalStatuses":[4]` and
+            /// `"isGetLatestRecord":true`, and no `withDisabled`: their
+            /// only record is the future entry, which is the latest record,
+            /// not one in effect today. 5 待调入 and 11 待返聘 (a transfer
+            /// in, a rehire) are other statuses; name them with
+            /// [`emp_status`](Self::emp_status) to include them. Sets only
+            /// these four fields.
+            pub fn pending_entry(mut self) -> Self {
+                self.query.with_disabled = None;
+                self.emp_status([EmpStatus::PendingEntry])
+                    .approval_statuses([ApprovalStatus::Effective])
+                    .is_get_latest_record(true)
+            }
+        }
+
+        impl WindowStream<$name> {
+            #[doc = concat!("[`", stringify!($name), "::emp_status`] for every call of the stream.")]
+            pub fn emp_status(self, s: impl IntoIterator<Item = EmpStatus>) -> Self {
+                self.map_request(|r| r.emp_status(s))
+            }
+            #[doc = concat!("[`", stringify!($name), "::employ_type`] for every call of the stream.")]
+            pub fn employ_type(self, t: impl IntoIterator<Item = EmployType>) -> Self {
+                self.map_request(|r| r.employ_type(t))
+            }
+            #[doc = concat!("[`", stringify!($name), "::service_type`] for every call of the stream.")]
+            pub fn service_type(self, t: impl IntoIterator<Item = ServiceType>) -> Self {
+                self.map_request(|r| r.service_type(t))
+            }
+            #[doc = concat!("[`", stringify!($name), "::approval_statuses`] for every call of the stream.")]
+            pub fn approval_statuses(self, s: impl IntoIterator<Item = ApprovalStatus>) -> Self {
+                self.map_request(|r| r.approval_statuses(s))
+            }
+            #[doc = concat!("[`", stringify!($name), "::is_get_latest_record`] for every call of the stream.")]
+            pub fn is_get_latest_record(self, yes: bool) -> Self {
+                self.map_request(|r| r.is_get_latest_record(yes))
+            }
+            #[doc = concat!("[`", stringify!($name), "::is_get_offer_record`] for every call of the stream.")]
+            pub fn is_get_offer_record(self, yes: bool) -> Self {
+                self.map_request(|r| r.is_get_offer_record(yes))
+            }
+            #[doc = concat!("[`", stringify!($name), "::everything`]: all statuses, types and approval states, deleted records included.")]
+            pub fn everything(self) -> Self {
+                self.map_request(|r| r.everything())
+            }
+            #[doc = concat!("[`", stringify!($name), "::active`]: statuses 2, 3, 7, the record in effect today.")]
+            pub fn active(self) -> Self {
+                self.map_request(|r| r.active())
+            }
+            #[doc = concat!("[`", stringify!($name), "::departed`]: statuses 6, 8, 9, 10, the record in effect today.")]
+            pub fn departed(self) -> Self {
+                self.map_request(|r| r.departed())
+            }
+            #[doc = concat!("[`", stringify!($name), "::everyone`]: statuses 1 to 12, leavers included, the record in effect today.")]
+            pub fn everyone(self) -> Self {
+                self.map_request(|r| r.everyone())
+            }
+            #[doc = concat!("[`", stringify!($name), "::pending_entry`]: status 1, the latest record.")]
+            pub fn pending_entry(self) -> Self {
+                self.map_request(|r| r.pending_entry())
+            }
         }
     };
 }
 
-time_window_request!(
-    /// `Employee/GetByTimeWindow`: people changed in a window, each with one
-    /// employment record.
-    ///
-    /// ```
-    /// use beisen_client::employee::GetEmployeesByTimeWindow;
-    /// let req = GetEmployeesByTimeWindow::new(
-    ///     chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
-    ///     chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
-    /// ).capacity(300);
-    /// let body = serde_json::to_value(&req)?;
-    /// assert_eq!(body["startTime"], "2024-01-01T00:00:00");
-    /// assert_eq!(body["timeWindowQueryType"], 1);
-    /// # Ok::<(), serde_json::Error>(())
-    /// ```
-    GetEmployeesByTimeWindow => Employee, paths::GET_BY_TIME_WINDOW;
+/// `Employee/GetByTimeWindow`: people changed in a window, each with one
+/// employment record.
+///
+/// ```
+/// use beisen_client::employee::GetEmployeesByTimeWindow;
+/// let req = GetEmployeesByTimeWindow::new(
+///     chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+///     chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
+/// ).capacity(300);
+/// let body = serde_json::to_value(&req)?;
+/// assert_eq!(body["startTime"], "2024-01-01T00:00:00");
+/// assert_eq!(body["timeWindowQueryType"], 1);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[doc(alias(
+    "GetByTimeWindow",
+    "Employee/GetByTimeWindow",
+    "根据时间窗滚动查询变动的员工与单条任职信息"
+))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct GetEmployeesByTimeWindow {
+    /// The shared window fields.
+    #[serde(flatten)]
+    pub query: WindowQuery,
     /// 人员状态.
-    emp_status: Vec<EmpStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emp_status: Option<Vec<EmpStatus>>,
     /// 雇佣类型.
-    employ_type: Vec<EmployType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub employ_type: Option<Vec<EmployType>>,
     /// 任职类型.
-    service_type: Vec<ServiceType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_type: Option<Vec<ServiceType>>,
     /// 审批状态.
-    approval_statuses: Vec<ApprovalStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approval_statuses: Option<Vec<ApprovalStatus>>,
     /// 是否获取最新主职记录.
-    is_get_latest_record: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_get_latest_record: Option<bool>,
     /// 是否获取 Offer 记录.
-    is_get_offer_record: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_get_offer_record: Option<bool>,
+}
+time_window_request!(
+    GetEmployeesByTimeWindow => Employee, paths::GET_BY_TIME_WINDOW;
+    emp_status, employ_type, service_type, approval_statuses, is_get_latest_record,
+    is_get_offer_record,
 );
 employee_filters!(GetEmployeesByTimeWindow);
 
-time_window_request!(
-    /// `Employee/GetListByTimeWindow`: people changed in a window, each with
-    /// every selected employment record.
-    GetEmployeeListByTimeWindow => EmployeeWithRecords, paths::GET_LIST_BY_TIME_WINDOW;
+/// `Employee/GetListByTimeWindow`: people changed in a window, each with
+/// every selected employment record.
+#[doc(alias(
+    "GetListByTimeWindow",
+    "Employee/GetListByTimeWindow",
+    "根据时间窗滚动查询变动的员工与多条任职信息"
+))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct GetEmployeeListByTimeWindow {
+    /// The shared window fields.
+    #[serde(flatten)]
+    pub query: WindowQuery,
     /// 人员状态.
-    emp_status: Vec<EmpStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emp_status: Option<Vec<EmpStatus>>,
     /// 雇佣类型.
-    employ_type: Vec<EmployType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub employ_type: Option<Vec<EmployType>>,
     /// 任职类型.
-    service_type: Vec<ServiceType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_type: Option<Vec<ServiceType>>,
     /// 审批状态.
-    approval_statuses: Vec<ApprovalStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approval_statuses: Option<Vec<ApprovalStatus>>,
     /// 是否获取最新主职记录.
-    is_get_latest_record: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_get_latest_record: Option<bool>,
     /// 是否获取 Offer 记录.
-    is_get_offer_record: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_get_offer_record: Option<bool>,
+}
+time_window_request!(
+    GetEmployeeListByTimeWindow => EmployeeWithRecords, paths::GET_LIST_BY_TIME_WINDOW;
+    emp_status, employ_type, service_type, approval_statuses, is_get_latest_record,
+    is_get_offer_record,
 );
 employee_filters!(GetEmployeeListByTimeWindow);
 
@@ -190,7 +380,39 @@ impl BeisenClient {
 impl Employees<'_> {
     /// Every person changed in `[start, stop)`, with one employment record,
     /// as a stream that splits, prefetches, restarts and de-duplicates; see
-    /// [`WindowStream`]. Filters go in with [`WindowStream::query`].
+    /// [`WindowStream`].
+    ///
+    /// Without filters the API's defaults apply: statuses 2, 3, 7 only, so
+    /// **people who left never appear**. Filters go on the stream, the
+    /// window given once: the presets
+    /// [`everyone`](GetEmployeesByTimeWindow::everyone) (leavers included),
+    /// [`active`](GetEmployeesByTimeWindow::active),
+    /// [`departed`](GetEmployeesByTimeWindow::departed),
+    /// [`pending_entry`](GetEmployeesByTimeWindow::pending_entry), or
+    /// single filters such as `.emp_status(..)`; a whole request goes in
+    /// with [`WindowStream::query`].
+    ///
+    /// ```
+    /// # #[tokio::main]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sandbox = hr_sandbox::Sandbox::start(Default::default()).await?;
+    /// # let b = &sandbox.config().beisen;
+    /// # let client = beisen_client::BeisenClient::builder()
+    /// #     .base_url(sandbox.beisen_url())
+    /// #     .credentials(beisen_client::Credentials::app_key(&b.app_key, &b.app_secret))
+    /// #     .build()?;
+    /// use beisen_client::enums::EmpStatus;
+    /// use futures::TryStreamExt;
+    /// let start = chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+    /// let stop = chrono::NaiveDate::from_ymd_opt(2024, 3, 31).unwrap();
+    /// let all: Vec<_> = client.employees().changed_between(start, stop).everyone().items().try_collect().await?;
+    /// let left = all
+    ///     .iter()
+    ///     .filter(|e| e.record_info.as_ref().and_then(|r| r.employee_status) == Some(EmpStatus::Departed))
+    ///     .count();
+    /// assert!(left > 0);
+    /// # Ok(()) }
+    /// ```
     pub fn changed_between(
         &self,
         start: impl WindowBound + Clone,
@@ -201,7 +423,8 @@ impl Employees<'_> {
     }
 
     /// Like [`changed_between`](Self::changed_between), with every
-    /// employment record of each person.
+    /// employment record of each person; the same filters and presets
+    /// apply (without them, people who left never appear).
     pub fn with_records_changed_between(
         &self,
         start: impl WindowBound + Clone,
@@ -220,6 +443,10 @@ impl Employees<'_> {
 
 /// `Employee/GetEmployeeOfOrganization`: one page of the people of an
 /// organisation unit (a scroll).
+#[doc(alias(
+    "Employee/GetEmployeeOfOrganization",
+    "滚动查询指定组织下的员工与单条任职信息"
+))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -278,42 +505,40 @@ impl GetEmployeeOfOrganization {
         self.emp_status = Some(s.into_iter().collect());
         self
     }
+}
 
-    /// Sends one call.
-    pub async fn send(&self, client: &BeisenClient) -> Result<crate::ScrollResponse<Employee>> {
+impl Endpoint for GetEmployeeOfOrganization {
+    type Client = BeisenClient;
+    // One call, not a stream: its `data` must be there, while the scroll
+    // fields are the caller's to read.
+    type Output = ScrollResponse<Employee>;
+    type Envelope = ScrollListReply;
+    const PATH: &'static str = paths::GET_EMPLOYEE_OF_ORGANIZATION;
+    const IDEMPOTENT: bool = true;
+
+    /// Capacity at most 300.
+    fn validate(&self) -> Result<()> {
         if let Some(c) = self.capacity.filter(|c| *c > crate::window::MAX_CAPACITY) {
             return Err(Error::invalid_request(
                 "capacity",
                 format!("must be at most 300, got {c}"),
             ));
         }
-        let path = paths::GET_EMPLOYEE_OF_ORGANIZATION;
-        // One call, not a stream: its `data` must be there, while the
-        // scroll fields are the caller's to read.
-        envelope::scroll_reply(
-            &client.post(path, path, true, self).await?,
-            envelope::Promise::List,
-        )
+        Ok(())
+    }
+
+    fn to_request(&self) -> Result<Request> {
+        json_request(self)
     }
 }
+hr_common::impl_send!(GetEmployeeOfOrganization);
 
+/// Writes `new`, the setters, [`Endpoint`] and `send`/`send_with` of a
+/// lookup by ids: a struct (written out where it belongs) with the ids in
+/// `$field`, then `is_with_deleted` and `columns`. More than 300 ids is
+/// refused before sending.
 macro_rules! ids_request {
-    ($(#[$doc:meta])* $name:ident, $field:ident: $idty:ty, $path:expr => $item:ty) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Serialize)]
-        #[serde(rename_all = "camelCase")]
-        #[non_exhaustive]
-        pub struct $name {
-            /// The ids, at most 300.
-            pub $field: Vec<$idty>,
-            /// Include deleted records.
-            #[serde(skip_serializing_if = "Option::is_none")]
-            pub is_with_deleted: Option<bool>,
-            /// Columns to fill.
-            #[serde(skip_serializing_if = "Option::is_none")]
-            pub columns: Option<Vec<String>>,
-        }
-
+    ($name:ident, $field:ident: $idty:ty, $path:expr => $item:ty) => {
         impl $name {
             /// A lookup of `ids`.
             pub fn new(ids: impl IntoIterator<Item = impl Into<$idty>>) -> Self {
@@ -335,34 +560,81 @@ macro_rules! ids_request {
                 self.columns = Some(columns.into_iter().map(Into::into).collect());
                 self
             }
+        }
 
-            /// Sends the call; more than 300 ids is refused before sending.
-            pub async fn send(&self, client: &BeisenClient) -> Result<ListResponse<$item>> {
-                $crate::employee::check_ids(stringify!($field), self.$field.len())?;
-                $crate::envelope::list(&client.post($path, $path, true, self).await?)
+        impl hr_common::endpoint::Endpoint for $name {
+            type Client = $crate::BeisenClient;
+            type Output = $crate::ListResponse<$item>;
+            type Envelope = $crate::envelope::ListReply;
+            const PATH: &'static str = $path;
+            const IDEMPOTENT: bool = true;
+
+            /// At most 300 ids.
+            fn validate(&self) -> hr_common::Result<()> {
+                $crate::employee::check_ids(stringify!($field), self.$field.len())
+            }
+
+            fn to_request(&self) -> hr_common::Result<hr_common::transport::Request> {
+                hr_common::endpoint::json_request(self)
             }
         }
+        hr_common::impl_send!($name);
     };
 }
 pub(crate) use ids_request;
 
-ids_request!(
-    /// `Employee/GetBasicInfoByIds`: people by user id, in request order.
-    ///
-    /// ```
-    /// let req = beisen_client::employee::GetBasicInfoByIds::new([100000007]);
-    /// assert_eq!(serde_json::to_string(&req)?, r#"{"oIds":[100000007]}"#);
-    /// # Ok::<(), serde_json::Error>(())
-    /// ```
-    GetBasicInfoByIds, o_ids: UserId, paths::GET_BASIC_INFO_BY_IDS => EmployeeInfo
-);
+/// `Employee/GetBasicInfoByIds`: people by user id, in request order.
+///
+/// ```
+/// let req = beisen_client::employee::GetBasicInfoByIds::new([100000007]);
+/// assert_eq!(serde_json::to_string(&req)?, r#"{"oIds":[100000007]}"#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[doc(alias(
+    "Employee/GetBasicInfoByIds",
+    "根据员工UserID集合获取未删除的员工相关信息"
+))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct GetBasicInfoByIds {
+    /// The user ids, at most 300.
+    pub o_ids: Vec<UserId>,
+    /// Include deleted records.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_with_deleted: Option<bool>,
+    /// Columns to fill.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub columns: Option<Vec<String>>,
+}
+ids_request!(GetBasicInfoByIds, o_ids: UserId, paths::GET_BASIC_INFO_BY_IDS => EmployeeInfo);
 
-ids_request!(
-    /// `Employee/GetServiceInfoByIds`: employment records by user id.
-    GetServiceInfoByIds, o_ids: UserId, paths::GET_SERVICE_INFO_BY_IDS => RecordInfo
-);
+/// `Employee/GetServiceInfoByIds`: employment records by user id.
+#[doc(alias(
+    "Employee/GetServiceInfoByIds",
+    "根据员工UserID集合获取指定条件的任职记录相关信息"
+))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct GetServiceInfoByIds {
+    /// The user ids, at most 300.
+    pub o_ids: Vec<UserId>,
+    /// Include deleted records.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_with_deleted: Option<bool>,
+    /// Columns to fill.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub columns: Option<Vec<String>>,
+}
+ids_request!(GetServiceInfoByIds, o_ids: UserId, paths::GET_SERVICE_INFO_BY_IDS => RecordInfo);
 
 /// `Employee/GetUserIDByEmail`.
+#[doc(alias(
+    "GetUserIDByEmail",
+    "Employee/GetUserIDByEmail",
+    "根据员工Email获取员工UserID"
+))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct GetUserIdByEmail {
@@ -378,26 +650,27 @@ impl GetUserIdByEmail {
             email: email.as_ref().trim().to_lowercase(),
         }
     }
-
-    /// Sends the call; `None` when nobody has the address.
-    pub async fn send(&self, client: &BeisenClient) -> Result<Option<UserId>> {
-        let path = paths::GET_USER_ID_BY_EMAIL;
-        let env: Envelope<UserId> = Envelope::read(&client.post(path, path, true, self).await?)?;
-        Ok(env.data)
-    }
 }
 
-macro_rules! user_ids_by {
-    ($(#[$doc:meta])* $name:ident, $field:ident, $path:expr) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Serialize)]
-        #[serde(rename_all = "camelCase")]
-        #[non_exhaustive]
-        pub struct $name {
-            /// The keys, at most 300.
-            pub $field: Vec<String>,
-        }
+/// `None` when nobody has the address.
+impl Endpoint for GetUserIdByEmail {
+    type Client = BeisenClient;
+    type Output = Option<UserId>;
+    type Envelope = LookupReply;
+    const PATH: &'static str = paths::GET_USER_ID_BY_EMAIL;
+    const IDEMPOTENT: bool = true;
 
+    fn to_request(&self) -> Result<Request> {
+        json_request(self)
+    }
+}
+hr_common::impl_send!(GetUserIdByEmail);
+
+/// Writes `new`, [`Endpoint`] and `send`/`send_with` of a user-id lookup
+/// by keys: a struct (written out where it belongs) with the keys in
+/// `$field`, at most 300. The call returns the user id of each key found.
+macro_rules! user_ids_by {
+    ($name:ident, $field:ident, $path:expr) => {
         impl $name {
             /// A lookup of `keys`.
             pub fn new(keys: impl IntoIterator<Item = impl Into<String>>) -> Self {
@@ -405,35 +678,73 @@ macro_rules! user_ids_by {
                     $field: keys.into_iter().map(Into::into).collect(),
                 }
             }
+        }
 
-            /// Sends the call: the user id of each key found.
-            pub async fn send(&self, client: &BeisenClient) -> Result<BTreeMap<String, UserId>> {
-                check_ids(stringify!($field), self.$field.len())?;
-                let env: Envelope<BTreeMap<String, UserId>> =
-                    Envelope::read(&client.post($path, $path, true, self).await?)?;
-                Ok(env.data.unwrap_or_default())
+        impl Endpoint for $name {
+            type Client = BeisenClient;
+            type Output = BTreeMap<String, UserId>;
+            type Envelope = LookupManyReply;
+            const PATH: &'static str = $path;
+            const IDEMPOTENT: bool = true;
+
+            /// At most 300 keys.
+            fn validate(&self) -> Result<()> {
+                check_ids(stringify!($field), self.$field.len())
+            }
+
+            fn to_request(&self) -> Result<Request> {
+                json_request(self)
             }
         }
+        hr_common::impl_send!($name);
     };
 }
 
+/// `Employee/GetUserIDsByJobNumbers`: user ids by 工号.
+///
+/// ```
+/// let req = beisen_client::employee::GetUserIdsByJobNumbers::new(["E000007"]);
+/// assert_eq!(serde_json::to_string(&req)?, r#"{"jobNumbers":["E000007"]}"#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[doc(alias(
+    "GetUserIDsByJobNumbers",
+    "Employee/GetUserIDsByJobNumbers",
+    "根据工号获取员工UserID"
+))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct GetUserIdsByJobNumbers {
+    /// The job numbers (工号), at most 300.
+    pub job_numbers: Vec<String>,
+}
 user_ids_by!(
-    /// `Employee/GetUserIDsByJobNumbers`: user ids by 工号.
-    ///
-    /// ```
-    /// let req = beisen_client::employee::GetUserIdsByJobNumbers::new(["E000007"]);
-    /// assert_eq!(serde_json::to_string(&req)?, r#"{"jobNumbers":["E000007"]}"#);
-    /// # Ok::<(), serde_json::Error>(())
-    /// ```
-    GetUserIdsByJobNumbers, job_numbers, paths::GET_USER_IDS_BY_JOB_NUMBERS
+    GetUserIdsByJobNumbers,
+    job_numbers,
+    paths::GET_USER_IDS_BY_JOB_NUMBERS
 );
 
-user_ids_by!(
-    /// `Employee/GetUserIDsByMobilesV5`: user ids by mobile number.
-    GetUserIdsByMobiles, mobiles, paths::GET_USER_IDS_BY_MOBILES
-);
+/// `Employee/GetUserIDsByMobilesV5`: user ids by mobile number.
+#[doc(alias(
+    "GetUserIDsByMobilesV5",
+    "Employee/GetUserIDsByMobilesV5",
+    "根据手机号获取员工UserID"
+))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct GetUserIdsByMobiles {
+    /// The mobile numbers, at most 300.
+    pub mobiles: Vec<String>,
+}
+user_ids_by!(GetUserIdsByMobiles, mobiles, paths::GET_USER_IDS_BY_MOBILES);
 
 /// `Employee/GetJuniorById`: a manager's direct reports.
+#[doc(alias(
+    "Employee/GetJuniorById",
+    "根据员工UserID获取该员工的直线下级员工信息列表"
+))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -449,13 +760,20 @@ impl GetJuniorById {
             user_id: manager.into(),
         }
     }
+}
 
-    /// Sends the call.
-    pub async fn send(&self, client: &BeisenClient) -> Result<ListResponse<Employee>> {
-        let path = paths::GET_JUNIOR_BY_ID;
-        envelope::list(&client.post(path, path, true, self).await?)
+impl Endpoint for GetJuniorById {
+    type Client = BeisenClient;
+    type Output = ListResponse<Employee>;
+    type Envelope = ListReply;
+    const PATH: &'static str = paths::GET_JUNIOR_BY_ID;
+    const IDEMPOTENT: bool = true;
+
+    fn to_request(&self) -> Result<Request> {
+        json_request(self)
     }
 }
+hr_common::impl_send!(GetJuniorById);
 
 /// What a write returns: Beisen's `data`, whose shape varies by endpoint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -465,19 +783,29 @@ pub struct WriteResult {
     pub data: Option<Value>,
 }
 
-async fn write<B: Serialize>(
-    client: &BeisenClient,
-    path: &'static str,
-    body: &B,
-) -> Result<WriteResult> {
-    // Not idempotent: a write that may have reached Beisen is never sent
-    // again (only calls refused with 429 or never sent are repeated).
-    let env: Envelope<Value> = Envelope::read(&client.post(path, path, false, body).await?)?;
-    Ok(WriteResult { data: env.data })
+/// The [`Endpoint`] of a write: not idempotent, so a write that may have
+/// reached Beisen is never sent again (only calls refused with 429 or
+/// never sent are repeated).
+macro_rules! write_endpoint {
+    ($name:ident, $path:expr) => {
+        impl Endpoint for $name {
+            type Client = BeisenClient;
+            type Output = WriteResult;
+            type Envelope = WriteReply;
+            const PATH: &'static str = $path;
+            const IDEMPOTENT: bool = false;
+
+            fn to_request(&self) -> Result<Request> {
+                json_request(self)
+            }
+        }
+        hr_common::impl_send!($name);
+    };
 }
 
 /// `Employee/Create`: a new active employee, external person or intern.
 /// Fields are Beisen's camelCase names, as in the time-window records.
+#[doc(alias("Create", "Employee/Create", "新建在职员工、外部人员、实习生"))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -513,14 +841,11 @@ impl CreateEmployee {
         self.record_info.insert(name.into(), value.into());
         self
     }
-
-    /// Sends the write (never repeated once it may have arrived).
-    pub async fn send(&self, client: &BeisenClient) -> Result<WriteResult> {
-        write(client, paths::CREATE, self).await
-    }
 }
+write_endpoint!(CreateEmployee, paths::CREATE);
 
 /// `Employee/Transfer`: moves an employee (调动).
+#[doc(alias("Transfer", "Employee/Transfer", "直接调动已入职的正式员工或实习生"))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -559,14 +884,11 @@ impl TransferEmployee {
         self.record_info.insert(name.into(), value.into());
         self
     }
-
-    /// Sends the write (never repeated once it may have arrived).
-    pub async fn send(&self, client: &BeisenClient) -> Result<WriteResult> {
-        write(client, paths::TRANSFER, self).await
-    }
 }
+write_endpoint!(TransferEmployee, paths::TRANSFER);
 
 /// `Employee/Dimission`: an employee leaves (离职).
+#[doc(alias("Dimission", "Employee/Dimission", "直接离职已入职的正式员工或实习生"))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -599,9 +921,5 @@ impl DimissionEmployee {
         self.change_reason = Some(reason.into());
         self
     }
-
-    /// Sends the write (never repeated once it may have arrived).
-    pub async fn send(&self, client: &BeisenClient) -> Result<WriteResult> {
-        write(client, paths::DIMISSION, self).await
-    }
 }
+write_endpoint!(DimissionEmployee, paths::DIMISSION);

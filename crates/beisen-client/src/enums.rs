@@ -32,17 +32,11 @@ impl Visitor<'_> for CodeVisitor {
     }
 }
 
+/// Writes the code mapping of an enum written out above it (its variants,
+/// then `Unknown(i64)`): `code`, `from_code`, `From<_> for i64`, and serde
+/// as a number.
 macro_rules! code_enum {
-    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $code:literal,)+ }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum $name {
-            $($(#[$vdoc])* $variant,)+
-            /// A code this crate does not know, kept as sent.
-            Unknown(i64),
-        }
-
+    ($name:ident { $($variant:ident = $code:literal,)+ }) => {
         impl $name {
             /// The vendor's code.
             pub fn code(self) -> i64 {
@@ -81,119 +75,179 @@ macro_rules! code_enum {
     };
 }
 
-code_enum!(
-    /// 人员状态 `empStatus`.
-    ///
-    /// ```
-    /// use beisen_client::enums::EmpStatus;
-    /// let s: EmpStatus = serde_json::from_str(r#""3""#)?;
-    /// assert_eq!(s, EmpStatus::Regular);
-    /// assert_eq!(serde_json::from_str::<EmpStatus>("42")?, EmpStatus::Unknown(42));
-    /// # Ok::<(), serde_json::Error>(())
-    /// ```
-    EmpStatus {
-        /// 1 待入职.
-        PendingEntry = 1,
-        /// 2 试用.
-        Probation = 2,
-        /// 3 正式.
-        Regular = 3,
-        /// 4 调出.
-        TransferredOut = 4,
-        /// 5 待调入.
-        PendingTransferIn = 5,
-        /// 6 退休.
-        Retired = 6,
-        /// 7 返聘 (retired, rehired).
-        RetiredRehired = 7,
-        /// 8 离职.
-        Departed = 8,
-        /// 9 身故.
-        Deceased = 9,
-        /// 10 返聘结束.
-        RehireEnded = 10,
-        /// 11 待返聘.
-        PendingRehire = 11,
-        /// 12 非正式.
-        Informal = 12,
-    }
-);
+/// 人员状态 `empStatus`.
+///
+/// ```
+/// use beisen_client::enums::EmpStatus;
+/// let s: EmpStatus = serde_json::from_str(r#""3""#)?;
+/// assert_eq!(s, EmpStatus::Regular);
+/// assert_eq!(serde_json::from_str::<EmpStatus>("42")?, EmpStatus::Unknown(42));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[doc(alias("人员状态", "EmployeeStatus"))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EmpStatus {
+    /// 1 待入职.
+    PendingEntry,
+    /// 2 试用.
+    Probation,
+    /// 3 正式.
+    Regular,
+    /// 4 调出.
+    TransferredOut,
+    /// 5 待调入.
+    PendingTransferIn,
+    /// 6 退休.
+    Retired,
+    /// 7 返聘 (retired, rehired).
+    RetiredRehired,
+    /// 8 离职.
+    Departed,
+    /// 9 身故.
+    Deceased,
+    /// 10 返聘结束.
+    RehireEnded,
+    /// 11 待返聘.
+    PendingRehire,
+    /// 12 非正式.
+    Informal,
+    /// A code this crate does not know, kept as sent.
+    Unknown(i64),
+}
 
-code_enum!(
-    /// 雇佣类型 `employType`.
-    ///
-    /// ```
-    /// assert_eq!(beisen_client::enums::EmployType::from_code(2), beisen_client::enums::EmployType::Intern);
-    /// ```
-    EmployType {
-        /// 0 内部员工.
-        Internal = 0,
-        /// 1 外部人员.
-        External = 1,
-        /// 2 实习生.
-        Intern = 2,
-        /// 3 顾问.
-        Consultant = 3,
-    }
-);
+code_enum!(EmpStatus {
+    PendingEntry = 1,
+    Probation = 2,
+    Regular = 3,
+    TransferredOut = 4,
+    PendingTransferIn = 5,
+    Retired = 6,
+    RetiredRehired = 7,
+    Departed = 8,
+    Deceased = 9,
+    RehireEnded = 10,
+    PendingRehire = 11,
+    Informal = 12,
+});
 
-code_enum!(
-    /// 任职类型 `serviceType`.
-    ///
-    /// ```
-    /// assert_eq!(beisen_client::enums::ServiceType::Main.code(), 0);
-    /// ```
-    ServiceType {
-        /// 0 主职.
-        Main = 0,
-        /// 1 兼职.
-        PartTime = 1,
-        /// 3 返聘.
-        Rehire = 3,
-        /// 4 借调.
-        Secondment = 4,
-        /// 5 外派.
-        Expatriate = 5,
-    }
-);
+/// 雇佣类型 `employType`.
+///
+/// ```
+/// assert_eq!(beisen_client::enums::EmployType::from_code(2), beisen_client::enums::EmployType::Intern);
+/// ```
+#[doc(alias("雇佣类型"))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EmployType {
+    /// 0 内部员工.
+    Internal,
+    /// 1 外部人员.
+    External,
+    /// 2 实习生.
+    Intern,
+    /// 3 顾问.
+    Consultant,
+    /// A code this crate does not know, kept as sent.
+    Unknown(i64),
+}
 
-code_enum!(
-    /// 审批状态 `approvalStatus`.
-    ///
-    /// ```
-    /// assert_eq!(beisen_client::enums::ApprovalStatus::from_code(4), beisen_client::enums::ApprovalStatus::Effective);
-    /// ```
-    ApprovalStatus {
-        /// 0 草稿.
-        Draft = 0,
-        /// 1 审批中.
-        InApproval = 1,
-        /// 2 审批通过.
-        Approved = 2,
-        /// 3 审批拒绝.
-        Rejected = 3,
-        /// 4 审批生效.
-        Effective = 4,
-        /// 5 作废.
-        Void = 5,
-        /// 6 已驳回.
-        Returned = 6,
-    }
-);
+code_enum!(EmployType {
+    Internal = 0,
+    External = 1,
+    Intern = 2,
+    Consultant = 3,
+});
 
-code_enum!(
-    /// 性别 `gender`.
-    ///
-    /// ```
-    /// assert_eq!(beisen_client::enums::Gender::from_code(1), beisen_client::enums::Gender::Female);
-    /// ```
-    Gender {
-        /// 0 男.
-        Male = 0,
-        /// 1 女.
-        Female = 1,
-    }
-);
+/// 任职类型 `serviceType`.
+///
+/// ```
+/// assert_eq!(beisen_client::enums::ServiceType::Main.code(), 0);
+/// ```
+#[doc(alias("任职类型"))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ServiceType {
+    /// 0 主职.
+    Main,
+    /// 1 兼职.
+    PartTime,
+    /// 3 返聘.
+    Rehire,
+    /// 4 借调.
+    Secondment,
+    /// 5 外派.
+    Expatriate,
+    /// A code this crate does not know, kept as sent.
+    Unknown(i64),
+}
+
+code_enum!(ServiceType {
+    Main = 0,
+    PartTime = 1,
+    Rehire = 3,
+    Secondment = 4,
+    Expatriate = 5,
+});
+
+/// 审批状态 `approvalStatus`.
+///
+/// ```
+/// assert_eq!(beisen_client::enums::ApprovalStatus::from_code(4), beisen_client::enums::ApprovalStatus::Effective);
+/// ```
+#[doc(alias("审批状态"))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApprovalStatus {
+    /// 0 草稿.
+    Draft,
+    /// 1 审批中.
+    InApproval,
+    /// 2 审批通过.
+    Approved,
+    /// 3 审批拒绝.
+    Rejected,
+    /// 4 审批生效.
+    Effective,
+    /// 5 作废.
+    Void,
+    /// 6 已驳回.
+    Returned,
+    /// A code this crate does not know, kept as sent.
+    Unknown(i64),
+}
+
+code_enum!(ApprovalStatus {
+    Draft = 0,
+    InApproval = 1,
+    Approved = 2,
+    Rejected = 3,
+    Effective = 4,
+    Void = 5,
+    Returned = 6,
+});
+
+/// 性别 `gender`.
+///
+/// ```
+/// assert_eq!(beisen_client::enums::Gender::from_code(1), beisen_client::enums::Gender::Female);
+/// ```
+#[doc(alias("性别"))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Gender {
+    /// 0 男.
+    Male,
+    /// 1 女.
+    Female,
+    /// A code this crate does not know, kept as sent.
+    Unknown(i64),
+}
+
+code_enum!(Gender {
+    Male = 0,
+    Female = 1,
+});
 
 /// Writes an enum as a numeric string, for `recordInfo.employeeStatus`,
 /// which Beisen sends as `"3"`: a record then writes back as it came.

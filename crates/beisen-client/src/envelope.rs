@@ -16,12 +16,19 @@
 //!   without its promised fields, is [`Error::Decode`] naming the field
 //!   that is missing.
 
+use hr_common::endpoint;
+use hr_common::json::{field, kind as json_kind, text};
 use hr_common::lenient::Code;
+use hr_common::paging::CursorPage;
 use hr_common::transport::{Response, VendorError};
 use hr_common::{Error, Result};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+use crate::attendance::Vacation;
+use crate::employee::WriteResult;
+use crate::recruiting::Apply;
 
 pub(crate) const SERVICE: &str = "beisen";
 
@@ -78,16 +85,6 @@ impl<T: DeserializeOwned> Envelope<T> {
     }
 }
 
-/// The value of `name` in `map`: the exact key, else one in another
-/// casing (`Code`, `CODE`).
-fn field<'a>(map: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
-    map.get(name).or_else(|| {
-        map.iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
-    })
-}
-
 /// The value of `name` in the spellings the typed envelope reads: the
 /// exact key or its PascalCase twin.
 fn typed_field<'a>(map: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
@@ -103,15 +100,6 @@ fn typed_field<'a>(map: &'a Map<String, Value>, name: &str) -> Option<&'a Value>
     })
 }
 
-/// A code or message as text: strings as they are, numbers in decimal.
-fn text(value: Option<&Value>) -> Option<String> {
-    match value? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
 fn message_of(map: &Map<String, Value>) -> Option<String> {
     [
         "message",
@@ -122,17 +110,6 @@ fn message_of(map: &Map<String, Value>) -> Option<String> {
     ]
     .iter()
     .find_map(|k| text(field(map, k)))
-}
-
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
 }
 
 fn api_error(resp: &Response, code: impl Into<String>, message: impl Into<String>) -> Error {
@@ -306,13 +283,7 @@ pub struct ListResponse<T> {
     pub message: Option<String>,
 }
 
-pub(crate) fn null_as_empty<'de, D, T>(d: D) -> std::result::Result<Vec<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
-}
+pub(crate) use hr_common::lenient::null_as_empty;
 
 /// One page of a time-window scroll: `code` 200, `data`, and `scrollId`
 /// or `isLastData`.
@@ -343,6 +314,94 @@ pub(crate) fn list<T: DeserializeOwned>(resp: &Response) -> Result<ListResponse<
         code: env.code,
         message: env.message,
     })
+}
+
+/// A time-window page (`…/GetByTimeWindow`): `code` 200, a `data` list
+/// (or `null`), and `scrollId` or `isLastData`.
+#[derive(Debug)]
+pub enum ScrollReply {}
+
+impl<T: DeserializeOwned> endpoint::Envelope<ScrollResponse<T>> for ScrollReply {
+    fn decode(response: &Response) -> Result<ScrollResponse<T>> {
+        scroll_page(response)
+    }
+}
+
+/// One call answered in the scroll envelope (`GetEmployeeOfOrganization`):
+/// `code` 200 and a `data` list; the scroll fields are the caller's to
+/// read, so they may be absent.
+#[derive(Debug)]
+pub enum ScrollListReply {}
+
+impl<T: DeserializeOwned> endpoint::Envelope<ScrollResponse<T>> for ScrollListReply {
+    fn decode(response: &Response) -> Result<ScrollResponse<T>> {
+        scroll_reply(response, Promise::List)
+    }
+}
+
+/// A list: `code` 200 and a `data` list (or `null`, none).
+#[derive(Debug)]
+pub enum ListReply {}
+
+impl<T: DeserializeOwned> endpoint::Envelope<ListResponse<T>> for ListReply {
+    fn decode(response: &Response) -> Result<ListResponse<T>> {
+        list(response)
+    }
+}
+
+/// A lookup of one value: `code` 200; `data` absent or `null` is `None`
+/// (nothing found).
+#[derive(Debug)]
+pub enum LookupReply {}
+
+impl<T: DeserializeOwned> endpoint::Envelope<Option<T>> for LookupReply {
+    fn decode(response: &Response) -> Result<Option<T>> {
+        Ok(Envelope::<T>::read(response)?.data)
+    }
+}
+
+/// A lookup of several values: `code` 200; `data` absent or `null` is the
+/// empty value (no key found).
+#[derive(Debug)]
+pub enum LookupManyReply {}
+
+impl<T: DeserializeOwned + Default> endpoint::Envelope<T> for LookupManyReply {
+    fn decode(response: &Response) -> Result<T> {
+        Ok(Envelope::<T>::read(response)?.data.unwrap_or_default())
+    }
+}
+
+/// A write: `code` 200; the `data`, whatever its shape, as it came.
+#[derive(Debug)]
+pub enum WriteReply {}
+
+impl endpoint::Envelope<WriteResult> for WriteReply {
+    fn decode(response: &Response) -> Result<WriteResult> {
+        let env: Envelope<Value> = Envelope::read(response)?;
+        Ok(WriteResult { data: env.data })
+    }
+}
+
+/// One attendance page: `code` 200 and a `data` object holding
+/// `vacationList` (absent or `null`: none) and `sortCursor`.
+#[derive(Debug)]
+pub enum VacationPageReply {}
+
+impl endpoint::Envelope<CursorPage<Vacation>> for VacationPageReply {
+    fn decode(response: &Response) -> Result<CursorPage<Vacation>> {
+        crate::attendance::decode_page(response)
+    }
+}
+
+/// One recruiting batch: `code` 200 and a `data` object holding `items`
+/// (absent or `null`: none) and `nextBatchId`.
+#[derive(Debug)]
+pub enum ApplyBatchReply {}
+
+impl endpoint::Envelope<CursorPage<Apply>> for ApplyBatchReply {
+    fn decode(response: &Response) -> Result<CursorPage<Apply>> {
+        crate::recruiting::decode_batch(response)
+    }
 }
 
 /// Reads the vendor's code and message from a non-2xx body, in each of the
@@ -401,46 +460,27 @@ mod tests {
     /// JSON values shaped like envelopes: objects whose keys are mostly the
     /// envelope's own, in several casings, and whose values are anything.
     fn envelope_like() -> impl Strategy<Value = Value> {
-        let leaf = prop_oneof![
-            Just(Value::Null),
-            any::<bool>().prop_map(Value::Bool),
-            any::<i64>().prop_map(Value::from),
-            any::<f64>().prop_map(Value::from),
-            prop_oneof![
-                Just("200".to_owned()),
-                Just("500".to_owned()),
-                Just("417".to_owned()),
-                Just("".to_owned()),
-                ".{0,8}"
-            ]
-            .prop_map(Value::String),
-            Just(Value::from(200)),
-        ];
-        let key = prop_oneof![
-            Just("code"),
-            Just("Code"),
-            Just("CODE"),
-            Just("data"),
-            Just("Data"),
-            Just("scrollId"),
-            Just("ScrollId"),
-            Just("isLastData"),
-            Just("total"),
-            Just("message"),
-            Just("Message"),
-            Just("msg"),
-            Just("error"),
-            Just("error_description"),
-            Just("other"),
-        ]
-        .prop_map(str::to_owned);
-        leaf.prop_recursive(3, 24, 6, move |inner| {
-            prop_oneof![
-                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-                prop::collection::btree_map(key.clone(), inner, 0..6)
-                    .prop_map(|m| Value::Object(m.into_iter().collect())),
-            ]
-        })
+        hr_common::testing::envelope_like(
+            &[
+                "code",
+                "Code",
+                "CODE",
+                "data",
+                "Data",
+                "scrollId",
+                "ScrollId",
+                "isLastData",
+                "total",
+                "message",
+                "Message",
+                "msg",
+                "error",
+                "error_description",
+                "other",
+            ],
+            &["200", "500", "417", ""],
+            &[200],
+        )
     }
 
     /// Whether `body` holds what a success of `promise` must hold.

@@ -1,28 +1,4 @@
-//! # beisen-client
-//!
-//! A typed async client for the Beisen iTalent (北森) OpenAPI: the v5
-//! organisation and employee endpoints, one attendance and one recruiting
-//! listing, and time-window streams that deliver every changed record
-//! exactly once, however slow the consumer.
-//!
-//! ```no_run
-//! use futures::TryStreamExt;
-//! use beisen_client::{BeisenClient, Credentials};
-//!
-//! # async fn run() -> hr_common::Result<()> {
-//! let client = BeisenClient::builder()
-//!     .credentials(Credentials::app_key("key", "secret"))
-//!     .build()?;
-//! let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
-//! let stop = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
-//! let mut employees = client.employees().changed_between(start, stop).parallel(4).items();
-//! while let Some(employee) = employees.try_next().await? {
-//!     println!("{}", employee.employee_info.user_id);
-//! }
-//! # Ok(()) }
-//! ```
-//!
-//! Design notes live in `docs/beisen.md` of the repository.
+#![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -42,9 +18,42 @@ pub mod organization;
 pub mod recruiting;
 pub mod window;
 
+/// How each endpoint's reply is read: the envelope markers that the
+/// requests' [`Endpoint`](hr_common::endpoint::Endpoint) impls name.
+///
+/// | marker | reply | endpoints |
+/// |---|---|---|
+/// | [`ScrollReply`](reply::ScrollReply) | `code` 200, `data` list, `scrollId` or `isLastData` | every `…/GetByTimeWindow` (and the window streams' pages) |
+/// | [`ScrollListReply`](reply::ScrollListReply) | `code` 200, `data` list, scroll fields optional | `Employee/GetEmployeeOfOrganization` |
+/// | [`ListReply`](reply::ListReply) | `code` 200, `data` list or `null` | `Employee/GetBasicInfoByIds`, `GetServiceInfoByIds`, `GetJuniorById`, `Organization/GetByIds`, `GetSubOrganizations` |
+/// | [`LookupReply`](reply::LookupReply) | `code` 200, `data` optional (`None`) | `Employee/GetUserIDByEmail` |
+/// | [`LookupManyReply`](reply::LookupManyReply) | `code` 200, `data` optional (empty) | `Employee/GetUserIDsByJobNumbers`, `GetUserIDsByMobilesV5` |
+/// | [`WriteReply`](reply::WriteReply) | `code` 200, `data` as it came | `Employee/Create`, `Transfer`, `Dimission` |
+/// | [`VacationPageReply`](reply::VacationPageReply) | `code` 200, `data` page object | `Vacation/GetVacationInfoByApprovalTime` |
+/// | [`ApplyBatchReply`](reply::ApplyBatchReply) | `code` 200, `data` batch object | `Apply/GetApplyListByModifiedTime` |
+///
+/// Each calls the crate's one decoder, so a business error inside an
+/// HTTP 200 (`"code":"417"`) is an [`Error::Api`], and a reply that does
+/// not prove success is an [`Error::Decode`], never an empty answer.
+pub mod reply {
+    pub use crate::envelope::{
+        ApplyBatchReply, ListReply, LookupManyReply, LookupReply, ScrollListReply, ScrollReply,
+        VacationPageReply, WriteReply,
+    };
+}
+
 /// Re-exported: window bounds are `chrono` dates and date-times.
 pub use chrono;
-pub use client::{BeisenClient, ClientBuilder, Credentials, DEFAULT_BASE_URL};
+pub use client::{
+    BeisenClient, BeisenClientBuilder, Credentials, DEFAULT_BASE_URL, DEFAULT_CONCURRENCY,
+    DEFAULT_LIMITS, ENV_APP_KEY, ENV_APP_SECRET, ENV_BASE_URL,
+};
 pub use envelope::{ListResponse, ScrollResponse};
+/// Re-exported: the errors, credentials and per-call options that the
+/// client's signatures use, so that this crate alone is enough.
+pub use hr_common::transport::{
+    CallOptions, Limits, RateLimiter, RetryBudget, RetryPolicy, TransportStats, WindowLimiter,
+};
+pub use hr_common::{AccessToken, Error, Result, SecretString, TokenProvider};
 pub use ids::{JobPostOId, OrgOId, PositionOId, UserId};
-pub use window::{Checkpoint, TimeWindow, WindowProgress, WindowStream};
+pub use window::{Checkpoint, TimeWindow, TimeWindowRequest, WindowProgress, WindowStream};

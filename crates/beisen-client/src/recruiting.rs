@@ -1,13 +1,16 @@
 //! Recruiting (招聘): job applications by modification time, in batches.
 
+use std::borrow::Cow;
+
 use futures::Stream;
+use hr_common::endpoint::{self, Endpoint, json_request};
 use hr_common::paging::{self, CursorPage, Pages};
-use hr_common::transport::Response;
+use hr_common::transport::{CallOptions, Request, Response};
 use hr_common::{Error, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::BeisenClient;
-use crate::envelope::{Envelope, Promise, null_as_empty};
+use crate::envelope::{ApplyBatchReply, Envelope, Promise, null_as_empty};
 use crate::window::{TimeWindow, WindowBound, fmt_time};
 
 /// `POST /RecruitV6/api/v1/Apply/GetApplyListByModifiedTime`.
@@ -72,6 +75,7 @@ pub(crate) fn decode_batch(resp: &Response) -> Result<CursorPage<Apply>> {
 /// );
 /// # Ok::<(), serde_json::Error>(())
 /// ```
+#[doc(alias("Apply/GetApplyListByModifiedTime"))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -95,14 +99,6 @@ impl GetApplyListByModifiedTime {
         }
     }
 
-    async fn fetch(&self, client: &BeisenClient) -> Result<CursorPage<Apply>> {
-        if self.start_time >= self.end_time {
-            return Err(Error::invalid_request("endTime", "must be after startTime"));
-        }
-        let path = APPLY_BY_MODIFIED_TIME;
-        decode_batch(&client.post(path, "recruiting", true, self).await?)
-    }
-
     /// Every batch, following `nextBatchId` to `isLastBatch`.
     pub fn pages(self, client: &BeisenClient) -> Pages<Apply> {
         let client = client.clone();
@@ -110,7 +106,7 @@ impl GetApplyListByModifiedTime {
             let client = client.clone();
             let mut req = self.clone();
             req.batch_id = cursor.unwrap_or_default();
-            async move { req.fetch(&client).await }
+            async move { endpoint::send(&client, &req, &CallOptions::new()).await }
         })
         .build()
     }
@@ -120,3 +116,30 @@ impl GetApplyListByModifiedTime {
         self.pages(client).by_item()
     }
 }
+
+/// One batch; the recruiting endpoints share the limiter group
+/// `"recruiting"`.
+impl Endpoint for GetApplyListByModifiedTime {
+    type Client = BeisenClient;
+    type Output = CursorPage<Apply>;
+    type Envelope = ApplyBatchReply;
+    const PATH: &'static str = APPLY_BY_MODIFIED_TIME;
+    const IDEMPOTENT: bool = true;
+
+    fn group(&self) -> Cow<'static, str> {
+        Cow::Borrowed("recruiting")
+    }
+
+    /// `endTime` after `startTime`.
+    fn validate(&self) -> Result<()> {
+        if self.start_time >= self.end_time {
+            return Err(Error::invalid_request("endTime", "must be after startTime"));
+        }
+        Ok(())
+    }
+
+    fn to_request(&self) -> Result<Request> {
+        json_request(self)
+    }
+}
+hr_common::impl_send!(GetApplyListByModifiedTime);

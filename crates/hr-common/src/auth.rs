@@ -6,11 +6,21 @@
 //! that queued behind a refresh reuse its result instead of fetching again.
 //! Unlike a fixed "refresh 5 minutes early" rule, the margin scales with the
 //! token's lifetime, because ISDP tokens can live only 359 seconds.
+//!
+//! Expiry is kept on Tokio's monotonic clock ([`tokio::time::Instant`]):
+//! a wall clock set back or forward (NTP, a suspended laptop) cannot make a
+//! token look fresh or stale, and tests drive time with
+//! `#[tokio::test(start_paused = true)]` and `tokio::time::advance`
+//! instead of sleeping. Wall-clock time appears only where a vendor sends
+//! an absolute expiry ([`AccessToken::expiring_at`]), which is converted to
+//! the monotonic clock on receipt.
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
+
+use tokio::time::Instant;
 
 use async_trait::async_trait;
 use futures::FutureExt;
@@ -35,8 +45,10 @@ use crate::error::{Error, Result, TransportErrorKind};
 pub struct AccessToken {
     /// The token itself.
     pub secret: SecretString,
-    /// When the vendor stops accepting it; `None` when the vendor did not say.
-    pub expires_at: Option<SystemTime>,
+    /// When the vendor stops accepting it, on Tokio's monotonic clock;
+    /// `None` when the vendor did not say (or named a time too far away to
+    /// represent).
+    pub expires_at: Option<Instant>,
 }
 
 impl AccessToken {
@@ -53,12 +65,48 @@ impl AccessToken {
     pub fn new(secret: impl Into<String>, expires_in: Option<Duration>) -> Self {
         AccessToken {
             secret: SecretString::from(secret.into()),
-            expires_at: expires_in.and_then(|d| SystemTime::now().checked_add(d)),
+            expires_at: expires_in.and_then(|d| Instant::now().checked_add(d)),
         }
     }
 
-    /// A token with an absolute expiry, e.g. from an epoch-seconds field.
+    /// A token with an absolute wall-clock expiry, e.g. from an
+    /// epoch-seconds or epoch-milliseconds field.
+    ///
+    /// The time is converted to the monotonic clock on receipt: the token
+    /// expires after the time between now and `expires_at` has passed,
+    /// whatever the wall clock does meanwhile. A time already past gives an
+    /// expired token; one too far away to represent counts as unknown.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use hr_common::AccessToken;
+    ///
+    /// let t = AccessToken::expiring_at("t", SystemTime::now() + Duration::from_secs(600));
+    /// assert!(t.expires_in().unwrap() > Duration::from_secs(590));
+    /// assert!(AccessToken::expiring_at("t", SystemTime::UNIX_EPOCH).is_expired());
+    /// ```
     pub fn expiring_at(secret: impl Into<String>, expires_at: SystemTime) -> Self {
+        let left = expires_at
+            .duration_since(SystemTime::now())
+            .unwrap_or_default();
+        AccessToken::new(secret, Some(left))
+    }
+
+    /// A token that expires at a point of Tokio's monotonic clock.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use std::time::Duration;
+    /// use tokio::time::Instant;
+    /// use hr_common::AccessToken;
+    ///
+    /// let at = Instant::now() + Duration::from_secs(60);
+    /// let t = AccessToken::expiring_at_instant("t", at);
+    /// assert_eq!(t.expires_at, Some(at));
+    /// # }
+    /// ```
+    pub fn expiring_at_instant(secret: impl Into<String>, expires_at: Instant) -> Self {
         AccessToken {
             secret: SecretString::from(secret.into()),
             expires_at: Some(expires_at),
@@ -67,13 +115,13 @@ impl AccessToken {
 
     /// Whether the vendor would reject it now.
     pub fn is_expired(&self) -> bool {
-        self.expires_at.is_some_and(|at| at <= SystemTime::now())
+        self.expires_at.is_some_and(|at| at <= Instant::now())
     }
 
-    /// Seconds left before expiry, for logs (`None`: unknown).
+    /// Time left before expiry, for logs (`None`: unknown).
     pub fn expires_in(&self) -> Option<Duration> {
         self.expires_at
-            .map(|at| at.duration_since(SystemTime::now()).unwrap_or_default())
+            .map(|at| at.saturating_duration_since(Instant::now()))
     }
 
     fn same_secret(&self, other: &AccessToken) -> bool {
@@ -220,7 +268,7 @@ impl TokenCacheConfig {
 
 struct Cached {
     token: AccessToken,
-    refresh_at: Option<SystemTime>,
+    refresh_at: Option<Instant>,
 }
 
 type SharedFetch = Shared<BoxFuture<'static, Result<AccessToken>>>;
@@ -234,14 +282,14 @@ struct State {
 }
 
 impl State {
-    fn usable(&self, now: SystemTime) -> Option<&AccessToken> {
+    fn usable(&self, now: Instant) -> Option<&AccessToken> {
         self.cached
             .as_ref()
             .map(|c| &c.token)
             .filter(|t| t.expires_at.is_none_or(|at| now < at))
     }
 
-    fn fresh(&self, now: SystemTime) -> Option<&AccessToken> {
+    fn fresh(&self, now: Instant) -> Option<&AccessToken> {
         let cached = self.cached.as_ref()?;
         let usable = self.usable(now)?;
         cached
@@ -325,13 +373,13 @@ impl TokenCache {
     /// timeout, a dropped future) does not cancel it for the others, and its
     /// result is cached for whoever asks next. Needs a Tokio runtime.
     pub async fn token(&self) -> Result<AccessToken> {
-        if let Some(token) = self.read().fresh(SystemTime::now()) {
+        if let Some(token) = self.read().fresh(Instant::now()) {
             return Ok(token.clone());
         }
         let fetch = {
             let mut state = self.write();
             // Whoever held the lock before us may have done the work already.
-            if let Some(token) = state.fresh(SystemTime::now()) {
+            if let Some(token) = state.fresh(Instant::now()) {
                 return Ok(token.clone());
             }
             match &state.inflight {
@@ -422,7 +470,7 @@ impl Inner {
     async fn fetch_and_store(&self) -> Result<AccessToken> {
         self.fetches.fetch_add(1, Ordering::Relaxed);
         let timeout = self.config.fetch_timeout;
-        let fetched_at = SystemTime::now();
+        let fetched_at = Instant::now();
         let result = match tokio::time::timeout(timeout, self.provider.fetch_token()).await {
             Ok(result) => result,
             Err(_) => Err(Error::transport(
@@ -436,7 +484,7 @@ impl Inner {
         match result {
             Ok(token) => {
                 let refresh_at = token.expires_at.map(|at| {
-                    let lifetime = at.duration_since(fetched_at).unwrap_or_default();
+                    let lifetime = at.saturating_duration_since(fetched_at);
                     at.checked_sub(self.config.margin_for(lifetime))
                         .unwrap_or(at)
                 });
@@ -452,7 +500,7 @@ impl Inner {
                 Ok(token)
             }
             Err(err) => {
-                let now = SystemTime::now();
+                let now = Instant::now();
                 let backoff = self.config.failed_refresh_backoff;
                 if let Some(cached) = state
                     .cached
@@ -512,33 +560,90 @@ mod tests {
         (cache, calls)
     }
 
-    #[tokio::test]
+    fn secret(token: &AccessToken) -> &str {
+        token.secret.expose_secret()
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn token_inside_margin_is_refreshed() {
-        // 10 s lifetime → 2 s margin at ratio 0.2 → refresh_at = +8 s, so a
-        // token that has 10 s left is fresh; one with 1 s left is not.
+        // 10 s lifetime → 2 s margin at ratio 0.2 → refresh 8 s after the fetch.
         let (cache, calls) = counting(Some(Duration::from_secs(10)), None);
-        cache.token().await.unwrap();
-        cache.token().await.unwrap();
+        assert_eq!(secret(&cache.token().await.unwrap()), "t-1");
+        tokio::time::advance(Duration::from_secs(7)).await;
+        assert_eq!(secret(&cache.token().await.unwrap()), "t-1");
         assert_eq!(calls.load(Ordering::SeqCst), 1);
 
-        cache.write().cached.as_mut().unwrap().refresh_at =
-            Some(SystemTime::now() - Duration::from_millis(1));
+        tokio::time::advance(Duration::from_millis(1001)).await;
         let t = cache.token().await.unwrap();
-        assert_eq!(t.secret.expose_secret(), "t-2");
+        assert_eq!(secret(&t), "t-2");
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+        assert_eq!(t.expires_in(), Some(Duration::from_secs(10)));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_expired_token_is_never_handed_out() {
+        // A margin of zero: only expiry itself makes the cache fetch.
+        let calls = Arc::new(AtomicU32::new(0));
+        let cache = TokenCache::with_config(
+            Counting {
+                calls: calls.clone(),
+                lifetime: Some(Duration::from_secs(60)),
+                fail_after: None,
+            },
+            TokenCacheConfig::default().margin_ratio(0.0),
+        );
+        let first = cache.token().await.unwrap();
+        tokio::time::advance(Duration::from_millis(59_999)).await;
+        assert!(!first.is_expired());
+        assert_eq!(secret(&cache.token().await.unwrap()), "t-1");
+
+        tokio::time::advance(Duration::from_millis(1)).await;
+        assert!(first.is_expired());
+        assert_eq!(first.expires_in(), Some(Duration::ZERO));
+        assert_eq!(secret(&cache.token().await.unwrap()), "t-2");
         assert_eq!(calls.load(Ordering::SeqCst), 2);
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn failed_refresh_keeps_a_still_valid_token() {
+        // 3600 s lifetime → 300 s margin → refresh 3300 s after the fetch.
         let (cache, calls) = counting(Some(Duration::from_secs(3600)), Some(1));
         cache.token().await.unwrap();
-        cache.write().cached.as_mut().unwrap().refresh_at =
-            Some(SystemTime::now() - Duration::from_millis(1));
+        tokio::time::advance(Duration::from_secs(3300)).await;
         let t = cache.token().await.unwrap();
-        assert_eq!(t.secret.expose_secret(), "t-1");
-        // The backoff stops every request from hammering a failing endpoint.
-        cache.token().await.unwrap();
+        assert_eq!(secret(&t), "t-1");
         assert_eq!(calls.load(Ordering::SeqCst), 2);
+
+        // The backoff (5 s) stops every request from hammering a failing
+        // endpoint; after it, the next request tries again.
+        tokio::time::advance(Duration::from_secs(4)).await;
+        assert_eq!(secret(&cache.token().await.unwrap()), "t-1");
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert_eq!(secret(&cache.token().await.unwrap()), "t-1");
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+
+        // Once the old token has expired, the failure is the caller's.
+        tokio::time::advance(Duration::from_secs(300)).await;
+        let err = cache.token().await.unwrap_err();
+        assert!(err.is_auth(), "{err:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_wall_clock_expiry_becomes_a_monotonic_one() {
+        let t = AccessToken::expiring_at("t", SystemTime::now() + Duration::from_secs(120));
+        let left = t.expires_in().unwrap();
+        assert!(
+            left <= Duration::from_secs(120) && left > Duration::from_secs(119),
+            "{left:?}"
+        );
+        // Only the monotonic clock counts from here on.
+        tokio::time::advance(Duration::from_secs(119)).await;
+        assert!(!t.is_expired());
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert!(t.is_expired());
+
+        assert!(AccessToken::expiring_at("t", SystemTime::UNIX_EPOCH).is_expired());
     }
 
     #[tokio::test]

@@ -15,6 +15,7 @@
 //! | [`LenientBoolYN`] | same as [`LenientBool`] | `bool` | `"Y"` / `"N"` |
 //! | [`NumberFromString`] | `12`, `"12"`, `" 12.5 "` | any number | `12` |
 //! | [`EmptyAsNone`] | `null`, `""`, `"  "`, else the inner adapter | `Option<T>` | `null` or the inner form |
+//! | [`null_as_empty`] (a function) | `null`, else `T`'s own form | `Vec<…>` or any `T: Default` | `T`'s own form |
 //!
 //! All of them are [`serde_with`] adapters ([`DeserializeAs`] /
 //! [`SerializeAs`]), so they nest inside `Option<…>`, `Vec<…>` and each other
@@ -708,4 +709,36 @@ impl<As> fmt::Debug for EmptyAsNone<As> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("EmptyAsNone")
     }
+}
+
+/// Reads `null` as the type's default (an empty list, an empty string),
+/// anything else as `T` itself; for `#[serde(deserialize_with = …)]`.
+///
+/// Vendors answer "no records" with `"data": null` as often as with
+/// `"data": []`. Add `#[serde(default)]` too when the key may be missing.
+///
+/// ```
+/// use serde::Deserialize;
+///
+/// #[derive(Debug, Deserialize)]
+/// struct Reply {
+///     #[serde(default, deserialize_with = "hr_common::lenient::null_as_empty")]
+///     data: Vec<u32>,
+/// }
+///
+/// for body in [r#"{"data": null}"#, r#"{"data": []}"#, "{}"] {
+///     let r: Reply = serde_json::from_str(body)?;
+///     assert!(r.data.is_empty(), "{body}");
+/// }
+/// let r: Reply = serde_json::from_str(r#"{"data": [1, 2]}"#)?;
+/// assert_eq!(r.data, [1, 2]);
+/// assert!(serde_json::from_str::<Reply>(r#"{"data": "none"}"#).is_err());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn null_as_empty<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }

@@ -24,11 +24,19 @@
 
 pub mod auth;
 pub mod civil_time;
+pub mod config;
+pub mod endpoint;
 pub mod error;
+pub mod id;
+pub mod json;
 pub mod lenient;
+pub mod model;
 pub mod paging;
 pub mod redact;
 pub mod sensitive;
+pub mod task;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod transport;
 
 pub use auth::{AccessToken, TokenCache, TokenProvider};
@@ -39,3 +47,11 @@ pub use sensitive::Sensitive;
 
 /// Re-exported so that users need no direct `secrecy` dependency.
 pub use secrecy::{ExposeSecret, SecretString};
+
+/// What the exported macros name; not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use chrono::FixedOffset;
+    pub use reqwest::Client as HttpClient;
+    pub use serde_json::Value;
+}

@@ -1,13 +1,15 @@
 //! Envelope C results and automatic chunking of batch writes.
 
 use hr_common::Result;
-use hr_common::transport::Response;
+use hr_common::endpoint::{self, Endpoint};
+use hr_common::transport::{CallOptions, Request};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::client::IsdpClient;
-use crate::envelope::{self, StatusEnvelope};
+use crate::envelope;
 use crate::ids::{OrgId, PersonId};
+use crate::reply::WriteReply;
 
 /// What happened to one item of a batch write.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -111,7 +113,7 @@ impl BatchOutcome {
     /// Adds one chunk's answer. `data` is used when it is the list of
     /// item results; otherwise the chunk's items are made up from what was
     /// sent, with the envelope's `status` and `msg`.
-    pub(crate) fn merge(&mut self, env: StatusEnvelope, sent: &[Value]) {
+    pub(crate) fn merge(&mut self, env: WriteReply, sent: &[Value]) {
         let listed = match &env.data {
             Value::Array(_) => serde_json::from_value::<Vec<ItemResult>>(env.data.clone()).ok(),
             _ => None,
@@ -185,7 +187,37 @@ pub struct BatchStop {
     pub refused: bool,
 }
 
-/// Sends `items` in chunks of `max` under `key`, one call after another.
+/// The body of one call of a batch write: `{key: [items]}`. Each item is
+/// made a JSON value first, so the body is the same whichever way it is
+/// built.
+pub(crate) fn list_request<E: Endpoint, T: Serialize>(key: &str, items: &[T]) -> Result<Request> {
+    let values = to_values(items)?;
+    let mut body = Map::new();
+    body.insert(key.to_owned(), Value::Array(values));
+    Request::new(E::METHOD, E::PATH).json(&body)
+}
+
+/// Refuses more than `max` items in one call.
+pub(crate) fn check_chunk(field: &str, len: usize, max: usize) -> Result<()> {
+    if len > max {
+        return Err(hr_common::Error::invalid_request(
+            field,
+            format!("at most {max} items per call, not {len}; `send` chunks them"),
+        ));
+    }
+    Ok(())
+}
+
+fn to_values<T: Serialize>(items: &[T]) -> Result<Vec<Value>> {
+    items
+        .iter()
+        .map(serde_json::to_value)
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|e| hr_common::Error::invalid(e.to_string()))
+}
+
+/// Sends `items` in chunks of `max`, one call after another, each chunk the
+/// endpoint that `chunk` makes of it.
 ///
 /// Item-level failures are listed in the outcome. A chunk refused as a
 /// whole (`status:"failed"` without item results, e.g. over the vendor's
@@ -199,42 +231,36 @@ pub struct BatchStop {
 ///   when the call failed without an answer) with the message, and
 ///   [`BatchOutcome::stopped`] says where and why.
 ///   [`BatchOutcome::into_result`] turns that into an error.
-pub(crate) async fn send_chunked<T: Serialize>(
+pub(crate) async fn send_chunked<T, E>(
     client: &IsdpClient,
-    path: &'static str,
-    key: &str,
     items: &[T],
     max: usize,
-    idempotent: bool,
-) -> Result<BatchOutcome> {
-    let values: Vec<Value> = items
-        .iter()
-        .map(serde_json::to_value)
-        .collect::<std::result::Result<_, _>>()
-        .map_err(|e| hr_common::Error::invalid(e.to_string()))?;
+    options: &CallOptions,
+    chunk: impl Fn(&[T]) -> E,
+) -> Result<BatchOutcome>
+where
+    T: Serialize,
+    E: Endpoint<Client = IsdpClient, Output = WriteReply>,
+{
+    let values = to_values(items)?;
+    let size = max.max(1);
     let mut outcome = BatchOutcome::default();
-    for (n, chunk) in values.chunks(max.max(1)).enumerate() {
-        let at = n * max.max(1);
-        let mut body = Map::new();
-        body.insert(key.to_owned(), Value::Array(chunk.to_vec()));
-        let answer = match client.post(path, &body, idempotent).await {
-            Ok(resp) => envelope::status_coded(&resp).map(|env| (resp, env)),
-            Err(e) => Err(e),
-        };
-        let stop = match answer {
-            Ok((resp, env)) => {
-                if env.answers_items() {
-                    outcome.merge(env, chunk);
+    for (n, (typed, sent)) in items.chunks(size).zip(values.chunks(size)).enumerate() {
+        let at = n * size;
+        let stop = match endpoint::send(client, &chunk(typed), options).await {
+            Ok(reply) => {
+                if reply.answers_items() {
+                    outcome.merge(reply, sent);
                     continue;
                 }
-                let msg = env.msg.unwrap_or_default();
+                let msg = reply.msg.clone().unwrap_or_default();
                 BatchStop {
                     at,
-                    code: env.status.clone(),
+                    code: reply.status.clone(),
                     message: msg.clone(),
                     refused: true,
                 }
-                .or_first(n, envelope::api_error(&resp, env.status, msg))?
+                .or_first(n, reply.refusal(msg))?
             }
             Err(e) => {
                 let refused = matches!(e, hr_common::Error::Api { .. });
@@ -269,36 +295,12 @@ impl BatchStop {
     }
 }
 
-/// A single write in envelope C: `data` on success, [`Error::Api`](hr_common::Error::Api)
-/// with code `failed` and `msg` otherwise.
-pub(crate) async fn send_single<B: Serialize + ?Sized>(
-    client: &IsdpClient,
-    path: &'static str,
-    body: &B,
-    idempotent: bool,
-) -> Result<Value> {
-    single_reply(&client.post(path, body, idempotent).await?)
-}
-
-/// Reads the answer of a single write in envelope C; see [`send_single`].
-pub(crate) fn single_reply(resp: &Response) -> Result<Value> {
-    let env = envelope::status_coded(resp)?;
-    if !env.is_success() {
-        return Err(envelope::api_error(
-            resp,
-            env.status,
-            env.msg.unwrap_or_default(),
-        ));
-    }
-    Ok(env.data)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn env(json: Value) -> StatusEnvelope {
-        serde_json::from_value(json).unwrap()
+    fn env(json: Value) -> WriteReply {
+        WriteReply::from_envelope(serde_json::from_value(json).unwrap(), 200, None)
     }
 
     /// Found by the `isdp_status_envelope` fuzz target: a vendor count of

@@ -1,82 +1,82 @@
-//! [`IsdpClient`] and its builder.
+//! [`IsdpClient`] and its builder: the transport every request goes
+//! through, the token cache and the stream concurrency. The requests know
+//! the client; the client knows no request.
 
 use std::fmt;
-use std::sync::Arc;
-use std::time::Duration;
 
-use hr_common::transport::{
-    DEFAULT_DEADLINE, Limits, RateLimiter, Request, Response, RetryBudget, RetryPolicy,
-    StreamingResponse, Transport, TransportStats, WindowLimiter,
-};
-use hr_common::{Error, Result, SecretString, TokenCache, TokenProvider};
-use serde::Serialize;
+use hr_common::config::{ClientConfig, env_var, require_env};
+use hr_common::endpoint::ApiClient;
+use hr_common::transport::{Transport, TransportBuilder, TransportStats};
+use hr_common::{Error, Result, TokenCache};
 
 use crate::envelope::{self, SERVICE};
-use crate::token::{Credentials, PasswordGrant};
+use crate::token::Credentials;
 
 /// The production host.
 pub const PRODUCTION_URL: &str = "https://isdpcloud.huawei.com";
 /// The beta host.
 pub const BETA_URL: &str = "https://isdpcloud-beta.sd.huawei.com";
 
-/// Pages fetched at once by the offset streams unless told otherwise.
-pub const DEFAULT_PAGE_CONCURRENCY: usize = 4;
+/// Pages fetched at once by the offset streams unless
+/// [`concurrency`](IsdpClientBuilder::concurrency) says otherwise.
+pub const DEFAULT_CONCURRENCY: usize = 4;
+
+const ENV_BASE_URL: &str = "ISDP_BASE_URL";
+const ENV_CLIENT_ID: &str = "ISDP_CLIENT_ID";
+const ENV_CLIENT_SECRET: &str = "ISDP_CLIENT_SECRET";
+const ENV_USERNAME: &str = "ISDP_USERNAME";
+const ENV_PASSWORD: &str = "ISDP_PASSWORD";
 
 /// A client of one ISDP+ tenant. Cheap to clone; clones share the
 /// connection pool, the token cache and the rate limiter.
 ///
-/// ```
-/// use isdp_client::IsdpClient;
+/// Requests are plain structs sent with `send(&client)` (or
+/// `send_with(&client, &CallOptions)` for per-call options), listings
+/// streamed with `stream(&client)`.
 ///
-/// let client = IsdpClient::builder("https://isdpcloud-beta.sd.huawei.com")
-///     .client_id("my-client")
-///     .client_secret("my-client")
-///     .username("app-id")
-///     .password("app-token")
+/// ```
+/// use isdp_client::{Credentials, IsdpClient};
+///
+/// let client = IsdpClient::builder()
+///     .base_url(isdp_client::BETA_URL)
+///     .credentials(Credentials::password_grant("my-client", "my-client", "app-id", "app-token"))
 ///     .build()?;
-/// # let _ = client; Ok::<(), hr_common::Error>(())
+/// assert_eq!(client.concurrency(), isdp_client::DEFAULT_CONCURRENCY);
+/// # Ok::<(), isdp_client::Error>(())
 /// ```
 #[derive(Clone)]
 pub struct IsdpClient {
-    pub(crate) api: Transport,
-    pub(crate) tokens: TokenCache,
-    pub(crate) page_concurrency: usize,
+    api: Transport,
+    tokens: TokenCache,
+    concurrency: usize,
 }
 
 impl fmt::Debug for IsdpClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("IsdpClient")
             .field("base_url", &self.api.base_url().as_str())
-            .field("page_concurrency", &self.page_concurrency)
+            .field("concurrency", &self.concurrency)
             .finish_non_exhaustive()
     }
 }
 
 impl IsdpClient {
-    /// Starts a builder. There is no default host: pass [`PRODUCTION_URL`],
-    /// [`BETA_URL`] or your tenant's gateway. Plain `http://` is accepted
-    /// for loopback only.
-    pub fn builder(base_url: impl Into<String>) -> IsdpClientBuilder {
+    /// Starts a builder. There is no default host: set
+    /// [`base_url`](IsdpClientBuilder::base_url) to [`PRODUCTION_URL`],
+    /// [`BETA_URL`] or your tenant's gateway (or `ISDP_BASE_URL` with
+    /// [`from_env`](IsdpClientBuilder::from_env)). Plain `http://` is
+    /// accepted for loopback only.
+    pub fn builder() -> IsdpClientBuilder {
         IsdpClientBuilder {
-            base_url: base_url.into(),
-            client_id: None,
-            client_secret: None,
-            username: None,
-            password: None,
-            provider: None,
-            retry: None,
-            attempt_timeout: None,
-            connect_timeout: None,
-            deadline: None,
-            retry_budget: RetryBudget::default(),
-            limiter: None,
-            page_concurrency: DEFAULT_PAGE_CONCURRENCY,
+            config: ClientConfig::new(None),
+            credentials: None,
         }
     }
 
-    /// Person reads, writes and the export.
-    pub fn persons(&self) -> crate::person::Persons<'_> {
-        crate::person::Persons { client: self }
+    /// A client from the environment alone: `builder().from_env()?.build()`;
+    /// see [`IsdpClientBuilder::from_env`] for the variables.
+    pub fn from_env() -> Result<IsdpClient> {
+        IsdpClient::builder().from_env()?.build()
     }
 
     /// The token cache, e.g. to warm it up or to count fetches.
@@ -89,214 +89,134 @@ impl IsdpClient {
         self.api.stats()
     }
 
+    /// The transport every API call goes through.
+    pub fn transport(&self) -> &Transport {
+        &self.api
+    }
+
     /// How many pages the offset streams fetch at once.
-    pub fn page_concurrency(&self) -> usize {
-        self.page_concurrency
-    }
-
-    pub(crate) async fn post<B: Serialize + ?Sized>(
-        &self,
-        path: &'static str,
-        body: &B,
-        idempotent: bool,
-    ) -> Result<Response> {
-        let req = Request::post(path)
-            .json(body)?
-            .idempotent(idempotent)
-            .group(group_of(path));
-        self.api.send(req).await
-    }
-
-    /// Sends a request built by hand (multipart uploads).
-    pub(crate) async fn send_request(&self, req: Request) -> Result<Response> {
-        let group = group_of(req.path());
-        self.api.send(req.group(group)).await
-    }
-
-    pub(crate) async fn post_streaming<B: Serialize + ?Sized>(
-        &self,
-        path: &'static str,
-        body: &B,
-    ) -> Result<StreamingResponse> {
-        let req = Request::post(path)
-            .json(body)?
-            .idempotent(true)
-            .group(group_of(path));
-        self.api.send_streaming(req).await
+    pub fn concurrency(&self) -> usize {
+        self.concurrency
     }
 }
 
-/// Limiter groups: one per API area, so a rate limit can be set per area.
-fn group_of(path: &str) -> &'static str {
-    if path.contains("/person/") || path.contains("/excelRecord/") || path.contains("/file/") {
-        "person"
-    } else {
-        "org"
+impl ApiClient for IsdpClient {
+    fn transport(&self) -> &Transport {
+        &self.api
     }
 }
 
 /// Builds an [`IsdpClient`]; see [`IsdpClient::builder`].
+///
+/// The setters are those of every hr-sdk client (see
+/// [`hr_common::config`]): `base_url`, `credentials`, `timeout`,
+/// `connect_timeout`, `deadline`/`without_deadline`, `retry`,
+/// `retry_budget`, `rate_limits`/`group_limits`/`rate_limiter`,
+/// `concurrency`, `time_zone`, `user_agent`, `http_client`,
+/// `danger_allow_http`, and [`from_env`](Self::from_env). For ISDP+:
+///
+/// - `base_url` has no default;
+/// - `timeout` also bounds, for downloads, the longest gap between two
+///   chunks;
+/// - ISDP+ documents no rate limits, so there is no limiter unless one is
+///   set; the groups are in [`group`](crate::group): `"person"` (persons,
+///   export, files, import), `"org"` (organisations, roles, positions),
+///   `"token"`;
+/// - `concurrency` is how many pages the offset streams fetch at once after
+///   the first (default [`DEFAULT_CONCURRENCY`]; 1 for strictly one at a
+///   time); concurrent calls still pass the rate limiter one by one;
+/// - `time_zone` is not used: ISDP+ sends its date-times with an offset.
+///
+/// ```
+/// use std::time::Duration;
+/// use isdp_client::{Credentials, IsdpClient, Limits, RetryPolicy};
+///
+/// let client = IsdpClient::builder()
+///     .base_url(isdp_client::PRODUCTION_URL)
+///     .credentials(Credentials::password_grant_default_secret("my-client", "app-id", "app-token"))
+///     .timeout(Duration::from_secs(10))
+///     .retry(RetryPolicy::default().max_attempts(3))
+///     .rate_limits(Limits::new(Some(20), None))
+///     .concurrency(2)
+///     .build()?;
+/// # let _ = client; Ok::<(), isdp_client::Error>(())
+/// ```
 #[must_use]
 pub struct IsdpClientBuilder {
-    base_url: String,
-    client_id: Option<String>,
-    client_secret: Option<SecretString>,
-    username: Option<String>,
-    password: Option<SecretString>,
-    provider: Option<TokenCache>,
-    retry: Option<RetryPolicy>,
-    attempt_timeout: Option<Duration>,
-    connect_timeout: Option<Duration>,
-    deadline: Option<Duration>,
-    retry_budget: RetryBudget,
-    limiter: Option<Arc<dyn RateLimiter>>,
-    page_concurrency: usize,
+    config: ClientConfig,
+    credentials: Option<Credentials>,
 }
 
+hr_common::client_builder_setters!(IsdpClientBuilder, credentials: Credentials);
+
 impl IsdpClientBuilder {
-    /// `client_id`. `client_secret` defaults to the same value, as ISDP+
-    /// issues them.
-    pub fn client_id(mut self, id: impl Into<String>) -> Self {
-        self.client_id = Some(id.into());
-        self
-    }
-
-    /// `client_secret` (older documents: the fixed `isdp-saas-openapi`).
-    pub fn client_secret(mut self, secret: impl Into<String>) -> Self {
-        self.client_secret = Some(SecretString::from(secret.into()));
-        self
-    }
-
-    /// `username`: the application id.
-    pub fn username(mut self, username: impl Into<String>) -> Self {
-        self.username = Some(username.into());
-        self
-    }
-
-    /// `password`: the application token.
-    pub fn password(mut self, password: impl Into<String>) -> Self {
-        self.password = Some(SecretString::from(password.into()));
-        self
-    }
-
-    /// Uses your own token source instead of the password grant (a vault,
-    /// a token shared between processes). It still goes through a
-    /// [`TokenCache`].
-    pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
-        self.provider = Some(TokenCache::new(provider));
-        self
-    }
-
-    /// The retry policy for transient failures (default: hr-common's).
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
-        self
-    }
-
-    /// Timeout of one attempt, body included (default 30 s); for downloads,
-    /// the longest gap between two chunks.
-    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
-        self.attempt_timeout = Some(timeout);
-        self
-    }
-
-    /// Timeout for establishing a connection (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// Deadline for one call, token fetch, limiter waits, retries and
-    /// backoff included (default [`DEFAULT_DEADLINE`], 2 minutes).
-    pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.deadline = Some(deadline);
-        self
-    }
-
-    /// The retry budget (default: a fresh one of 500 tokens per client,
-    /// shared by the token and API calls). Every retry draws on it, so a
-    /// failing vendor cannot multiply the requests.
-    pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
-        self.retry_budget = budget;
-        self
-    }
-
-    /// A client-side rate limit for every API call (ISDP+ documents none,
-    /// but tenants have quotas).
-    pub fn rate_limit(mut self, limits: Limits) -> Self {
-        self.limiter = Some(Arc::new(WindowLimiter::new(limits)));
-        self
-    }
-
-    /// A rate limiter of your own, e.g. one shared by several processes.
-    /// Groups: `"person"` (persons, export, files), `"org"` (organisations,
-    /// roles, positions), `"token"`.
-    pub fn rate_limiter(mut self, limiter: Arc<dyn RateLimiter>) -> Self {
-        self.limiter = Some(limiter);
-        self
-    }
-
-    /// How many pages the offset streams fetch at once after the first
-    /// (default [`DEFAULT_PAGE_CONCURRENCY`]; 1 for strictly one at a time).
-    /// Concurrent calls still pass the rate limiter one by one.
-    pub fn page_concurrency(mut self, n: usize) -> Self {
-        self.page_concurrency = n.max(1);
-        self
+    /// Reads, on top of what was set:
+    ///
+    /// - `ISDP_BASE_URL`: the base URL;
+    /// - `ISDP_CLIENT_ID`, `ISDP_USERNAME`, `ISDP_PASSWORD` and, optionally,
+    ///   `ISDP_CLIENT_SECRET` (default: the client id): the password grant.
+    ///
+    /// Unset or blank variables change nothing; setting some of the
+    /// credential variables but not all is an error naming the first one
+    /// missing.
+    pub fn from_env(mut self) -> Result<Self> {
+        if let Some(url) = env_var(ENV_BASE_URL) {
+            self.config.set_base_url(url);
+        }
+        let secret = env_var(ENV_CLIENT_SECRET);
+        let any = secret.is_some()
+            || [ENV_CLIENT_ID, ENV_USERNAME, ENV_PASSWORD]
+                .iter()
+                .any(|name| env_var(name).is_some());
+        if !any {
+            return Ok(self);
+        }
+        let client_id = require_env(ENV_CLIENT_ID)?;
+        let username = require_env(ENV_USERNAME)?;
+        let password = require_env(ENV_PASSWORD)?;
+        self.credentials = Some(match secret {
+            Some(secret) => Credentials::password_grant(client_id, secret, username, password),
+            None => Credentials::password_grant_default_secret(client_id, username, password),
+        });
+        Ok(self)
     }
 
     /// Builds the client. Nothing is sent until the first call.
     pub fn build(self) -> Result<IsdpClient> {
-        let configure = |mut b: hr_common::transport::TransportBuilder| {
-            if let Some(policy) = &self.retry {
-                b = b.retry(policy.clone());
-            }
-            if let Some(t) = self.attempt_timeout {
-                b = b.attempt_timeout(t);
-            }
-            if let Some(t) = self.connect_timeout {
-                b = b.connect_timeout(t);
-            }
-            b = b
-                .deadline(self.deadline.unwrap_or(DEFAULT_DEADLINE))
-                .retry_budget(self.retry_budget.clone());
-            if let Some(l) = &self.limiter {
-                b = b.rate_limiter(l.clone());
-            }
-            b.auth_scheme("bearer")
-                .vendor_errors(envelope::vendor_error)
-        };
-        let token_transport =
-            configure(Transport::builder(SERVICE, self.base_url.clone())).build()?;
-        let tokens = match self.provider {
-            Some(cache) => cache,
-            None => {
-                let missing = |field: &str| {
-                    Error::invalid_request(
-                        field,
-                        format!("`{field}` is required (or give a token_provider)"),
-                    )
-                };
-                let client_id = self.client_id.ok_or_else(|| missing("client_id"))?;
-                let client_secret = self
-                    .client_secret
-                    .unwrap_or_else(|| SecretString::from(client_id.clone()));
-                let credentials = Credentials {
-                    client_id,
-                    client_secret,
-                    username: self.username.ok_or_else(|| missing("username"))?,
-                    password: self.password.ok_or_else(|| missing("password"))?,
-                };
-                TokenCache::new(PasswordGrant::new(token_transport.clone(), credentials))
+        self.config.require_base_url(ENV_BASE_URL)?;
+        let credentials = self.credentials.ok_or_else(|| {
+            Error::invalid_request(
+                "credentials",
+                format!(
+                    "no credentials: call `credentials(..)` or set {ENV_CLIENT_ID}, \
+                     {ENV_USERNAME} and {ENV_PASSWORD}"
+                ),
+            )
+        })?;
+        // The token transport is limited too, in its own group "token".
+        let limiter = self.config.rate_limiter(None);
+        let configure = |b: TransportBuilder| {
+            let b = b
+                .auth_scheme("bearer")
+                .vendor_errors(envelope::vendor_error);
+            match &limiter {
+                Some(l) => b.rate_limiter(l.clone()),
+                None => b,
             }
         };
-        let api = configure(Transport::builder(SERVICE, self.base_url))
-            .http_client(token_transport.http_client())
-            .token_cache(tokens.clone())
-            .build()?;
+        let (_, api) =
+            self.config
+                .token_and_api_transports(SERVICE, ENV_BASE_URL, None, configure, |t| {
+                    Ok(credentials.into_token_cache(t))
+                })?;
+        let tokens = api
+            .token_cache()
+            .cloned()
+            .ok_or_else(|| Error::invalid("the API transport has no token cache"))?;
         Ok(IsdpClient {
             api,
             tokens,
-            page_concurrency: self.page_concurrency,
+            concurrency: self.config.concurrency().unwrap_or(DEFAULT_CONCURRENCY),
         })
     }
 }
@@ -304,9 +224,8 @@ impl IsdpClientBuilder {
 impl fmt::Debug for IsdpClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("IsdpClientBuilder")
-            .field("base_url", &self.base_url)
-            .field("client_id", &self.client_id)
-            .field("username", &self.username)
-            .finish_non_exhaustive()
+            .field("config", &self.config)
+            .field("credentials", &self.credentials)
+            .finish()
     }
 }

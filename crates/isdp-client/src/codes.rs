@@ -9,17 +9,11 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-macro_rules! code_enum {
-    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $code:literal,)* }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum $name {
-            $($(#[$vdoc])* $variant,)*
-            /// A code this crate does not know, verbatim.
-            Unknown(String),
-        }
-
+/// Writes the impls of a code enum defined by hand: `as_str`, `From<&str>`
+/// (unknown codes kept as `Unknown(raw)`), `FromStr`, `Display` and serde
+/// as the code string.
+macro_rules! code_enum_impls {
+    ($name:ident { $($variant:ident = $code:literal,)* }) => {
         impl $name {
             /// The vendor's code.
             pub fn as_str(&self) -> &str {
@@ -67,53 +61,81 @@ macro_rules! code_enum {
     };
 }
 
-code_enum!(
-    /// `personStatus`.
-    ///
-    /// ```
-    /// use isdp_client::PersonStatus;
-    /// assert_eq!(PersonStatus::from("Freeze"), PersonStatus::Freeze);
-    /// assert_eq!(PersonStatus::from("Retired"), PersonStatus::Unknown("Retired".into()));
-    /// ```
-    PersonStatus {
-        /// 未开户: no account yet.
-        NoAccountOpened = "NoAccountOpened",
-        /// 开户中: account being opened.
-        OpeningAccount = "OpeningAccount",
-        /// 已开户: active account.
-        OpenAccount = "OpenAccount",
-        /// 冻结: frozen.
-        Freeze = "Freeze",
-        /// 注销: deregistered.
-        Cancel = "Cancel",
-    }
-);
+/// `personStatus`.
+///
+/// ```
+/// use isdp_client::PersonStatus;
+/// assert_eq!(PersonStatus::from("Freeze"), PersonStatus::Freeze);
+/// assert_eq!(PersonStatus::from("Retired"), PersonStatus::Unknown("Retired".into()));
+/// assert_eq!(PersonStatus::OpenAccount.to_string(), "OpenAccount");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PersonStatus {
+    /// 未开户: no account yet.
+    NoAccountOpened,
+    /// 开户中: account being opened.
+    OpeningAccount,
+    /// 已开户: active account.
+    OpenAccount,
+    /// 冻结: frozen.
+    Freeze,
+    /// 注销: deregistered.
+    Cancel,
+    /// A code this crate does not know, verbatim.
+    Unknown(String),
+}
 
-code_enum!(
-    /// `personType`.
-    PersonType {
-        /// Administrator.
-        Admin = "Admin",
-        /// Customer.
-        Customer = "Customer",
-        /// Employee.
-        Employee = "Employee",
-        /// Other.
-        Other = "Other",
-        /// Supplier.
-        Supplier = "Supplier",
-    }
-);
+code_enum_impls!(PersonStatus {
+    NoAccountOpened = "NoAccountOpened",
+    OpeningAccount = "OpeningAccount",
+    OpenAccount = "OpenAccount",
+    Freeze = "Freeze",
+    Cancel = "Cancel",
+});
 
-code_enum!(
-    /// `profilePictureStatus` (工作照状态).
-    ProfilePictureStatus {
-        /// The work photo is uploaded (已上传/已注册).
-        CollectionSucceeded = "CollectionSucceeded",
-        /// No work photo (未上传/未注册).
-        CollectionFailed = "CollectionFailed",
-    }
-);
+/// `personType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PersonType {
+    /// Administrator.
+    Admin,
+    /// Customer.
+    Customer,
+    /// Employee.
+    Employee,
+    /// Other.
+    Other,
+    /// Supplier.
+    Supplier,
+    /// A code this crate does not know, verbatim.
+    Unknown(String),
+}
+
+code_enum_impls!(PersonType {
+    Admin = "Admin",
+    Customer = "Customer",
+    Employee = "Employee",
+    Other = "Other",
+    Supplier = "Supplier",
+});
+
+/// `profilePictureStatus` (工作照状态).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProfilePictureStatus {
+    /// The work photo is uploaded (已上传/已注册).
+    CollectionSucceeded,
+    /// No work photo (未上传/未注册).
+    CollectionFailed,
+    /// A code this crate does not know, verbatim.
+    Unknown(String),
+}
+
+code_enum_impls!(ProfilePictureStatus {
+    CollectionSucceeded = "CollectionSucceeded",
+    CollectionFailed = "CollectionFailed",
+});
 
 /// An export or import task's `status`.
 ///

@@ -27,6 +27,7 @@
 //! (`totalCount` or `total_count`); `data: null` is accepted only with a
 //! total of 0. Anything else is [`Error::Decode`] naming what is missing.
 
+use hr_common::json::{field, kind as json_kind, text};
 use hr_common::transport::{Response, VendorError};
 use hr_common::{Error, Result};
 use serde::de::DeserializeOwned;
@@ -124,17 +125,6 @@ fn invalid_reply(resp: &Response, path: &str, message: String) -> Error {
         .with_status(resp.status())
 }
 
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// A page must carry its `data` list and a total (`totalCount` or
 /// `total_count`, a whole number); `data: null` passes only with a total
 /// of 0, which proves the listing empty. `prefix` locates the page in the
@@ -174,25 +164,6 @@ fn check_page(resp: &Response, map: &serde_json::Map<String, Value>, prefix: &st
             &format!("{prefix}data"),
             format!("a page needs `data`, the list of records (the total is {total})"),
         )),
-    }
-}
-
-/// The value of `name` in `map`: the exact key, else one in another
-/// casing (`StateCode`, `Code`).
-fn field<'a>(map: &'a serde_json::Map<String, Value>, name: &str) -> Option<&'a Value> {
-    map.get(name).or_else(|| {
-        map.iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
-    })
-}
-
-/// A code or message as text: strings as they are, numbers in decimal.
-fn text(value: Option<&Value>) -> Option<String> {
-    match value? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
     }
 }
 
@@ -276,13 +247,7 @@ fn reply(resp: &Response) -> Result<Value> {
     }
 }
 
-pub(crate) fn null_as_empty<'de, D, T>(d: D) -> std::result::Result<Vec<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
-}
+pub(crate) use hr_common::lenient::null_as_empty;
 
 /// Reads a 2xx body that is the value itself. Also unwraps envelope B,
 /// because exportPersonModel's reference declares `StateCode`/`result`
@@ -384,12 +349,6 @@ fn lenient_count<'de, D: serde::Deserializer<'de>>(
 impl StatusEnvelope {
     pub(crate) fn is_success(&self) -> bool {
         self.status.eq_ignore_ascii_case("success")
-    }
-
-    /// Whether a chunk of a batch write was answered (a success, or the
-    /// list of item results) rather than refused as a whole.
-    pub(crate) fn answers_items(&self) -> bool {
-        self.is_success() || self.data.is_array()
     }
 }
 
@@ -547,49 +506,30 @@ mod proptests {
     /// JSON values shaped like the four envelopes: objects whose keys are
     /// mostly the envelopes' own, and whose values are anything.
     fn envelope_like() -> impl Strategy<Value = Value> {
-        let leaf = prop_oneof![
-            Just(Value::Null),
-            any::<bool>().prop_map(Value::Bool),
-            (0_u64..5).prop_map(Value::from),
-            any::<i64>().prop_map(Value::from),
-            any::<f64>().prop_map(Value::from),
-            prop_oneof![
-                Just("0".to_owned()),
-                Just("200".to_owned()),
-                Just("500".to_owned()),
-                Just("success".to_owned()),
-                Just("failed".to_owned()),
-                ".{0,8}"
-            ]
-            .prop_map(Value::String),
-        ];
-        let key = prop_oneof![
-            Just("data"),
-            Just("totalCount"),
-            Just("total_count"),
-            Just("pos"),
-            Just("entityName"),
-            Just("result"),
-            Just("stateCode"),
-            Just("StateCode"),
-            Just("errorMessage"),
-            Just("status"),
-            Just("msg"),
-            Just("code"),
-            Just("message"),
-            Just("error"),
-            Just("error_description"),
-            Just("success"),
-            Just("other"),
-        ]
-        .prop_map(str::to_owned);
-        leaf.prop_recursive(3, 24, 6, move |inner| {
-            prop_oneof![
-                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-                prop::collection::btree_map(key.clone(), inner, 0..6)
-                    .prop_map(|m| Value::Object(m.into_iter().collect())),
-            ]
-        })
+        hr_common::testing::envelope_like(
+            &[
+                "data",
+                "totalCount",
+                "total_count",
+                "pos",
+                "entityName",
+                "result",
+                "stateCode",
+                "StateCode",
+                "errorMessage",
+                "status",
+                "msg",
+                "code",
+                "message",
+                "error",
+                "error_description",
+                "success",
+                "other",
+            ],
+            &["0", "200", "500", "success", "failed"],
+            // Small totals, 0 above all, decide whether `data: null` is a page.
+            &[0, 1, 2, 3, 4],
+        )
     }
 
     /// Whether `map` holds a page: its `data` list (or `null` with a total

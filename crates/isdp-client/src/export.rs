@@ -5,21 +5,26 @@
 //! [`ExportJob`] runs the whole chain in one `await`; [`ExportPersons`],
 //! [`FindExportTasks`] and [`ServeFile`] are the single steps.
 
+use std::borrow::Cow;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::time::Duration;
 
-use bytes::Bytes;
-use futures::stream::{BoxStream, StreamExt, TryStreamExt};
+use hr_common::endpoint::{Endpoint, json_request};
+use hr_common::transport::{CallOptions, Request};
 use hr_common::{CivilDateTime, Error, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::client::IsdpClient;
 use crate::codes::{Codes, PersonStatus, ProfilePictureStatus, TaskStatus};
-use crate::envelope::{self, BarePage, SERVICE};
+use crate::download::{self, Download};
+use crate::envelope::{BarePage, SERVICE};
+use crate::group;
 use crate::ids::{FileId, OrgId, PersonId, TaskId, UserId};
 use crate::page::{self, MAX_ID_LIST, PageRequest};
+use crate::reply::{BarePageReply, BareReply};
+use crate::setters::{list_setter, opt_setter};
 
 /// `person/exportPersonModel`.
 pub const EXPORT_PATH: &str = "/openapi/v1/person/exportPersonModel";
@@ -177,6 +182,11 @@ impl ExportTask {
 ///     "exportName": "ChengTiePersonModel.export"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
+///
+/// `send` starts the task (one step; see [`ExportJob`] for the chain) and
+/// answers it. It is not retried after a send failure, which could start a
+/// second task. `idList` and `orgIdList` (≤ 200) are checked before sending.
+#[doc(alias = "exportPersonModel")]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -211,8 +221,6 @@ pub struct ExportPersons {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub position_code: Option<String>,
 }
-
-use crate::person::list::{list_setter, opt_setter};
 
 impl ExportPersons {
     /// An export of every person, under this `exportName`.
@@ -249,18 +257,34 @@ impl ExportPersons {
         org_id_list: OrgId);
     opt_setter!(/// `positionCode`.
         position_code: String);
+}
 
-    /// Starts the task (one step; see [`ExportJob`] for the chain).
-    /// Not retried after a send failure, which could start a second task.
-    pub async fn send(&self, client: &IsdpClient) -> Result<ExportTask> {
+impl Endpoint for ExportPersons {
+    type Client = IsdpClient;
+    type Output = ExportTask;
+    type Envelope = BareReply;
+    const PATH: &'static str = EXPORT_PATH;
+    const IDEMPOTENT: bool = false;
+
+    fn group(&self) -> Cow<'static, str> {
+        Cow::Borrowed(group::PERSON)
+    }
+
+    fn validate(&self) -> Result<()> {
         page::check_len("idList", self.id_list.len(), MAX_ID_LIST)?;
-        page::check_len("orgIdList", self.org_id_list.len(), MAX_ID_LIST)?;
-        let resp = client.post(EXPORT_PATH, self, false).await?;
-        envelope::bare(&resp)
+        page::check_len("orgIdList", self.org_id_list.len(), MAX_ID_LIST)
+    }
+
+    fn to_request(&self) -> Result<Request> {
+        json_request(self)
     }
 }
 
-/// `excelRecord/findPageExcelRecordModelListById`: lists tasks.
+hr_common::impl_send!(ExportPersons);
+
+/// `excelRecord/findPageExcelRecordModelListById`: lists tasks, one page
+/// per `send` (`count` ≤ 200, checked before sending).
+#[doc(alias = "findPageExcelRecordModelListById")]
 #[derive(Debug, Clone, Default, Serialize)]
 #[non_exhaustive]
 pub struct FindExportTasks {
@@ -300,16 +324,34 @@ impl FindExportTasks {
             page: PageRequest::default(),
         }
     }
+}
 
-    /// Fetches one page of tasks.
-    pub async fn send(&self, client: &IsdpClient) -> Result<BarePage<ExportTask>> {
-        page::check_count(self.page.count)?;
-        let resp = client.post(EXPORT_POLL_PATH, self, true).await?;
-        envelope::bare_page(&resp)
+impl Endpoint for FindExportTasks {
+    type Client = IsdpClient;
+    type Output = BarePage<ExportTask>;
+    type Envelope = BarePageReply;
+    const PATH: &'static str = EXPORT_POLL_PATH;
+    const IDEMPOTENT: bool = true;
+
+    fn group(&self) -> Cow<'static, str> {
+        Cow::Borrowed(group::PERSON)
+    }
+
+    fn validate(&self) -> Result<()> {
+        page::check_count(self.page.count)
+    }
+
+    fn to_request(&self) -> Result<Request> {
+        json_request(self)
     }
 }
 
+hr_common::impl_send!(FindExportTasks);
+
 /// `file/serveFile`: downloads a file as a byte stream.
+///
+/// Not an [`Endpoint`]: its body is streamed, not read whole and decoded.
+#[doc(alias = "serveFile")]
 #[derive(Debug, Clone, Copy, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -328,110 +370,15 @@ impl ServeFile {
 
     /// Starts the download: returns once the headers are in; the body comes
     /// as [`Download::into_stream`] is read, each chunk within the client's
-    /// attempt timeout of the last.
+    /// timeout of the last.
     pub async fn send(&self, client: &IsdpClient) -> Result<Download> {
-        let resp = client.post_streaming(SERVE_FILE_PATH, self).await?;
-        Ok(Download::from_streaming(resp))
-    }
-}
-
-/// A file being downloaded.
-pub struct Download {
-    /// `Content-Length`, when the server sent one.
-    pub content_length: Option<u64>,
-    /// The size the export task announced (`fileSize`), when it announced
-    /// one above 0; [`ExportJob`] sets it.
-    pub expected_size: Option<u64>,
-    stream: BoxStream<'static, Result<Bytes>>,
-}
-
-impl std::fmt::Debug for Download {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Download")
-            .field("content_length", &self.content_length)
-            .field("expected_size", &self.expected_size)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Download {
-    pub(crate) fn from_streaming(resp: hr_common::transport::StreamingResponse) -> Self {
-        let content_length = resp
-            .headers()
-            .get("content-length")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse().ok());
-        Download {
-            content_length,
-            expected_size: None,
-            stream: resp.into_stream().boxed(),
-        }
+        self.send_with(client, &CallOptions::new()).await
     }
 
-    /// Checks the body against this size too (a task's `fileSize`); `None`
-    /// or 0 checks nothing.
-    pub fn expect_size(mut self, size: Option<u64>) -> Self {
-        self.expected_size = size.filter(|&n| n > 0);
-        self
-    }
-
-    /// The body, chunk by chunk. A body that ends before `Content-Length`,
-    /// or whose length differs from [`expected_size`](Download::expected_size)
-    /// (with or without `Content-Length`, chunked included), ends with an
-    /// error rather than quietly short or long.
-    pub fn into_stream(self) -> BoxStream<'static, Result<Bytes>> {
-        let length = self.content_length;
-        let size = self.expected_size;
-        let mut seen = 0u64;
-        let mut finished = false;
-        let mismatch = |what: &str, seen: u64, n: u64| {
-            Error::transport(
-                hr_common::error::TransportErrorKind::Io,
-                true,
-                format!("download has {seen} bytes where {what} says {n}"),
-            )
-        };
-        self.stream
-            .map(Some)
-            .chain(futures::stream::once(async { None }))
-            .filter_map(move |item| {
-                let out = match item {
-                    _ if finished => None,
-                    Some(Ok(chunk)) => {
-                        seen += chunk.len() as u64;
-                        match size {
-                            Some(n) if seen > n => {
-                                finished = true;
-                                Some(Err(mismatch("the task's fileSize", seen, n)))
-                            }
-                            _ => Some(Ok(chunk)),
-                        }
-                    }
-                    Some(Err(e)) => {
-                        finished = true;
-                        Some(Err(e))
-                    }
-                    None => match (length, size) {
-                        (Some(n), _) if n != seen => Some(Err(Error::transport(
-                            hr_common::error::TransportErrorKind::Io,
-                            true,
-                            format!("download ended after {seen} of {n} bytes"),
-                        ))),
-                        (_, Some(n)) if n != seen => {
-                            Some(Err(mismatch("the task's fileSize", seen, n)))
-                        }
-                        _ => None,
-                    },
-                };
-                futures::future::ready(out)
-            })
-            .boxed()
-    }
-
-    /// The whole body in memory; for small files.
-    pub async fn bytes(self) -> Result<Bytes> {
-        let chunks: Vec<Bytes> = self.into_stream().try_collect().await?;
-        Ok(chunks.concat().into())
+    /// [`send`](Self::send) with per-call options over the client's
+    /// defaults (they apply until the headers are in).
+    pub async fn send_with(&self, client: &IsdpClient, options: &CallOptions) -> Result<Download> {
+        download::open(client, SERVE_FILE_PATH, self, options).await
     }
 }
 

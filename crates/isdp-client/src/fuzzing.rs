@@ -15,6 +15,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::envelope;
+use crate::reply::{self, WriteReply};
 use crate::{BarePage, BatchOutcome, PlainPerson};
 
 /// A bare page (getPersonList, the export poll, positions…), envelope B
@@ -45,19 +46,19 @@ pub fn state_code_ok(resp: &Response) -> bool {
 
 /// findPersonByUserIdListPlainText's answer.
 pub fn plain_persons(resp: &Response) -> Result<Vec<PlainPerson>> {
-    crate::person::plain::decode_plain(resp)
+    reply::bare_list(resp)
 }
 
 /// A single write's answer in envelope C: its `data` on success.
 pub fn single_write(resp: &Response) -> Result<Value> {
-    crate::batch::single_reply(resp)
+    reply::single_write(resp)
 }
 
 /// One chunk of a batch write, read as `send_chunked` reads it: `Ok(true)`
 /// after merging an answer into `outcome`, `Ok(false)` for a chunk refused
 /// as a whole (the caller stops there), an error for any other failure.
 pub fn batch_chunk(outcome: &mut BatchOutcome, resp: &Response, sent: &[Value]) -> Result<bool> {
-    let env = envelope::status_coded(resp)?;
+    let env = WriteReply::read(resp)?;
     if !env.answers_items() {
         return Ok(false);
     }

@@ -1,15 +1,20 @@
 //! Person import: `openFile/v1/person/importData` (multipart upload of a
 //! filled-in template) and `person/getTemplateExcel` (the template).
 
+use std::borrow::Cow;
+
 use bytes::{BufMut, Bytes, BytesMut};
 use hr_common::Result;
-use hr_common::transport::Request;
+use hr_common::endpoint::Endpoint;
+use hr_common::transport::{CallOptions, Request};
 use serde::Serialize;
 
 use crate::client::IsdpClient;
-use crate::envelope;
-use crate::export::{Download, ExportTask};
+use crate::download::{self, Download};
+use crate::export::ExportTask;
+use crate::group;
 use crate::ids::UserId;
+use crate::reply::BareReply;
 
 /// `openFile/v1/person/importData`.
 pub const IMPORT_PATH: &str = "/openapi/openFile/v1/person/importData";
@@ -23,10 +28,14 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 /// with [`FindExportTasks`](crate::FindExportTasks) like an export; its
 /// failure status is 4 ([`TaskStatus::Aborted`](crate::TaskStatus::Aborted)) or 3.
 ///
+/// `send` uploads the file and answers the task. It is not retried after
+/// a send failure, which could import twice.
+///
 /// ```
 /// let req = isdp_client::ImportPersons::new("persons.xlsx", b"PK..".to_vec()).import_name("personModel.import");
 /// # let _ = req;
 /// ```
+#[doc(alias = "importData")]
 #[derive(Debug, Clone)]
 pub struct ImportPersons {
     file_name: String,
@@ -97,23 +106,35 @@ impl ImportPersons {
         body.put_slice(format!("--{boundary}--\r\n").as_bytes());
         (boundary, body.freeze())
     }
+}
 
-    /// Uploads the file; answers the task. Not retried after a send
-    /// failure, which could import twice.
-    pub async fn send(&self, client: &IsdpClient) -> Result<ExportTask> {
+impl Endpoint for ImportPersons {
+    type Client = IsdpClient;
+    type Output = ExportTask;
+    type Envelope = BareReply;
+    const PATH: &'static str = IMPORT_PATH;
+    const IDEMPOTENT: bool = false;
+
+    fn group(&self) -> Cow<'static, str> {
+        Cow::Borrowed(group::PERSON)
+    }
+
+    /// A `multipart/form-data` body with a fresh boundary.
+    fn to_request(&self) -> Result<Request> {
         let (boundary, body) = self.multipart();
-        let req = Request::post(IMPORT_PATH)
-            .bytes(format!("multipart/form-data; boundary={boundary}"), body)
-            .idempotent(false);
-        let resp = client.send_request(req).await?;
-        envelope::bare(&resp)
+        Ok(Request::new(Self::METHOD, Self::PATH)
+            .bytes(format!("multipart/form-data; boundary={boundary}"), body))
     }
 }
+
+hr_common::impl_send!(ImportPersons);
 
 /// `person/getTemplateExcel`: downloads the import template.
 ///
 /// The reference gives only the request (`{fileName}`); the answer is read
-/// as the file's bytes, like serveFile's.
+/// as the file's bytes, like serveFile's (so this is no
+/// [`Endpoint`]: the body is streamed).
+#[doc(alias = "getTemplateExcel")]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -132,7 +153,12 @@ impl GetTemplateExcel {
 
     /// Starts the download.
     pub async fn send(&self, client: &IsdpClient) -> Result<Download> {
-        let resp = client.post_streaming(TEMPLATE_PATH, self).await?;
-        Ok(Download::from_streaming(resp))
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// [`send`](Self::send) with per-call options over the client's
+    /// defaults.
+    pub async fn send_with(&self, client: &IsdpClient, options: &CallOptions) -> Result<Download> {
+        download::open(client, TEMPLATE_PATH, self, options).await
     }
 }

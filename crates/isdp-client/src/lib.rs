@@ -1,69 +1,50 @@
-//! # isdp-client
-//!
-//! A typed async client for the Huawei ISDP+ OpenAPI: persons,
-//! organisations, roles and positions, and the asynchronous person export.
-//!
-//! ISDP+ is inconsistent, and this crate absorbs it:
-//!
-//! - **Tokens** from `POST /oauth2/oauth/rest_token` (password grant) live
-//!   6 to 30 minutes; `expires_in` comes as a string or a number. They go
-//!   through hr-common's [`TokenCache`](hr_common::TokenCache), which
-//!   refreshes ahead of expiry, and a 401 (JSON or XML body) causes one
-//!   refresh and one retry. The header is `Authorization: bearer <token>`.
-//! - **Four envelopes**: bare pages, `{stateCode, errorMessage, result}`,
-//!   `{status, msg, data, success, failed}` and bare values or bytes. Each
-//!   endpoint is decoded through its own; vendor errors become
-//!   [`Error::Api`] with the vendor's code and message.
-//! - **Quirks in the data**: ids as strings in one place and numbers in
-//!   another ([`PositionId`], [`RoleId`]), `Org` with a capital O,
-//!   `lastUpdateDate` with an offset, `;`-separated code lists ([`Codes`]).
-//! - **Offset streams** fetch the first page, then the rest concurrently,
-//!   and yield persons in order.
-//! - **The export chain**: start, poll with backoff, stream the file.
-//!
-//! ```no_run
-//! use futures::TryStreamExt;
-//! use isdp_client::{GetPersonList, IsdpClient, PersonStatus};
-//!
-//! # async fn run() -> hr_common::Result<()> {
-//! let client = IsdpClient::builder(isdp_client::BETA_URL)
-//!     .client_id("my-client")
-//!     .username("app-id")
-//!     .password("app-token")
-//!     .build()?;
-//! let active: Vec<_> = GetPersonList::new()
-//!     .person_status([PersonStatus::OpenAccount])
-//!     .stream(&client)
-//!     .try_collect()
-//!     .await?;
-//! # let _ = active; Ok(()) }
-//! ```
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+// Layering: dependencies point down only.
+//
+// 1. `envelope`, `reply`, `ids`, `codes`, `group`, `setters`: the wire
+//    (decoders, envelope markers, ids, vendor codes, limiter groups, setter
+//    macros); they know no client and no request.
+// 2. `token`, then `client`: the credentials and the password grant, then
+//    the client (transport, token cache, concurrency). The client knows no
+//    request.
+// 3. `page`, `batch`, `download`: what several requests share (offset
+//    streams and checkpoints, chunked writes, streamed files); they send
+//    through the client.
+// 4. `person`, `org`, `export`, `import`: the requests, each an `Endpoint`
+//    defined where grep finds it. `person` (its `persons()` accessor and the
+//    export shorthand) uses `export`; `import` uses `export`'s `ExportTask`;
+//    `export` uses neither.
+// 5. `lib.rs` re-exports; `fuzzing` hands the decoders to the fuzz targets.
 
 mod batch;
 mod client;
 mod codes;
+mod download;
 mod envelope;
 mod export;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod group;
 mod ids;
 mod import;
 mod org;
 mod page;
 mod person;
+pub mod reply;
+mod setters;
 mod token;
 
 pub use batch::{BatchOutcome, BatchStop, ItemResult};
-pub use client::{
-    BETA_URL, DEFAULT_PAGE_CONCURRENCY, IsdpClient, IsdpClientBuilder, PRODUCTION_URL,
-};
+pub use client::{BETA_URL, DEFAULT_CONCURRENCY, IsdpClient, IsdpClientBuilder, PRODUCTION_URL};
 pub use codes::{Codes, PersonStatus, PersonType, ProfilePictureStatus, TaskStatus};
+pub use download::Download;
 pub use envelope::BarePage;
 pub use export::{
-    Download, EXPORT_PATH, EXPORT_POLL_PATH, ExportJob, ExportPersons, ExportProgress, ExportTask,
+    EXPORT_PATH, EXPORT_POLL_PATH, ExportJob, ExportPersons, ExportProgress, ExportTask,
     FindExportTasks, MIN_POLL_INTERVAL, SERVE_FILE_PATH, ServeFile, TaskFilter,
 };
 pub use ids::{FileId, OrgId, PersonId, PositionId, RoleId, TaskId, UserId};
@@ -73,6 +54,7 @@ pub use page::{
     ListingItems, ListingProgress, MAX_ID_LIST, MAX_PAGE_SIZE, OffsetCheckpoint, PageRequest,
 };
 pub use person::*;
-pub use token::{PasswordGrant, TOKEN_PATH};
+pub use token::{Credentials, PasswordGrant, TOKEN_PATH};
 
+pub use hr_common::transport::{CallOptions, Limits, RetryBudget, RetryPolicy, TransportStats};
 pub use hr_common::{Error, Result};

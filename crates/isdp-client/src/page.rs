@@ -8,7 +8,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 
 use futures::stream::{FusedStream, Stream, StreamExt};
+use hr_common::endpoint::{self, Endpoint};
 use hr_common::paging::{self, Items, OffsetPage, OffsetRequest, Pages};
+use hr_common::transport::CallOptions;
 use hr_common::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -88,7 +90,7 @@ where
         fetch(PageRequest::new(req.start, req.count))
     })
     .start(page.start)
-    .concurrency(client.page_concurrency())
+    .concurrency(client.concurrency())
     .max_growth(max_growth)
     .build()
 }
@@ -325,32 +327,29 @@ impl<T> FusedStream for ListingItems<T> {
     }
 }
 
-/// Every record of every page of `template`, in order: each page is fetched
-/// by `send` on a copy of the request that `set_page` pointed at it. The
+/// Every record of every page of `template`, in order: each page is the
+/// endpoint sent on a copy of `template` that `set_page` pointed at it. The
 /// listing endpoints differ only in where the page sits in their request.
 ///
 /// A record's key, for telling a replayed page from progress, is the hash
 /// of its JSON: two distinct records never serialise alike.
-pub(crate) fn stream_pages<R, T, S, Fut>(
+pub(crate) fn stream_pages<E, T>(
     client: &IsdpClient,
-    template: &R,
+    template: &E,
     first: PageRequest,
-    set_page: fn(&mut R, PageRequest),
-    send: S,
+    set_page: fn(&mut E, PageRequest),
 ) -> Items<T>
 where
-    R: Clone + Send + 'static,
+    E: Endpoint<Client = IsdpClient, Output = BarePage<T>> + Clone + 'static,
     T: Serialize + Send + 'static,
-    S: Fn(R, IsdpClient) -> Fut + Send + 'static,
-    Fut: Future<Output = Result<BarePage<T>>> + Send + 'static,
 {
     let (client_for_pages, template) = (client.clone(), template.clone());
     offset_stream(client, first, Some(paging::DEFAULT_MAX_GROWTH), move |p| {
         let mut req = template.clone();
         set_page(&mut req, p);
-        let page = send(req, client_for_pages.clone());
+        let client = client_for_pages.clone();
         async move {
-            let page = page.await?;
+            let page = endpoint::send(&client, &req, &CallOptions::new()).await?;
             Ok(offset_page(page, |r| serde_json::to_string(r).ok()))
         }
     })

@@ -1,38 +1,141 @@
-//! The password-grant token flow of `POST /oauth2/oauth/rest_token`.
+//! The password-grant token flow of `POST /oauth2/oauth/rest_token`, and
+//! the [`Credentials`] a client is built with.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use hr_common::endpoint::{self, ApiClient, Endpoint, Envelope, json_request};
 use hr_common::error::AuthErrorKind;
-use hr_common::transport::{Request, Response, Transport};
-use hr_common::{AccessToken, Error, ExposeSecret, Result, SecretString, TokenProvider};
-use serde::Deserialize;
+use hr_common::transport::{CallOptions, Request, Response, Transport};
+use hr_common::{
+    AccessToken, Error, ExposeSecret, Result, SecretString, TokenCache, TokenProvider,
+};
+use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 
 use crate::envelope::SERVICE;
+use crate::group;
 
 /// The token endpoint's path.
 pub const TOKEN_PATH: &str = "/oauth2/oauth/rest_token";
 
-/// The application's credentials: `client_id`/`client_secret` and, for the
-/// password grant, `username` (the application id) and `password` (the
-/// application token).
+/// How an [`IsdpClient`](crate::IsdpClient) gets its tokens: ISDP+'s
+/// password grant, or a [`TokenProvider`] of your own. Either way the
+/// tokens go through a [`TokenCache`], which refreshes them ahead of expiry
+/// and once after a 401.
+///
+/// ```
+/// use isdp_client::Credentials;
+///
+/// // `client_secret` as ISDP+ issued it…
+/// let explicit = Credentials::password_grant("my-client", "my-secret", "app-id", "app-token");
+/// // …or the same as `client_id`, as ISDP+ usually issues them.
+/// let usual = Credentials::password_grant_default_secret("my-client", "app-id", "app-token");
+/// // Secrets never show in `Debug`.
+/// assert!(!format!("{explicit:?}{usual:?}").contains("app-token"));
+/// ```
 #[derive(Clone)]
 pub struct Credentials {
-    pub(crate) client_id: String,
-    pub(crate) client_secret: SecretString,
-    pub(crate) username: String,
-    pub(crate) password: SecretString,
+    source: Source,
+}
+
+#[derive(Clone)]
+enum Source {
+    Password(PasswordCredentials),
+    Provider(TokenCache),
+}
+
+impl Credentials {
+    /// The password grant: `client_id` and `client_secret` (older documents:
+    /// the fixed `isdp-saas-openapi`), `username` (the application id) and
+    /// `password` (the application token).
+    pub fn password_grant(
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        username: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
+        Credentials {
+            source: Source::Password(PasswordCredentials {
+                client_id: client_id.into(),
+                client_secret: SecretString::from(client_secret.into()),
+                username: username.into(),
+                password: SecretString::from(password.into()),
+            }),
+        }
+    }
+
+    /// The password grant with `client_secret` equal to `client_id`, as
+    /// ISDP+ issues them.
+    pub fn password_grant_default_secret(
+        client_id: impl Into<String>,
+        username: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
+        let client_id = client_id.into();
+        Credentials::password_grant(client_id.clone(), client_id, username, password)
+    }
+
+    /// Tokens from your own source instead of the password grant (a vault,
+    /// a token shared between processes).
+    ///
+    /// ```
+    /// use isdp_client::{Credentials, IsdpClient};
+    ///
+    /// struct Vault;
+    /// #[async_trait::async_trait]
+    /// impl hr_common::TokenProvider for Vault {
+    ///     async fn fetch_token(&self) -> hr_common::Result<hr_common::AccessToken> {
+    ///         Ok(hr_common::AccessToken::new("from-the-vault", None))
+    ///     }
+    /// }
+    ///
+    /// let client = IsdpClient::builder()
+    ///     .base_url(isdp_client::BETA_URL)
+    ///     .credentials(Credentials::provider(Vault))
+    ///     .build()?;
+    /// # let _ = client; Ok::<(), isdp_client::Error>(())
+    /// ```
+    pub fn provider(provider: impl TokenProvider) -> Self {
+        Credentials {
+            source: Source::Provider(TokenCache::new(provider)),
+        }
+    }
+
+    /// The token cache of these credentials, fetching through `transport`
+    /// for the password grant.
+    pub(crate) fn into_token_cache(self, transport: &Transport) -> TokenCache {
+        match self.source {
+            Source::Password(credentials) => {
+                TokenCache::new(PasswordGrant::new(transport.clone(), credentials))
+            }
+            Source::Provider(cache) => cache,
+        }
+    }
 }
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("client_id", &self.client_id)
-            .field("username", &self.username)
-            .finish_non_exhaustive()
+        match &self.source {
+            Source::Password(c) => f
+                .debug_struct("Credentials")
+                .field("client_id", &c.client_id)
+                .field("username", &c.username)
+                .finish_non_exhaustive(),
+            Source::Provider(_) => f.write_str("Credentials(provider)"),
+        }
     }
+}
+
+/// The password grant's four values.
+#[derive(Clone)]
+struct PasswordCredentials {
+    client_id: String,
+    client_secret: SecretString,
+    username: String,
+    password: SecretString,
 }
 
 /// The token endpoint's answer. `expires_in` is a string in the vendor's
@@ -48,18 +151,65 @@ struct TokenResponse {
     expires_in: Option<f64>,
 }
 
+/// `POST /oauth2/oauth/rest_token`, password grant. The fields are in the
+/// order serde_json's maps write them, as the body always was.
+#[derive(Serialize)]
+struct RestToken<'a> {
+    client_id: &'a str,
+    client_secret: &'a str,
+    grant_type: &'static str,
+    password: &'a str,
+    username: &'a str,
+}
+
+/// The token endpoint's client: the token transport, which has no token
+/// cache of its own.
+struct TokenClient(Transport);
+
+impl ApiClient for TokenClient {
+    fn transport(&self) -> &Transport {
+        &self.0
+    }
+}
+
+/// The token endpoint's answer, read by [`token_of`].
+enum TokenReply {}
+
+impl Envelope<AccessToken> for TokenReply {
+    fn decode(response: &Response) -> Result<AccessToken> {
+        token_of(response)
+    }
+}
+
+impl Endpoint for RestToken<'_> {
+    type Client = TokenClient;
+    type Output = AccessToken;
+    type Envelope = TokenReply;
+    const PATH: &'static str = TOKEN_PATH;
+    // A token request has no side effect, so it may be retried.
+    const IDEMPOTENT: bool = true;
+
+    fn group(&self) -> Cow<'static, str> {
+        Cow::Borrowed(group::TOKEN)
+    }
+
+    fn to_request(&self) -> Result<Request> {
+        Ok(json_request(self)?.without_auth())
+    }
+}
+
 /// [`TokenProvider`] for ISDP+'s password grant; the client puts it behind
-/// a [`TokenCache`](hr_common::TokenCache), which refreshes ahead of
-/// `expires_in` (tokens live 6 to 30 minutes) and once after a 401.
+/// a [`TokenCache`], which refreshes ahead of `expires_in` (tokens live 6
+/// to 30 minutes) and once after a 401.
 pub struct PasswordGrant {
-    transport: Transport,
-    credentials: Credentials,
+    client: TokenClient,
+    credentials: PasswordCredentials,
 }
 
 impl PasswordGrant {
-    pub(crate) fn new(transport: Transport, credentials: Credentials) -> Self {
+    fn new(transport: Transport, credentials: PasswordCredentials) -> Self {
         PasswordGrant {
-            transport,
+            client: TokenClient(transport),
             credentials,
         }
     }
@@ -68,7 +218,8 @@ impl PasswordGrant {
 impl fmt::Debug for PasswordGrant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PasswordGrant")
-            .field("credentials", &self.credentials)
+            .field("client_id", &self.credentials.client_id)
+            .field("username", &self.credentials.username)
             .finish_non_exhaustive()
     }
 }
@@ -77,39 +228,34 @@ impl fmt::Debug for PasswordGrant {
 impl TokenProvider for PasswordGrant {
     async fn fetch_token(&self) -> Result<AccessToken> {
         let c = &self.credentials;
-        let body = serde_json::json!({
-            "client_id": c.client_id,
-            "client_secret": c.client_secret.expose_secret(),
-            "grant_type": "password",
-            "username": c.username,
-            "password": c.password.expose_secret(),
-        });
-        // A token request has no side effect, so it may be retried.
-        let req = Request::post(TOKEN_PATH)
-            .json(&body)?
-            .without_auth()
-            .idempotent(true)
-            .group("token");
-        let resp = self.transport.send(req).await.map_err(|e| match e {
-            // `invalid_grant` and friends come with 400: credentials, not
-            // the request, are wrong, so say so.
-            Error::Api {
-                code,
-                message,
-                status,
-                ..
-            } => {
-                let mut err = Error::auth(AuthErrorKind::TokenFetch, message)
-                    .with_code(code)
-                    .with_service(SERVICE);
-                if let Some(s) = status {
-                    err = err.with_status(s);
+        let request = RestToken {
+            client_id: &c.client_id,
+            client_secret: c.client_secret.expose_secret(),
+            grant_type: "password",
+            password: c.password.expose_secret(),
+            username: &c.username,
+        };
+        endpoint::send(&self.client, &request, &CallOptions::new())
+            .await
+            .map_err(|e| match e {
+                // `invalid_grant` and friends come with 400: credentials,
+                // not the request, are wrong, so say so.
+                Error::Api {
+                    code,
+                    message,
+                    status,
+                    ..
+                } => {
+                    let mut err = Error::auth(AuthErrorKind::TokenFetch, message)
+                        .with_code(code)
+                        .with_service(SERVICE);
+                    if let Some(s) = status {
+                        err = err.with_status(s);
+                    }
+                    err
                 }
-                err
-            }
-            other => other,
-        })?;
-        token_of(&resp)
+                other => other,
+            })
     }
 }
 

@@ -9,6 +9,7 @@ use futures::StreamExt;
 use hr_common::Error;
 use hr_common::error::PagingErrorKind;
 use hr_common::transport::RetryPolicy;
+use isdp_client::Credentials;
 use isdp_client::PERSON_UPDATE_PATH;
 use isdp_client::{
     DeregisterPerson, ExportPersons, FindOrgsWithDirection, FindRoles, GetPersonList, IsdpClient,
@@ -32,12 +33,15 @@ async fn mock() -> MockServer {
 }
 
 fn client_with(server: &MockServer, concurrency: usize) -> IsdpClient {
-    IsdpClient::builder(server.uri())
-        .client_id("cid")
-        .username("app")
-        .password("app-token")
+    IsdpClient::builder()
+        .base_url(server.uri())
+        .credentials(Credentials::password_grant_default_secret(
+            "cid",
+            "app",
+            "app-token",
+        ))
         .retry(RetryPolicy::none())
-        .page_concurrency(concurrency)
+        .concurrency(concurrency)
         .build()
         .unwrap()
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 use futures::TryStreamExt;
 use hr_common::transport::RetryPolicy;
 use hr_sandbox::{FaultSpec, Sandbox, SandboxConfig, isdp};
+use isdp_client::Credentials;
 use isdp_client::{
     BatchAddPersons, DeleteOrgs, DeregisterPerson, ExportPersons, ExportProgress, FindOrgs,
     FindOrgsWithDirection, FindPositions, FindRoles, GetPersonList, IsdpClient, NewPerson, OrgInfo,
@@ -20,12 +21,15 @@ fn client_for(sandbox: &Sandbox, concurrency: usize) -> IsdpClient {
 
 fn client_at(sandbox: &Sandbox, url: String, concurrency: usize) -> IsdpClient {
     let cfg = &sandbox.config().isdp;
-    IsdpClient::builder(url)
-        .client_id(cfg.client_id.clone())
-        .client_secret(cfg.client_secret.clone())
-        .username(cfg.username.clone())
-        .password(cfg.password.clone())
-        .page_concurrency(concurrency)
+    IsdpClient::builder()
+        .base_url(url)
+        .credentials(Credentials::password_grant(
+            cfg.client_id.clone(),
+            cfg.client_secret.clone(),
+            cfg.username.clone(),
+            cfg.password.clone(),
+        ))
+        .concurrency(concurrency)
         .retry(
             RetryPolicy::default()
                 .initial_backoff(Duration::from_millis(5))
@@ -532,10 +536,13 @@ async fn limits_are_checked_before_sending() {
 #[tokio::test]
 async fn wrong_credentials_are_an_auth_error() {
     let sandbox = start(|_| {}).await;
-    let client = IsdpClient::builder(sandbox.isdp_url())
-        .client_id("sandbox-client")
-        .username("sandbox-app")
-        .password("wrong")
+    let client = IsdpClient::builder()
+        .base_url(sandbox.isdp_url())
+        .credentials(Credentials::password_grant_default_secret(
+            "sandbox-client",
+            "sandbox-app",
+            "wrong",
+        ))
         .build()
         .unwrap();
     let err = GetPersonList::new().send(&client).await.unwrap_err();

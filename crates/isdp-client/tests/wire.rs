@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures::TryStreamExt;
+use isdp_client::Credentials;
 use isdp_client::{
     BatchAddPersons, ExportPersons, FindExportTasks, FindRoles, GetPersonList, IsdpClient,
     NewPerson, OrgInfo, PersonStatus, PersonType, PositionId, ProfilePictureStatus, RoleId,
@@ -43,10 +44,13 @@ async fn server_with_token(token_body: &str) -> MockServer {
 }
 
 fn client(server: &MockServer) -> IsdpClient {
-    IsdpClient::builder(server.uri())
-        .client_id("cid")
-        .username("app")
-        .password("app-token")
+    IsdpClient::builder()
+        .base_url(server.uri())
+        .credentials(Credentials::password_grant_default_secret(
+            "cid",
+            "app",
+            "app-token",
+        ))
         .build()
         .unwrap()
 }
@@ -907,10 +911,13 @@ async fn chunked_file_server(body: &'static [u8]) -> String {
 #[tokio::test]
 async fn chunked_download_without_content_length_is_checked_against_file_size() {
     let url = chunked_file_server(b"a,b\r\n1,2\r\n").await;
-    let client = IsdpClient::builder(url)
-        .client_id("cid")
-        .username("app")
-        .password("app-token")
+    let client = IsdpClient::builder()
+        .base_url(url)
+        .credentials(Credentials::password_grant_default_secret(
+            "cid",
+            "app",
+            "app-token",
+        ))
         .build()
         .unwrap();
     let download = ServeFile::new(880001).send(&client).await.unwrap();

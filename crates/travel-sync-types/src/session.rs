@@ -80,6 +80,12 @@ impl From<String> for SessionId {
     }
 }
 
+impl From<&String> for SessionId {
+    fn from(id: &String) -> Self {
+        SessionId(id.clone())
+    }
+}
+
 impl Serialize for SessionId {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.0)

@@ -10,7 +10,9 @@ use std::time::Duration;
 use hr_common::transport::RetryPolicy;
 use hr_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{Value, json};
-use travel_sync_types::client::{SessionCredentials, TravelSyncClient, TravelSyncClientBuilder};
+use travel_sync_types::client::{
+    Credentials, SessionCredentials, TravelSyncClient, TravelSyncClientBuilder,
+};
 use travel_sync_types::session::SESSION_PATH;
 use travel_sync_types::{CardInfo, Outcome, SYNC_PATH, UserInfo, UserKey, res_code};
 use wiremock::matchers::{method, path};
@@ -27,8 +29,9 @@ fn fast_retries() -> RetryPolicy {
 }
 
 fn client(server: &MockServer) -> TravelSyncClientBuilder {
-    TravelSyncClient::builder(format!("{}{SYNC_PATH}", server.uri()), "acme")
-        .session_id("sess-1")
+    TravelSyncClient::builder()
+        .base_url(format!("{}{SYNC_PATH}", server.uri()))
+        .credentials(Credentials::session("acme", "sess-1"))
         .retry(fast_retries())
 }
 
@@ -344,11 +347,11 @@ async fn a_fetched_session_is_renewed_once_when_refused() {
         .respond_with(AcceptOnly("s2"))
         .mount(&server)
         .await;
-    let client = TravelSyncClient::builder(format!("{}{SYNC_PATH}", server.uri()), "acme")
-        .session_credentials(SessionCredentials::new(
-            format!("{}{SESSION_PATH}", server.uri()),
-            "s3cret",
-            "k3y",
+    let client = TravelSyncClient::builder()
+        .base_url(format!("{}{SYNC_PATH}", server.uri()))
+        .credentials(Credentials::fetched(
+            "acme",
+            SessionCredentials::new(format!("{}{SESSION_PATH}", server.uri()), "s3cret", "k3y"),
         ))
         .build()
         .unwrap();
@@ -370,11 +373,11 @@ async fn a_fetched_session_is_renewed_once_when_refused() {
         .respond_with(AcceptOnly("never"))
         .mount(&server)
         .await;
-    let client = TravelSyncClient::builder(format!("{}{SYNC_PATH}", server.uri()), "acme")
-        .session_credentials(SessionCredentials::new(
-            format!("{}{SESSION_PATH}", server.uri()),
-            "s3cret",
-            "k3y",
+    let client = TravelSyncClient::builder()
+        .base_url(format!("{}{SYNC_PATH}", server.uri()))
+        .credentials(Credentials::fetched(
+            "acme",
+            SessionCredentials::new(format!("{}{SESSION_PATH}", server.uri()), "s3cret", "k3y"),
         ))
         .build()
         .unwrap();
@@ -418,8 +421,9 @@ async fn batches_run_concurrently_up_to_the_limit() {
     let url = format!("http://{}{SYNC_PATH}", listener.local_addr().unwrap());
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
 
-    let client = TravelSyncClient::builder(url, "acme")
-        .session_id("s")
+    let client = TravelSyncClient::builder()
+        .base_url(url)
+        .credentials(Credentials::session("acme", "s"))
         .batch_size(1)
         .concurrency(2)
         .build()
@@ -459,11 +463,15 @@ async fn pushing_to_the_sandbox() {
             UserInfo::new(format!("T{i:04}"), "王伟", mobile, i % 7 == 0).level(level)
         })
         .collect();
-    let client = TravelSyncClient::builder(sandbox.travel_sync_url(), &travel.account)
-        .session_credentials(SessionCredentials::new(
-            format!("{}{SESSION_PATH}", sandbox.travel_url()),
-            &travel.secret,
-            &travel.sign_key,
+    let client = TravelSyncClient::builder()
+        .base_url(sandbox.travel_sync_url())
+        .credentials(Credentials::fetched(
+            &travel.account,
+            SessionCredentials::new(
+                format!("{}{SESSION_PATH}", sandbox.travel_url()),
+                &travel.secret,
+                &travel.sign_key,
+            ),
         ))
         .build()
         .unwrap();
@@ -516,8 +524,12 @@ async fn pushing_to_the_sandbox() {
 #[tokio::test]
 async fn the_sandbox_refuses_a_wrong_account() {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let client = TravelSyncClient::builder(sandbox.travel_sync_url(), "someone-else")
-        .session_id(sandbox.config().travel.session_id.as_str())
+    let client = TravelSyncClient::builder()
+        .base_url(sandbox.travel_sync_url())
+        .credentials(Credentials::session(
+            "someone-else",
+            sandbox.config().travel.session_id.as_str(),
+        ))
         .build()
         .unwrap();
     let err = client.send(&[user("E1")]).await.unwrap_err();

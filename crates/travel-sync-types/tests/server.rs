@@ -267,12 +267,13 @@ async fn serve(receiver: SyncReceiver) -> (String, tokio::task::JoinHandle<()>) 
 #[tokio::test]
 async fn client_and_axum_handler_end_to_end() {
     use travel_sync_types::Outcome;
-    use travel_sync_types::client::TravelSyncClient;
+    use travel_sync_types::client::{Credentials, TravelSyncClient};
 
     let stored = Stored::default();
     let (url, task) = serve(receiver(stored.clone()).max_batch(3)).await;
-    let client = TravelSyncClient::builder(&url, "acme")
-        .session_id("s-1")
+    let client = TravelSyncClient::builder()
+        .base_url(&url)
+        .credentials(Credentials::session("acme", "s-1"))
         .batch_size(3)
         .build()
         .unwrap();
@@ -294,8 +295,9 @@ async fn client_and_axum_handler_end_to_end() {
     assert_eq!(stored.lock().unwrap().len(), 7);
 
     // A wrong session is refused by the check, and reported as such.
-    let intruder = TravelSyncClient::builder(&url, "acme")
-        .session_id("s-9")
+    let intruder = TravelSyncClient::builder()
+        .base_url(&url)
+        .credentials(Credentials::session("acme", "s-9"))
         .build()
         .unwrap();
     let err = intruder

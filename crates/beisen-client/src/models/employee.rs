@@ -184,6 +184,150 @@ pub struct EmployeeInfo {
     pub extra: crate::custom::Extra,
 }
 
+impl EmployeeInfo {
+    /// A person with only `userID` set: every other field is `None` (and
+    /// `extra` empty), exactly as decoding `{"userID": …}` gives. Chain the
+    /// `with_*` setters for the fields a fixture needs.
+    ///
+    /// ```
+    /// use beisen_client::enums::Gender;
+    /// use beisen_client::models::EmployeeInfo;
+    /// use hr_common::CivilDateTime;
+    ///
+    /// let person = EmployeeInfo::new(100000007)
+    ///     .with_name("张三")
+    ///     .with_gender(Gender::Male)
+    ///     .with_email("zhangsan@example.com")
+    ///     .with_mobile_phone("13512345678")
+    ///     .with_modified_time("2024-01-05T10:00:00".parse::<CivilDateTime>()?)
+    ///     .with_custom_property("extCostCenter_100001_1", "CC-7");
+    /// assert_eq!(person.user_id.get(), 100000007);
+    /// assert_eq!(person.mobile_phone.as_ref().unwrap().expose(), "13512345678");
+    /// assert_eq!(serde_json::to_value(&person)?["userID"], 100000007);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(user_id: impl Into<UserId>) -> Self {
+        EmployeeInfo {
+            user_id: user_id.into(),
+            name: None,
+            name_alt: None,
+            gender: None,
+            email: None,
+            id_type: None,
+            id_number: None,
+            birthday: None,
+            work_date: None,
+            home_address: None,
+            mobile_phone: None,
+            wei_xin: None,
+            id_photo: None,
+            personal_homepage: None,
+            speciality: None,
+            major: None,
+            postal_code: None,
+            passport_number: None,
+            constellation: None,
+            blood_type: None,
+            residence_address: None,
+            join_party_date: None,
+            domicile_type: None,
+            emergency_contact: None,
+            emergency_contact_relationship: None,
+            emergency_contact_phone: None,
+            qq: None,
+            about_me: None,
+            home_phone: None,
+            graduate_date: None,
+            marry_category: None,
+            political_status: None,
+            nationality: None,
+            nation: None,
+            birthplace: None,
+            regist_address: None,
+            education_level: None,
+            last_school: None,
+            eng_name: None,
+            office_tel: None,
+            business_address: None,
+            backup_mail: None,
+            applicant_id: None,
+            age: None,
+            business_modified_by: None,
+            business_modified_time: None,
+            source_type: None,
+            object_id: None,
+            custom_properties: None,
+            translate_properties: None,
+            created_by: None,
+            created_time: None,
+            modified_by: None,
+            modified_time: None,
+            std_is_deleted: None,
+            extra: Default::default(),
+        }
+    }
+}
+
+hr_common::with_setters!(EmployeeInfo {
+    with_name => name: String,
+    with_name_alt => name_alt: String,
+    with_gender => gender: Gender,
+    with_email => email: String,
+    with_id_type => id_type: String,
+    with_birthday => birthday: CivilDateTime,
+    with_work_date => work_date: CivilDateTime,
+    with_home_address => home_address: String,
+    with_wei_xin => wei_xin: String,
+    with_id_photo => id_photo: String,
+    with_personal_homepage => personal_homepage: String,
+    with_speciality => speciality: String,
+    with_major => major: String,
+    with_postal_code => postal_code: String,
+    with_constellation => constellation: String,
+    with_blood_type => blood_type: String,
+    with_residence_address => residence_address: String,
+    with_join_party_date => join_party_date: CivilDateTime,
+    with_domicile_type => domicile_type: i64,
+    with_emergency_contact => emergency_contact: String,
+    with_emergency_contact_relationship => emergency_contact_relationship: String,
+    with_qq => qq: String,
+    with_about_me => about_me: String,
+    with_graduate_date => graduate_date: CivilDateTime,
+    with_marry_category => marry_category: String,
+    with_political_status => political_status: String,
+    with_nationality => nationality: i64,
+    with_nation => nation: String,
+    with_birthplace => birthplace: String,
+    with_regist_address => regist_address: String,
+    with_education_level => education_level: String,
+    with_last_school => last_school: String,
+    with_eng_name => eng_name: String,
+    with_business_address => business_address: String,
+    with_backup_mail => backup_mail: String,
+    with_applicant_id => applicant_id: i64,
+    with_age => age: i64,
+    with_business_modified_by => business_modified_by: i64,
+    with_business_modified_time => business_modified_time: CivilDateTime,
+    with_source_type => source_type: i64,
+    with_object_id => object_id: String,
+    with_custom_properties => custom_properties: CustomProperties,
+    with_translate_properties => translate_properties: TranslateProperties,
+    with_created_by => created_by: i64,
+    with_created_time => created_time: CivilDateTime,
+    with_modified_by => modified_by: i64,
+    with_modified_time => modified_time: CivilDateTime,
+    with_std_is_deleted => std_is_deleted: bool,
+}
+sensitive {
+    with_id_number => id_number,
+    with_mobile_phone => mobile_phone,
+    with_passport_number => passport_number,
+    with_emergency_contact_phone => emergency_contact_phone,
+    with_home_phone => home_phone,
+    with_office_tel => office_tel,
+});
+custom_property_setter!(EmployeeInfo);
+
 /// 任职记录: one employment record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -379,3 +523,156 @@ pub struct RecordInfo {
     #[serde(flatten)]
     pub extra: crate::custom::Extra,
 }
+
+impl RecordInfo {
+    /// An employment record of `user_id` with every other field `None` (and
+    /// `extra` empty), exactly as decoding `{"userID": …}` gives.
+    ///
+    /// ```
+    /// use beisen_client::enums::{EmpStatus, ServiceType};
+    /// use beisen_client::models::RecordInfo;
+    /// use beisen_client::chrono::NaiveDate;
+    ///
+    /// let record = RecordInfo::new(100000007)
+    ///     .with_job_number("E0007")
+    ///     .with_oid_department(900001)
+    ///     .with_service_type(ServiceType::Main)
+    ///     .with_employee_status(EmpStatus::Regular)
+    ///     .with_entry_date(NaiveDate::from_ymd_opt(2020, 3, 1).unwrap());
+    /// let json = serde_json::to_value(&record)?;
+    /// assert_eq!(json["jobNumber"], "E0007");
+    /// assert_eq!(json["employeeStatus"], "3"); // sent as a string, like Beisen
+    /// assert_eq!(json["entryDate"], "2020-03-01");
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn new(user_id: impl Into<UserId>) -> Self {
+        RecordInfo {
+            user_id: user_id.into(),
+            p_object_data_id: None,
+            oid_department: None,
+            start_date: None,
+            stop_date: None,
+            job_number: None,
+            entry_date: None,
+            last_work_date: None,
+            regularization_date: None,
+            probation: None,
+            order: None,
+            employ_type: None,
+            service_type: None,
+            service_status: None,
+            approval_status: None,
+            employment_source: None,
+            employment_form: None,
+            is_charge: None,
+            oid_job_post: None,
+            oid_job_sequence: None,
+            oid_job_position: None,
+            oid_job_level: None,
+            oid_job_grade: None,
+            place: None,
+            employee_status: None,
+            employment_type: None,
+            employment_change_id: None,
+            changed_status: None,
+            poid_emp_admin: None,
+            poid_emp_reserve2: None,
+            business_type_oid: None,
+            change_type_oid: None,
+            work_year_before: None,
+            work_year_group_before: None,
+            work_year_company_before: None,
+            work_year_total: None,
+            work_year_group_total: None,
+            work_year_company_total: None,
+            oid_organization: None,
+            whereabouts: None,
+            black_staff_desc: None,
+            black_list_add_reason: None,
+            transition_type_oid: None,
+            change_reason: None,
+            probation_result: None,
+            probation_actual_stop_date: None,
+            probation_start_date: None,
+            probation_stop_date: None,
+            is_have_probation: None,
+            remarks: None,
+            add_or_not_black_list: None,
+            business_modified_by: None,
+            business_modified_time: None,
+            object_id: None,
+            custom_properties: None,
+            translate_properties: None,
+            created_by: None,
+            created_time: None,
+            modified_by: None,
+            modified_time: None,
+            std_is_deleted: None,
+            extra: Default::default(),
+        }
+    }
+}
+
+hr_common::with_setters!(RecordInfo {
+    with_p_object_data_id => p_object_data_id: String,
+    with_oid_department => oid_department: OrgOId,
+    with_start_date => start_date: CivilDateTime,
+    with_stop_date => stop_date: CivilDateTime,
+    with_job_number => job_number: String,
+    with_entry_date => entry_date: CivilDateTime,
+    with_last_work_date => last_work_date: CivilDateTime,
+    with_regularization_date => regularization_date: CivilDateTime,
+    with_probation => probation: i64,
+    with_order => order: i64,
+    with_employ_type => employ_type: EmployType,
+    with_service_type => service_type: ServiceType,
+    with_service_status => service_status: i64,
+    with_approval_status => approval_status: ApprovalStatus,
+    with_employment_source => employment_source: String,
+    with_employment_form => employment_form: String,
+    with_is_charge => is_charge: String,
+    with_oid_job_post => oid_job_post: JobPostOId,
+    with_oid_job_sequence => oid_job_sequence: String,
+    with_oid_job_position => oid_job_position: PositionOId,
+    with_oid_job_level => oid_job_level: String,
+    with_oid_job_grade => oid_job_grade: String,
+    with_place => place: String,
+    with_employee_status => employee_status: EmpStatus,
+    with_employment_type => employment_type: String,
+    with_employment_change_id => employment_change_id: String,
+    with_changed_status => changed_status: String,
+    with_poid_emp_admin => poid_emp_admin: UserId,
+    with_poid_emp_reserve2 => poid_emp_reserve2: i64,
+    with_business_type_oid => business_type_oid: String,
+    with_change_type_oid => change_type_oid: String,
+    with_work_year_before => work_year_before: f64,
+    with_work_year_group_before => work_year_group_before: f64,
+    with_work_year_company_before => work_year_company_before: f64,
+    with_work_year_total => work_year_total: f64,
+    with_work_year_group_total => work_year_group_total: f64,
+    with_work_year_company_total => work_year_company_total: f64,
+    with_oid_organization => oid_organization: OrgOId,
+    with_whereabouts => whereabouts: String,
+    with_black_staff_desc => black_staff_desc: String,
+    with_black_list_add_reason => black_list_add_reason: String,
+    with_transition_type_oid => transition_type_oid: String,
+    with_change_reason => change_reason: String,
+    with_probation_result => probation_result: String,
+    with_probation_actual_stop_date => probation_actual_stop_date: CivilDateTime,
+    with_probation_start_date => probation_start_date: CivilDateTime,
+    with_probation_stop_date => probation_stop_date: CivilDateTime,
+    with_is_have_probation => is_have_probation: String,
+    with_remarks => remarks: String,
+    with_add_or_not_black_list => add_or_not_black_list: bool,
+    with_business_modified_by => business_modified_by: i64,
+    with_business_modified_time => business_modified_time: CivilDateTime,
+    with_object_id => object_id: String,
+    with_custom_properties => custom_properties: CustomProperties,
+    with_translate_properties => translate_properties: TranslateProperties,
+    with_created_by => created_by: i64,
+    with_created_time => created_time: CivilDateTime,
+    with_modified_by => modified_by: i64,
+    with_modified_time => modified_time: CivilDateTime,
+    with_std_is_deleted => std_is_deleted: bool,
+});
+custom_property_setter!(RecordInfo);

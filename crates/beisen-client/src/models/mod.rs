@@ -3,6 +3,29 @@
 //! date-times keep their text, personal data is [`Sensitive`](hr_common::Sensitive),
 //! and fields not modelled are kept in `extra`, so a record round-trips.
 
+/// Writes `with_custom_property` for models with `custom_properties`.
+macro_rules! custom_property_setter {
+    ($($ty:ident),*) => {$(
+        impl $ty {
+            /// Adds one custom field (自定义字段) to
+            /// [`custom_properties`](Self::custom_properties), creating the
+            /// map if there is none.
+            #[must_use]
+            pub fn with_custom_property(
+                mut self,
+                name: impl Into<String>,
+                value: impl Into<serde_json::Value>,
+            ) -> Self {
+                self.custom_properties
+                    .get_or_insert_with(Default::default)
+                    .0
+                    .insert(name.into(), value.into());
+                self
+            }
+        }
+    )*};
+}
+
 mod employee;
 mod org;
 
@@ -31,6 +54,33 @@ pub struct Employee {
     pub extra: crate::custom::Extra,
 }
 
+impl Employee {
+    /// An item with `employee_info` and no employment record (`extra`
+    /// empty), as decoding `{"employeeInfo": …}` gives.
+    ///
+    /// ```
+    /// use beisen_client::models::{Employee, EmployeeInfo, RecordInfo, WindowRecord};
+    ///
+    /// let item = Employee::new(EmployeeInfo::new(100000007).with_name("张三"))
+    ///     .with_record_info(RecordInfo::new(100000007).with_job_number("E0007"));
+    /// assert_eq!(item.dedup_key().as_deref(), Some("100000007"));
+    /// let back: Employee = serde_json::from_value(serde_json::to_value(&item)?)?;
+    /// assert_eq!(back, item);
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn new(employee_info: EmployeeInfo) -> Self {
+        Employee {
+            employee_info,
+            record_info: None,
+            extra: Default::default(),
+        }
+    }
+}
+
+hr_common::with_setters!(Employee {
+    with_record_info => record_info: RecordInfo,
+});
+
 /// One item of `Employee/GetListByTimeWindow`: the person and every
 /// employment record selected.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,6 +96,44 @@ pub struct EmployeeWithRecords {
     #[serde(flatten)]
     pub extra: crate::custom::Extra,
 }
+
+impl EmployeeWithRecords {
+    /// An item with `employee_info` and no employment records (`extra`
+    /// empty), as decoding `{"employeeInfo": …}` gives.
+    ///
+    /// ```
+    /// use beisen_client::models::{EmployeeInfo, EmployeeWithRecords, RecordInfo};
+    ///
+    /// let item = EmployeeWithRecords::new(EmployeeInfo::new(100000007))
+    ///     .with_record_info(RecordInfo::new(100000007).with_order(0))
+    ///     .with_record_info(RecordInfo::new(100000007).with_order(1));
+    /// assert_eq!(item.record_infos.len(), 2);
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn new(employee_info: EmployeeInfo) -> Self {
+        EmployeeWithRecords {
+            employee_info,
+            record_infos: Vec::new(),
+            extra: Default::default(),
+        }
+    }
+
+    /// Appends one employment record to [`record_infos`](Self::record_infos).
+    #[must_use]
+    pub fn with_record_info(mut self, record: RecordInfo) -> Self {
+        self.record_infos.push(record);
+        self
+    }
+
+    /// Replaces [`record_infos`](Self::record_infos).
+    #[must_use]
+    pub fn with_record_infos(mut self, records: impl IntoIterator<Item = RecordInfo>) -> Self {
+        self.record_infos = records.into_iter().collect();
+        self
+    }
+}
+
+hr_common::with_setters!(EmployeeWithRecords {});
 
 /// What a time-window stream de-duplicates on.
 ///

@@ -78,6 +78,73 @@ pub struct Organization {
     pub extra: crate::custom::Extra,
 }
 
+impl Organization {
+    /// An organisation unit with only `oId` set: every other field is `None`
+    /// (and `extra` empty), exactly as decoding `{"oId": …}` gives.
+    ///
+    /// ```
+    /// use beisen_client::models::Organization;
+    ///
+    /// let org = Organization::new(900001)
+    ///     .with_name("研发中心")
+    ///     .with_code("RD")
+    ///     .with_status(1)
+    ///     .with_poid_org_admin(900000)
+    ///     .with_person_in_charge_deputy("100000001,100000002");
+    /// assert_eq!(org.deputies().len(), 2);
+    /// assert_eq!(serde_json::to_value(&org)?["pOIdOrgAdmin"], 900000);
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn new(oid: impl Into<OrgOId>) -> Self {
+        Organization {
+            oid: oid.into(),
+            name: None,
+            short_name: None,
+            code: None,
+            level: None,
+            status: None,
+            poid_org_admin: None,
+            poid_org_reserve2: None,
+            person_in_charge: None,
+            person_in_charge_deputy: None,
+            establish_date: None,
+            start_date: None,
+            stop_date: None,
+            object_id: None,
+            custom_properties: None,
+            translate_properties: None,
+            business_modified_time: None,
+            created_time: None,
+            modified_time: None,
+            std_is_deleted: None,
+            extra: Default::default(),
+        }
+    }
+}
+
+hr_common::with_setters!(Organization {
+    with_name => name: String,
+    with_short_name => short_name: String,
+    with_code => code: String,
+    with_level => level: String,
+    with_status => status: i64,
+    with_poid_org_admin => poid_org_admin: OrgOId,
+    with_poid_org_reserve2 => poid_org_reserve2: i64,
+    with_person_in_charge => person_in_charge: UserId,
+    with_person_in_charge_deputy => person_in_charge_deputy: String,
+    with_establish_date => establish_date: CivilDateTime,
+    with_start_date => start_date: CivilDateTime,
+    with_stop_date => stop_date: CivilDateTime,
+    with_object_id => object_id: String,
+    with_custom_properties => custom_properties: CustomProperties,
+    with_translate_properties => translate_properties: TranslateProperties,
+    with_business_modified_time => business_modified_time: CivilDateTime,
+    with_created_time => created_time: CivilDateTime,
+    with_modified_time => modified_time: CivilDateTime,
+    with_std_is_deleted => std_is_deleted: bool,
+});
+custom_property_setter!(Organization);
+
 /// 职位: a position (GUID `oId`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -126,6 +193,57 @@ pub struct Position {
     pub extra: crate::custom::Extra,
 }
 
+impl Position {
+    /// A position with only `oId` (a GUID) set: every other field is `None`
+    /// (and `extra` empty), exactly as decoding `{"oId": …}` gives.
+    ///
+    /// ```
+    /// use beisen_client::models::Position;
+    ///
+    /// let position = Position::new("6f1c2a9e-0000-4000-8000-000000000001")
+    ///     .with_name("后端工程师")
+    ///     .with_oid_job_post("1001")
+    ///     .with_oid_organization(900001);
+    /// assert_eq!(position.oid.as_str(), "6f1c2a9e-0000-4000-8000-000000000001");
+    /// assert_eq!(serde_json::to_value(&position)?["oIdJobPost"], "1001");
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn new(oid: impl Into<PositionOId>) -> Self {
+        Position {
+            oid: oid.into(),
+            name: None,
+            code: None,
+            oid_job_post: None,
+            oid_organization: None,
+            status: None,
+            object_id: None,
+            custom_properties: None,
+            translate_properties: None,
+            business_modified_time: None,
+            created_time: None,
+            modified_time: None,
+            std_is_deleted: None,
+            extra: Default::default(),
+        }
+    }
+}
+
+hr_common::with_setters!(Position {
+    with_name => name: String,
+    with_code => code: String,
+    with_oid_job_post => oid_job_post: JobPostOId,
+    with_oid_organization => oid_organization: OrgOId,
+    with_status => status: i64,
+    with_object_id => object_id: String,
+    with_custom_properties => custom_properties: CustomProperties,
+    with_translate_properties => translate_properties: TranslateProperties,
+    with_business_modified_time => business_modified_time: CivilDateTime,
+    with_created_time => created_time: CivilDateTime,
+    with_modified_time => modified_time: CivilDateTime,
+    with_std_is_deleted => std_is_deleted: bool,
+});
+custom_property_setter!(Position);
+
 /// 职务: a job post (numeric-string `oId`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -168,8 +286,51 @@ pub struct JobPost {
     pub extra: crate::custom::Extra,
 }
 
+impl JobPost {
+    /// A job post with only `oId` (a numeric string) set: every other field
+    /// is `None` (and `extra` empty), exactly as decoding `{"oId": …}` gives.
+    ///
+    /// ```
+    /// use beisen_client::models::JobPost;
+    ///
+    /// let post = JobPost::new("1001").with_name("工程师").with_status(1);
+    /// assert_eq!(serde_json::to_value(&post)?["oId"], "1001");
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn new(oid: impl Into<JobPostOId>) -> Self {
+        JobPost {
+            oid: oid.into(),
+            name: None,
+            code: None,
+            status: None,
+            object_id: None,
+            custom_properties: None,
+            translate_properties: None,
+            business_modified_time: None,
+            created_time: None,
+            modified_time: None,
+            std_is_deleted: None,
+            extra: Default::default(),
+        }
+    }
+}
+
+hr_common::with_setters!(JobPost {
+    with_name => name: String,
+    with_code => code: String,
+    with_status => status: i64,
+    with_object_id => object_id: String,
+    with_custom_properties => custom_properties: CustomProperties,
+    with_translate_properties => translate_properties: TranslateProperties,
+    with_business_modified_time => business_modified_time: CivilDateTime,
+    with_created_time => created_time: CivilDateTime,
+    with_modified_time => modified_time: CivilDateTime,
+    with_std_is_deleted => std_is_deleted: bool,
+});
+custom_property_setter!(JobPost);
+
 /// A record of the objects this crate types loosely: job levels (职级), grades (职等), sequences (职务序列) and employee subsets (员工子集).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MetaRecord {
     /// OId (a number or a string, by object).
@@ -212,3 +373,41 @@ pub struct MetaRecord {
     #[serde(flatten)]
     pub extra: crate::custom::Extra,
 }
+
+impl MetaRecord {
+    /// A record with every field `None` (and `extra` empty), as decoding
+    /// `{}` gives; these objects have no id they cannot lack. Set
+    /// `objectId` or `oId` for the record to have a
+    /// [`dedup_key`](super::WindowRecord::dedup_key).
+    ///
+    /// ```
+    /// use beisen_client::models::{MetaRecord, WindowRecord};
+    ///
+    /// let level = MetaRecord::new()
+    ///     .with_object_id("d1b2c3")
+    ///     .with_oid(12)
+    ///     .with_name("P5");
+    /// assert_eq!(level.dedup_key().as_deref(), Some("d1b2c3"));
+    /// assert_eq!(serde_json::to_value(&level)?["oId"], 12);
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+hr_common::with_setters!(MetaRecord {
+    with_oid => oid: Value,
+    with_object_id => object_id: String,
+    with_name => name: String,
+    with_code => code: String,
+    with_status => status: i64,
+    with_user_id => user_id: UserId,
+    with_custom_properties => custom_properties: CustomProperties,
+    with_translate_properties => translate_properties: TranslateProperties,
+    with_business_modified_time => business_modified_time: CivilDateTime,
+    with_created_time => created_time: CivilDateTime,
+    with_modified_time => modified_time: CivilDateTime,
+    with_std_is_deleted => std_is_deleted: bool,
+});
+custom_property_setter!(MetaRecord);

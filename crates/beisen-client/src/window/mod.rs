@@ -101,7 +101,7 @@ impl TimeWindow {
     /// `[start, stop)`, cut to whole seconds (what the API accepts). Zoned
     /// bounds are converted to UTC+8, Beisen's default zone; use
     /// [`new_in`](Self::new_in) for a client with another
-    /// [`time_zone`](crate::ClientBuilder::time_zone).
+    /// [`time_zone`](crate::BeisenClientBuilder::time_zone).
     pub fn new(start: impl WindowBound, stop: impl WindowBound) -> Self {
         Self::new_in(hr_common::CHINA_STANDARD_TIME, start, stop)
     }

@@ -6,7 +6,11 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use super::{MAX_CAPACITY, TimeWindow, fmt_time};
+use crate::envelope::ScrollReply;
 use crate::models::WindowRecord;
+use crate::{BeisenClient, ScrollResponse};
+use hr_common::endpoint::{Endpoint, json_request};
+use hr_common::transport::Request;
 use hr_common::{Error, Result};
 
 /// Which time selects records (`timeWindowQueryType`).
@@ -291,6 +295,11 @@ impl WindowQuery {
 }
 
 /// A `…/GetByTimeWindow` request: what a [`WindowStream`](super::WindowStream) drives.
+///
+/// The crate's requests also implement [`Endpoint`] (one page per
+/// `send`); a stream sends its pages through
+/// [`hr_common::endpoint::send`] itself, so a request type of your own
+/// needs only this trait.
 pub trait TimeWindowRequest: Serialize + Clone + Send + Sync + 'static {
     /// One record.
     type Item: DeserializeOwned + WindowRecord + Send + 'static;
@@ -302,25 +311,17 @@ pub trait TimeWindowRequest: Serialize + Clone + Send + Sync + 'static {
     fn query_mut(&mut self) -> &mut WindowQuery;
 }
 
-/// Defines a time-window request struct: the shared [`WindowQuery`]
-/// flattened, the endpoint's own filters, the shared setters and `send`.
+/// Writes the shared impls of a time-window request struct: `new`, the
+/// setters of the [`WindowQuery`] fields, [`Endpoint`], `send`/`send_with`
+/// and [`TimeWindowRequest`].
+///
+/// The struct itself is written out where it belongs (so `grep` and
+/// go-to-definition find it), with `#[serde(flatten)] pub query:
+/// WindowQuery` first and every other field an `Option` skipped when
+/// `None`; the macro is given the names of those other fields, which `new`
+/// leaves `None`.
 macro_rules! time_window_request {
-    (
-        $(#[$doc:meta])*
-        $name:ident => $item:ty, $path:expr;
-        $( $(#[$fdoc:meta])* $field:ident : $fty:ty ),* $(,)?
-    ) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-        #[serde(rename_all = "camelCase")]
-        #[non_exhaustive]
-        pub struct $name {
-            /// The shared window fields.
-            #[serde(flatten)]
-            pub query: $crate::window::WindowQuery,
-            $( $(#[$fdoc])* #[serde(skip_serializing_if = "Option::is_none")] pub $field: Option<$fty>, )*
-        }
-
+    ($name:ident => $item:ty, $path:expr $(; $($field:ident),* $(,)?)?) => {
         impl $name {
             /// A query for `[start, stop)`. Dates and naive date-times are
             /// civil time as given; zoned date-times are converted to the
@@ -328,7 +329,7 @@ macro_rules! time_window_request {
             pub fn new(start: impl $crate::window::WindowBound, stop: impl $crate::window::WindowBound) -> Self {
                 $name {
                     query: $crate::window::WindowQuery::from_bounds(start, stop),
-                    $( $field: None, )*
+                    $($( $field: None, )*)?
                 }
             }
 
@@ -387,14 +388,46 @@ macro_rules! time_window_request {
                 self
             }
 
-            /// Sends one call: one page of the scroll. Checked first:
+            /// Sends one call: one page of the scroll, with the client's
+            /// timeout, deadline and retry policy. Checked first:
             /// capacity ≤ 300, window ≤ 90 days.
-            pub async fn send(&self, client: &$crate::BeisenClient) -> hr_common::Result<$crate::ScrollResponse<$item>> {
+            pub async fn send(
+                &self,
+                client: &$crate::BeisenClient,
+            ) -> hr_common::Result<$crate::ScrollResponse<$item>> {
+                self.send_with(client, &hr_common::transport::CallOptions::new()).await
+            }
+
+            /// Sends one call with per-call options over the client's
+            /// defaults. Zoned bounds are read in the client's zone first.
+            pub async fn send_with(
+                &self,
+                client: &$crate::BeisenClient,
+                options: &hr_common::transport::CallOptions,
+            ) -> hr_common::Result<$crate::ScrollResponse<$item>> {
+                // Written out rather than by `impl_send!`: the zone of the
+                // sending client decides the civil bounds, and `Endpoint`
+                // builds its request without the client.
                 let mut request = self.clone();
                 request.query.apply_zone(client.time_zone());
-                request.query.check()?;
-                let resp = client.post($path, $path, true, &request).await?;
-                $crate::envelope::scroll_page(&resp)
+                hr_common::endpoint::send(client, &request, options).await
+            }
+        }
+
+        impl hr_common::endpoint::Endpoint for $name {
+            type Client = $crate::BeisenClient;
+            type Output = $crate::ScrollResponse<$item>;
+            type Envelope = $crate::reply::ScrollReply;
+            const PATH: &'static str = $path;
+            const IDEMPOTENT: bool = true;
+
+            /// Capacity 1 to 300, custom-field conditions, window ≤ 90 days.
+            fn validate(&self) -> hr_common::Result<()> {
+                self.query.check()
+            }
+
+            fn to_request(&self) -> hr_common::Result<hr_common::transport::Request> {
+                hr_common::endpoint::json_request(self)
             }
         }
 
@@ -412,3 +445,27 @@ macro_rules! time_window_request {
 }
 
 pub(crate) use time_window_request;
+
+/// One page call of any [`TimeWindowRequest`], as the window streams send
+/// it: the request as its body, the path as its limiter group. The
+/// request's window and scroll id are already set; a stream's sub-windows
+/// are cut in civil time, so no zone is applied here.
+#[derive(Serialize)]
+#[serde(transparent)]
+pub(crate) struct ScrollCall<'a, R>(pub(crate) &'a R);
+
+impl<R: TimeWindowRequest> Endpoint for ScrollCall<'_, R> {
+    type Client = BeisenClient;
+    type Output = ScrollResponse<R::Item>;
+    type Envelope = ScrollReply;
+    const PATH: &'static str = R::PATH;
+    const IDEMPOTENT: bool = true;
+
+    fn validate(&self) -> Result<()> {
+        self.0.query().check()
+    }
+
+    fn to_request(&self) -> Result<Request> {
+        json_request(self)
+    }
+}

@@ -21,23 +21,34 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::{Stream, StreamExt};
+use hr_common::endpoint;
 use hr_common::error::{GaveUp, PagingErrorKind};
 use hr_common::paging::{self, Page, Pages, ScrollPage};
+use hr_common::task::{Background, join_error};
+use hr_common::transport::CallOptions;
 use hr_common::{Error, Result};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
+use tracing::Instrument;
 
 use super::progress::{Checkpoint, WindowProgress};
-use super::query::{QueryType, TimeWindowRequest};
+use super::query::{ExtQuery, QueryType, ScrollCall, SortDirection, TimeWindowRequest};
 use super::{MAX_CAPACITY, MAX_WINDOW_DAYS, TimeWindow, WindowBound};
 use crate::BeisenClient;
-use crate::envelope::{is_scroll_gone, scroll_page};
+use crate::envelope::is_scroll_gone;
 use crate::models::WindowRecord;
 
 /// A stream of every record changed in a window; built by methods such as
 /// [`Employees::changed_between`](crate::employee::Employees::changed_between),
 /// configured here, consumed with [`items`](Self::items) or
 /// [`pages`](Self::pages).
+///
+/// The request's filters are set on the stream, so the window is given
+/// once: `.columns(..)`, `.with_deleted(..)`, `.query_type(..)` on every
+/// stream, and on employee streams `.emp_status(..)`, `.employ_type(..)`,
+/// `.approval_statuses(..)` and the presets `.everyone()`, `.active()`,
+/// `.departed()`, `.pending_entry()`; [`query`](Self::query) replaces the
+/// whole request.
 ///
 /// ```
 /// # #[tokio::main]
@@ -74,6 +85,7 @@ pub struct WindowStream<R: TimeWindowRequest> {
     dedup: bool,
     resume: Option<Checkpoint>,
     progress: Option<WindowProgress>,
+    options: CallOptions,
 }
 
 impl<R: TimeWindowRequest> std::fmt::Debug for WindowStream<R> {
@@ -94,6 +106,7 @@ impl<R: TimeWindowRequest> WindowStream<R> {
         stop: impl WindowBound,
     ) -> Self {
         let zone = client.time_zone();
+        let parallel = client.concurrency().max(1);
         let whole = TimeWindow::from_civil(start.civil(zone), stop.civil(zone));
         let q = template.query_mut();
         q.capacity.get_or_insert(MAX_CAPACITY);
@@ -102,7 +115,7 @@ impl<R: TimeWindowRequest> WindowStream<R> {
             client,
             template,
             whole,
-            parallel: 1,
+            parallel,
             prefetch_pages: 8,
             split_above: Some(20 * u64::from(MAX_CAPACITY)),
             split_long: true,
@@ -111,6 +124,7 @@ impl<R: TimeWindowRequest> WindowStream<R> {
             dedup: true,
             resume: None,
             progress: None,
+            options: CallOptions::new(),
         }
     }
 
@@ -125,12 +139,117 @@ impl<R: TimeWindowRequest> WindowStream<R> {
         self
     }
 
-    /// Sub-windows scrolled at once (default 1). All share the client's
-    /// rate limiter, so parallelism never exceeds the tenant's quota. With
-    /// more than one, the window is also cut into at least this many parts.
+    /// The request every call of the stream sends, before the call's
+    /// window and scroll id are set: what the filters, presets and
+    /// [`query`](Self::query) built.
+    pub fn request(&self) -> &R {
+        &self.template
+    }
+
+    /// Changes the request every call sends (the employee filters go
+    /// through here).
+    pub(crate) fn map_request(mut self, f: impl FnOnce(R) -> R) -> Self {
+        self.template = f(self.template);
+        self
+    }
+
+    /// Which time selects records (`timeWindowQueryType`; default
+    /// modification time).
+    pub fn query_type(mut self, t: QueryType) -> Self {
+        self.template.query_mut().time_window_query_type = t;
+        // The progress handle records the query type for its checkpoint.
+        self.progress = None;
+        self
+    }
+
+    /// Columns to fill, PascalCase (`"Name"`, `"Email"`); all when not set.
+    pub fn columns(mut self, columns: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.template.query_mut().columns = Some(columns.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Records per page, at most 300 (default 300 for a stream).
+    pub fn capacity(mut self, capacity: u32) -> Self {
+        self.template.query_mut().capacity = Some(capacity);
+        self
+    }
+
+    /// Adds a sort key; keys apply in the order added. After a scroll
+    /// restart, records without a key are skipped by position, which needs
+    /// a stable order: sort by a unique field, or keep the default
+    /// (`userID` ascending).
+    pub fn sort(mut self, field: impl Into<String>, direction: SortDirection) -> Self {
+        self.template
+            .query_mut()
+            .sort
+            .get_or_insert_with(Default::default)
+            .0
+            .push((field.into(), direction));
+        self
+    }
+
+    /// Adds a custom-field condition (`extQueries`).
+    pub fn ext_query(mut self, q: ExtQuery) -> Self {
+        self.template
+            .query_mut()
+            .ext_queries
+            .get_or_insert_with(Vec::new)
+            .push(q);
+        self
+    }
+
+    /// Include deleted records (`isWithDeleted`).
+    pub fn with_deleted(mut self, yes: bool) -> Self {
+        self.template.query_mut().is_with_deleted = Some(yes);
+        self
+    }
+
+    /// Include disabled records (`withDisabled`; for employees, every
+    /// status when no status is given).
+    pub fn with_disabled(mut self, yes: bool) -> Self {
+        self.template.query_mut().with_disabled = Some(yes);
+        self
+    }
+
+    /// Ask for `translateProperties` (retired by the vendor on 2026-03-13).
+    pub fn enable_translate(mut self, yes: bool) -> Self {
+        self.template.query_mut().enable_translate = Some(yes);
+        self
+    }
+
+    /// Sub-windows scrolled at once (default the client's
+    /// [`concurrency`](crate::BeisenClient::concurrency), 1 unless the
+    /// builder set it). All share the client's rate limiter, so
+    /// parallelism never exceeds the tenant's quota. With more than one,
+    /// the window is also cut into at least this many parts.
     pub fn parallel(mut self, n: usize) -> Self {
         self.parallel = n.max(1);
         self.progress = None;
+        self
+    }
+
+    /// Per-call options of every page call of the stream (timeout, deadline,
+    /// retry policy), over the client's defaults. A deadline bounds each
+    /// call, not the whole stream.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use beisen_client::{BeisenClient, CallOptions, Credentials, RetryPolicy};
+    ///
+    /// let client = BeisenClient::builder()
+    ///     .credentials(Credentials::app_key("key", "secret"))
+    ///     .build()?;
+    /// let start = beisen_client::chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    /// let stop = beisen_client::chrono::NaiveDate::from_ymd_opt(2024, 2, 1).unwrap();
+    /// let stream = client.employees().changed_between(start, stop).call_options(
+    ///     CallOptions::new()
+    ///         .deadline(Duration::from_secs(120))
+    ///         .retry(RetryPolicy::default().max_attempts(8)),
+    /// );
+    /// # let _ = stream; Ok::<_, beisen_client::Error>(())
+    /// ```
+    pub fn call_options(mut self, options: CallOptions) -> Self {
+        self.options = options;
         self
     }
 
@@ -223,7 +342,7 @@ impl<R: TimeWindowRequest> WindowStream<R> {
         self
     }
 
-    fn query_type(&self) -> u8 {
+    fn query_type_code(&self) -> u8 {
         self.template.query().time_window_query_type.code()
     }
 
@@ -262,13 +381,13 @@ impl<R: TimeWindowRequest> WindowStream<R> {
                 ));
             }
             if let Some(t) = c.query_type
-                && t != self.query_type()
+                && t != self.query_type_code()
             {
                 return Err(Error::invalid_request(
                     "checkpoint",
                     format!(
                         "the checkpoint is of timeWindowQueryType {t}, this stream of {}",
-                        self.query_type()
+                        self.query_type_code()
                     ),
                 ));
             }
@@ -298,7 +417,7 @@ impl<R: TimeWindowRequest> WindowStream<R> {
             return p.clone();
         }
         let windows = self.initial_windows().unwrap_or_else(|_| vec![self.whole]);
-        let p = WindowProgress::new(self.whole, &windows, Some(self.query_type()));
+        let p = WindowProgress::new(self.whole, &windows, Some(self.query_type_code()));
         self.progress = Some(p.clone());
         p
     }
@@ -331,23 +450,21 @@ impl<R: TimeWindowRequest> WindowStream<R> {
             seen: self.dedup.then(|| Arc::new(Mutex::new(HashSet::new()))),
             progress: progress.clone(),
             tx,
+            options: self.options,
         };
-        let task = tokio::spawn(engine.run(windows, self.parallel));
+        // In the span current here, so that the calls of the sub-windows
+        // log under the caller's context.
+        let task = Background::spawn(
+            "the stream's coordinator task",
+            engine.run(windows, self.parallel),
+        );
         Pages::new(Receiver {
             rx,
             progress,
             number: 0,
-            task: AbortOnDrop(task),
+            task,
             ended: false,
         })
-    }
-}
-
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
     }
 }
 
@@ -365,8 +482,9 @@ struct Receiver<T> {
     progress: WindowProgress,
     number: usize,
     /// The coordinator: when the channel closes, how it ended tells a
-    /// complete stream from a panic or a cancellation.
-    task: AbortOnDrop,
+    /// complete stream from a panic or a cancellation. Dropping the stream
+    /// aborts it.
+    task: Background<()>,
     ended: bool,
 }
 
@@ -388,13 +506,9 @@ impl<T> Stream for Receiver<T> {
                     // ending. Only a coordinator that returned normally
                     // means the stream is complete; one that panicked or
                     // was cancelled must not pass for the end.
-                    let joined = std::task::ready!(std::pin::Pin::new(&mut self.task.0).poll(cx));
+                    let joined = std::task::ready!(std::pin::Pin::new(&mut self.task).poll(cx));
                     self.ended = true;
-                    return std::task::Poll::Ready(
-                        joined
-                            .err()
-                            .map(|e| Err(task_failed("the stream's coordinator task", e))),
-                    );
+                    return std::task::Poll::Ready(joined.err().map(Err));
                 }
                 Some(Event::Page(items)) => {
                     self.progress.delivered(items.len());
@@ -420,6 +534,7 @@ struct Engine<R: TimeWindowRequest> {
     seen: Option<Arc<Mutex<HashSet<String>>>>,
     progress: WindowProgress,
     tx: mpsc::Sender<Event<R::Item>>,
+    options: CallOptions,
 }
 
 impl<R: TimeWindowRequest> Clone for Engine<R> {
@@ -434,37 +549,13 @@ impl<R: TimeWindowRequest> Clone for Engine<R> {
             seen: self.seen.clone(),
             progress: self.progress.clone(),
             tx: self.tx.clone(),
+            options: self.options.clone(),
         }
     }
 }
 
 fn cancelled() -> Error {
     Error::paging(PagingErrorKind::Cancelled, "the stream was dropped")
-}
-
-/// The error for a task of the stream that did not finish: a panic (a bug,
-/// reported as "task panicked" with its message, never as a bad request),
-/// or a cancellation (the runtime shutting down). Either way the work it
-/// had was not done, and the checkpoint does not count it as complete.
-fn task_failed(what: &str, e: tokio::task::JoinError) -> Error {
-    if e.is_panic() {
-        let payload = e.into_panic();
-        let message = payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "no message".to_owned());
-        Error::internal(format!(
-            "task panicked ({what}): {message}; the windows it was reading are not complete"
-        ))
-    } else {
-        Error::paging(
-            PagingErrorKind::Cancelled,
-            format!(
-                "{what} was cancelled before it finished (is the Tokio runtime shutting down?)"
-            ),
-        )
-    }
 }
 
 impl<R: TimeWindowRequest> Engine<R> {
@@ -475,12 +566,15 @@ impl<R: TimeWindowRequest> Engine<R> {
             while running.len() < parallel
                 && let Some(w) = queue.pop_front()
             {
-                running.spawn(self.clone().sub_window(w));
+                running.spawn(self.clone().sub_window(w).in_current_span());
             }
             let Some(joined) = running.join_next().await else {
                 return;
             };
-            let outcome = joined.unwrap_or_else(|e| Err(task_failed("a sub-window task", e)));
+            // A task that did not finish (a panic, a cancellation) did not
+            // do its work: an error, so the checkpoint does not count its
+            // windows as complete.
+            let outcome = joined.unwrap_or_else(|e| Err(join_error("a sub-window task", e)));
             match outcome {
                 // Children go first so the earliest windows finish first and
                 // the checkpoint advances steadily.
@@ -501,16 +595,17 @@ impl<R: TimeWindowRequest> Engine<R> {
     fn scroll(&self, window: TimeWindow) -> Pages<R::Item> {
         let client = self.client.clone();
         let query_type = self.query_type;
+        let options = self.options.clone();
         let mut request = self.template.clone();
         request.query_mut().set_window(window);
         paging::scroll(move |id: Option<String>| {
             let client = client.clone();
+            let options = options.clone();
             let mut request = request.clone();
             request.query_mut().scroll_id = id.unwrap_or_default();
             let first_call = request.query().scroll_id.is_empty();
             async move {
-                let resp = client.post(R::PATH, R::PATH, true, &request).await?;
-                let page = scroll_page::<R::Item>(&resp)?;
+                let page = endpoint::send(&client, &ScrollCall(&request), &options).await?;
                 if first_call && page.data.is_empty() && page.total.is_some_and(|t| t > 0) {
                     // A scroll that was just opened can't have expired: an
                     // empty first page that announces records contradicts
@@ -704,7 +799,7 @@ fn request_check<R: TimeWindowRequest>(template: &R, window: TimeWindow) -> Resu
 mod tests {
     use super::*;
 
-    fn receiver(task: tokio::task::JoinHandle<()>) -> Pages<u8> {
+    fn receiver(task: Background<()>) -> Pages<u8> {
         let (tx, rx) = mpsc::channel::<Event<u8>>(1);
         drop(tx);
         let whole = TimeWindow::from_civil(
@@ -721,14 +816,14 @@ mod tests {
             rx,
             progress: WindowProgress::new(whole, &[whole], Some(1)),
             number: 0,
-            task: AbortOnDrop(task),
+            task,
             ended: false,
         })
     }
 
     #[tokio::test]
     async fn a_coordinator_that_panicked_is_an_error_not_the_end() {
-        let task = tokio::spawn(async { panic!("coordinator bug") });
+        let task = Background::spawn("the coordinator", async { panic!("coordinator bug") });
         let got: Vec<_> = receiver(task).collect().await;
         assert_eq!(got.len(), 1);
         let err = got[0].as_ref().unwrap_err();
@@ -740,7 +835,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_coordinator_that_returned_ends_the_stream() {
-        let task = tokio::spawn(async {});
+        let task = Background::spawn("the coordinator", async {});
         let got: Vec<_> = receiver(task).collect().await;
         assert!(got.is_empty());
     }

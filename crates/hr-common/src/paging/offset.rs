@@ -7,10 +7,10 @@ use std::future::Future;
 use futures::future::{BoxFuture, FutureExt};
 use futures::stream;
 
-use super::prefetch::Background;
 use super::{DEFAULT_MAX_GROWTH, DEFAULT_MAX_PAGES, Page, PageKeys, Pages, Progress};
 use crate::Result;
 use crate::error::{Error, PagingErrorKind};
+use crate::task::Background;
 
 /// The slice one call of an offset endpoint should fetch; the `fetch`
 /// closure of [`offset`] gets it. ISDP+: `"page": {"start": start, "count": count}`.
@@ -597,6 +597,7 @@ where
             // Other calls are in flight while the caller works on a page,
             // so each must progress on its own: see `Background`.
             Background::spawn("an offset paging call", call)
+                .resume_panics()
                 .map(|joined| joined.and_then(|page| page))
                 .boxed()
         } else {

@@ -44,6 +44,7 @@
 //! ```
 
 mod budget;
+mod options;
 mod rate_limit;
 mod request;
 mod retry;
@@ -67,6 +68,7 @@ use crate::error::{
 };
 
 pub use budget::RetryBudget;
+pub use options::CallOptions;
 pub use rate_limit::{Limits, RateLimiter, WindowLimiter};
 pub use request::{Body, Request, Response, decode_json};
 pub use retry::{RETRY_AFTER_CLAMP, RetryPolicy, parse_retry_after};
@@ -175,6 +177,9 @@ struct Inner {
     forbidden_hint: Option<String>,
     request_id_headers: Vec<String>,
     allow_http: bool,
+    /// Sent per request when the `reqwest::Client` came from the caller,
+    /// which would otherwise keep its own agent.
+    user_agent: Option<HeaderValue>,
     counters: Counters,
 }
 
@@ -221,6 +226,7 @@ pub struct TransportBuilder {
     forbidden_hint: Option<String>,
     request_id_headers: Vec<String>,
     user_agent: String,
+    user_agent_set: bool,
     allow_http: bool,
 }
 
@@ -371,6 +377,7 @@ impl TransportBuilder {
     /// The `User-Agent` header.
     pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
         self.user_agent = agent.into();
+        self.user_agent_set = true;
         self
     }
 
@@ -390,6 +397,13 @@ impl TransportBuilder {
         scheme::check(&base_url, self.allow_http)
             .map_err(|message| Error::invalid_request("base_url", message))?;
 
+        let user_agent =
+            match (&self.http, self.user_agent_set) {
+                (Some(_), true) => Some(HeaderValue::from_str(&self.user_agent).map_err(|_| {
+                    Error::invalid_request("user_agent", "not a valid header value")
+                })?),
+                _ => None,
+            };
         let http = match self.http {
             Some(client) => client,
             None => {
@@ -452,6 +466,7 @@ impl TransportBuilder {
                 forbidden_hint: self.forbidden_hint,
                 request_id_headers: self.request_id_headers,
                 allow_http: self.allow_http,
+                user_agent,
                 counters: Counters::default(),
             }),
         })
@@ -569,6 +584,7 @@ impl Transport {
             .map(String::from)
             .collect(),
             user_agent: concat!("hr-sdk/", env!("CARGO_PKG_VERSION")).into(),
+            user_agent_set: false,
             allow_http: false,
         }
     }
@@ -740,10 +756,11 @@ impl Transport {
         tally: &mut Tally,
     ) -> Result<Output> {
         let inner = &*self.inner;
-        let policy = &inner.retry;
+        let policy = req.retry.as_ref().unwrap_or(&inner.retry);
         // `None` also when the deadline is too far to represent.
-        let deadline = inner
+        let deadline = req
             .deadline
+            .unwrap_or(inner.deadline)
             .and_then(|d| started.checked_add(d).map(|at| (at, d)));
         // Attempts that count toward `max_attempts`: neither the repeat after
         // a token refresh nor a throttle wait does.
@@ -947,6 +964,9 @@ impl Transport {
             .http
             .request(req.method.clone(), url.clone())
             .headers(req.headers.clone());
+        if let Some(agent) = &self.inner.user_agent {
+            builder = builder.header(reqwest::header::USER_AGENT, agent.clone());
+        }
         if mode == Mode::Buffered {
             // Covers the body too; a download instead gets an idle timeout
             // per chunk, or a large file could never finish.

@@ -56,10 +56,17 @@ pub struct Limits {
 
 impl Limits {
     /// Limits per second and per minute.
-    pub fn new(per_second: Option<u32>, per_minute: Option<u32>) -> Self {
+    pub const fn new(per_second: Option<u32>, per_minute: Option<u32>) -> Self {
         Limits {
-            per_second: per_second.filter(|n| *n > 0),
-            per_minute: per_minute.filter(|n| *n > 0),
+            // Zero means "no limit"; `Option::filter` is not const.
+            per_second: match per_second {
+                Some(0) => None,
+                n => n,
+            },
+            per_minute: match per_minute {
+                Some(0) => None,
+                n => n,
+            },
         }
     }
 

@@ -10,6 +10,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::{CallOptions, RetryPolicy};
 use crate::error::{Error, Result};
 
 /// The body of a request, serialised once so every retry sends the same bytes.
@@ -74,6 +75,9 @@ pub struct Request {
     pub(crate) auth: bool,
     pub(crate) group: Cow<'static, str>,
     pub(crate) timeout: Option<Duration>,
+    /// `Some(None)`: this call has no deadline; `None`: the transport's.
+    pub(crate) deadline: Option<Option<Duration>>,
+    pub(crate) retry: Option<RetryPolicy>,
 }
 
 impl fmt::Debug for Request {
@@ -108,6 +112,8 @@ impl Request {
             auth: true,
             group: Cow::Borrowed("default"),
             timeout: None,
+            deadline: None,
+            retry: None,
         }
     }
 
@@ -181,6 +187,40 @@ impl Request {
     /// Overrides the per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the overall deadline for this call (token fetch, limiter
+    /// waits, attempts and backoff included).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(Some(deadline));
+        self
+    }
+
+    /// Lifts the overall deadline for this call: each attempt is still
+    /// bounded by its timeout, and the retries by the policy and the budget.
+    pub fn without_deadline(mut self) -> Self {
+        self.deadline = Some(None);
+        self
+    }
+
+    /// Overrides the retry policy for this call.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Applies per-call options: only those set replace the transport's.
+    pub fn options(mut self, options: &CallOptions) -> Self {
+        if let Some(t) = options.timeout {
+            self.timeout = Some(t);
+        }
+        if let Some(d) = options.deadline {
+            self.deadline = Some(d);
+        }
+        if let Some(p) = &options.retry {
+            self.retry = Some(p.clone());
+        }
         self
     }
 

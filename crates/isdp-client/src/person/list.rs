@@ -1,26 +1,35 @@
 //! `POST /openapi/v1/person/getPersonList`.
 
+use std::borrow::Cow;
+
+use hr_common::endpoint::{self, Endpoint, json_request};
 use hr_common::paging::{self, Items, Pages};
+use hr_common::transport::{CallOptions, Request};
 use hr_common::{Error, Result, Sensitive};
 use serde::Serialize;
 use serde_with::serde_as;
 
 use crate::client::IsdpClient;
 use crate::codes::{Codes, PersonStatus, PersonType, ProfilePictureStatus};
-use crate::envelope::{self, BarePage};
+use crate::envelope::BarePage;
+use crate::group;
 use crate::ids::{OrgId, PersonId, PositionId, RoleId};
 use crate::page::{
     self, ListingItems, ListingProgress, MAX_ID_LIST, OffsetCheckpoint, PageRequest,
 };
 use crate::person::Person;
+use crate::reply::BarePageReply;
+use crate::setters::{list_setter, opt_setter};
 
 /// The path of getPersonList.
 pub const PERSON_LIST_PATH: &str = "/openapi/v1/person/getPersonList";
 
 /// getPersonList: every filter of seed 001, combined with AND.
 ///
-/// [`send`](GetPersonList::send) fetches one page; [`stream`](GetPersonList::stream)
-/// every page, the later ones concurrently, in order.
+/// `send` fetches the page in [`page`](GetPersonList::page) (the limits of
+/// [`validate`](GetPersonList::validate) are checked first);
+/// [`stream`](GetPersonList::stream) every page, the later ones
+/// concurrently, in order.
 ///
 /// ```
 /// use isdp_client::{GetPersonList, PersonStatus, PersonType};
@@ -36,6 +45,7 @@ pub const PERSON_LIST_PATH: &str = "/openapi/v1/person/getPersonList";
 /// assert!(json.get("idList").is_none());
 /// # Ok::<(), serde_json::Error>(())
 /// ```
+#[doc(alias = "getPersonList")]
 #[serde_as]
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -106,28 +116,6 @@ pub struct GetPersonList {
     pub phone: Option<Sensitive<String, hr_common::sensitive::mask::Phone>>,
 }
 
-macro_rules! list_setter {
-    ($(#[$doc:meta])* $name:ident: $item:ty) => {
-        $(#[$doc])*
-        pub fn $name(mut self, items: impl IntoIterator<Item = impl Into<$item>>) -> Self {
-            self.$name = items.into_iter().map(Into::into).collect();
-            self
-        }
-    };
-}
-
-macro_rules! opt_setter {
-    ($(#[$doc:meta])* $name:ident: $item:ty) => {
-        $(#[$doc])*
-        pub fn $name(mut self, value: impl Into<$item>) -> Self {
-            self.$name = Some(value.into());
-            self
-        }
-    };
-}
-
-pub(crate) use {list_setter, opt_setter};
-
 impl GetPersonList {
     /// No filter: every person.
     pub fn new() -> Self {
@@ -192,16 +180,9 @@ impl GetPersonList {
         page::check_len("orgIdList", self.org_id_list.len(), MAX_ID_LIST)
     }
 
-    /// Fetches the page in [`page`](GetPersonList::page).
-    pub async fn send(&self, client: &IsdpClient) -> Result<BarePage<Person>> {
-        self.validate()?;
-        let resp = client.post(PERSON_LIST_PATH, self, true).await?;
-        envelope::bare_page(&resp)
-    }
-
     /// Every page from [`page`](GetPersonList::page)`.start` on, `count`
     /// per call. After the first page has given `totalCount`, up to
-    /// [`IsdpClient::page_concurrency`] pages are fetched at once; pages
+    /// [`IsdpClient::concurrency`] pages are fetched at once; pages
     /// come out in order, and a total that changes meanwhile is followed
     /// up to twice the first page's total (see [`PersonListing::max_growth`]).
     /// A page whose `pos` is not the `start` asked for, or whose persons
@@ -252,6 +233,28 @@ impl GetPersonList {
         }
     }
 }
+
+impl Endpoint for GetPersonList {
+    type Client = IsdpClient;
+    type Output = BarePage<Person>;
+    type Envelope = BarePageReply;
+    const PATH: &'static str = PERSON_LIST_PATH;
+    const IDEMPOTENT: bool = true;
+
+    fn group(&self) -> Cow<'static, str> {
+        Cow::Borrowed(group::PERSON)
+    }
+
+    fn validate(&self) -> Result<()> {
+        GetPersonList::validate(self)
+    }
+
+    fn to_request(&self) -> Result<Request> {
+        json_request(self)
+    }
+}
+
+hr_common::impl_send!(GetPersonList);
 
 /// A getPersonList listing that can be resumed: made by
 /// [`GetPersonList::listing`], consumed with [`items`](Self::items) or
@@ -362,7 +365,7 @@ impl PersonListing {
             let (client, mut req) = (c.clone(), template.clone());
             req.page = page;
             async move {
-                let page = req.send(&client).await?;
+                let page = endpoint::send(&client, &req, &CallOptions::new()).await?;
                 Ok(page::offset_page(page, |p: &Person| Some(p.person_id)))
             }
         });

@@ -1,9 +1,9 @@
 //! Persons: the record, the query, the writes.
 
-pub(crate) mod list;
+mod list;
 mod model;
-pub(crate) mod plain;
-pub(crate) mod write;
+mod plain;
+mod write;
 
 use hr_common::Result;
 use hr_common::paging::Items;
@@ -22,13 +22,23 @@ use crate::batch::BatchOutcome;
 use crate::client::IsdpClient;
 use crate::export::{ExportJob, ExportPersons};
 
+impl IsdpClient {
+    /// Person reads, writes and the export.
+    ///
+    /// Defined here rather than with the client, so that the client knows no
+    /// request.
+    pub fn persons(&self) -> Persons<'_> {
+        Persons { client: self }
+    }
+}
+
 /// Person calls of one client; see [`IsdpClient::persons`].
 ///
 /// Shorthands for the request types' `send`/`stream`, which stay usable
 /// on their own.
 #[derive(Debug, Clone, Copy)]
 pub struct Persons<'a> {
-    pub(crate) client: &'a IsdpClient,
+    client: &'a IsdpClient,
 }
 
 impl<'a> Persons<'a> {

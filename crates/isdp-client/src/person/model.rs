@@ -28,7 +28,7 @@ use crate::ids::{OrgId, PersonId, PositionId, RoleId, UserId};
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[serde_as]
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Person {
@@ -131,11 +131,131 @@ pub struct Person {
 }
 
 impl Person {
+    /// A person with only `personId` set: `personCode` and `personName`
+    /// empty, every other field `None` or empty, exactly as decoding
+    /// `{"personId": …}` gives. Chain the `with_*` setters for the fields a
+    /// fixture needs.
+    ///
+    /// ```
+    /// use isdp_client::{Person, PersonOrg, PersonStatus, PersonType, RoleInfo};
+    ///
+    /// let p = Person::new(1001)
+    ///     .with_person_code("E0007")
+    ///     .with_person_name("张三")
+    ///     .with_person_type(PersonType::Employee)
+    ///     .with_person_status(PersonStatus::Freeze)
+    ///     .with_phone("13512345678")
+    ///     .with_org(PersonOrg::new(20).with_org_no("RD").with_org_name("研发中心"))
+    ///     .with_role_info(RoleInfo::new(7).with_role_name("员工"));
+    /// assert_eq!(p.person_code, "E0007");
+    /// assert!(!format!("{p:?}").contains("13512345678"));
+    /// let json = serde_json::to_value(&p)?;
+    /// assert_eq!(json["Org"]["orgId"], 20);
+    /// assert_eq!(json["roleInfo"][0]["roleId"], "7"); // a string, as the vendor sends it
+    /// assert_eq!(serde_json::from_value::<Person>(json)?, p);
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn new(person_id: impl Into<PersonId>) -> Self {
+        Person {
+            person_id: person_id.into(),
+            person_code: String::new(),
+            person_name: String::new(),
+            person_type: None,
+            person_status: None,
+            profile_picture_status: None,
+            profile_picture_id: None,
+            user_id: None,
+            phone: None,
+            integration_account: None,
+            role_info: Vec::new(),
+            position_info: Vec::new(),
+            org: None,
+            udf_extend1: None,
+            udf_extend2: None,
+            udf_extend3: None,
+            udf_extend4: None,
+            udf_extend7: None,
+            udf_extend8: None,
+            udf_extend9: None,
+            udf_extend10: None,
+            tenant_id: None,
+            certificate_type: None,
+            certificate_no: None,
+            black_list: None,
+            reason: None,
+            admin_org_id: None,
+            last_updated_by: None,
+            last_update_date: None,
+            is_smart_device: None,
+            qualification_code: None,
+            extra: Map::new(),
+        }
+    }
+
+    /// Sets [`person_code`](Self::person_code), the job number.
+    #[must_use]
+    pub fn with_person_code(mut self, code: impl Into<String>) -> Self {
+        self.person_code = code.into();
+        self
+    }
+
+    /// Sets [`person_name`](Self::person_name).
+    #[must_use]
+    pub fn with_person_name(mut self, name: impl Into<String>) -> Self {
+        self.person_name = name.into();
+        self
+    }
+
+    /// Appends one role to [`role_info`](Self::role_info).
+    #[must_use]
+    pub fn with_role_info(mut self, role: RoleInfo) -> Self {
+        self.role_info.push(role);
+        self
+    }
+
+    /// Appends one position to [`position_info`](Self::position_info).
+    #[must_use]
+    pub fn with_position_info(mut self, position: PositionInfo) -> Self {
+        self.position_info.push(position);
+        self
+    }
+
     /// Whether `blackList` is 1.
     pub fn is_blacklisted(&self) -> bool {
         self.black_list == Some(1)
     }
 }
+
+hr_common::with_setters!(Person {
+    with_person_type => person_type: PersonType,
+    with_person_status => person_status: PersonStatus,
+    with_profile_picture_status => profile_picture_status: ProfilePictureStatus,
+    with_profile_picture_id => profile_picture_id: String,
+    with_user_id => user_id: UserId,
+    with_integration_account => integration_account: String,
+    with_org => org: PersonOrg,
+    with_udf_extend1 => udf_extend1: String,
+    with_udf_extend2 => udf_extend2: String,
+    with_udf_extend3 => udf_extend3: String,
+    with_udf_extend4 => udf_extend4: String,
+    with_udf_extend7 => udf_extend7: String,
+    with_udf_extend8 => udf_extend8: String,
+    with_udf_extend9 => udf_extend9: String,
+    with_udf_extend10 => udf_extend10: String,
+    with_tenant_id => tenant_id: i64,
+    with_certificate_type => certificate_type: String,
+    with_black_list => black_list: i64,
+    with_reason => reason: String,
+    with_admin_org_id => admin_org_id: OrgId,
+    with_last_updated_by => last_updated_by: UserId,
+    with_last_update_date => last_update_date: CivilDateTime,
+    with_is_smart_device => is_smart_device: bool,
+    with_qualification_code => qualification_code: String,
+}
+sensitive {
+    with_phone => phone,
+    with_certificate_no => certificate_no,
+});
 
 /// `roleInfo[]` of a person; `roleId` arrives as a string here, and is
 /// written back as one.
@@ -157,6 +277,29 @@ pub struct RoleInfo {
     pub extra: Map<String, Value>,
 }
 
+impl RoleInfo {
+    /// A role with only `roleId` set, as decoding `{"roleId": "…"}` gives.
+    ///
+    /// ```
+    /// let role = isdp_client::RoleInfo::new(7).with_role_code("R007").with_role_name("员工");
+    /// assert_eq!(serde_json::to_value(&role)?["roleId"], "7");
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn new(role_id: impl Into<RoleId>) -> Self {
+        RoleInfo {
+            role_id: Some(role_id.into()),
+            role_code: None,
+            role_name: None,
+            extra: Map::new(),
+        }
+    }
+}
+
+hr_common::with_setters!(RoleInfo {
+    with_role_code => role_code: String,
+    with_role_name => role_name: String,
+});
+
 /// `positionInfo[]` of a person; `positionId` arrives as a string here,
 /// and is written back as one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -176,6 +319,30 @@ pub struct PositionInfo {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+impl PositionInfo {
+    /// A position with only `positionId` set, as decoding
+    /// `{"positionId": "…"}` gives.
+    ///
+    /// ```
+    /// let p = isdp_client::PositionInfo::new(31).with_position_name("工程师");
+    /// assert_eq!(serde_json::to_value(&p)?["positionId"], "31");
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn new(position_id: impl Into<PositionId>) -> Self {
+        PositionInfo {
+            position_id: Some(position_id.into()),
+            position_code: None,
+            position_name: None,
+            extra: Map::new(),
+        }
+    }
+}
+
+hr_common::with_setters!(PositionInfo {
+    with_position_code => position_code: String,
+    with_position_name => position_name: String,
+});
 
 /// A person's `Org`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -201,3 +368,33 @@ pub struct PersonOrg {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+impl PersonOrg {
+    /// A person's organisation with `id` and `orgId` both set to `org_id`
+    /// (the vendor sends them equal), as decoding
+    /// `{"id": …, "orgId": …}` gives.
+    ///
+    /// ```
+    /// let org = isdp_client::PersonOrg::new(20).with_org_no("RD").with_org_name("研发中心");
+    /// assert_eq!(org.id, org.org_id);
+    /// assert_eq!(serde_json::to_value(&org)?["orgNo"], "RD");
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn new(org_id: impl Into<OrgId>) -> Self {
+        let org_id = org_id.into();
+        PersonOrg {
+            id: Some(org_id),
+            org_id: Some(org_id),
+            org_no: None,
+            org_name: None,
+            value: None,
+            extra: Map::new(),
+        }
+    }
+}
+
+hr_common::with_setters!(PersonOrg {
+    with_org_no => org_no: String,
+    with_org_name => org_name: String,
+    with_value => value: String,
+});

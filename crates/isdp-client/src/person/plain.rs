@@ -1,16 +1,20 @@
 //! `POST /openapi/v1/person/findPersonByUserIdListPlainText`: persons by
 //! `userId`, with personal data in clear (the phone unmasked).
 
+use std::borrow::Cow;
+
+use hr_common::endpoint::{Endpoint, json_request};
 use hr_common::sensitive::Phone;
-use hr_common::transport::Response;
+use hr_common::transport::Request;
 use hr_common::{Error, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::client::IsdpClient;
 use crate::codes::{PersonType, ProfilePictureStatus};
-use crate::envelope::{self, SERVICE};
+use crate::group;
 use crate::ids::{OrgId, PersonId, UserId};
+use crate::reply::ListReply;
 
 /// The path of findPersonByUserIdListPlainText.
 pub const PERSON_PLAIN_TEXT_PATH: &str = "/openapi/v1/person/findPersonByUserIdListPlainText";
@@ -98,13 +102,19 @@ pub struct PlainPerson {
     pub extra: Map<String, Value>,
 }
 
-/// findPersonByUserIdListPlainText: `{userIdList: [...]}`.
+/// findPersonByUserIdListPlainText: `{userIdList: [...]}` (not empty,
+/// checked before sending).
+///
+/// The reference shows no response example, so `send` reads the list as
+/// [`ListReply`] does: from a bare array, a bare page's `data`, or envelope
+/// B's `result`, and nothing else passes for an empty answer.
 ///
 /// ```
 /// let req = isdp_client::FindPersonsByUserIds::new([5003069]);
 /// assert_eq!(serde_json::to_value(&req)?, serde_json::json!({"userIdList": [5003069]}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
+#[doc(alias = "findPersonByUserIdListPlainText")]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -120,53 +130,29 @@ impl FindPersonsByUserIds {
             user_id_list: user_ids.into_iter().map(Into::into).collect(),
         }
     }
+}
 
-    /// Sends it. The reference shows no response example, so the list is
-    /// read from a bare array, a bare page's `data`, or envelope B's
-    /// `result` (either of the former inside it). Nothing else passes for
-    /// an empty answer: an object without its `data` list (a gateway's
-    /// `{"message": …}`) is a decode error, and so is a `null` unless
-    /// envelope B's `stateCode` `"0"` vouches for it.
-    pub async fn send(&self, client: &IsdpClient) -> Result<Vec<PlainPerson>> {
+impl Endpoint for FindPersonsByUserIds {
+    type Client = IsdpClient;
+    type Output = Vec<PlainPerson>;
+    type Envelope = ListReply;
+    const PATH: &'static str = PERSON_PLAIN_TEXT_PATH;
+    const IDEMPOTENT: bool = true;
+
+    fn group(&self) -> Cow<'static, str> {
+        Cow::Borrowed(group::PERSON)
+    }
+
+    fn validate(&self) -> Result<()> {
         if self.user_id_list.is_empty() {
             return Err(Error::invalid_request("userIdList", "is required"));
         }
-        decode_plain(&client.post(PERSON_PLAIN_TEXT_PATH, self, true).await?)
+        Ok(())
+    }
+
+    fn to_request(&self) -> Result<Request> {
+        json_request(self)
     }
 }
 
-/// Reads the answer of [`PERSON_PLAIN_TEXT_PATH`]; see
-/// [`FindPersonsByUserIds::send`].
-pub(crate) fn decode_plain(resp: &Response) -> Result<Vec<PlainPerson>> {
-    let value: Value = envelope::bare(resp)?;
-    let no_list = |what: &str| {
-        Error::decode_at(
-            "data",
-            format!("the reply holds no list of persons ({what})"),
-            resp.body(),
-        )
-        .with_service(SERVICE)
-        .with_status(resp.status())
-    };
-    let list = match value {
-        Value::Array(_) => value,
-        Value::Object(mut map) => match map.remove("data") {
-            Some(list @ Value::Array(_)) => list,
-            Some(Value::Null) if page_total(&map) == Some(0) => Value::Array(Vec::new()),
-            Some(_) => return Err(no_list("`data` is not a list")),
-            None => return Err(no_list("no `data`")),
-        },
-        Value::Null if envelope::state_code_ok(resp) => Value::Array(Vec::new()),
-        Value::Null => return Err(no_list("`null`")),
-        other => other,
-    };
-    let bytes = serde_json::to_vec(&list).map_err(|e| Error::invalid(e.to_string()))?;
-    hr_common::transport::decode_json(&bytes, Some(SERVICE), Some(resp.status()))
-}
-
-/// The total of a bare page, whichever spelling it uses.
-fn page_total(map: &serde_json::Map<String, Value>) -> Option<u64> {
-    ["totalCount", "total_count"]
-        .iter()
-        .find_map(|k| map.get(*k).and_then(Value::as_u64))
-}
+hr_common::impl_send!(FindPersonsByUserIds);

@@ -1,7 +1,11 @@
 //! Person writes: batchAdd, batchUpdatePerson, update, deregisterPerson,
 //! batchDeregisterPerson. All answer envelope C.
 
+use std::borrow::Cow;
+
+use hr_common::endpoint::{Endpoint, json_request};
 use hr_common::sensitive::{IdNumber, Phone};
+use hr_common::transport::{CallOptions, Request};
 use hr_common::{Error, Result};
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -10,7 +14,9 @@ use serde_with::serde_as;
 use crate::batch::{self, BatchOutcome};
 use crate::client::IsdpClient;
 use crate::codes::{PersonStatus, PersonType};
+use crate::group;
 use crate::ids::{OrgId, PersonId, PositionId, RoleId};
+use crate::reply::{StatusChunkReply, StatusReply, WriteReply};
 
 /// `person/batchAdd`.
 pub const PERSON_ADD_PATH: &str = "/openapi/v1/person/batchAdd";
@@ -242,6 +248,10 @@ impl PersonPatch {
 
 /// `person/update`: all seven required fields, plus any optional ones.
 ///
+/// `send` answers the `personId` the vendor returns in `data` (envelope
+/// C, [`StatusReply`]). Setting the same values twice changes nothing, so
+/// it is retried like a read.
+///
 /// ```no_run
 /// # async fn run(client: &isdp_client::IsdpClient) -> hr_common::Result<()> {
 /// use isdp_client::{PersonStatus, PersonType, UpdatePerson};
@@ -249,6 +259,8 @@ impl PersonPatch {
 ///     "13512345678", PersonStatus::Freeze, 9911292880).send(client).await?;
 /// # let _ = id; Ok(()) }
 /// ```
+#[doc(alias = "update")]
+#[doc(alias = "updatePerson")]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -286,15 +298,32 @@ impl UpdatePerson {
     }
 
     field_setters!();
+}
 
-    /// Sends it; answers the `personId` the vendor returns in `data`.
-    pub async fn send(&self, client: &IsdpClient) -> Result<Value> {
-        // Setting the same values twice changes nothing: safe to retry.
-        batch::send_single(client, PERSON_UPDATE_PATH, self, true).await
+impl Endpoint for UpdatePerson {
+    type Client = IsdpClient;
+    type Output = Value;
+    type Envelope = StatusReply;
+    const PATH: &'static str = PERSON_UPDATE_PATH;
+    const IDEMPOTENT: bool = true;
+
+    fn group(&self) -> Cow<'static, str> {
+        Cow::Borrowed(group::PERSON)
+    }
+
+    fn to_request(&self) -> Result<Request> {
+        json_request(self)
     }
 }
 
+hr_common::impl_send!(UpdatePerson);
+
 /// `person/batchAdd`, chunked by 100.
+///
+/// [`send`](Self::send) sends every chunk. As an [`Endpoint`] it is one
+/// call of at most [`MAX_PERSON_BATCH`] persons, answered by a
+/// [`WriteReply`].
+#[doc(alias = "batchAdd")]
 #[derive(Debug, Clone)]
 pub struct BatchAddPersons {
     persons: Vec<NewPerson>,
@@ -324,20 +353,53 @@ impl BatchAddPersons {
     /// Sends every chunk. Not retried after a send failure: `personCode`
     /// is unique, so a repeat would report the persons as duplicates.
     pub async fn send(&self, client: &IsdpClient) -> Result<BatchOutcome> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// [`send`](Self::send) with per-call options over the client's
+    /// defaults, for every chunk.
+    pub async fn send_with(
+        &self,
+        client: &IsdpClient,
+        options: &CallOptions,
+    ) -> Result<BatchOutcome> {
         self.validate()?;
-        batch::send_chunked(
-            client,
-            PERSON_ADD_PATH,
-            "personList",
-            &self.persons,
-            MAX_PERSON_BATCH,
-            false,
-        )
+        batch::send_chunked(client, &self.persons, MAX_PERSON_BATCH, options, |c| {
+            BatchAddPersons {
+                persons: c.to_vec(),
+            }
+        })
         .await
     }
 }
 
+impl Endpoint for BatchAddPersons {
+    type Client = IsdpClient;
+    type Output = WriteReply;
+    type Envelope = StatusChunkReply;
+    const PATH: &'static str = PERSON_ADD_PATH;
+    const IDEMPOTENT: bool = false;
+
+    fn group(&self) -> Cow<'static, str> {
+        Cow::Borrowed(group::PERSON)
+    }
+
+    fn validate(&self) -> Result<()> {
+        batch::check_chunk("personList", self.persons.len(), MAX_PERSON_BATCH)?;
+        BatchAddPersons::validate(self)
+    }
+
+    fn to_request(&self) -> Result<Request> {
+        batch::list_request::<Self, _>("personList", &self.persons)
+    }
+}
+
 /// `person/batchUpdatePerson`, chunked by 100.
+///
+/// [`send`](Self::send) sends every chunk. As an [`Endpoint`] it is one
+/// call of at most [`MAX_PERSON_BATCH`] changes, answered by a
+/// [`WriteReply`].
+#[doc(alias = "batchUpdatePerson")]
 #[derive(Debug, Clone)]
 pub struct BatchUpdatePersons {
     patches: Vec<PersonPatch>,
@@ -353,19 +415,48 @@ impl BatchUpdatePersons {
 
     /// Sends every chunk.
     pub async fn send(&self, client: &IsdpClient) -> Result<BatchOutcome> {
-        batch::send_chunked(
-            client,
-            PERSON_BATCH_UPDATE_PATH,
-            "personList",
-            &self.patches,
-            MAX_PERSON_BATCH,
-            true,
-        )
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// [`send`](Self::send) with per-call options over the client's
+    /// defaults, for every chunk.
+    pub async fn send_with(
+        &self,
+        client: &IsdpClient,
+        options: &CallOptions,
+    ) -> Result<BatchOutcome> {
+        batch::send_chunked(client, &self.patches, MAX_PERSON_BATCH, options, |c| {
+            BatchUpdatePersons {
+                patches: c.to_vec(),
+            }
+        })
         .await
     }
 }
 
-/// `person/deregisterPerson`: sets `personStatus` to `Cancel`.
+impl Endpoint for BatchUpdatePersons {
+    type Client = IsdpClient;
+    type Output = WriteReply;
+    type Envelope = StatusChunkReply;
+    const PATH: &'static str = PERSON_BATCH_UPDATE_PATH;
+    const IDEMPOTENT: bool = true;
+
+    fn group(&self) -> Cow<'static, str> {
+        Cow::Borrowed(group::PERSON)
+    }
+
+    fn validate(&self) -> Result<()> {
+        batch::check_chunk("personList", self.patches.len(), MAX_PERSON_BATCH)
+    }
+
+    fn to_request(&self) -> Result<Request> {
+        batch::list_request::<Self, _>("personList", &self.patches)
+    }
+}
+
+/// `person/deregisterPerson`: sets `personStatus` to `Cancel`; `send`
+/// answers the vendor's `data` (envelope C, [`StatusReply`]).
+#[doc(alias = "deregisterPerson")]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -381,14 +472,32 @@ impl DeregisterPerson {
             person_code: code.into(),
         }
     }
+}
 
-    /// Sends it; answers the vendor's `data`.
-    pub async fn send(&self, client: &IsdpClient) -> Result<Value> {
-        batch::send_single(client, PERSON_DEREGISTER_PATH, self, true).await
+impl Endpoint for DeregisterPerson {
+    type Client = IsdpClient;
+    type Output = Value;
+    type Envelope = StatusReply;
+    const PATH: &'static str = PERSON_DEREGISTER_PATH;
+    const IDEMPOTENT: bool = true;
+
+    fn group(&self) -> Cow<'static, str> {
+        Cow::Borrowed(group::PERSON)
+    }
+
+    fn to_request(&self) -> Result<Request> {
+        json_request(self)
     }
 }
 
+hr_common::impl_send!(DeregisterPerson);
+
 /// `person/batchDeregisterPerson`, chunked by 100.
+///
+/// [`send`](Self::send) sends every chunk. As an [`Endpoint`] it is one
+/// call of at most [`MAX_PERSON_BATCH`] codes, answered by a
+/// [`WriteReply`].
+#[doc(alias = "batchDeregisterPerson")]
 #[derive(Debug, Clone)]
 pub struct BatchDeregisterPersons {
     codes: Vec<String>,
@@ -404,14 +513,39 @@ impl BatchDeregisterPersons {
 
     /// Sends every chunk.
     pub async fn send(&self, client: &IsdpClient) -> Result<BatchOutcome> {
-        batch::send_chunked(
-            client,
-            PERSON_BATCH_DEREGISTER_PATH,
-            "personList",
-            &self.codes,
-            MAX_PERSON_BATCH,
-            true,
-        )
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// [`send`](Self::send) with per-call options over the client's
+    /// defaults, for every chunk.
+    pub async fn send_with(
+        &self,
+        client: &IsdpClient,
+        options: &CallOptions,
+    ) -> Result<BatchOutcome> {
+        batch::send_chunked(client, &self.codes, MAX_PERSON_BATCH, options, |c| {
+            BatchDeregisterPersons { codes: c.to_vec() }
+        })
         .await
+    }
+}
+
+impl Endpoint for BatchDeregisterPersons {
+    type Client = IsdpClient;
+    type Output = WriteReply;
+    type Envelope = StatusChunkReply;
+    const PATH: &'static str = PERSON_BATCH_DEREGISTER_PATH;
+    const IDEMPOTENT: bool = true;
+
+    fn group(&self) -> Cow<'static, str> {
+        Cow::Borrowed(group::PERSON)
+    }
+
+    fn validate(&self) -> Result<()> {
+        batch::check_chunk("personList", self.codes.len(), MAX_PERSON_BATCH)
+    }
+
+    fn to_request(&self) -> Result<Request> {
+        batch::list_request::<Self, _>("personList", &self.codes)
     }
 }

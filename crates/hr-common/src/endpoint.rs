@@ -1,0 +1,171 @@
+//! One trait for every vendor endpoint, and the one path that sends them.
+//!
+//! Each endpoint is a plain request struct (defined where `grep` finds it)
+//! that implements [`Endpoint`]: the trait carries its method, path,
+//! idempotency, rate-limiter group, output type and the envelope its reply
+//! comes in, in the manner of async-stripe's `StripeRequest` and smithy's
+//! operation shapes. [`send`] is the one generic path: validate, build the
+//! [`Request`], apply [`CallOptions`], send it through the client's
+//! [`Transport`], decode the reply through the envelope.
+//!
+//! The vendor crates give each request inherent `send(&client)` and
+//! `send_with(&client, &options)` methods with [`impl_send!`](crate::impl_send),
+//! so users need no trait import.
+//!
+//! ```
+//! use std::borrow::Cow;
+//! use hr_common::endpoint::{ApiClient, Endpoint, Envelope, json_request};
+//! use hr_common::transport::{Request, Response, Transport};
+//! use hr_common::Result;
+//!
+//! struct Client(Transport);
+//! impl ApiClient for Client {
+//!     fn transport(&self) -> &Transport { &self.0 }
+//! }
+//!
+//! /// The reply is `{"data": ...}`.
+//! struct Data;
+//! impl<T: serde::de::DeserializeOwned> Envelope<T> for Data {
+//!     fn decode(response: &Response) -> Result<T> {
+//!         #[derive(serde::Deserialize)]
+//!         struct Wire<T> { data: T }
+//!         Ok(response.json::<Wire<T>>()?.data)
+//!     }
+//! }
+//!
+//! #[derive(serde::Serialize)]
+//! struct GetThing { id: u64 }
+//!
+//! impl Endpoint for GetThing {
+//!     type Client = Client;
+//!     type Output = String;
+//!     type Envelope = Data;
+//!     const PATH: &'static str = "/api/thing";
+//!     const IDEMPOTENT: bool = true;
+//!     fn to_request(&self) -> Result<Request> { json_request(self) }
+//! }
+//! hr_common::impl_send!(GetThing);
+//!
+//! let req = GetThing { id: 7 }.to_request()?;
+//! assert_eq!(req.path(), "/api/thing");
+//! assert_eq!(GetThing { id: 7 }.group(), Cow::Borrowed("/api/thing"));
+//! # Ok::<(), hr_common::Error>(())
+//! ```
+
+use std::borrow::Cow;
+use std::future::Future;
+
+use reqwest::Method;
+use serde::Serialize;
+
+use crate::Result;
+use crate::transport::{CallOptions, Request, Response, Transport};
+
+/// A client that endpoints are sent through: it owns the [`Transport`]
+/// (connection pool, token cache, rate limiter, retry budget).
+pub trait ApiClient: Send + Sync {
+    /// The transport every endpoint of this client goes through.
+    fn transport(&self) -> &Transport;
+}
+
+/// How a vendor wraps replies: decodes a whole [`Response`] into `T`, or
+/// into an error when the body does not prove success (an error code in an
+/// HTTP 200, a missing `data`, a shape it does not recognise).
+pub trait Envelope<T> {
+    /// Decodes the reply.
+    fn decode(response: &Response) -> Result<T>;
+}
+
+/// One vendor endpoint. See the [module docs](self) for an example.
+pub trait Endpoint: Send + Sync {
+    /// The client that sends it.
+    type Client: ApiClient;
+    /// What a successful call returns.
+    type Output;
+    /// The envelope the reply comes in.
+    type Envelope: Envelope<Self::Output>;
+
+    /// The HTTP method.
+    const METHOD: Method = Method::POST;
+    /// The path below the client's base URL.
+    const PATH: &'static str;
+    /// Whether repeating the call is harmless. Reads are and are retried on
+    /// any transient failure; writes are repeated only when they provably
+    /// did not reach the server or were refused with 429.
+    const IDEMPOTENT: bool;
+
+    /// The rate-limiter group this call counts against (default: the path,
+    /// as vendors that limit per endpoint count).
+    fn group(&self) -> Cow<'static, str> {
+        Cow::Borrowed(Self::PATH)
+    }
+
+    /// Checks the request before anything is sent (lengths, required
+    /// combinations), so a bad request costs no call.
+    fn validate(&self) -> Result<()> {
+        Ok(())
+    }
+
+    /// The request: method, path and body. Most endpoints send themselves
+    /// as JSON through [`json_request`].
+    fn to_request(&self) -> Result<Request>;
+}
+
+/// A request of `E`'s method and path with `endpoint` as its JSON body.
+pub fn json_request<E: Endpoint + Serialize>(endpoint: &E) -> Result<Request> {
+    Request::new(E::METHOD, E::PATH).json(endpoint)
+}
+
+/// Sends `endpoint` through `client` with `options` over the client's
+/// defaults: validation, request, idempotency, group, transport, envelope.
+// Written out so the signature promises `Send`: users spawn these calls,
+// and an `async fn` would leave that to inference at every call site.
+#[allow(clippy::manual_async_fn)]
+pub fn send<'a, E: Endpoint>(
+    client: &'a E::Client,
+    endpoint: &'a E,
+    options: &'a CallOptions,
+) -> impl Future<Output = Result<E::Output>> + Send + 'a
+where
+    E::Output: Send,
+{
+    async move {
+        endpoint.validate()?;
+        let request = endpoint
+            .to_request()?
+            .idempotent(E::IDEMPOTENT)
+            .group(endpoint.group())
+            .options(options);
+        let response = client.transport().send(request).await?;
+        E::Envelope::decode(&response)
+    }
+}
+
+/// Writes the inherent `send(&client)` and `send_with(&client, &options)`
+/// of request types that implement [`Endpoint`], so callers need no trait
+/// in scope. The types themselves are defined by hand.
+#[macro_export]
+macro_rules! impl_send {
+    ($($ty:ty),+ $(,)?) => {$(
+        impl $ty {
+            /// Sends the request with the client's timeout, deadline and
+            /// retry policy.
+            pub async fn send(
+                &self,
+                client: &<$ty as $crate::endpoint::Endpoint>::Client,
+            ) -> $crate::Result<<$ty as $crate::endpoint::Endpoint>::Output> {
+                $crate::endpoint::send(client, self, &$crate::transport::CallOptions::new()).await
+            }
+
+            /// Sends the request with per-call options over the client's
+            /// defaults.
+            pub async fn send_with(
+                &self,
+                client: &<$ty as $crate::endpoint::Endpoint>::Client,
+                options: &$crate::transport::CallOptions,
+            ) -> $crate::Result<<$ty as $crate::endpoint::Endpoint>::Output> {
+                $crate::endpoint::send(client, self, options).await
+            }
+        }
+    )+};
+}
