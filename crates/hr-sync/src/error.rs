@@ -1,0 +1,83 @@
+//! The one error type of a sync run.
+
+use crate::report::SyncReport;
+
+/// Why a sync run (or building one) failed.
+///
+/// Per-user problems are not errors: a record that cannot be mapped is
+/// *skipped* and a user the travel platform refuses is a *failure*, both
+/// reported in the [`SyncReport`]. An `Error` means the run itself could
+/// not finish: the source could not be read, a batch got no answer, the
+/// state store failed.
+///
+/// ```
+/// let e = hr_sync::Error::Config("no source".into());
+/// assert_eq!(e.to_string(), "configuration: no source");
+/// assert!(e.report().is_none());
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Reading the HR source failed (after the client's own retries).
+    #[error("reading the source failed: {0}")]
+    Source(#[source] hr_common::Error),
+    /// A batch got no processed answer from the travel platform (refused
+    /// session or account, transport failure after retries).
+    #[error("pushing to the travel platform failed: {0}")]
+    Travel(#[source] hr_common::Error),
+    /// The state store failed.
+    #[error("state store: {0}")]
+    Store(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The job or its mapping is misconfigured, or a safety check refused
+    /// to go on.
+    #[error("configuration: {0}")]
+    Config(String),
+    /// A run that started and then failed: what it did before failing (all
+    /// of which is committed to the store) and why it stopped. The
+    /// checkpoint was not advanced, so the next run picks up the rest.
+    #[error("{cause} (the run stopped; its partial report is attached)")]
+    Incomplete {
+        /// What the run did before it stopped.
+        report: Box<SyncReport>,
+        /// Why it stopped.
+        cause: Box<Error>,
+    },
+}
+
+impl Error {
+    /// A store error from anything that is an error.
+    ///
+    /// ```
+    /// let e = hr_sync::Error::store(std::io::Error::other("disk full"));
+    /// assert_eq!(e.to_string(), "state store: disk full");
+    /// ```
+    pub fn store(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Error::Store(e.into())
+    }
+
+    /// The partial report of an [`Error::Incomplete`] run.
+    pub fn report(&self) -> Option<&SyncReport> {
+        match self {
+            Error::Incomplete { report, .. } => Some(report),
+            _ => None,
+        }
+    }
+
+    /// The underlying cause: itself, or the cause of an
+    /// [`Error::Incomplete`] run.
+    pub fn cause(&self) -> &Error {
+        match self {
+            Error::Incomplete { cause, .. } => cause.cause(),
+            other => other,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::store(e)
+    }
+}
+
+/// `Result` with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

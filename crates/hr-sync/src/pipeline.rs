@@ -1,0 +1,776 @@
+//! The job: [`SyncJob`] and its builder, the [`Mode`]s, and [`Push`], what
+//! it sends batches through.
+//!
+//! # Flow
+//!
+//! 1. **Pull.** The source streams records after the stored checkpoint
+//!    (from the start in full mode).
+//! 2. **Map and compare.** Records are taken a batch at a time: each is
+//!    mapped (or skipped with a reason), the batch's users are looked up
+//!    in the store in one call, and a user whose content hash matches the
+//!    last acknowledged push is *unchanged* and goes no further (full
+//!    mode pushes everyone). A user with a stored failure is always
+//!    pushed.
+//! 3. **Push.** Users to push are cut into batches of
+//!    [`batch_size`](SyncJobBuilder::batch_size), sent at most
+//!    [`concurrency`](SyncJobBuilder::concurrency) at a time. Nothing is
+//!    read ahead of what the pushes can take: the stream is polled only
+//!    while fewer batches are in flight, so memory holds at most
+//!    `concurrency + 1` batches and the chunk being mapped, however large
+//!    the source. Rate limits are the clients' own.
+//! 4. **Commit.** Each answered batch is written to the store in one
+//!    transaction: hashes and `bindId`s of the users taken, failures (the
+//!    platform's description) of those refused.
+//! 5. **Retry.** Stored failures of users the run did not meet are pushed
+//!    again from the stored user.
+//! 6. **Leavers** (full mode, complete listings only). Users the store
+//!    holds as active that the listing lacks are pushed once with
+//!    `isLeave: true`; a run that would mark more than
+//!    [`max_leaver_share`](SyncJobBuilder::max_leaver_share) of them is
+//!    refused instead, since an empty or truncated listing looks the same.
+//! 7. **Checkpoint.** Saved only when every record was handled (pushed
+//!    and committed, unchanged, skipped, or stored as a failure). A run
+//!    that stops early (a source error, a batch without an answer, a
+//!    crash) keeps the old checkpoint, and the next run reads the rest
+//!    again: committed users are then unchanged and not pushed twice.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
+
+use futures::future::ready;
+use futures::{Stream, StreamExt, stream};
+use serde::{Deserialize, Serialize};
+use travel_sync_types::client::TravelSyncClient;
+use travel_sync_types::{Outcome, UserInfo, UserOutcome};
+
+use crate::hash::content_hash;
+use crate::mapping::{Mapping, SkipReason, Skipped};
+use crate::progress::{self, Counts, Progress};
+use crate::report::SyncReport;
+use crate::source::{Source, SourceCheckpoint, SourceRecord};
+use crate::state::{BatchCommit, FailedUser, RunId, StateStore, SyncedUser};
+use crate::{Error, Result};
+
+/// What a run does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Mode {
+    /// Records changed since the checkpoint; unchanged users are not
+    /// pushed; stored failures are retried. The default.
+    #[default]
+    Incremental,
+    /// Everything from the source's start, every user pushed whatever the
+    /// hashes say; with a complete listing, users gone from it are pushed
+    /// once as having left.
+    Full,
+    /// An incremental run that pushes and writes nothing: the report says
+    /// what would change. (Any mode can be dry with
+    /// [`dry_run`](SyncJobBuilder::dry_run).)
+    DryRun,
+    /// Only the stored failures, pushed again; the source is not read and
+    /// the checkpoint not moved.
+    RetryFailures,
+}
+
+impl Mode {
+    /// The mode as written in reports and the store.
+    ///
+    /// ```
+    /// assert_eq!(hr_sync::Mode::RetryFailures.as_str(), "retry_failures");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Incremental => "incremental",
+            Mode::Full => "full",
+            Mode::DryRun => "dry_run",
+            Mode::RetryFailures => "retry_failures",
+        }
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Sends one batch to the travel platform and says what became of each
+/// user, in order. Implemented for [`TravelSyncClient`] (its
+/// [`send`](TravelSyncClient::send) and the response's outcomes); other
+/// implementations serve tests and other platforms.
+///
+/// An `Err` means the batch got no processed answer (nothing is
+/// committed, the run stops, and the users are pushed again by the next
+/// run); per-user refusals are [`Outcome::Rejected`] outcomes.
+#[async_trait::async_trait]
+pub trait Push: Send + Sync {
+    /// Sends `users` as one batch.
+    async fn push(&self, users: &[UserInfo]) -> hr_common::Result<Vec<UserOutcome>>;
+}
+
+#[async_trait::async_trait]
+impl Push for TravelSyncClient {
+    async fn push(&self, users: &[UserInfo]) -> hr_common::Result<Vec<UserOutcome>> {
+        Ok(self.send(users).await?.outcomes(users))
+    }
+}
+
+/// Builds a [`SyncJob`]; see [`SyncJob::builder`].
+#[must_use]
+pub struct SyncJobBuilder {
+    source: Option<Arc<dyn Source>>,
+    store: Option<Arc<dyn StateStore>>,
+    travel: Option<Arc<dyn Push>>,
+    mapping: Mapping,
+    mode: Mode,
+    dry_run: bool,
+    batch_size: usize,
+    concurrency: usize,
+    progress: Option<Arc<dyn Progress>>,
+    key_limit: usize,
+    max_leaver_share: f64,
+}
+
+impl fmt::Debug for SyncJobBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SyncJobBuilder")
+            .field("source", &self.source.as_ref().map(|s| s.name().to_owned()))
+            .field("mode", &self.mode)
+            .field("dry_run", &self.dry_run)
+            .field("batch_size", &self.batch_size)
+            .field("concurrency", &self.concurrency)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SyncJobBuilder {
+    /// Where employees come from (required).
+    pub fn source(mut self, source: impl Source + 'static) -> Self {
+        self.source = Some(Arc::new(source));
+        self
+    }
+
+    /// Where state lives (required): a [`SqliteStore`](crate::SqliteStore)
+    /// or a [`MemoryStore`](crate::MemoryStore). Stores are cheap clones
+    /// sharing their state.
+    pub fn store(mut self, store: impl StateStore + 'static) -> Self {
+        self.store = Some(Arc::new(store));
+        self
+    }
+
+    /// Where users go (required unless dry): a [`TravelSyncClient`], or
+    /// any [`Push`].
+    pub fn travel(mut self, travel: impl Push + 'static) -> Self {
+        self.travel = Some(Arc::new(travel));
+        self
+    }
+
+    /// How records become users (default [`Mapping::default`]).
+    pub fn mapping(mut self, mapping: Mapping) -> Self {
+        self.mapping = mapping;
+        self
+    }
+
+    /// The mode (default [`Mode::Incremental`]).
+    pub fn mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// Runs the mode without pushing or writing anything (default no).
+    pub fn dry_run(mut self, yes: bool) -> Self {
+        self.dry_run = yes;
+        self
+    }
+
+    /// Users per pushed batch (default 100, the platform's usual limit;
+    /// at least 1).
+    pub fn batch_size(mut self, n: usize) -> Self {
+        self.batch_size = n.max(1);
+        self
+    }
+
+    /// Batches in flight at once (default 4; at least 1).
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n.max(1);
+        self
+    }
+
+    /// How progress is shown (default [`progress::auto`]: a bar on a
+    /// terminal, log lines otherwise).
+    pub fn progress(mut self, progress: impl Progress + 'static) -> Self {
+        self.progress = Some(Arc::new(progress));
+        self
+    }
+
+    /// How many keys each list of the report holds at most (default
+    /// 10,000); counts are always exact.
+    pub fn report_key_limit(mut self, n: usize) -> Self {
+        self.key_limit = n;
+        self
+    }
+
+    /// The largest share (0 to 1) of the active users a full run may mark
+    /// as left because the listing lacks them (default 0.5). Above it the
+    /// run stops with an error and marks nobody: an empty or cut-short
+    /// listing must not disable everyone's travel.
+    pub fn max_leaver_share(mut self, share: f64) -> Self {
+        self.max_leaver_share = share.clamp(0.0, 1.0);
+        self
+    }
+
+    /// The job, once source, store and (unless dry) travel are given.
+    pub fn build(self) -> Result<SyncJob> {
+        let dry = self.dry_run || self.mode == Mode::DryRun;
+        let source = self
+            .source
+            .ok_or_else(|| Error::Config("a sync job needs a source".into()))?;
+        let store = self
+            .store
+            .ok_or_else(|| Error::Config("a sync job needs a state store".into()))?;
+        if self.travel.is_none() && !dry {
+            return Err(Error::Config(
+                "a sync job needs a travel client (or a dry run)".into(),
+            ));
+        }
+        Ok(SyncJob {
+            source,
+            store,
+            travel: self.travel,
+            mapping: self.mapping,
+            mode: self.mode,
+            dry,
+            batch_size: self.batch_size,
+            concurrency: self.concurrency,
+            progress: self.progress.unwrap_or_else(|| Arc::from(progress::auto())),
+            key_limit: self.key_limit,
+            max_leaver_share: self.max_leaver_share,
+        })
+    }
+}
+
+/// One sync from a [`Source`] to the travel platform, with state in a
+/// [`StateStore`]. Build it once, [`run`](Self::run) it as often as you
+/// like (each run continues from the last).
+///
+/// ```no_run
+/// # async fn demo(beisen: beisen_client::BeisenClient, travel: travel_sync_types::client::TravelSyncClient) -> Result<(), Box<dyn std::error::Error>> {
+/// use hr_sync::{BeisenSource, Mapping, SqliteStore, SyncJob};
+///
+/// let job = SyncJob::builder()
+///     .source(BeisenSource::new(beisen).since(chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()))
+///     .store(SqliteStore::open("hr-sync.db")?)
+///     .travel(travel)
+///     .mapping(Mapping::default())
+///     .build()?;
+/// let report = job.run().await?;
+/// println!("{report}");
+/// report.save_json("last-sync.json")?;
+/// # Ok(()) }
+/// ```
+pub struct SyncJob {
+    source: Arc<dyn Source>,
+    store: Arc<dyn StateStore>,
+    travel: Option<Arc<dyn Push>>,
+    mapping: Mapping,
+    mode: Mode,
+    dry: bool,
+    batch_size: usize,
+    concurrency: usize,
+    progress: Arc<dyn Progress>,
+    key_limit: usize,
+    max_leaver_share: f64,
+}
+
+impl fmt::Debug for SyncJob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SyncJob")
+            .field("source", &self.source.name())
+            .field("mode", &self.mode)
+            .field("dry_run", &self.dry)
+            .field("batch_size", &self.batch_size)
+            .field("concurrency", &self.concurrency)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A user on its way to the platform.
+struct ToPush {
+    key: String,
+    user: UserInfo,
+    hash: String,
+}
+
+/// What a run has learnt so far.
+struct Tally {
+    report: SyncReport,
+    /// Keys met in this run: duplicates, and (for complete listings) who
+    /// is still there. One string per user, the only thing a run keeps
+    /// for every record.
+    seen: HashSet<String>,
+}
+
+struct Ctx<'a> {
+    job: &'a SyncJob,
+    run: RunId,
+    tally: Mutex<Tally>,
+    stopped: AtomicBool,
+    error: Mutex<Option<Error>>,
+}
+
+impl Ctx<'_> {
+    fn tally(&self) -> MutexGuard<'_, Tally> {
+        self.tally.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn stopped(&self) -> bool {
+        self.stopped.load(Ordering::Acquire)
+    }
+
+    /// Records the first error and stops reading; batches in flight
+    /// finish and commit.
+    fn fail(&self, error: Error) {
+        tracing::warn!(error = %error, "sync stopping");
+        self.error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_or_insert(error);
+        self.stopped.store(true, Ordering::Release);
+    }
+
+    fn source(&self) -> &str {
+        self.job.source.name()
+    }
+
+    fn report_progress(&self) {
+        let counts = {
+            let r = &self.tally().report;
+            Counts {
+                pulled: r.pulled,
+                skipped: r.skipped_total(),
+                unchanged: r.unchanged,
+                pushed: r.pushed,
+                succeeded: r.succeeded,
+                failed: r.failed,
+            }
+        };
+        self.job.progress.update(&counts);
+    }
+
+    fn skip(&self, skipped: &Skipped) {
+        tracing::debug!(record = skipped.label(), reason = %skipped.reason, "skipped");
+        self.tally().report.add_skip(skipped, self.job.key_limit);
+    }
+
+    /// Maps a chunk of records and keeps the users to push.
+    async fn prepare(&self, chunk: Vec<Result<SourceRecord>>) -> Vec<ToPush> {
+        if self.stopped() {
+            return Vec::new();
+        }
+        let mut mapped = Vec::with_capacity(chunk.len());
+        for record in chunk {
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    self.fail(e);
+                    return Vec::new();
+                }
+            };
+            self.tally().report.pulled += 1;
+            match self.job.mapping.map(&record) {
+                Ok(m) => {
+                    let first = self.tally().seen.insert(m.key.clone());
+                    if first {
+                        self.tally().report.mapped += 1;
+                        mapped.push(m);
+                    } else {
+                        self.skip(
+                            &Skipped::new(Some(&m.key), format!("userNo {}", m.key), SkipReason::DuplicateKey)
+                                .detail("a record with this key came earlier in the run; that one is pushed"),
+                        );
+                    }
+                }
+                Err(skipped) => {
+                    // Still in the listing: not a leaver.
+                    if let Some(key) = &skipped.key {
+                        self.tally().seen.insert(key.clone());
+                    }
+                    self.skip(&skipped);
+                }
+            }
+        }
+        let keys: Vec<String> = mapped.iter().map(|m| m.key.clone()).collect();
+        let known = match self.job.store.lookup(self.source(), &keys).await {
+            Ok(k) => k,
+            Err(e) => {
+                self.fail(e);
+                return Vec::new();
+            }
+        };
+        let full = self.job.mode == Mode::Full;
+        let mut unchanged = Vec::new();
+        let mut out = Vec::new();
+        for m in mapped {
+            let hash = content_hash(&m.user);
+            let state = known.get(&m.key);
+            let failing = state.is_some_and(|s| s.failing);
+            let same = state.is_some_and(|s| s.hash.as_deref() == Some(hash.as_str()));
+            if failing {
+                self.tally().report.retried += 1;
+            }
+            if full || failing || !same {
+                out.push(ToPush {
+                    key: m.key,
+                    user: m.user,
+                    hash,
+                });
+            } else {
+                unchanged.push(m.key);
+            }
+        }
+        self.tally().report.unchanged += unchanged.len() as u64;
+        if !self.job.dry
+            && let Err(e) = self
+                .job
+                .store
+                .mark_seen(self.source(), self.run, &unchanged)
+                .await
+        {
+            self.fail(e);
+        }
+        self.report_progress();
+        out
+    }
+
+    /// Pushes `users` in batches, `concurrency` at a time, committing each.
+    async fn push_all(&self, users: impl Stream<Item = ToPush>) {
+        users
+            .take_while(|_| ready(!self.stopped()))
+            .chunks(self.job.batch_size)
+            .map(|batch| self.push_batch(batch))
+            .buffer_unordered(self.job.concurrency)
+            .for_each(|()| ready(()))
+            .await;
+    }
+
+    async fn push_batch(&self, batch: Vec<ToPush>) {
+        if self.stopped() || batch.is_empty() {
+            return;
+        }
+        let limit = self.job.key_limit;
+        if self.job.dry {
+            let mut tally = self.tally();
+            for t in &batch {
+                tally.report.pushed += 1;
+                tally.report.add_changed(&t.key, limit);
+            }
+            drop(tally);
+            self.report_progress();
+            return;
+        }
+        let Some(travel) = &self.job.travel else {
+            return;
+        };
+        let users: Vec<UserInfo> = batch.iter().map(|t| t.user.clone()).collect();
+        let outcomes = match travel.push(&users).await {
+            Ok(o) => o,
+            Err(e) => return self.fail(Error::Travel(e)),
+        };
+        if outcomes.len() != users.len() {
+            return self.fail(Error::Config(format!(
+                "the travel client answered {} outcomes for {} users",
+                outcomes.len(),
+                users.len()
+            )));
+        }
+        let mut commit = BatchCommit::new(self.run);
+        for (t, o) in batch.iter().zip(outcomes) {
+            let json = serde_json::to_string(&t.user).unwrap_or_default();
+            let description = match o.outcome {
+                Outcome::Synced => {
+                    commit.synced.push(SyncedUser::new(
+                        &t.key,
+                        &t.hash,
+                        o.bind_id,
+                        t.user.is_leave == Some(true),
+                        json,
+                    ));
+                    continue;
+                }
+                Outcome::Rejected { description } => description,
+                Outcome::Invalid { violations } => violations.to_string(),
+                // The batch has no processed answer: nothing of it is
+                // committed, and the next run pushes it again.
+                Outcome::NotSynced { error } => return self.fail(Error::Travel(error)),
+                other => other
+                    .description()
+                    .unwrap_or_else(|| "not synced".to_owned()),
+            };
+            commit
+                .failed
+                .push(FailedUser::new(&t.key, json, description));
+        }
+        if let Err(e) = self.job.store.commit_batch(self.source(), &commit).await {
+            return self.fail(e);
+        }
+        {
+            let mut tally = self.tally();
+            let r = &mut tally.report;
+            r.pushed += batch.len() as u64;
+            r.succeeded += commit.synced.len() as u64;
+            r.left += commit.synced.iter().filter(|u| u.left).count() as u64;
+            for t in &batch {
+                r.add_changed(&t.key, limit);
+            }
+            for f in &commit.failed {
+                r.add_failure(&f.key, &f.description, limit);
+            }
+        }
+        self.report_progress();
+    }
+
+    /// Phase 1: the source.
+    async fn pull_and_push(
+        &self,
+        from: Option<&SourceCheckpoint>,
+    ) -> Result<Option<SourceCheckpoint>> {
+        let pull = self.job.source.pull(from).await?;
+        let checkpoint = pull.checkpoint_after;
+        let users = pull
+            .records
+            .take_while(|_| ready(!self.stopped()))
+            .chunks(self.job.batch_size)
+            .then(|chunk| self.prepare(chunk))
+            .flat_map(stream::iter);
+        self.push_all(users).await;
+        Ok(checkpoint)
+    }
+
+    /// Phase 2: stored failures the run did not meet.
+    async fn retry_failures(&self, forget_unseen: bool) -> Result<()> {
+        let failures = self.job.store.failures(self.source()).await?;
+        let mut retry = Vec::new();
+        let mut forget = BatchCommit::new(self.run);
+        for f in failures {
+            if self.tally().seen.contains(&f.key) {
+                continue; // met in the source and handled there
+            }
+            if forget_unseen {
+                // Gone from a complete listing: the leaver phase takes
+                // care of users the platform knows.
+                forget.resolved.push(f.key);
+                continue;
+            }
+            match UserInfo::from_json(f.user_json.as_bytes()) {
+                Ok(user) => {
+                    self.tally().report.retried += 1;
+                    retry.push(ToPush {
+                        hash: content_hash(&user),
+                        key: f.key,
+                        user,
+                    });
+                }
+                Err(e) => {
+                    self.skip(
+                        &Skipped::new(
+                            Some(&f.key),
+                            format!("userNo {}", f.key),
+                            SkipReason::Unreadable,
+                        )
+                        .detail(format!("the stored user cannot be read back: {e:?}")),
+                    );
+                    forget.resolved.push(f.key);
+                }
+            }
+        }
+        if !self.job.dry && !forget.is_empty() {
+            self.job.store.commit_batch(self.source(), &forget).await?;
+        }
+        self.push_all(stream::iter(retry)).await;
+        Ok(())
+    }
+
+    /// Phase 3: active users a complete listing no longer has.
+    async fn push_leavers(&self) -> Result<()> {
+        let active = self.job.store.active_keys(self.source()).await?;
+        let absent: Vec<String> = {
+            let tally = self.tally();
+            active
+                .iter()
+                .filter(|k| !tally.seen.contains(*k))
+                .cloned()
+                .collect()
+        };
+        if absent.is_empty() {
+            return Ok(());
+        }
+        if absent.len() as f64 > self.job.max_leaver_share * active.len() as f64 {
+            return Err(Error::Config(format!(
+                "the listing lacks {} of the {} active users; refusing to mark them all as left \
+                 (a listing cut short looks the same). Raise max_leaver_share if this is right.",
+                absent.len(),
+                active.len()
+            )));
+        }
+        tracing::info!(
+            count = absent.len(),
+            "users gone from the listing: pushing them as left"
+        );
+        let store = &self.job.store;
+        let users = stream::iter(absent.chunks(self.job.batch_size).map(<[String]>::to_vec))
+            .then(|keys| async move {
+                match store.last_pushed(self.source(), &keys).await {
+                    Ok(found) => keys
+                        .into_iter()
+                        .filter_map(|k| {
+                            let json = found.get(&k)?;
+                            let mut user = UserInfo::from_json(json.as_bytes()).ok()?;
+                            user.is_leave = Some(true);
+                            Some(ToPush {
+                                hash: content_hash(&user),
+                                key: k,
+                                user,
+                            })
+                        })
+                        .collect(),
+                    Err(e) => {
+                        self.fail(e);
+                        Vec::new()
+                    }
+                }
+            })
+            .inspect(|batch: &Vec<ToPush>| self.tally().report.leavers += batch.len() as u64)
+            .flat_map(stream::iter);
+        self.push_all(users).await;
+        Ok(())
+    }
+}
+
+impl SyncJob {
+    /// Starts a builder.
+    pub fn builder() -> SyncJobBuilder {
+        SyncJobBuilder {
+            source: None,
+            store: None,
+            travel: None,
+            mapping: Mapping::default(),
+            mode: Mode::Incremental,
+            dry_run: false,
+            batch_size: 100,
+            concurrency: 4,
+            progress: None,
+            key_limit: 10_000,
+            max_leaver_share: 0.5,
+        }
+    }
+
+    /// The mode.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Whether runs push and write nothing.
+    pub fn is_dry_run(&self) -> bool {
+        self.dry
+    }
+
+    /// Runs the sync once. See the [module docs](self) for the flow.
+    ///
+    /// Returns the report when every record was handled (users the
+    /// platform refused included: they are in the report and retried next
+    /// time). A run that stops early returns [`Error::Incomplete`] with
+    /// the report of what it did; everything it committed stays
+    /// committed and the checkpoint is not moved. Errors before anything
+    /// started (the store cannot be opened) come as they are.
+    pub async fn run(&self) -> Result<SyncReport> {
+        let started = Instant::now();
+        let name = self.source.name().to_owned();
+        let run = if self.dry {
+            0
+        } else {
+            self.store.begin_run(&name, self.mode).await?
+        };
+        let mut report = SyncReport::new(&name, self.mode, self.dry);
+        report.run = (!self.dry).then_some(run);
+        let ctx = Ctx {
+            job: self,
+            run,
+            tally: Mutex::new(Tally {
+                report,
+                seen: HashSet::new(),
+            }),
+            stopped: AtomicBool::new(false),
+            error: Mutex::new(None),
+        };
+        self.progress.start(&name, self.mode);
+        match self.phases(&ctx).await {
+            Ok(Some(checkpoint)) if !ctx.stopped() && !self.dry => {
+                match self.store.save_checkpoint(&name, &checkpoint).await {
+                    Ok(()) => ctx.tally().report.checkpoint_after = Some(checkpoint),
+                    Err(e) => ctx.fail(e),
+                }
+            }
+            Ok(_) => {}
+            Err(e) => ctx.fail(e),
+        }
+        let error = ctx
+            .error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let mut report = ctx
+            .tally
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+            .report;
+        report.duration = started.elapsed();
+        report.error = error.as_ref().map(ToString::to_string);
+        if !self.dry
+            && let Err(e) = self.store.finish_run(run, &report).await
+        {
+            tracing::warn!(error = %e, "could not record the run's report in the store");
+        }
+        self.progress.finish(&report);
+        match error {
+            None => Ok(report),
+            Some(cause) => Err(Error::Incomplete {
+                report: Box::new(report),
+                cause: Box::new(cause),
+            }),
+        }
+    }
+
+    /// The phases; returns the checkpoint to save, if any.
+    async fn phases(&self, ctx: &Ctx<'_>) -> Result<Option<SourceCheckpoint>> {
+        let before = self.store.checkpoint(ctx.source()).await?;
+        ctx.tally().report.checkpoint_before = before.clone();
+        if self.mode == Mode::RetryFailures {
+            ctx.retry_failures(false).await?;
+            return Ok(None);
+        }
+        let from = if self.mode == Mode::Full {
+            None
+        } else {
+            before.as_ref()
+        };
+        let checkpoint = ctx.pull_and_push(from).await?;
+        if ctx.stopped() {
+            return Ok(None);
+        }
+        let complete = self.source.is_complete_listing();
+        // A failure of someone a complete listing lacks is not retried: they
+        // are gone (and pushed as left by a full run if the platform knows them).
+        ctx.retry_failures(complete).await?;
+        if ctx.stopped() {
+            return Ok(None);
+        }
+        if self.mode == Mode::Full && complete {
+            ctx.push_leavers().await?;
+        }
+        Ok(checkpoint)
+    }
+}
