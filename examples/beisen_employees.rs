@@ -8,9 +8,10 @@
 //! cargo run --example beisen_employees -- --start 2024-01-01 --stop 2025-01-01 --query-type 1
 //! ```
 //!
-//! Defaults: `--start 2024-01-01`, `--stop 2025-01-01` (the simulator's
-//! year), `--query-type 1` (modification time). The window is `[start,
-//! stop)`; a stop before the start is an error (non-zero exit), and
+//! Defaults: on the simulator, its data span (the 365 days before today,
+//! or the window given, to which the simulator's span is then pinned); on
+//! a real server, the last 30 days (through today, China time);
+//! `--query-type 1` (modification time). The window is `[start, stop)`; a stop before the start is an error (non-zero exit), and
 //! `stop == start` writes nothing. By default the query asks for
 //! *everyone*: every employee status, leavers included (the `.everyone()`
 //! preset); pass `--active-only` for people at work only (`.active()`:
@@ -19,7 +20,7 @@
 //! finished.
 //!
 //! With no `BEISEN_*` variables it starts the Beisen simulator in-process
-//! (20,000 employees over 2024). With `BEISEN_APP_KEY` and
+//! (20,000 employees, all changed within the window). With `BEISEN_APP_KEY` and
 //! `BEISEN_APP_SECRET` (and optionally `BEISEN_BASE_URL`) it talks to that
 //! server instead, through `BeisenClient::from_env` (a loopback `http://`
 //! URL is allowed, for a simulator run elsewhere); a partial set is an
@@ -30,13 +31,13 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use futures::TryStreamExt;
-use hr_sdk::beisen::chrono::NaiveDate;
+use hr_sdk::beisen::chrono::{Duration, NaiveDate, Utc};
 use hr_sdk::beisen::window::QueryType;
 use hr_sdk::beisen::{BeisenClient, Credentials, ENV_APP_KEY, ENV_APP_SECRET, ENV_BASE_URL};
 
 struct Args {
-    start: NaiveDate,
-    stop: NaiveDate,
+    start: Option<NaiveDate>,
+    stop: Option<NaiveDate>,
     query_type: QueryType,
     active_only: bool,
 }
@@ -66,24 +67,22 @@ fn parse_args() -> Result<Args, String> {
             }
             "--active-only" => active_only = true,
             "-h" | "--help" => {
-                return Err("usage: beisen_employees [--start YYYY-MM-DD (2024-01-01)] [--stop YYYY-MM-DD (2025-01-01)] [--query-type 1|2] [--active-only]".into());
+                return Err("usage: beisen_employees [--start YYYY-MM-DD] [--stop YYYY-MM-DD] (default: the simulator's span, or the last 30 days) [--query-type 1|2] [--active-only]".into());
             }
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
-    let args = Args {
-        start: start.unwrap_or(NaiveDate::from_ymd_opt(2024, 1, 1).expect("date")),
-        stop: stop.unwrap_or(NaiveDate::from_ymd_opt(2025, 1, 1).expect("date")),
+    if let (Some(start), Some(stop)) = (start, stop)
+        && stop < start
+    {
+        return Err(format!("--stop {stop} is before --start {start}"));
+    }
+    Ok(Args {
+        start,
+        stop,
         query_type,
         active_only,
-    };
-    if args.stop < args.start {
-        return Err(format!(
-            "--stop {} is before --start {}",
-            args.stop, args.start
-        ));
-    }
-    Ok(args)
+    })
 }
 
 #[tokio::main]
@@ -108,14 +107,29 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let set = |k: &str| std::env::var(k).is_ok_and(|v| !v.trim().is_empty());
     // The sandbox must outlive the stream, so it is held here.
     let mut _sandbox = None;
-    let client = if [ENV_BASE_URL, ENV_APP_KEY, ENV_APP_SECRET]
+    let (client, start, stop) = if [ENV_BASE_URL, ENV_APP_KEY, ENV_APP_SECRET]
         .iter()
         .any(|k| set(k))
     {
-        BeisenClient::from_env()?
+        // The last 30 days, today included (China time, as Beisen's).
+        let tomorrow = (Utc::now() + Duration::hours(8)).date_naive() + Duration::days(1);
+        let stop = args.stop.unwrap_or(tomorrow);
+        let start = args.start.unwrap_or(stop - Duration::days(30));
+        (BeisenClient::from_env()?, start, stop)
     } else {
-        let mut config = hr_sandbox::SandboxConfig::default();
-        config.data.employees = 20_000;
+        // The simulator's span by default; a window given pins its span
+        // there, so every one of its people is in the window either way.
+        let span = hr_sandbox::DataConfig::default();
+        let start = args.start.unwrap_or(span.span_start);
+        let stop = args.stop.unwrap_or(span.span_end());
+        let days = u32::try_from((stop - start).num_days()).unwrap_or(0).max(1);
+        let config = hr_sandbox::SandboxConfig {
+            data: hr_sandbox::DataConfig {
+                employees: 20_000,
+                ..hr_sandbox::DataConfig::pinned(start, days)
+            },
+            ..hr_sandbox::SandboxConfig::default()
+        };
         let sandbox = hr_sandbox::Sandbox::start(config).await?;
         eprintln!("started the Beisen sandbox at {}", sandbox.beisen_url());
         let beisen = &sandbox.config().beisen;
@@ -124,13 +138,16 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             .credentials(Credentials::app_key(&beisen.app_key, &beisen.app_secret))
             .build()?;
         _sandbox = Some(sandbox);
-        client
+        (client, start, stop)
     };
+    if stop < start {
+        return Err(format!("--stop {stop} is before --start {start}").into());
+    }
 
     let started = Instant::now();
     let stream = client
         .employees()
-        .changed_between(args.start, args.stop)
+        .changed_between(start, stop)
         .query_type(args.query_type)
         .parallel(4)
         .prefetch_pages(16);

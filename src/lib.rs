@@ -11,6 +11,7 @@
 //! | [`beisen`] | `beisen-client` | Beisen iTalent (北森): typed v5 organisation and employee calls, time-window streams that deliver every record exactly once |
 //! | [`isdp`] | `isdp-client` | Huawei ISDP+: typed person, organisation, role and position calls, offset streams, the export chain |
 //! | [`travel`] | `travel-sync-types` | the travel employee sync (人员同步接口): typed models, validation, a batching client and a receiving helper |
+//! | [`sync`] | `hr-sync` | the HR → travel sync job: Beisen or ISDP+ in, a configurable mapping, state in SQLite, only changes pushed, a report |
 //!
 //! ```
 //! use hr_sdk::common::{Error, TokenCache};
@@ -22,6 +23,9 @@
 /// Beisen iTalent (北森): the typed v5 client and its time-window streams.
 pub use beisen_client as beisen;
 pub use hr_common as common;
+/// The HR → travel-platform sync: sources, the mapping to `UserInfo`, the
+/// SQLite state store, the job and its report (`docs/sync.md`).
+pub use hr_sync as sync;
 /// Huawei ISDP+: typed person, organisation, role and position calls,
 /// concurrent offset streams and the asynchronous export chain.
 pub use isdp_client as isdp;

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::time::Instant;
 
 use futures::TryStreamExt;
-use hr_sandbox::{FaultSpec, Sandbox, SandboxConfig};
+use hr_sandbox::{DataConfig, FaultSpec, Sandbox, SandboxConfig};
 use hr_sdk::beisen::chrono::NaiveDate;
 use hr_sdk::beisen::{BeisenClient, Credentials};
 use hr_sdk::isdp::{GetPersonList, IsdpClient, OffsetCheckpoint};
@@ -17,7 +17,10 @@ use hr_sdk::isdp::{GetPersonList, IsdpClient, OffsetCheckpoint};
 const PEOPLE: usize = 20_000;
 
 fn chaos(seed: u64) -> SandboxConfig {
-    let mut c = SandboxConfig::default();
+    let mut c = SandboxConfig {
+        data: DataConfig::year_2024(),
+        ..SandboxConfig::default()
+    };
     c.data.employees = PEOPLE;
     let faults = FaultSpec {
         error_500: 0.10,

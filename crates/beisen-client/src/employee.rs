@@ -395,7 +395,10 @@ impl Employees<'_> {
     /// ```
     /// # #[tokio::main]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let sandbox = hr_sandbox::Sandbox::start(Default::default()).await?;
+    /// # let sandbox = hr_sandbox::Sandbox::start(hr_sandbox::SandboxConfig {
+    /// #     data: hr_sandbox::DataConfig::year_2024(),
+    /// #     ..Default::default()
+    /// # }).await?;
     /// # let b = &sandbox.config().beisen;
     /// # let client = beisen_client::BeisenClient::builder()
     /// #     .base_url(sandbox.beisen_url())

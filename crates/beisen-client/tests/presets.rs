@@ -17,7 +17,7 @@ use beisen_client::window::{ExtQuery, QueryType, SortDirection};
 use beisen_client::{BeisenClient, Credentials};
 use chrono::NaiveDate;
 use futures::TryStreamExt;
-use hr_sandbox::Sandbox;
+use hr_sandbox::{DataConfig, Sandbox, SandboxConfig};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -272,7 +272,12 @@ fn leavers(records: &[Employee]) -> Vec<&Employee> {
 /// `everyone()` has them, `departed()` is exactly them, `active()` none.
 #[tokio::test]
 async fn over_thirty_days_everyone_has_the_departures_the_default_misses() {
-    let sb = Sandbox::start(Default::default()).await.unwrap();
+    let sb = Sandbox::start(SandboxConfig {
+        data: DataConfig::year_2024(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     let client = client(&sb);
     let (a, b) = (day(2024, 3, 1), day(2024, 3, 31));
     let read = |s: beisen_client::WindowStream<GetEmployeesByTimeWindow>| async move {
@@ -339,7 +344,12 @@ async fn over_thirty_days_everyone_has_the_departures_the_default_misses() {
 
 #[tokio::test]
 async fn the_records_stream_with_everyone_has_departures_too() {
-    let sb = Sandbox::start(Default::default()).await.unwrap();
+    let sb = Sandbox::start(SandboxConfig {
+        data: DataConfig::year_2024(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     let client = client(&sb);
     let (a, b) = (day(2024, 3, 1), day(2024, 3, 31));
     let statuses = |people: Vec<beisen_client::models::EmployeeWithRecords>| {

@@ -15,14 +15,17 @@ use beisen_client::{BeisenClient, Credentials};
 use chrono::NaiveDate;
 use futures::{StreamExt, TryStreamExt};
 use hr_common::transport::RetryPolicy;
-use hr_sandbox::{FaultSpec, Sandbox, SandboxConfig};
+use hr_sandbox::{DataConfig, FaultSpec, Sandbox, SandboxConfig};
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
 fn config(employees: usize) -> SandboxConfig {
-    let mut c = SandboxConfig::default();
+    let mut c = SandboxConfig {
+        data: DataConfig::year_2024(),
+        ..SandboxConfig::default()
+    };
     c.data.employees = employees;
     c.beisen.scroll_idle = Duration::from_secs(10);
     c

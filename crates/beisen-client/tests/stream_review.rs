@@ -13,7 +13,7 @@ use beisen_client::{BeisenClient, Checkpoint, Credentials};
 use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
 use futures::{StreamExt, TryStreamExt};
 use hr_common::transport::RetryPolicy;
-use hr_sandbox::{Sandbox, SandboxConfig};
+use hr_sandbox::{DataConfig, Sandbox, SandboxConfig};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_string_contains, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -88,7 +88,10 @@ async fn mount(
 }
 
 fn sandbox_config(employees: usize) -> SandboxConfig {
-    let mut c = SandboxConfig::default();
+    let mut c = SandboxConfig {
+        data: DataConfig::year_2024(),
+        ..SandboxConfig::default()
+    };
     c.data.employees = employees;
     // The vendor's 10 s idle: restarts here are forced with
     // `expire_scrolls`, never left to a loaded machine's pace.

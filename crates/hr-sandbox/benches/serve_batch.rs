@@ -33,6 +33,9 @@ fn start(employees: usize) -> Server {
         .args([
             "--employees",
             &employees.to_string(),
+            // The window below is in 2024.
+            "--span-start",
+            "2024-01-01",
             "--rate-per-second",
             "1000000",
             "--rate-per-minute",

@@ -22,12 +22,23 @@
 //! ahead. Over HTTP: `POST /_sandbox/clock/advance?seconds=N` on any
 //! simulator, and `GET /_sandbox/clock` to read the offset.
 //!
+//! The vendors write civil China Standard Time (UTC+8) without an offset;
+//! [`Clock::civil_now`] and [`Clock::today`] read the clock that way, and
+//! are what the default data span ([`DataConfig`](crate::DataConfig)) and
+//! the modification times of [`Sandbox::hire`](crate::Sandbox::hire) and
+//! friends are measured on.
+//!
 //! Cosmetic timestamps in responses (ISDP `createTime`s, the `timestamp` of
 //! injected error bodies) stay on the real wall clock.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+
+/// China Standard Time's offset from UTC, in hours.
+const CST_HOURS: i64 = 8;
 
 /// Real monotonic and wall-clock time plus a shared manual offset. Clones
 /// share the offset.
@@ -60,6 +71,24 @@ impl Clock {
         SystemTime::now() + self.offset()
     }
 
+    /// The current wall-clock time as civil China Standard Time (UTC+8,
+    /// no offset attached), the way Beisen and ISDP write their times.
+    ///
+    /// ```
+    /// let clock = hr_sandbox::Clock::new();
+    /// let before = clock.civil_now();
+    /// clock.advance(std::time::Duration::from_secs(3600));
+    /// assert!(clock.civil_now() >= before + chrono::Duration::hours(1));
+    /// ```
+    pub fn civil_now(&self) -> NaiveDateTime {
+        civil(self.system_now())
+    }
+
+    /// Today's date in China Standard Time, on this clock.
+    pub fn today(&self) -> NaiveDate {
+        self.civil_now().date()
+    }
+
     /// Moves the clock forward by `by` (the total offset saturates at
     /// [`MAX_OFFSET`](Self::MAX_OFFSET)); returns the new total offset.
     pub fn advance(&self, by: Duration) -> Duration {
@@ -80,6 +109,11 @@ impl Clock {
     }
 }
 
+/// `at` as civil China Standard Time.
+fn civil(at: SystemTime) -> NaiveDateTime {
+    (DateTime::<Utc>::from(at) + chrono::Duration::hours(CST_HOURS)).naive_utc()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,6 +130,25 @@ mod tests {
         assert!(clock.now() >= instant + Duration::from_secs(90));
         assert!(clock.system_now() >= wall + Duration::from_secs(90));
         assert_eq!(clock.offset(), Duration::from_secs(90));
+    }
+
+    #[test]
+    fn civil_time_is_utc_plus_eight() {
+        let epoch = SystemTime::UNIX_EPOCH + Duration::from_secs(16 * 3600);
+        assert_eq!(
+            civil(epoch),
+            NaiveDate::from_ymd_opt(1970, 1, 2)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap()
+        );
+        let clock = Clock::new();
+        let utc = DateTime::<Utc>::from(SystemTime::now()).naive_utc();
+        let gap = clock.civil_now() - utc;
+        assert!(
+            (gap - chrono::Duration::hours(8)).num_seconds().abs() <= 1,
+            "{gap}"
+        );
     }
 
     #[test]

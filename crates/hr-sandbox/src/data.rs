@@ -8,11 +8,40 @@
 //! end to end. The cheap accessors ([`Dataset::modified_time`],
 //! [`Dataset::emp_status`]) let a time-window query scan a million people
 //! without building records.
+//!
+//! # The span
+//!
+//! Modification times fall in `[span_start, span_end())`. By default that
+//! is the 365 days before today (China Standard Time, when the
+//! [`DataConfig`] is made), so "the last 30 days" finds people on any date
+//! and no generated time lies in the future of the sandbox's clock.
+//! [`DataConfig::pinned`] and [`DataConfig::year_2024`] fix the span, for
+//! tests that query fixed dates.
+//!
+//! # Changes
+//!
+//! [`Dataset::hire`], [`Dataset::dismiss`] and [`Dataset::set_mobile`]
+//! change the workforce after start-up (the sandbox calls them with its
+//! clock's now: [`Sandbox::hire`](crate::Sandbox::hire)). Changes live in a
+//! small overlay that every accessor consults: edits of generated people by
+//! index, and hires appended at indices `generated_len()..len()`, so every
+//! vendor sees them. With no change, the overlay costs an atomic load per
+//! accessor call.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{OnceLock, RwLock};
 
 use chrono::{Datelike, Duration as ChronoDuration, NaiveDate, NaiveDateTime, NaiveTime};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::clock::Clock;
+
 /// How the dataset is generated.
+///
+/// The default spans the 365 days before today; the same seed, size and
+/// span give the same people.
 ///
 /// ```
 /// use hr_sandbox::data::{DataConfig, Dataset};
@@ -20,6 +49,10 @@ use serde_json::{Value, json};
 /// let data = Dataset::new(DataConfig { employees: 100, ..DataConfig::default() });
 /// assert_eq!(data.len(), 100);
 /// assert_eq!(data.person(7).job_number, Dataset::new(DataConfig { employees: 100, ..DataConfig::default() }).person(7).job_number);
+///
+/// // Tests that query fixed dates pin the span.
+/// let pinned = DataConfig::year_2024();
+/// assert_eq!(pinned.span_end(), chrono::NaiveDate::from_ymd_opt(2024, 12, 31).unwrap());
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct DataConfig {
@@ -29,7 +62,8 @@ pub struct DataConfig {
     pub employees: usize,
     /// First day over which modification times are spread.
     pub span_start: NaiveDate,
-    /// Number of days over which modification times are spread.
+    /// Number of days over which modification times are spread: they fall
+    /// in `[span_start, span_start + span_days)`, see [`span_end`](Self::span_end).
     pub span_days: u32,
     /// Optional skew: a share of all people modified on one day, as when a
     /// nightly job touches everyone.
@@ -48,15 +82,126 @@ pub struct Skew {
 }
 
 impl Default for DataConfig {
+    /// 1,000 employees of seed 42 whose modification times fall in the 365
+    /// days before today (China Standard Time, read when this is called):
+    /// `span_end()` is today, exclusive, so every generated time is before
+    /// the sandbox clock's now.
     fn default() -> Self {
+        DataConfig::ending(Clock::new().today(), 365)
+    }
+}
+
+impl DataConfig {
+    /// The default settings over a fixed span: `span_days` days from
+    /// `span_start`, whatever the date today.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// let config = hr_sandbox::DataConfig::pinned(NaiveDate::from_ymd_opt(2023, 6, 1).unwrap(), 30);
+    /// assert_eq!(config.last_day(), NaiveDate::from_ymd_opt(2023, 6, 30).unwrap());
+    /// ```
+    pub fn pinned(span_start: NaiveDate, span_days: u32) -> Self {
         DataConfig {
             seed: 42,
             employees: 1_000,
-            span_start: NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid date"),
-            span_days: 365,
+            span_start,
+            span_days,
             skew: None,
             tenant_id: 100_001,
         }
+    }
+
+    /// The default settings over the `span_days` days before `end`:
+    /// [`span_end`](Self::span_end) is `end` (exclusive).
+    pub fn ending(end: NaiveDate, span_days: u32) -> Self {
+        DataConfig::pinned(end - ChronoDuration::days(i64::from(span_days)), span_days)
+    }
+
+    /// The span the default had before it followed the calendar: 365 days
+    /// from 2024-01-01 (through 2024-12-30), the same people as then.
+    pub fn year_2024() -> Self {
+        DataConfig::pinned(
+            NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid date"),
+            365,
+        )
+    }
+
+    /// The day after the span, exclusive: modification times are before
+    /// its midnight. For the default, today.
+    pub fn span_end(&self) -> NaiveDate {
+        self.span_start + ChronoDuration::days(i64::from(self.span_days))
+    }
+
+    /// The last day of the span, inclusive (the day before
+    /// [`span_end`](Self::span_end)).
+    pub fn last_day(&self) -> NaiveDate {
+        self.span_end() - ChronoDuration::days(1)
+    }
+}
+
+/// A new employee for [`Sandbox::hire`](crate::Sandbox::hire): a name and a
+/// mobile number, the rest optional (generated from the new index when
+/// absent). Over HTTP, `POST /_sandbox/hire` takes it as JSON:
+/// `{"name": "张三", "mobile": "13800138000", "email": null,
+/// "department_oid": 1000003, "job_level": "P3"}`.
+///
+/// ```
+/// let hire = hr_sandbox::NewHire::new("张三", "13800138000")
+///     .with_email("zhang.san@corp.example.com")
+///     .with_department_oid(1_000_003)
+///     .with_job_level("P3");
+/// assert_eq!(hire.job_level.as_deref(), Some("P3"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct NewHire {
+    /// Chinese name.
+    pub name: String,
+    /// Mobile number, taken as is (an invalid one too, for tests of what
+    /// a sync skips).
+    pub mobile: String,
+    /// Work e-mail; default `hire.<index>@corp.example.com`.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Department `oId`; default a generated one. An `oId` the tree does
+    /// not have is kept for Beisen, and ISDP files the person under the
+    /// root organisation.
+    #[serde(default, alias = "departmentOid", alias = "oIdDepartment")]
+    pub department_oid: Option<i64>,
+    /// Job level (`oIdJobLevel`, the travel level code); default a
+    /// generated one.
+    #[serde(default, alias = "jobLevel", alias = "oIdJobLevel")]
+    pub job_level: Option<String>,
+}
+
+impl NewHire {
+    /// A hire with this name and mobile number.
+    pub fn new(name: impl Into<String>, mobile: impl Into<String>) -> Self {
+        NewHire {
+            name: name.into(),
+            mobile: mobile.into(),
+            email: None,
+            department_oid: None,
+            job_level: None,
+        }
+    }
+
+    /// Sets the work e-mail.
+    pub fn with_email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
+
+    /// Sets the department `oId`.
+    pub fn with_department_oid(mut self, oid: i64) -> Self {
+        self.department_oid = Some(oid);
+        self
+    }
+
+    /// Sets the job level.
+    pub fn with_job_level(mut self, level: impl Into<String>) -> Self {
+        self.job_level = Some(level.into());
+        self
     }
 }
 
@@ -275,11 +420,86 @@ impl Draw {
     }
 }
 
-/// The generated workforce and organisation tree.
+/// The generated workforce and organisation tree, under the changes made
+/// since (see [Changes](self#changes)). A clone copies the changes made so
+/// far; later changes to one do not show in the other.
 #[derive(Debug, Clone)]
 pub struct Dataset {
     config: DataConfig,
     orgs: Vec<Org>,
+    changes: Changes,
+}
+
+/// A change to a generated person.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Edit {
+    /// Both `modifiedTime` and `businessModifiedTime`.
+    modified: Option<NaiveDateTime>,
+    emp_status: Option<u8>,
+    last_work_date: Option<NaiveDate>,
+    mobile: Option<String>,
+}
+
+/// What changed since generation.
+#[derive(Debug, Clone, Default)]
+struct Overlay {
+    /// Edits of generated people, by index.
+    edits: HashMap<usize, Edit>,
+    /// Hired people, complete; hire `k` has index `generated_len + k`.
+    hires: Vec<Person>,
+}
+
+/// The overlay and what lets an accessor skip it cheaply.
+#[derive(Debug, Default)]
+struct Changes {
+    overlay: RwLock<Overlay>,
+    /// One bit per generated person, set once they are edited; allocated
+    /// by the first edit, so an unchanged dataset pays one atomic load.
+    /// Bits are set after the edit is stored, and never cleared.
+    edited: OnceLock<Box<[AtomicU64]>>,
+    /// `overlay.hires.len()`, published after each push.
+    hired: AtomicUsize,
+    /// Bumped by every change.
+    revision: AtomicU64,
+}
+
+impl Clone for Changes {
+    fn clone(&self) -> Self {
+        let overlay = self.read().clone();
+        let copy = Changes {
+            hired: AtomicUsize::new(overlay.hires.len()),
+            revision: AtomicU64::new(self.revision.load(Ordering::Acquire)),
+            edited: OnceLock::new(),
+            overlay: RwLock::new(Overlay::default()),
+        };
+        if let Some(bits) = self.edited.get() {
+            let _ = copy.edited.set(
+                bits.iter()
+                    .map(|w| AtomicU64::new(w.load(Ordering::Acquire)))
+                    .collect(),
+            );
+        }
+        *copy.overlay.write().unwrap_or_else(|e| e.into_inner()) = overlay;
+        copy
+    }
+}
+
+impl Changes {
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Overlay> {
+        self.overlay.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Overlay> {
+        self.overlay.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether generated person `index` has an edit.
+    fn is_edited(&self, index: usize) -> bool {
+        self.edited.get().is_some_and(|bits| {
+            bits.get(index / 64)
+                .is_some_and(|w| w.load(Ordering::Acquire) & (1 << (index % 64)) != 0)
+        })
+    }
 }
 
 impl Dataset {
@@ -289,7 +509,11 @@ impl Dataset {
         // Past a century chrono's date arithmetic would overflow.
         config.span_days = config.span_days.clamp(1, 36_500);
         let orgs = build_orgs(&config);
-        Dataset { config, orgs }
+        Dataset {
+            config,
+            orgs,
+            changes: Changes::default(),
+        }
     }
 
     /// The configuration the dataset was built from.
@@ -297,9 +521,142 @@ impl Dataset {
         &self.config
     }
 
-    /// Number of employees.
+    /// Number of employees: the generated ones and those hired since.
     pub fn len(&self) -> usize {
+        self.config.employees + self.changes.hired.load(Ordering::Acquire)
+    }
+
+    /// Number of generated employees (the configured size, clamped);
+    /// indices from here on are hires.
+    pub fn generated_len(&self) -> usize {
         self.config.employees
+    }
+
+    /// How many changes ([`hire`](Self::hire), [`dismiss`](Self::dismiss),
+    /// [`set_mobile`](Self::set_mobile)) were made: a value to key caches
+    /// of derived results on.
+    pub fn revision(&self) -> u64 {
+        self.changes.revision.load(Ordering::Acquire)
+    }
+
+    /// Whether person `index` was hired or edited since generation.
+    pub fn is_changed(&self, index: usize) -> bool {
+        index >= self.config.employees || self.changes.is_edited(index)
+    }
+
+    /// Runs `f` on hire `index` (an index past the generated people).
+    fn with_hire<R>(&self, index: usize, f: impl FnOnce(&Person) -> R) -> Option<R> {
+        let k = index.checked_sub(self.config.employees)?;
+        self.changes.read().hires.get(k).map(f)
+    }
+
+    /// Runs `f` on the edit of generated person `index`, if any.
+    fn with_edit<R>(&self, index: usize, f: impl FnOnce(&Edit) -> Option<R>) -> Option<R> {
+        if !self.changes.is_edited(index) {
+            return None;
+        }
+        self.changes.read().edits.get(&index).and_then(f)
+    }
+
+    /// The index of the first hire for which `f` is true.
+    pub(crate) fn find_hire(&self, f: impl Fn(&Person) -> bool) -> Option<usize> {
+        if self.changes.hired.load(Ordering::Acquire) == 0 {
+            return None;
+        }
+        let overlay = self.changes.read();
+        let k = overlay.hires.iter().position(f)?;
+        Some(self.config.employees + k)
+    }
+
+    /// Adds an employee modified at `at` (civil China time) and returns
+    /// their job number. They are on probation (EmpStatus 2), approved,
+    /// entered on `at`'s day; fields [`NewHire`] leaves out are generated
+    /// for their index, as for everyone else.
+    pub fn hire(&self, hire: NewHire, at: NaiveDateTime) -> String {
+        let mut overlay = self.changes.write();
+        let index = self.config.employees + overlay.hires.len();
+        let mut p = self.generate(index);
+        p.name = hire.name;
+        p.eng_name = String::new();
+        p.mobile = hire.mobile;
+        p.email = hire
+            .email
+            .unwrap_or_else(|| format!("hire.{index}@corp.example.com"));
+        if let Some(oid) = hire.department_oid {
+            p.org_oid = oid;
+            p.isdp_org_id = self.org(oid).unwrap_or(&self.orgs[0]).isdp_id;
+        }
+        if let Some(level) = hire.job_level {
+            p.job_level = level;
+        }
+        p.emp_status = 2;
+        p.employ_type = 0;
+        p.service_type = 0;
+        p.approval_status = 4;
+        p.is_deleted = false;
+        p.entry_date = at.date();
+        p.last_work_date = None;
+        p.created_time = at;
+        p.modified_time = at;
+        p.business_modified_time = at;
+        let job_number = p.job_number.clone();
+        overlay.hires.push(p);
+        // Published after the push: whoever sees the new length finds the hire.
+        self.changes
+            .hired
+            .store(overlay.hires.len(), Ordering::Release);
+        self.changes.revision.fetch_add(1, Ordering::AcqRel);
+        job_number
+    }
+
+    /// The employee with this job number leaves on `at`'s day (EmpStatus 8
+    /// 离职, last working day that day), modified at `at`. `false` when no
+    /// one has this job number.
+    pub fn dismiss(&self, job_number: &str, at: NaiveDateTime) -> bool {
+        self.change(job_number, at, |edit| {
+            edit.emp_status = Some(8);
+            edit.last_work_date = Some(at.date());
+        })
+    }
+
+    /// A new mobile number for the employee with this job number, modified
+    /// at `at`. `false` when no one has this job number.
+    pub fn set_mobile(&self, job_number: &str, mobile: &str, at: NaiveDateTime) -> bool {
+        self.change(job_number, at, |edit| edit.mobile = Some(mobile.to_owned()))
+    }
+
+    /// Applies `f` to the edit of `job_number`'s person (a hire's record is
+    /// edited in place) and marks them modified at `at`.
+    fn change(&self, job_number: &str, at: NaiveDateTime, f: impl FnOnce(&mut Edit)) -> bool {
+        let Some(index) = self.index_of_job_number(job_number) else {
+            return false;
+        };
+        let mut overlay = self.changes.write();
+        if let Some(k) = index.checked_sub(self.config.employees) {
+            let Some(p) = overlay.hires.get_mut(k) else {
+                return false;
+            };
+            let mut edit = Edit::default();
+            f(&mut edit);
+            apply(p, &edit);
+            p.modified_time = at;
+            p.business_modified_time = at;
+        } else {
+            let edit = overlay.edits.entry(index).or_default();
+            f(edit);
+            edit.modified = Some(at);
+            let bits = self.changes.edited.get_or_init(|| {
+                (0..self.config.employees.div_ceil(64))
+                    .map(|_| AtomicU64::new(0))
+                    .collect()
+            });
+            // Set after the edit is stored and while the write lock is held:
+            // a reader that sees the bit finds the edit.
+            bits[index / 64].fetch_or(1 << (index % 64), Ordering::AcqRel);
+        }
+        drop(overlay);
+        self.changes.revision.fetch_add(1, Ordering::AcqRel);
+        true
     }
 
     /// Always false: a dataset has at least 10 employees.
@@ -345,8 +702,20 @@ impl Dataset {
         (i < self.len() && job_number == job_number_of(i)).then_some(i)
     }
 
-    /// `modifiedTime` of person `index`, without building the person.
+    /// `modifiedTime` of person `index`, without building the person:
+    /// whole seconds for generated people, the time of the change (to the
+    /// millisecond, say) for changed ones.
     pub fn modified_time(&self, index: usize) -> NaiveDateTime {
+        if let Some(t) = self.with_hire(index, |p| p.modified_time) {
+            return t;
+        }
+        if let Some(t) = self.with_edit(index, |e| e.modified) {
+            return t;
+        }
+        self.generated_modified_time(index)
+    }
+
+    fn generated_modified_time(&self, index: usize) -> NaiveDateTime {
         let d = Draw::new(self.config.seed, index);
         let start = self.config.span_start.and_time(NaiveTime::MIN);
         if let Some(skew) = self.config.skew
@@ -360,17 +729,38 @@ impl Dataset {
         start + ChronoDuration::seconds(d.below(3, span) as i64)
     }
 
-    /// `businessModifiedTime` of person `index`: up to 30 days before `modifiedTime`.
+    /// `businessModifiedTime` of person `index`: up to 30 days before
+    /// `modifiedTime` for generated people, equal to it for changed ones.
     pub fn business_modified_time(&self, index: usize) -> NaiveDateTime {
+        if let Some(t) = self.with_hire(index, |p| p.business_modified_time) {
+            return t;
+        }
+        if let Some(t) = self.with_edit(index, |e| e.modified) {
+            return t;
+        }
+        self.generated_business_modified_time(index)
+    }
+
+    fn generated_business_modified_time(&self, index: usize) -> NaiveDateTime {
         let d = Draw::new(self.config.seed, index);
         let back = d.below(4, 30 * 86_400) as i64;
-        let modified = self.modified_time(index);
+        let modified = self.generated_modified_time(index);
         let earliest = self.config.span_start.and_time(NaiveTime::MIN);
         (modified - ChronoDuration::seconds(back)).max(earliest.min(modified))
     }
 
     /// Beisen EmpStatus of person `index`, without building the person.
     pub fn emp_status(&self, index: usize) -> u8 {
+        if let Some(s) = self.with_hire(index, |p| p.emp_status) {
+            return s;
+        }
+        if let Some(s) = self.with_edit(index, |e| e.emp_status) {
+            return s;
+        }
+        self.generated_emp_status(index)
+    }
+
+    fn generated_emp_status(&self, index: usize) -> u8 {
         let u = Draw::new(self.config.seed, index).unit(5);
         match u {
             u if u < 0.68 => 3,
@@ -390,6 +780,13 @@ impl Dataset {
 
     /// Beisen employType of person `index`.
     pub fn employ_type(&self, index: usize) -> u8 {
+        if let Some(t) = self.with_hire(index, |p| p.employ_type) {
+            return t;
+        }
+        self.generated_employ_type(index)
+    }
+
+    fn generated_employ_type(&self, index: usize) -> u8 {
         match Draw::new(self.config.seed, index).unit(6) {
             u if u < 0.90 => 0,
             u if u < 0.95 => 2,
@@ -400,6 +797,13 @@ impl Dataset {
 
     /// Beisen serviceType of person `index`.
     pub fn service_type(&self, index: usize) -> u8 {
+        if let Some(t) = self.with_hire(index, |p| p.service_type) {
+            return t;
+        }
+        self.generated_service_type(index)
+    }
+
+    fn generated_service_type(&self, index: usize) -> u8 {
         match Draw::new(self.config.seed, index).unit(7) {
             u if u < 0.95 => 0,
             u if u < 0.98 => 1,
@@ -411,6 +815,13 @@ impl Dataset {
     /// Beisen approvalStatus of person `index`: 4 (effective) for most, 2
     /// (approved, not yet effective) for about 2%.
     pub fn approval_status(&self, index: usize) -> u8 {
+        if let Some(a) = self.with_hire(index, |p| p.approval_status) {
+            return a;
+        }
+        self.generated_approval_status(index)
+    }
+
+    fn generated_approval_status(&self, index: usize) -> u8 {
         if Draw::new(self.config.seed, index).unit(34) < 0.98 {
             4
         } else {
@@ -420,6 +831,13 @@ impl Dataset {
 
     /// Whether person `index` is soft-deleted in Beisen.
     pub fn is_deleted(&self, index: usize) -> bool {
+        if let Some(d) = self.with_hire(index, |p| p.is_deleted) {
+            return d;
+        }
+        self.generated_is_deleted(index)
+    }
+
+    fn generated_is_deleted(&self, index: usize) -> bool {
         Draw::new(self.config.seed, index).unit(8) < 0.01
     }
 
@@ -429,7 +847,27 @@ impl Dataset {
     ///
     /// When `index >= len()`.
     pub fn person(&self, index: usize) -> Person {
-        assert!(index < self.len(), "person {index} of {}", self.len());
+        if let Some(p) = self.with_hire(index, Person::clone) {
+            return p;
+        }
+        assert!(
+            index < self.config.employees,
+            "person {index} of {}",
+            self.len()
+        );
+        let mut p = self.generate(index);
+        if let Some(edit) = self.with_edit(index, |e| Some(e.clone())) {
+            apply(&mut p, &edit);
+            if let Some(t) = edit.modified {
+                p.modified_time = t;
+                p.business_modified_time = t;
+            }
+        }
+        p
+    }
+
+    /// Person `index` as generated, for any index.
+    fn generate(&self, index: usize) -> Person {
         let seed = self.config.seed;
         let d = Draw::new(seed, index);
 
@@ -476,8 +914,8 @@ impl Dataset {
 
         // People sit in leaf-ish departments (not the root).
         let org = &self.orgs[1 + d.below(20, self.orgs.len() as u64 - 1) as usize];
-        let emp_status = self.emp_status(index);
-        let modified_time = self.modified_time(index);
+        let emp_status = self.generated_emp_status(index);
+        let modified_time = self.generated_modified_time(index);
         let entry_date = (self.config.span_start - ChronoDuration::days(30))
             - ChronoDuration::days(d.below(21, 15 * 365) as i64);
         let last_work_date = matches!(emp_status, 6 | 8 | 9 | 10)
@@ -537,22 +975,33 @@ impl Dataset {
             position_oid: guid(seed, index),
             job_level: (*d.pick(33, JOB_LEVELS)).to_owned(),
             emp_status,
-            employ_type: self.employ_type(index),
-            service_type: self.service_type(index),
-            approval_status: self.approval_status(index),
+            employ_type: self.generated_employ_type(index),
+            service_type: self.generated_service_type(index),
+            approval_status: self.generated_approval_status(index),
             entry_date,
             last_work_date,
             manager_user_id,
             created_time: entry_date.and_time(NaiveTime::MIN) + ChronoDuration::hours(9),
             modified_time,
-            business_modified_time: self.business_modified_time(index),
-            is_deleted: self.is_deleted(index),
+            business_modified_time: self.generated_business_modified_time(index),
+            is_deleted: self.generated_is_deleted(index),
             custom,
             extra,
             isdp_person_id: ISDP_PERSON_ID_BASE + index as i64,
             isdp_user_id: 8_000_000 + index as i64,
             isdp_org_id: org.isdp_id,
         }
+    }
+}
+
+/// Applies an edit's fields (not its time) to a person.
+fn apply(p: &mut Person, edit: &Edit) {
+    if let Some(status) = edit.emp_status {
+        p.emp_status = status;
+        p.last_work_date = edit.last_work_date;
+    }
+    if let Some(mobile) = &edit.mobile {
+        p.mobile.clone_from(mobile);
     }
 }
 
@@ -746,7 +1195,7 @@ mod tests {
         let data = Dataset::new(DataConfig {
             employees: 2_000,
             skew: Some(Skew { fraction: 0.4, day }),
-            ..DataConfig::default()
+            ..DataConfig::year_2024()
         });
         let start = data.config().span_start.and_time(NaiveTime::MIN);
         let end = start + ChronoDuration::days(365);
@@ -801,5 +1250,165 @@ mod tests {
         assert_eq!(data.index_of_job_number(&p.job_number), Some(77));
         assert_eq!(data.index_of_job_number("E99999999"), None);
         assert_eq!(data.index_of_user_id(1), None);
+    }
+
+    #[test]
+    fn the_default_span_ends_today_and_nothing_is_in_the_future() {
+        let config = DataConfig::default();
+        let today = Clock::new().today();
+        // Made a moment ago: midnight may have passed since.
+        let today = if config.span_end() == today {
+            today
+        } else {
+            today - ChronoDuration::days(1)
+        };
+        assert_eq!(config.span_end(), today);
+        assert_eq!(config.last_day(), today - ChronoDuration::days(1));
+        assert_eq!(config.span_days, 365);
+        let data = Dataset::new(config);
+        let midnight = today.and_time(NaiveTime::MIN);
+        let month_ago = midnight - ChronoDuration::days(30);
+        let mut recent = 0;
+        for i in 0..data.len() {
+            let t = data.modified_time(i);
+            assert!(t < midnight && t >= data.config().span_start.and_time(NaiveTime::MIN));
+            recent += usize::from(t >= month_ago);
+        }
+        // About 30/365 of 1,000.
+        assert!((50..=120).contains(&recent), "{recent}");
+    }
+
+    #[test]
+    fn pinned_2024_is_the_former_default() {
+        let config = DataConfig::year_2024();
+        assert_eq!(
+            (
+                config.seed,
+                config.employees,
+                config.span_days,
+                config.tenant_id
+            ),
+            (42, 1_000, 365, 100_001)
+        );
+        assert_eq!(
+            config.span_start,
+            NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()
+        );
+        assert_eq!(
+            config.last_day(),
+            NaiveDate::from_ymd_opt(2024, 12, 30).unwrap()
+        );
+        let ending = DataConfig::ending(NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(), 365);
+        assert_eq!(ending, config);
+    }
+
+    fn at(text: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f").unwrap()
+    }
+
+    /// Every accessor of every person, to compare datasets.
+    fn everything(data: &Dataset) -> Vec<(Person, NaiveDateTime, NaiveDateTime, [u8; 4], bool)> {
+        (0..data.len())
+            .map(|i| {
+                (
+                    data.person(i),
+                    data.modified_time(i),
+                    data.business_modified_time(i),
+                    [
+                        data.emp_status(i),
+                        data.employ_type(i),
+                        data.service_type(i),
+                        data.approval_status(i),
+                    ],
+                    data.is_deleted(i),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn changes_show_in_every_accessor_and_leave_the_others_alone() {
+        let data = Dataset::new(DataConfig::year_2024());
+        let before = everything(&data);
+        assert_eq!(data.revision(), 0);
+        assert!(!data.is_changed(3) && data.changes.edited.get().is_none());
+
+        let t = at("2026-03-01T10:00:00.123");
+        let active = (0..data.len())
+            .find(|&i| data.emp_status(i) == 3 && !data.is_deleted(i))
+            .unwrap();
+        let job = job_number_of(active);
+        assert!(data.dismiss(&job, t));
+        assert!(data.set_mobile("E0000005", "13700000000", t));
+        assert!(!data.dismiss("E9999999", t) && !data.set_mobile("nobody", "1", t));
+        let hired = data.hire(
+            NewHire::new("张三", "13800138000")
+                .with_department_oid(data.orgs()[2].oid)
+                .with_job_level("P3"),
+            t,
+        );
+        assert_eq!(hired, "E0001000");
+        assert_eq!(
+            (data.len(), data.generated_len(), data.revision()),
+            (1001, 1000, 3)
+        );
+
+        let left = data.person(active);
+        assert_eq!((left.emp_status, data.emp_status(active)), (8, 8));
+        assert!(left.has_left());
+        assert_eq!(left.last_work_date, Some(t.date()));
+        assert_eq!((left.modified_time, left.business_modified_time), (t, t));
+        assert_eq!(data.modified_time(active), t);
+        assert_eq!(data.business_modified_time(active), t);
+        assert_eq!(data.person(5).mobile, "13700000000");
+        assert_eq!(
+            data.emp_status(5),
+            before[5].3[0],
+            "a new mobile keeps the status"
+        );
+
+        let new = data.person(1000);
+        assert_eq!(
+            (new.name.as_str(), new.mobile.as_str()),
+            ("张三", "13800138000")
+        );
+        assert_eq!(
+            (new.org_oid, new.isdp_org_id),
+            (data.orgs()[2].oid, data.orgs()[2].isdp_id)
+        );
+        assert_eq!(
+            (new.job_level.as_str(), new.emp_status, new.approval_status),
+            ("P3", 2, 4)
+        );
+        assert_eq!(new.email, "hire.1000@corp.example.com");
+        assert_eq!((new.entry_date, new.modified_time), (t.date(), t));
+        assert!(!new.is_deleted && !data.is_deleted(1000));
+        assert_eq!(data.index_of_job_number("E0001000"), Some(1000));
+        assert_eq!(data.index_of_user_id(new.user_id), Some(1000));
+        assert_eq!(data.index_of_isdp_person_id(new.isdp_person_id), Some(1000));
+        assert_eq!(data.find_hire(|p| p.mobile == "13800138000"), Some(1000));
+        // A hire can be changed too, in place.
+        let later = t + ChronoDuration::seconds(5);
+        assert!(data.set_mobile("E0001000", "13900000000", later));
+        assert!(data.dismiss("E0001000", later));
+        let new = data.person(1000);
+        assert_eq!(
+            (new.mobile.as_str(), new.emp_status, new.modified_time),
+            ("13900000000", 8, later)
+        );
+
+        // Nobody else changed.
+        let after = everything(&data);
+        for (i, (b, a)) in before.iter().zip(&after).enumerate() {
+            if i != active && i != 5 {
+                assert_eq!(b, a, "person {i}");
+            }
+        }
+        // A clone is a snapshot.
+        let copy = data.clone();
+        assert!(data.dismiss("E0000005", later));
+        assert_eq!(copy.len(), 1001);
+        assert_eq!(copy.emp_status(5), before[5].3[0]);
+        assert_eq!(data.emp_status(5), 8);
     }
 }

@@ -1,16 +1,30 @@
 //! `/_sandbox/*`: counters, received travel batches, the effective
-//! configuration, the clock and control switches, served by every simulator.
+//! configuration, the clock, control switches and changes to the
+//! workforce, served by every simulator.
+//!
+//! Changes (each stamped with the clock's now, see
+//! [`Sandbox::hire`](crate::Sandbox::hire)):
+//!
+//! | route | body | answer |
+//! |---|---|---|
+//! | `POST /_sandbox/hire` | a [`NewHire`](crate::NewHire) as JSON | `{"job_number", "user_id"}` |
+//! | `POST /_sandbox/dismiss/{jobNumber}` | none | `{"dismissed": jobNumber}`, 404 if unknown |
+//! | `POST /_sandbox/mobile/{jobNumber}` | `{"mobile": "..."}` | `{"job_number", "mobile"}`, 404 if unknown |
+//!
+//! A body that is not the JSON expected is a 400 with an `error`.
 
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 
-use axum::extract::{RawQuery, State};
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
 use crate::config::{FaultSpec, IsLastData, OAuthExpiresIn, RouteFaults};
+use crate::data::NewHire;
 use crate::state::Context;
 
 pub(crate) fn router(ctx: Arc<Context>) -> Router {
@@ -25,7 +39,74 @@ pub(crate) fn router(ctx: Arc<Context>) -> Router {
         .route("/_sandbox/config", get(config))
         .route("/_sandbox/clock", get(clock))
         .route("/_sandbox/clock/advance", post(advance_clock))
+        .route("/_sandbox/hire", post(hire))
+        .route("/_sandbox/dismiss/{job_number}", post(dismiss))
+        .route("/_sandbox/mobile/{job_number}", post(set_mobile))
         .with_state(ctx)
+}
+
+type Answer = (StatusCode, Json<Value>);
+
+fn refuse(status: StatusCode, error: String) -> Answer {
+    (status, Json(json!({ "error": error })))
+}
+
+fn unknown(job_number: &str) -> Answer {
+    refuse(
+        StatusCode::NOT_FOUND,
+        format!("no employee has job number {job_number}"),
+    )
+}
+
+/// The JSON body as `T`; any content type, so `curl -d` works as is.
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Answer> {
+    serde_json::from_slice(body)
+        .map_err(|e| refuse(StatusCode::BAD_REQUEST, format!("bad JSON body: {e}")))
+}
+
+async fn hire(State(ctx): State<Arc<Context>>, body: Bytes) -> Answer {
+    let new: NewHire = match parse(&body) {
+        Ok(new) => new,
+        Err(answer) => return answer,
+    };
+    let job_number = ctx.hire(new);
+    let user_id = ctx
+        .data
+        .index_of_job_number(&job_number)
+        .map(|i| ctx.data.person(i).user_id);
+    (
+        StatusCode::OK,
+        Json(json!({"job_number": job_number, "user_id": user_id})),
+    )
+}
+
+async fn dismiss(State(ctx): State<Arc<Context>>, Path(job_number): Path<String>) -> Answer {
+    if !ctx.dismiss(&job_number) {
+        return unknown(&job_number);
+    }
+    (StatusCode::OK, Json(json!({ "dismissed": job_number })))
+}
+
+async fn set_mobile(
+    State(ctx): State<Arc<Context>>,
+    Path(job_number): Path<String>,
+    body: Bytes,
+) -> Answer {
+    #[derive(serde::Deserialize)]
+    struct Mobile {
+        mobile: String,
+    }
+    let Mobile { mobile } = match parse(&body) {
+        Ok(m) => m,
+        Err(answer) => return answer,
+    };
+    if !ctx.set_mobile(&job_number, &mobile) {
+        return unknown(&job_number);
+    }
+    (
+        StatusCode::OK,
+        Json(json!({"job_number": job_number, "mobile": mobile})),
+    )
 }
 
 async fn counters(State(ctx): State<Arc<Context>>) -> Json<Value> {
@@ -139,9 +220,11 @@ async fn config(State(ctx): State<Arc<Context>>) -> Json<Value> {
     Json(json!({
         "data": {
             "employees": ctx.data.len(),
+            "hired": ctx.data.len() - ctx.data.generated_len(),
             "seed": c.data.seed,
             "span_start": c.data.span_start.to_string(),
             "span_days": c.data.span_days,
+            "last_day": ctx.data.config().last_day().to_string(),
             "skew": c.data.skew.as_ref().map(|s| json!({"fraction": s.fraction, "day": s.day.to_string()})),
             "tenant_id": ctx.data.tenant_id(),
         },

@@ -20,6 +20,15 @@
 //!   windows run on a [`Clock`] that [`Sandbox::advance_clock`] (or
 //!   `POST /_sandbox/clock/advance?seconds=N`) moves forward: expiry can be
 //!   tested without sleeping.
+//! - **Changes.** [`Sandbox::hire`], [`Sandbox::dismiss`] and
+//!   [`Sandbox::set_mobile`] (or `POST /_sandbox/hire`,
+//!   `/_sandbox/dismiss/{jobNumber}`, `/_sandbox/mobile/{jobNumber}`)
+//!   change people between two syncs; each change is stamped with the
+//!   clock's now and shows in every vendor.
+//!
+//! The default data span is the 365 days before today (China Standard
+//! Time), so "changed in the last 30 days" finds people on any date;
+//! [`DataConfig::year_2024`] pins it for tests of fixed dates.
 //!
 //! ```
 //! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
@@ -56,7 +65,7 @@ pub use config::{
     BeisenConfig, FaultConfig, FaultSpec, IsLastData, IsdpConfig, OAuthExpiresIn, Ports,
     RouteFaults, SandboxConfig, TravelConfig,
 };
-pub use data::{DataConfig, Dataset, Person, Skew};
+pub use data::{DataConfig, Dataset, NewHire, Person, Skew};
 pub use faults::Vendor;
 pub use state::{Context, Counters, ReceivedBatch};
 
@@ -218,6 +227,50 @@ impl Sandbox {
     /// The sandbox's clock.
     pub fn clock(&self) -> &Clock {
         &self.ctx.clock
+    }
+
+    /// A new employee, modified now; returns the job number (Beisen
+    /// `jobNumber` = ISDP `personCode`).
+    ///
+    /// "Now" is the clock's civil now (China Standard Time) to the
+    /// millisecond, for both `modifiedTime` and `businessModifiedTime`, so
+    /// a time-window query over `[last run, now)` finds each change once.
+    /// The hire is on probation (EmpStatus 2), approved, with the next
+    /// free index: `userID`, job number and ISDP `personId` follow the
+    /// generated ones. See [`NewHire`] for the defaults.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use hr_sandbox::{NewHire, Sandbox, SandboxConfig};
+    ///
+    /// let sandbox = Sandbox::start(SandboxConfig::default()).await?;
+    /// let job_number = sandbox.hire(NewHire::new("张三", "13800138000"));
+    /// assert_eq!(job_number, "E0001000");
+    /// let index = sandbox.data().index_of_job_number(&job_number).unwrap();
+    /// assert_eq!(sandbox.data().person(index).name, "张三");
+    /// assert_eq!(sandbox.data().len(), 1001);
+    ///
+    /// assert!(sandbox.set_mobile(&job_number, "13900139000"));
+    /// assert!(sandbox.dismiss(&job_number));
+    /// assert_eq!(sandbox.data().emp_status(index), 8);
+    /// assert!(!sandbox.dismiss("E9999999"));
+    /// # Ok::<(), std::io::Error>(()) }).unwrap();
+    /// ```
+    pub fn hire(&self, hire: NewHire) -> String {
+        self.ctx.hire(hire)
+    }
+
+    /// The employee with this job number leaves today (EmpStatus 8 离职,
+    /// last working day today), modified now: listed only with
+    /// `withDisabled` or an explicit `empStatus`, as generated leavers
+    /// are, and ISDP `personStatus` `Cancel`. `false` if unknown.
+    pub fn dismiss(&self, job_number: &str) -> bool {
+        self.ctx.dismiss(job_number)
+    }
+
+    /// A new mobile number, modified now. `false` if unknown.
+    pub fn set_mobile(&self, job_number: &str, mobile: &str) -> bool {
+        self.ctx.set_mobile(job_number, mobile)
     }
 }
 

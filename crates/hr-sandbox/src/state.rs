@@ -5,11 +5,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use chrono::{NaiveDateTime, Timelike};
 use serde_json::Value;
 
 use crate::clock::Clock;
 use crate::config::SandboxConfig;
-use crate::data::Dataset;
+use crate::data::{Dataset, NewHire};
 
 /// Named counters, readable from Rust ([`Sandbox::counters`](crate::Sandbox::counters))
 /// and over HTTP (`GET /_sandbox/counters` on every simulator).
@@ -225,6 +226,29 @@ impl Context {
             received.drain(..dropped);
             self.counters.add("travel.batches_dropped", dropped as u64);
         }
+    }
+
+    /// The time stamped on a change: the clock's civil now (China Standard
+    /// Time), to the millisecond, as Beisen keeps times.
+    pub fn change_time(&self) -> NaiveDateTime {
+        let now = self.clock.civil_now();
+        now.with_nanosecond(now.nanosecond() / 1_000_000 * 1_000_000)
+            .unwrap_or(now)
+    }
+
+    /// See [`Sandbox::hire`](crate::Sandbox::hire).
+    pub fn hire(&self, hire: NewHire) -> String {
+        self.data.hire(hire, self.change_time())
+    }
+
+    /// See [`Sandbox::dismiss`](crate::Sandbox::dismiss).
+    pub fn dismiss(&self, job_number: &str) -> bool {
+        self.data.dismiss(job_number, self.change_time())
+    }
+
+    /// See [`Sandbox::set_mobile`](crate::Sandbox::set_mobile).
+    pub fn set_mobile(&self, job_number: &str, mobile: &str) -> bool {
+        self.data.set_mobile(job_number, mobile, self.change_time())
     }
 
     /// Forgets every received travel batch.

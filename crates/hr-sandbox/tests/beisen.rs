@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use chrono::NaiveDateTime;
 use hr_sandbox::beisen::paths;
-use hr_sandbox::{Dataset, Sandbox, SandboxConfig};
+use hr_sandbox::{DataConfig, Dataset, Sandbox, SandboxConfig};
 use serde_json::{Value, json};
 
 const EMPLOYEES: &str = paths::EMPLOYEE_GET_BY_TIME_WINDOW;
@@ -131,10 +131,15 @@ impl Beisen {
     }
 }
 
+/// The data of 2024, which the windows below query.
 fn config(employees: usize) -> SandboxConfig {
-    let mut config = SandboxConfig::default();
-    config.data.employees = employees;
-    config
+    SandboxConfig {
+        data: DataConfig {
+            employees,
+            ..DataConfig::year_2024()
+        },
+        ..SandboxConfig::default()
+    }
 }
 
 fn at(text: &str) -> NaiveDateTime {

@@ -342,6 +342,10 @@ async fn data_limit_and_lifetime_options_take_effect() {
         sb.banner[0], "hr-sandbox: 37 employees (seed 7)",
         "{context}"
     );
+    assert!(
+        sb.line("data").contains(" 2023-06-01 .. 2023-06-30 "),
+        "the first and last day: {context}"
+    );
     let beisen = sb.url("beisen");
     assert_eq!(beisen, format!("http://127.0.0.1:{port}"));
     let (isdp, travel) = (sb.base("isdp"), sb.base("travel"));
@@ -486,7 +490,11 @@ async fn data_limit_and_lifetime_options_take_effect() {
         &travel_creds["sign_key"]
     ));
     let before = epoch_ms();
-    let session = post_json(&client, format!("{travel}{SESSION_PATH}"), params).await;
+    assert_eq!(
+        travel_creds["session_url"],
+        format!("{travel}{SESSION_PATH}")
+    );
+    let session = post_json(&client, travel_creds["session_url"].clone(), params).await;
     let after = epoch_ms();
     assert_eq!(session["resCode"], "10000", "{session}");
     let limit = session["timeLimit"].as_u64().unwrap();
@@ -577,4 +585,71 @@ async fn fault_options_take_effect() {
     );
     assert_eq!(count("faults.isdp.latency"), requests, "{counters}");
     assert_eq!(count("faults.isdp.429"), 0, "500s are tried first");
+}
+
+/// Today in China Standard Time, as the sandbox reads it.
+fn today_in_china() -> chrono::NaiveDate {
+    hr_sandbox::Clock::new().today()
+}
+
+#[tokio::test]
+async fn the_default_span_ends_today_and_changes_work_over_http() {
+    let before = today_in_china();
+    let (sb, _) = start_on_free_port(&["--employees", "50", "--span-days", "30"]);
+    let after = today_in_china();
+    let context = format!("{:?}", sb.banner);
+    // The span ends today: its last day is yesterday (midnight may pass
+    // while the binary starts).
+    let days = |d: chrono::NaiveDate| {
+        (
+            d - chrono::Duration::days(30),
+            d - chrono::Duration::days(1),
+        )
+    };
+    let banner_days = [before, after].map(|d| {
+        let (first, last) = days(d);
+        format!(" {first} .. {last} ")
+    });
+    assert!(
+        banner_days
+            .iter()
+            .any(|d| sb.line("data").contains(d.as_str())),
+        "{context}"
+    );
+    let beisen = sb.base("beisen");
+    let client = http();
+    let config = get_json(&client, format!("{beisen}/_sandbox/config")).await;
+    let start = config["data"]["span_start"].as_str().unwrap().to_owned();
+    assert!(
+        [before, after]
+            .iter()
+            .any(|d| days(*d).0.to_string() == start),
+        "{config}"
+    );
+    assert_eq!(config["data"]["span_days"], 30);
+
+    // The change routes of the binary, on another simulator's port too.
+    let travel = sb.base("travel");
+    let hired = post_json(
+        &client,
+        format!("{travel}/_sandbox/hire"),
+        json!({"name": "张三", "mobile": "13800138000", "job_level": "P2"}),
+    )
+    .await;
+    assert_eq!(hired["job_number"], "E0000050", "{hired}");
+    let dismissed = post_json(
+        &client,
+        format!("{beisen}/_sandbox/dismiss/E0000050"),
+        json!(null),
+    )
+    .await;
+    assert_eq!(dismissed["dismissed"], "E0000050");
+    let config = get_json(&client, format!("{beisen}/_sandbox/config")).await;
+    assert_eq!(
+        (
+            config["data"]["employees"].as_u64(),
+            config["data"]["hired"].as_u64()
+        ),
+        (Some(51), Some(1))
+    );
 }

@@ -35,7 +35,7 @@ pub enum Error {
     /// A run that started and then failed: what it did before failing (all
     /// of which is committed to the store) and why it stopped. The
     /// checkpoint was not advanced, so the next run picks up the rest.
-    #[error("{cause} (the run stopped; its partial report is attached)")]
+    #[error("sync run stopped early: {cause}")]
     Incomplete {
         /// What the run did before it stopped.
         report: Box<SyncReport>,
@@ -69,6 +69,85 @@ impl Error {
         match self {
             Error::Incomplete { cause, .. } => cause.cause(),
             other => other,
+        }
+    }
+
+    /// The stage that failed, as the error text names it: `source`,
+    /// `travel`, `store` or `config` (of the cause, for an incomplete run).
+    ///
+    /// ```
+    /// let e = hr_sync::Error::store(std::io::Error::other("disk full"));
+    /// assert_eq!(e.stage(), "store");
+    /// ```
+    pub fn stage(&self) -> &'static str {
+        match self.cause() {
+            Error::Source(_) => "source",
+            Error::Travel(_) => "travel",
+            Error::Store(_) => "store",
+            Error::Config(_) | Error::Incomplete { .. } => "config",
+        }
+    }
+
+    /// Whether the run started and stopped early ([`Error::Incomplete`]):
+    /// its partial report is in [`report`](Self::report).
+    pub fn is_incomplete(&self) -> bool {
+        matches!(self, Error::Incomplete { .. })
+    }
+
+    /// Whether reading the HR source failed (also as the cause of an
+    /// incomplete run).
+    pub fn is_source(&self) -> bool {
+        matches!(self.cause(), Error::Source(_))
+    }
+
+    /// Whether the travel platform gave no processed answer (also as the
+    /// cause of an incomplete run).
+    pub fn is_travel(&self) -> bool {
+        matches!(self.cause(), Error::Travel(_))
+    }
+
+    /// Whether the state store failed (also as the cause of an incomplete
+    /// run).
+    pub fn is_store(&self) -> bool {
+        matches!(self.cause(), Error::Store(_))
+    }
+
+    /// Whether the job is misconfigured or a safety check refused to go on
+    /// (also as the cause of an incomplete run).
+    ///
+    /// ```
+    /// let e = hr_sync::Error::Config("no source".into());
+    /// assert!(e.is_config() && !e.is_travel() && !e.is_retryable());
+    /// ```
+    pub fn is_config(&self) -> bool {
+        matches!(self.cause(), Error::Config(_))
+    }
+
+    /// The client error of a source or travel failure, whose accessors
+    /// (`vendor_code`, `status`, …) say more.
+    pub fn client_error(&self) -> Option<&hr_common::Error> {
+        match self.cause() {
+            Error::Source(e) | Error::Travel(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Whether a source or travel failure was refused credentials or a
+    /// session ([`hr_common::Error::is_auth`]): fix the configuration
+    /// before running again.
+    pub fn is_auth(&self) -> bool {
+        self.client_error().is_some_and(hr_common::Error::is_auth)
+    }
+
+    /// Whether running again later may succeed: a transient source or
+    /// travel failure ([`hr_common::Error::is_retryable`]), or a store
+    /// failure (a locked or full disk). Nothing is lost either way: the
+    /// next run picks up what this one did not finish.
+    pub fn is_retryable(&self) -> bool {
+        match self.cause() {
+            Error::Source(e) | Error::Travel(e) => e.is_retryable(),
+            Error::Store(_) => true,
+            _ => false,
         }
     }
 }

@@ -31,11 +31,13 @@ const FNV_PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
 /// assert!(content_hash(&a).starts_with("fnv1a128:"));
 /// ```
 pub fn content_hash(user: &UserInfo) -> String {
+    format!("fnv1a128:{:032x}", digest(user))
+}
+
+/// The 128 bits behind [`content_hash`], for comparisons within a run.
+pub(crate) fn digest(user: &UserInfo) -> u128 {
     let json = serde_json::to_value(user).unwrap_or(Value::Null);
-    format!(
-        "fnv1a128:{:032x}",
-        fnv1a128(canonical_json(&json).as_bytes())
-    )
+    fnv1a128(canonical_json(&json).as_bytes())
 }
 
 /// 128-bit FNV-1a of `bytes`.

@@ -59,6 +59,24 @@
 //! leaver. A soft-deleted employee (`stdIsDeleted`) is one, unless
 //! [`BeisenMapping::deleted_is_leave`] is off.
 //!
+//! # When a departure takes effect
+//!
+//! The status is read from the employment record **in effect today**
+//! (the source asks Beisen for `isGetLatestRecord: false`), not from the
+//! latest one. A departure entered today with a last working day next
+//! week is therefore still 正式 today: the person keeps travel access
+//! until the departure takes effect, which is what HR entered. On the day
+//! it takes effect nothing in Beisen is modified, so a plain "changed
+//! since the last run" read would never see it; the Beisen source
+//! re-reads the last [`lookback`](crate::BeisenSource::lookback) (31 days
+//! by default) on every run for that reason, and the person's record,
+//! now 离职, maps to `isLeave: true` and differs from what was pushed. A
+//! departure entered further ahead than the look-back is missed until the
+//! person is modified again or a full run; widen the look-back if HR
+//! enters departures earlier than that. (Beisen does not document whether
+//! `businessModifiedTime` is the time of entry or the effective date; the
+//! look-back covers both within its span.)
+//!
 //! ISDP+'s `personStatus`: `Cancel` (注销, deregistered, what ISDP does to
 //! leavers) means leave; `NoAccountOpened`, `OpeningAccount`,
 //! `OpenAccount` and `Freeze` (冻结, a suspension that can be lifted) do
@@ -72,9 +90,12 @@
 //! numbers are read as the travel platform's rules say
 //! ([`check_mobile`]): an 11-digit mainland mobile, or `+`, a country code
 //! and the number; a leading `00` is read as `+`; a number containing `*`
-//! is masked and cannot be sent. Optional fields that would make the user
-//! invalid (an e-mail that is not an address, a birthday in the future)
-//! are left out rather than losing the user.
+//! is masked and cannot be sent; `(+852)`-style prefixes are read as
+//! `+852`. Optional fields that would make the user invalid (an e-mail
+//! that is not an address, a birthday in the future, an identity card
+//! whose number fails its checksum or contradicts the birthday) are left
+//! out rather than losing the user, and logged (field and rule, never the
+//! value).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -86,7 +107,7 @@ use beisen_client::models::Employee;
 use hr_common::CivilDateTime;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use travel_sync_types::validation::{check_email, check_mobile};
+use travel_sync_types::validation::{check_email, check_mobile, check_nationality};
 use travel_sync_types::{CardInfo, CardType, Gender, UserInfo, UserKey};
 
 use crate::source::{BeisenRecord, SourceRecord};
@@ -498,6 +519,28 @@ impl Mapping {
         toml::to_string(self).map_err(|e| Error::Config(format!("mapping: {e}")))
     }
 
+    /// Checks the settings that would make every user invalid, so that a
+    /// job refuses them when built rather than skipping everyone:
+    /// `nationality` must be an upper-case ISO 3166-1 alpha-3 code.
+    ///
+    /// ```
+    /// let mut mapping = hr_sync::Mapping::default();
+    /// mapping.nationality = Some("CN".into());
+    /// assert!(mapping.check().unwrap_err().to_string().contains("nationality"));
+    /// mapping.nationality = Some("CHN".into());
+    /// assert!(mapping.check().is_ok());
+    /// ```
+    pub fn check(&self) -> Result<()> {
+        if let Some(n) = &self.nationality
+            && let Err(reason) = check_nationality(n.trim())
+        {
+            return Err(Error::Config(format!(
+                "mapping: nationality `{n}`: {reason}"
+            )));
+        }
+        Ok(())
+    }
+
     /// Maps one record.
     ///
     /// ```
@@ -623,6 +666,7 @@ impl Mapping {
         }
         if self.cards {
             user = user.opt_in_card_info(beisen_cards(&r.employee));
+            drop_invalid_cards(&mut user, &key);
         }
         Ok(MappedUser { key, user })
     }
@@ -739,8 +783,20 @@ fn mobile(raw: Option<&str>) -> Result<String, (SkipReason, String)> {
             "the number is masked (`*`) and cannot be sent".into(),
         ));
     }
-    // `00` is the international prefix dialled from the mainland; the
-    // platform wants `+`.
+    // `00` is the international prefix dialled from the mainland, and HR
+    // forms often write the country code in brackets, `(+852)9123 4567`;
+    // the platform wants `+`.
+    let raw = match raw.strip_prefix('(').and_then(|r| r.split_once(')')) {
+        Some((code, rest)) => {
+            let code = code.trim().trim_start_matches('+');
+            if !code.is_empty() && code.len() <= 4 && code.bytes().all(|b| b.is_ascii_digit()) {
+                format!("+{code}{}", rest.trim_start())
+            } else {
+                raw
+            }
+        }
+        None => raw,
+    };
     let number = match raw.strip_prefix("00") {
         Some(rest) => format!("+{rest}"),
         None => raw,
@@ -757,6 +813,32 @@ fn birthday(t: &CivilDateTime) -> Option<String> {
     let today = chrono::Utc::now().date_naive();
     (date > chrono::NaiveDate::from_ymd_opt(1900, 1, 1)? && date <= today)
         .then(|| date.format("%Y-%m-%d").to_string())
+}
+
+/// Removes the cards that make `user` invalid (a bad checksum, a birth
+/// date that contradicts the birthday): a card is optional, the user is
+/// not.
+fn drop_invalid_cards(user: &mut UserInfo, key: &str) {
+    let bad: BTreeSet<usize> = user
+        .validate()
+        .errors()
+        .filter_map(|v| {
+            let rest = v.field.strip_prefix("cardInfo[")?;
+            let index = rest.split_once(']')?.0.parse().ok()?;
+            tracing::warn!(user = key, field = %v.field, reason = %v.reason, "card left out");
+            Some(index)
+        })
+        .collect();
+    if bad.is_empty() {
+        return;
+    }
+    let cards = std::mem::take(&mut user.card_info);
+    user.card_info = cards
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !bad.contains(i))
+        .map(|(_, c)| c)
+        .collect();
 }
 
 fn beisen_cards(employee: &Employee) -> Vec<CardInfo> {
@@ -869,6 +951,55 @@ mod tests {
             mobile(Some("85291234567")).unwrap_err().0,
             SkipReason::InvalidMobile
         );
+    }
+
+    #[test]
+    fn bracketed_country_codes() {
+        assert_eq!(mobile(Some("(+852)9123 4567")).unwrap(), "+8529123 4567");
+        assert_eq!(mobile(Some("(86)13812345678")).unwrap(), "+8613812345678");
+        assert_eq!(
+            mobile(Some("(852)")).unwrap_err().0,
+            SkipReason::InvalidMobile
+        );
+        assert_eq!(
+            mobile(Some("(ext)13812345678")).unwrap_err().0,
+            SkipReason::InvalidMobile
+        );
+    }
+
+    #[test]
+    fn cards_only_when_opted_in_and_a_bad_card_does_not_lose_the_user() {
+        let with_id = |id: &str| {
+            let e = Employee::new(
+                EmployeeInfo::new(100000002)
+                    .with_name("李娜")
+                    .with_mobile_phone("13912345678")
+                    .with_birthday("1949-12-31".parse::<CivilDateTime>().unwrap())
+                    .with_id_type("1")
+                    .with_id_number(id),
+            )
+            .with_record_info(RecordInfo::new(100000002).with_job_number("E2"));
+            SourceRecord::Beisen(Box::new(BeisenRecord::new(e, None)))
+        };
+        let good = with_id("11010519491231002X");
+        assert!(
+            Mapping::default()
+                .map(&good)
+                .unwrap()
+                .user
+                .card_info
+                .is_empty()
+        );
+        let cards = Mapping {
+            cards: true,
+            ..Mapping::default()
+        };
+        let user = cards.map(&good).unwrap().user;
+        assert_eq!(user.card_info.len(), 1);
+        // A checksum error: the card goes, the user stays.
+        let bad = cards.map(&with_id("110105194912310021")).unwrap();
+        assert!(bad.user.card_info.is_empty());
+        assert_eq!(bad.key, "E2");
     }
 
     #[test]

@@ -10,17 +10,25 @@
 //!    in the store in one call, and a user whose content hash matches the
 //!    last acknowledged push is *unchanged* and goes no further (full
 //!    mode pushes everyone). A user with a stored failure is always
-//!    pushed.
+//!    pushed. A key met again later in the run with the *same* content is
+//!    skipped as a duplicate; with *different* content it is a newer
+//!    version (Beisen delivers a person again when they were modified
+//!    during the run), kept and pushed after every batch of the first
+//!    pass was committed, so the platform ends with the newer one.
 //! 3. **Push.** Users to push are cut into batches of
-//!    [`batch_size`](SyncJobBuilder::batch_size), sent at most
+//!    [`batch_size`](SyncJobBuilder::batch_size) (at most what the travel
+//!    client takes in one call, [`Push::max_batch_size`]), sent at most
 //!    [`concurrency`](SyncJobBuilder::concurrency) at a time. Nothing is
 //!    read ahead of what the pushes can take: the stream is polled only
 //!    while fewer batches are in flight, so memory holds at most
-//!    `concurrency + 1` batches and the chunk being mapped, however large
-//!    the source. Rate limits are the clients' own.
+//!    `concurrency` batches in flight, the one being filled and the chunk
+//!    being mapped, however large the source. Rate limits are the
+//!    clients' own (both retry 429s and throttle to the vendor's limits).
 //! 4. **Commit.** Each answered batch is written to the store in one
 //!    transaction: hashes and `bindId`s of the users taken, failures (the
-//!    platform's description) of those refused.
+//!    platform's description) of those refused. Users of a batch that got
+//!    no processed answer are stored as failures too (with the error), so
+//!    they are retried whatever the source does next, and the run stops.
 //! 5. **Retry.** Stored failures of users the run did not meet are pushed
 //!    again from the stored user.
 //! 6. **Leavers** (full mode, complete listings only). Users the store
@@ -28,13 +36,46 @@
 //!    `isLeave: true`; a run that would mark more than
 //!    [`max_leaver_share`](SyncJobBuilder::max_leaver_share) of them is
 //!    refused instead, since an empty or truncated listing looks the same.
+//!    Once acknowledged they are stored as left and never pushed again.
 //! 7. **Checkpoint.** Saved only when every record was handled (pushed
 //!    and committed, unchanged, skipped, or stored as a failure). A run
 //!    that stops early (a source error, a batch without an answer, a
-//!    crash) keeps the old checkpoint, and the next run reads the rest
-//!    again: committed users are then unchanged and not pushed twice.
+//!    store that fails, a crash) keeps the old checkpoint, and the next
+//!    run reads the rest again: committed users are then unchanged and
+//!    not pushed twice.
+//!
+//! # Crash safety, precisely
+//!
+//! A batch is *done* when its commit returned. Whatever stops a run (an
+//! error, a killed process, the [`run`](SyncJob::run) future dropped), the
+//! store holds exactly the done batches and the old checkpoint, so:
+//!
+//! - **nothing is lost**: every record after the checkpoint is read
+//!   again, every stored failure retried;
+//! - **nothing done is pushed again**: its users' hashes are stored, so
+//!   the next run finds them unchanged;
+//! - **one exception, unavoidable**: a batch the platform acknowledged but
+//!   whose commit did not happen (the process died, or the future was
+//!   dropped, between the answer and the commit; or the commit failed) is
+//!   pushed again by the next run, at most `concurrency` batches. That is
+//!   harmless, since the sync is an upsert by `userNo`, and no design
+//!   avoids it without a transaction spanning both systems. A failed
+//!   commit stops the run with a store error; the report still counts
+//!   what the platform answered.
+//!
+//! # Memory
+//!
+//! Records stream; what a run keeps for every user is its key and a
+//! 16-byte hash (to tell duplicates and, for complete listings, leavers),
+//! about 60 bytes a user: some 6 MB for 100,000 people. A full run over a
+//! complete listing also loads the keys of every active user once, and
+//! the retry phase loads the stored failures (with their users). Newer
+//! versions met during the run are held until the first pass ends.
+//! Report key lists stop at
+//! [`report_key_limit`](SyncJobBuilder::report_key_limit).
 
-use std::collections::HashSet;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -42,12 +83,14 @@ use std::time::Instant;
 
 use futures::future::ready;
 use futures::{Stream, StreamExt, stream};
+use hr_common::sensitive::Mask;
+use hr_common::sensitive::mask::IdNumber;
 use serde::{Deserialize, Serialize};
-use travel_sync_types::client::TravelSyncClient;
+use travel_sync_types::client::{DEFAULT_BATCH_SIZE, TravelSyncClient};
 use travel_sync_types::{Outcome, UserInfo, UserOutcome};
 
-use crate::hash::content_hash;
-use crate::mapping::{Mapping, SkipReason, Skipped};
+use crate::hash::{content_hash, digest};
+use crate::mapping::{MappedUser, Mapping, SkipReason, Skipped};
 use crate::progress::{self, Counts, Progress};
 use crate::report::SyncReport;
 use crate::source::{Source, SourceCheckpoint, SourceRecord};
@@ -103,13 +146,42 @@ impl fmt::Display for Mode {
 /// [`send`](TravelSyncClient::send) and the response's outcomes); other
 /// implementations serve tests and other platforms.
 ///
-/// An `Err` means the batch got no processed answer (nothing is
-/// committed, the run stops, and the users are pushed again by the next
-/// run); per-user refusals are [`Outcome::Rejected`] outcomes.
+/// An `Err` means the batch got no processed answer: its users are stored
+/// as failures (with the error), the run stops, and the next run pushes
+/// them again. So does an [`Outcome::NotSynced`] outcome, for that user;
+/// per-user refusals are [`Outcome::Rejected`] outcomes.
+///
+/// ```
+/// use hr_sync::Push;
+/// use travel_sync_types::{UserInfo, UserOutcome};
+///
+/// /// Takes everyone, 500 at a time.
+/// struct Accepting;
+///
+/// #[async_trait::async_trait]
+/// impl Push for Accepting {
+///     async fn push(&self, users: &[UserInfo]) -> hr_common::Result<Vec<UserOutcome>> {
+///         let ok = travel_sync_types::SyncResponse::processed(Vec::new());
+///         Ok(ok.outcomes(users))
+///     }
+///     fn max_batch_size(&self) -> usize { 500 }
+/// }
+/// let job = hr_sync::SyncJob::builder().travel(Accepting).batch_size(500);
+/// # let _ = job;
+/// ```
 #[async_trait::async_trait]
 pub trait Push: Send + Sync {
-    /// Sends `users` as one batch.
+    /// Sends `users` as one batch, and returns one outcome per user, in
+    /// order.
     async fn push(&self, users: &[UserInfo]) -> hr_common::Result<Vec<UserOutcome>>;
+
+    /// The most users the platform takes in one call (default
+    /// [`DEFAULT_BATCH_SIZE`], 100, the spec's peers' limit and the
+    /// sandbox's): a job with a larger
+    /// [`batch_size`](SyncJobBuilder::batch_size) is refused when built.
+    fn max_batch_size(&self) -> usize {
+        DEFAULT_BATCH_SIZE
+    }
 }
 
 #[async_trait::async_trait]
@@ -188,7 +260,8 @@ impl SyncJobBuilder {
     }
 
     /// Users per pushed batch (default 100, the platform's usual limit;
-    /// at least 1).
+    /// at least 1). [`build`](Self::build) refuses a size above what the
+    /// travel client takes in one call ([`Push::max_batch_size`]).
     pub fn batch_size(mut self, n: usize) -> Self {
         self.batch_size = n.max(1);
         self
@@ -237,6 +310,17 @@ impl SyncJobBuilder {
                 "a sync job needs a travel client (or a dry run)".into(),
             ));
         }
+        let max = self
+            .travel
+            .as_ref()
+            .map_or(DEFAULT_BATCH_SIZE, |t| t.max_batch_size());
+        if self.batch_size > max {
+            return Err(Error::Config(format!(
+                "batch_size {} is above the {max} users the travel platform takes in one call",
+                self.batch_size
+            )));
+        }
+        self.mapping.check()?;
         Ok(SyncJob {
             source,
             store,
@@ -308,10 +392,21 @@ struct ToPush {
 /// What a run has learnt so far.
 struct Tally {
     report: SyncReport,
-    /// Keys met in this run: duplicates, and (for complete listings) who
-    /// is still there. One string per user, the only thing a run keeps
+    /// Keys met in this run, with the digest of the user taken for each
+    /// (`None`: met, but skipped): duplicates, newer versions, and (for
+    /// complete listings) who is still there. The only thing a run keeps
     /// for every record.
-    seen: HashSet<String>,
+    seen: HashMap<String, Option<u128>>,
+    /// Newer versions of users met earlier in the run, pushed once the
+    /// first pass is committed.
+    newer: HashMap<String, MappedUser>,
+}
+
+impl Tally {
+    fn skip(&mut self, skipped: &Skipped, limit: usize) {
+        tracing::debug!(record = skipped.label(), reason = %skipped.reason, "skipped");
+        self.report.add_skip(skipped, limit);
+    }
 }
 
 struct Ctx<'a> {
@@ -362,8 +457,7 @@ impl Ctx<'_> {
     }
 
     fn skip(&self, skipped: &Skipped) {
-        tracing::debug!(record = skipped.label(), reason = %skipped.reason, "skipped");
-        self.tally().report.add_skip(skipped, self.job.key_limit);
+        self.tally().skip(skipped, self.job.key_limit);
     }
 
     /// Maps a chunk of records and keeps the users to push.
@@ -371,7 +465,7 @@ impl Ctx<'_> {
         if self.stopped() {
             return Vec::new();
         }
-        let mut mapped = Vec::with_capacity(chunk.len());
+        let mut first = Vec::with_capacity(chunk.len());
         for record in chunk {
             let record = match record {
                 Ok(r) => r,
@@ -382,26 +476,78 @@ impl Ctx<'_> {
             };
             self.tally().report.pulled += 1;
             match self.job.mapping.map(&record) {
-                Ok(m) => {
-                    let first = self.tally().seen.insert(m.key.clone());
-                    if first {
-                        self.tally().report.mapped += 1;
-                        mapped.push(m);
-                    } else {
-                        self.skip(
-                            &Skipped::new(Some(&m.key), format!("userNo {}", m.key), SkipReason::DuplicateKey)
-                                .detail("a record with this key came earlier in the run; that one is pushed"),
-                        );
-                    }
-                }
+                Ok(m) => first.extend(self.admit(m)),
                 Err(skipped) => {
+                    let mut tally = self.tally();
                     // Still in the listing: not a leaver.
                     if let Some(key) = &skipped.key {
-                        self.tally().seen.insert(key.clone());
+                        tally.seen.entry(key.clone()).or_insert(None);
                     }
-                    self.skip(&skipped);
+                    tally.skip(&skipped, self.job.key_limit);
                 }
             }
+        }
+        self.compare(first).await
+    }
+
+    /// Counts a mapped user in. Returns it when it is the first user with
+    /// its key in this run; keeps it for after the first pass when it is a
+    /// newer version of one taken earlier (which may still be in flight:
+    /// pushing both at once would leave the platform with whichever
+    /// arrived last); skips it when it is the same user again.
+    fn admit(&self, m: MappedUser) -> Option<MappedUser> {
+        let d = digest(&m.user);
+        let limit = self.job.key_limit;
+        let mut guard = self.tally();
+        let tally = &mut *guard;
+        match tally.seen.entry(m.key.clone()) {
+            Entry::Vacant(e) => {
+                e.insert(Some(d));
+                tally.report.mapped += 1;
+                Some(m)
+            }
+            // Met before but skipped then: nothing of it is in flight.
+            Entry::Occupied(mut e) if e.get().is_none() => {
+                e.insert(Some(d));
+                tally.report.mapped += 1;
+                Some(m)
+            }
+            Entry::Occupied(e) if *e.get() == Some(d) => {
+                let skipped = Skipped::new(
+                    Some(&m.key),
+                    format!("userNo {}", m.key),
+                    SkipReason::DuplicateKey,
+                )
+                .detail("the same user came earlier in the run");
+                tally.skip(&skipped, limit);
+                None
+            }
+            Entry::Occupied(mut e) => {
+                e.insert(Some(d));
+                tally.report.mapped += 1;
+                let key = m.key.clone();
+                if tally.newer.insert(key.clone(), m).is_some() {
+                    // Only the last version goes: the one it replaces is
+                    // accounted for as a duplicate.
+                    tally.report.mapped -= 1;
+                    let skipped = Skipped::new(
+                        Some(&key),
+                        format!("userNo {key}"),
+                        SkipReason::DuplicateKey,
+                    )
+                    .detail("a later record with this key in the same run replaced it");
+                    tally.skip(&skipped, limit);
+                }
+                None
+            }
+        }
+    }
+
+    /// Looks mapped users up in the store: the unchanged ones are noted as
+    /// seen, the others returned to push.
+    async fn compare(&self, mapped: Vec<MappedUser>) -> Vec<ToPush> {
+        if mapped.is_empty() || self.stopped() {
+            return Vec::new();
         }
         let keys: Vec<String> = mapped.iter().map(|m| m.key.clone()).collect();
         let known = match self.job.store.lookup(self.source(), &keys).await {
@@ -413,6 +559,7 @@ impl Ctx<'_> {
         };
         let full = self.job.mode == Mode::Full;
         let mut unchanged = Vec::new();
+        let mut retried = 0;
         let mut out = Vec::new();
         for m in mapped {
             let hash = content_hash(&m.user);
@@ -420,7 +567,7 @@ impl Ctx<'_> {
             let failing = state.is_some_and(|s| s.failing);
             let same = state.is_some_and(|s| s.hash.as_deref() == Some(hash.as_str()));
             if failing {
-                self.tally().report.retried += 1;
+                retried += 1;
             }
             if full || failing || !same {
                 out.push(ToPush {
@@ -432,7 +579,11 @@ impl Ctx<'_> {
                 unchanged.push(m.key);
             }
         }
-        self.tally().report.unchanged += unchanged.len() as u64;
+        {
+            let mut tally = self.tally();
+            tally.report.unchanged += unchanged.len() as u64;
+            tally.report.retried += retried;
+        }
         if !self.job.dry
             && let Err(e) = self
                 .job
@@ -476,61 +627,90 @@ impl Ctx<'_> {
             return;
         };
         let users: Vec<UserInfo> = batch.iter().map(|t| t.user.clone()).collect();
-        let outcomes = match travel.push(&users).await {
-            Ok(o) => o,
-            Err(e) => return self.fail(Error::Travel(e)),
-        };
-        if outcomes.len() != users.len() {
-            return self.fail(Error::Config(format!(
+        let answer = match travel.push(&users).await {
+            Ok(o) if o.len() == users.len() => Ok(o),
+            Ok(o) => Err(hr_common::Error::internal(format!(
                 "the travel client answered {} outcomes for {} users",
-                outcomes.len(),
+                o.len(),
                 users.len()
-            )));
-        }
+            ))),
+            Err(e) => Err(e),
+        };
         let mut commit = BatchCommit::new(self.run);
-        for (t, o) in batch.iter().zip(outcomes) {
-            let json = serde_json::to_string(&t.user).unwrap_or_default();
-            let description = match o.outcome {
-                Outcome::Synced => {
-                    commit.synced.push(SyncedUser::new(
-                        &t.key,
-                        &t.hash,
-                        o.bind_id,
-                        t.user.is_leave == Some(true),
-                        json,
-                    ));
-                    continue;
+        let mut refused = Vec::new();
+        let mut unanswered = 0u64;
+        let mut no_answer: Option<hr_common::Error> = None;
+        let json = |u: &UserInfo| serde_json::to_string(u).unwrap_or_default();
+        match answer {
+            Ok(outcomes) => {
+                for (t, o) in batch.iter().zip(outcomes) {
+                    match o.outcome {
+                        Outcome::Synced => commit.synced.push(SyncedUser::new(
+                            &t.key,
+                            &t.hash,
+                            o.bind_id,
+                            t.user.is_leave == Some(true),
+                            json(&t.user),
+                        )),
+                        // No processed answer for this user: stored as a
+                        // failure, so it is retried whatever the source
+                        // delivers next, and the run stops.
+                        Outcome::NotSynced { error } => {
+                            unanswered += 1;
+                            let why = redact_for(&error.to_string(), &t.user);
+                            commit
+                                .failed
+                                .push(FailedUser::new(&t.key, json(&t.user), why));
+                            no_answer.get_or_insert(error);
+                        }
+                        other => {
+                            let why = other
+                                .description()
+                                .unwrap_or_else(|| "not synced".to_owned());
+                            let why = redact_for(&why, &t.user);
+                            refused.push((t.key.clone(), why.clone()));
+                            commit
+                                .failed
+                                .push(FailedUser::new(&t.key, json(&t.user), why));
+                        }
+                    }
                 }
-                Outcome::Rejected { description } => description,
-                Outcome::Invalid { violations } => violations.to_string(),
-                // The batch has no processed answer: nothing of it is
-                // committed, and the next run pushes it again.
-                Outcome::NotSynced { error } => return self.fail(Error::Travel(error)),
-                other => other
-                    .description()
-                    .unwrap_or_else(|| "not synced".to_owned()),
-            };
-            commit
-                .failed
-                .push(FailedUser::new(&t.key, json, description));
+            }
+            Err(error) => {
+                for t in &batch {
+                    unanswered += 1;
+                    let why = redact_for(&error.to_string(), &t.user);
+                    commit
+                        .failed
+                        .push(FailedUser::new(&t.key, json(&t.user), why));
+                }
+                no_answer = Some(error);
+            }
         }
-        if let Err(e) = self.job.store.commit_batch(self.source(), &commit).await {
-            return self.fail(e);
-        }
+        let committed = self.job.store.commit_batch(self.source(), &commit).await;
         {
+            // What the platform answered, committed or not: the report
+            // tells what the platform now has.
             let mut tally = self.tally();
             let r = &mut tally.report;
             r.pushed += batch.len() as u64;
             r.succeeded += commit.synced.len() as u64;
             r.left += commit.synced.iter().filter(|u| u.left).count() as u64;
+            r.unanswered += unanswered;
             for t in &batch {
                 r.add_changed(&t.key, limit);
             }
-            for f in &commit.failed {
-                r.add_failure(&f.key, &f.description, limit);
+            for (key, why) in &refused {
+                r.add_failure(key, why, limit);
             }
         }
         self.report_progress();
+        if let Err(e) = committed {
+            return self.fail(e);
+        }
+        if let Some(error) = no_answer {
+            self.fail(Error::Travel(error));
+        }
     }
 
     /// Phase 1: the source.
@@ -550,24 +730,48 @@ impl Ctx<'_> {
         Ok(checkpoint)
     }
 
+    /// Phase 1b: newer versions of users met twice, now that the first
+    /// version of each is committed.
+    async fn push_newer(&self) {
+        let newer: Vec<MappedUser> = std::mem::take(&mut self.tally().newer)
+            .into_values()
+            .collect();
+        if newer.is_empty() {
+            return;
+        }
+        tracing::info!(
+            count = newer.len(),
+            "users delivered twice with different content: pushing the later version"
+        );
+        let users = stream::iter(newer)
+            .chunks(self.job.batch_size)
+            .then(|chunk| self.compare(chunk))
+            .flat_map(stream::iter);
+        self.push_all(users).await;
+    }
+
     /// Phase 2: stored failures the run did not meet.
-    async fn retry_failures(&self, forget_unseen: bool) -> Result<()> {
+    ///
+    /// With `complete` (the source listed everyone), a failure of someone
+    /// the listing lacks is forgotten, since they are gone (a full run
+    /// pushes them as left if the platform knows them), unless what
+    /// failed was pushing them as left: that is retried.
+    async fn retry_failures(&self, complete: bool) -> Result<()> {
         let failures = self.job.store.failures(self.source()).await?;
         let mut retry = Vec::new();
         let mut forget = BatchCommit::new(self.run);
         for f in failures {
-            if self.tally().seen.contains(&f.key) {
+            if self.tally().seen.contains_key(&f.key) {
                 continue; // met in the source and handled there
             }
-            if forget_unseen {
-                // Gone from a complete listing: the leaver phase takes
-                // care of users the platform knows.
-                forget.resolved.push(f.key);
-                continue;
-            }
             match UserInfo::from_json(f.user_json.as_bytes()) {
+                Ok(user) if complete && user.is_leave != Some(true) => forget.resolved.push(f.key),
                 Ok(user) => {
-                    self.tally().report.retried += 1;
+                    {
+                        let mut tally = self.tally();
+                        tally.report.retried += 1;
+                        tally.report.retried_from_store += 1;
+                    }
                     retry.push(ToPush {
                         hash: content_hash(&user),
                         key: f.key,
@@ -575,13 +779,17 @@ impl Ctx<'_> {
                     });
                 }
                 Err(e) => {
+                    // Serde quotes the values it could not read: keep the
+                    // shape of the problem, not the data.
+                    let why =
+                        hr_common::redact::redact(&hr_common::redact::scrub_values(&e.to_string()));
                     self.skip(
                         &Skipped::new(
                             Some(&f.key),
                             format!("userNo {}", f.key),
                             SkipReason::Unreadable,
                         )
-                        .detail(format!("the stored user cannot be read back: {e:?}")),
+                        .detail(format!("the stored user cannot be read back: {why}")),
                     );
                     forget.resolved.push(f.key);
                 }
@@ -601,7 +809,7 @@ impl Ctx<'_> {
             let tally = self.tally();
             active
                 .iter()
-                .filter(|k| !tally.seen.contains(*k))
+                .filter(|k| !tally.seen.contains_key(*k))
                 .cloned()
                 .collect()
         };
@@ -648,6 +856,36 @@ impl Ctx<'_> {
         self.push_all(users).await;
         Ok(())
     }
+}
+
+/// `text` (a platform's description, an error) with the user's own
+/// mobile, e-mail and card numbers masked, then [`hr_common::redact`]
+/// (runs of 11 or more digits, values of sensitive keys): what the report,
+/// the store and the logs may keep.
+fn redact_for(text: &str, user: &UserInfo) -> String {
+    let mut text = text.to_owned();
+    let mut mask = |raw: &str, masked: String| {
+        let raw = raw.trim();
+        // Too short to be personal, and likely to hit unrelated text.
+        if raw.chars().count() >= 5 {
+            text = text.replace(raw, &masked);
+        }
+    };
+    if let Some(m) = &user.mobile {
+        let raw = m.expose();
+        mask(raw, m.masked());
+        let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+        mask(&digits, m.masked());
+    }
+    if let Some(e) = &user.email_address {
+        mask(e.expose(), e.masked());
+    }
+    for card in &user.card_info {
+        if let Some(no) = &card.card_no {
+            mask(no.expose(), IdNumber::mask(no.expose()));
+        }
+    }
+    hr_common::redact::redact(&text)
 }
 
 impl SyncJob {
@@ -701,7 +939,8 @@ impl SyncJob {
             run,
             tally: Mutex::new(Tally {
                 report,
-                seen: HashSet::new(),
+                seen: HashMap::new(),
+                newer: HashMap::new(),
             }),
             stopped: AtomicBool::new(false),
             error: Mutex::new(None),
@@ -729,6 +968,9 @@ impl SyncJob {
             .report;
         report.duration = started.elapsed();
         report.error = error.as_ref().map(ToString::to_string);
+        if error.is_none() {
+            debug_assert_eq!(report.check_counts(), Ok(()), "{report}");
+        }
         if !self.dry
             && let Err(e) = self.store.finish_run(run, &report).await
         {
@@ -761,9 +1003,11 @@ impl SyncJob {
         if ctx.stopped() {
             return Ok(None);
         }
+        ctx.push_newer().await;
+        if ctx.stopped() {
+            return Ok(None);
+        }
         let complete = self.source.is_complete_listing();
-        // A failure of someone a complete listing lacks is not retried: they
-        // are gone (and pushed as left by a full run if the platform knows them).
         ctx.retry_failures(complete).await?;
         if ctx.stopped() {
             return Ok(None);

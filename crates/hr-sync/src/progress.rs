@@ -50,13 +50,54 @@ pub trait Progress: Send + Sync {
     fn finish(&self, _report: &SyncReport) {}
 }
 
+impl<P: Progress + ?Sized> Progress for Box<P> {
+    fn start(&self, source: &str, mode: Mode) {
+        (**self).start(source, mode);
+    }
+    fn update(&self, counts: &Counts) {
+        (**self).update(counts);
+    }
+    fn finish(&self, report: &SyncReport) {
+        (**self).finish(report);
+    }
+}
+
+impl<P: Progress + ?Sized> Progress for std::sync::Arc<P> {
+    fn start(&self, source: &str, mode: Mode) {
+        (**self).start(source, mode);
+    }
+    fn update(&self, counts: &Counts) {
+        (**self).update(counts);
+    }
+    fn finish(&self, report: &SyncReport) {
+        (**self).finish(report);
+    }
+}
+
+impl dyn Progress {
+    /// [`auto`]: a bar on a terminal, log lines otherwise.
+    ///
+    /// ```
+    /// use hr_sync::progress::Progress;
+    /// let _job = hr_sync::SyncJob::builder().progress(<dyn Progress>::auto());
+    /// ```
+    pub fn auto() -> Box<dyn Progress> {
+        auto()
+    }
+}
+
 /// Says nothing.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Silent;
 
 impl Progress for Silent {}
 
-/// A bar on a terminal, log lines elsewhere.
+/// A bar on a terminal, log lines elsewhere (what a job uses unless told
+/// otherwise).
+///
+/// ```
+/// let _job = hr_sync::SyncJob::builder().progress(hr_sync::progress::auto());
+/// ```
 pub fn auto() -> Box<dyn Progress> {
     if std::io::stderr().is_terminal() {
         Box::new(Bar::new())

@@ -52,13 +52,20 @@ pub struct FailedEntry {
 /// job's [report key limit](crate::SyncJobBuilder::report_key_limit) each,
 /// and [`keys_truncated`](Self::keys_truncated) says when one was cut.
 ///
-/// The counts add up: every record [`pulled`](Self::pulled) is
+/// The counts add up, and [`check_counts`](Self::check_counts) says so
+/// for a complete run: every record [`pulled`](Self::pulled) is
 /// [`mapped`](Self::mapped) or skipped; every mapped one is
-/// [`unchanged`](Self::unchanged) or [`pushed`](Self::pushed) (besides
-/// the stored failures [`retried`](Self::retried) and the
+/// [`unchanged`](Self::unchanged) or [`pushed`](Self::pushed), and so are
+/// the stored failures retried from the store
+/// ([`retried_from_store`](Self::retried_from_store)) and the
 /// [`leavers`](Self::leavers) found missing, which are pushed without
-/// being pulled); every pushed one [`succeeded`](Self::succeeded) or
-/// [`failed`](Self::failed).
+/// being pulled; every pushed one [`succeeded`](Self::succeeded),
+/// [`failed`](Self::failed) or went [`unanswered`](Self::unanswered).
+///
+/// Nothing personal is in a report: keys are job numbers (or whichever
+/// key the mapping uses), skipped records name the rule they broke and
+/// never the value, and the platform's descriptions are redacted (the
+/// user's own mobile, and any run of 11 or more digits, are masked).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SyncReport {
@@ -90,10 +97,18 @@ pub struct SyncReport {
     pub succeeded: u64,
     /// Users the platform refused (stored, retried next run).
     pub failed: u64,
+    /// Users whose batch got no processed answer (a transport failure
+    /// after retries, a refused session): stored as failures and retried
+    /// next run; the run stops with the error.
+    pub unanswered: u64,
     /// Users pushed with `isLeave: true` that the platform took.
     pub left: u64,
-    /// Stored failures pushed again.
+    /// Stored failures pushed again: those the source delivered again,
+    /// and those it did not (see [`retried_from_store`](Self::retried_from_store)).
     pub retried: u64,
+    /// Of [`retried`](Self::retried), those the source did not deliver
+    /// this run, pushed again from the user stored with the failure.
+    pub retried_from_store: u64,
     /// Users pushed because a complete listing no longer has them.
     pub leavers: u64,
     /// The keys pushed (or that would be), in the order answered.
@@ -130,8 +145,10 @@ impl SyncReport {
             pushed: 0,
             succeeded: 0,
             failed: 0,
+            unanswered: 0,
             left: 0,
             retried: 0,
+            retried_from_store: 0,
             leavers: 0,
             changed: Vec::new(),
             failures: Vec::new(),
@@ -156,6 +173,71 @@ impl SyncReport {
     /// The records skipped for `reason`.
     pub fn skipped_for(&self, reason: SkipReason) -> Option<&SkippedGroup> {
         self.skipped.get(&reason)
+    }
+
+    /// Checks that the counts add up (see the [type docs](Self)); the
+    /// error says which sum does not. Holds for every complete run (the
+    /// pipeline checks it in debug builds); a run that stopped early may
+    /// have mapped records it never got to compare.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # use futures::StreamExt;
+    /// # use hr_sync::source::{Pull, Source, SourceCheckpoint, SourceRecord};
+    /// # struct Empty;
+    /// # #[async_trait::async_trait]
+    /// # impl Source for Empty {
+    /// #     fn name(&self) -> &str { "empty" }
+    /// #     fn is_complete_listing(&self) -> bool { false }
+    /// #     async fn pull(&self, _: Option<&SourceCheckpoint>) -> hr_sync::Result<Pull<'_>> {
+    /// #         Ok(Pull::new(futures::stream::empty(), None))
+    /// #     }
+    /// # }
+    /// let report = hr_sync::SyncJob::builder()
+    ///     .source(Empty)
+    ///     .store(hr_sync::MemoryStore::new())
+    ///     .dry_run(true)
+    ///     .build()?
+    ///     .run()
+    ///     .await?;
+    /// report.check_counts()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    pub fn check_counts(&self) -> Result<(), String> {
+        // Stored failures that could not be read back are skipped without
+        // having been pulled.
+        let unreadable = self
+            .skipped_for(SkipReason::Unreadable)
+            .map_or(0, |g| g.count);
+        let skipped = self.skipped_total() - unreadable;
+        if self.pulled != self.mapped + skipped {
+            return Err(format!(
+                "pulled {} ≠ mapped {} + skipped {skipped}",
+                self.pulled, self.mapped
+            ));
+        }
+        let pushed_or_not = self.unchanged + self.pushed;
+        let to_handle = self.mapped + self.retried_from_store + self.leavers;
+        if to_handle != pushed_or_not {
+            return Err(format!(
+                "mapped {} + retried from the store {} + leavers {} ≠ unchanged {} + pushed {}",
+                self.mapped, self.retried_from_store, self.leavers, self.unchanged, self.pushed
+            ));
+        }
+        let answered = self.succeeded + self.failed + self.unanswered;
+        if !self.dry_run && self.pushed != answered {
+            return Err(format!(
+                "pushed {} ≠ succeeded {} + failed {} + unanswered {}",
+                self.pushed, self.succeeded, self.failed, self.unanswered
+            ));
+        }
+        if self.retried_from_store > self.retried || self.left > self.succeeded {
+            return Err(format!(
+                "retried {} < retried from the store {}, or succeeded {} < left {}",
+                self.retried, self.retried_from_store, self.succeeded, self.left
+            ));
+        }
+        Ok(())
     }
 
     /// Writes the report as pretty JSON.
@@ -216,7 +298,7 @@ impl fmt::Display for SyncReport {
             }
         )?;
         let pushed = if self.dry_run { "would push" } else { "pushed" };
-        let rows: [(&str, u64); 10] = [
+        let rows: [(&str, u64); 11] = [
             ("pulled", self.pulled),
             ("mapped", self.mapped),
             ("skipped", self.skipped_total()),
@@ -226,9 +308,14 @@ impl fmt::Display for SyncReport {
             (pushed, self.pushed),
             ("succeeded", self.succeeded),
             ("failed", self.failed),
+            ("unanswered", self.unanswered),
             ("left", self.left),
         ];
         for (label, n) in rows {
+            // An always-zero row is noise, except the ones a reader looks for.
+            if n == 0 && label == "unanswered" {
+                continue;
+            }
             writeln!(f, "  {label:<11}{n:>9}")?;
         }
         for (reason, group) in &self.skipped {

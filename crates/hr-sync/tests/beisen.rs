@@ -56,6 +56,14 @@ async fn every_employee_arrives_once_with_the_right_fields() {
     assert_eq!(report.succeeded + report.failed, report.pushed);
     // The sandbox's data have valid mobiles and names for everyone.
     assert_eq!(report.skipped_total(), 0, "{report}");
+    report.check_counts().unwrap();
+    // Nobody's mobile is in the report, though some were refused.
+    let shown = format!("{report}{}", serde_json::to_string(&report).unwrap());
+    let data = sandbox.data();
+    for i in expected.values() {
+        let mobile = data.person(*i).mobile;
+        assert!(!shown.contains(&mobile), "{mobile} in the report");
+    }
 
     let counts = received_counts(&sandbox);
     assert!(
@@ -114,6 +122,7 @@ async fn rejected_users_are_reported_and_retried_next_run() {
         .build()
         .unwrap();
     let first = job.run().await.unwrap();
+    first.check_counts().unwrap();
     let refused: BTreeSet<String> = received(&sandbox)
         .iter()
         .filter(|u| u["level"] == "X9")
@@ -142,6 +151,7 @@ async fn rejected_users_are_reported_and_retried_next_run() {
     // Next run, nothing changed: exactly the refused users are sent again.
     sandbox.clear_travel_received();
     let second = job.run().await.unwrap();
+    second.check_counts().unwrap();
     let again: BTreeSet<String> = received_counts(&sandbox).into_keys().collect();
     assert_eq!(again, refused);
     assert_eq!(second.retried as usize, refused.len());
@@ -391,6 +401,16 @@ async fn an_unanswered_batch_stops_the_run_without_moving_the_checkpoint() {
         .await
         .unwrap_err();
     assert!(matches!(err.cause(), hr_sync::Error::Travel(_)), "{err}");
+    assert!(
+        err.is_incomplete() && err.is_travel() && err.is_auth(),
+        "{err}"
+    );
+    assert_eq!(err.stage(), "travel");
+    assert!(
+        err.to_string()
+            .starts_with("sync run stopped early: pushing to the travel platform failed"),
+        "{err}"
+    );
     let partial = err.report().unwrap();
     assert_eq!(
         (partial.succeeded, partial.checkpoint_after.clone()),
@@ -401,17 +421,133 @@ async fn an_unanswered_batch_stops_the_run_without_moving_the_checkpoint() {
         "{partial}"
     );
     assert_eq!(store.checkpoint("beisen").await.unwrap(), None);
+    // The users of the unanswered batches are stored as failures, with the
+    // error, so they are retried whatever the source delivers next.
     assert!(
-        store.failures("beisen").await.unwrap().is_empty(),
-        "nothing answered, nothing stored"
+        partial.unanswered > 0 && partial.unanswered == partial.pushed,
+        "{partial}"
+    );
+    assert_eq!(partial.failed, 0, "no user was refused: the batch was");
+    let stored = store.failures("beisen").await.unwrap();
+    assert_eq!(stored.len() as u64, partial.unanswered);
+    assert!(
+        stored.iter().all(|f| f.description.contains("10004")),
+        "{stored:?}"
     );
 
-    // With a good session the next run does everything.
+    // With a good session the next run does everything, those first.
     let report = job(beisen_source(&sandbox), store.clone(), &sandbox)
         .build()
         .unwrap()
         .run()
         .await
         .unwrap();
+    report.check_counts().unwrap();
     assert!(report.succeeded > 0 && report.checkpoint_after.is_some());
+    assert_eq!(report.retried, partial.unanswered);
+    assert!(store.failures("beisen").await.unwrap().is_empty());
+    let counts = received_counts(&sandbox);
+    assert_eq!(counts.len() as u64, report.pushed);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_stamped_before_the_checkpoint_is_read_within_the_lookback() {
+    // What a departure entered earlier that takes effect today looks like
+    // to a time-window read: a change whose time lies before the last
+    // checkpoint. (The sandbox keeps one record per person, so the change
+    // is written with an earlier time, the same thing to the reader.)
+    let sandbox = sandbox(200, true).await;
+    let store = MemoryStore::new();
+    let first = job(beisen_source(&sandbox), store.clone(), &sandbox)
+        .build()
+        .unwrap()
+        .run()
+        .await
+        .unwrap();
+    assert!(first.succeeded > 150, "{first}");
+    let until = day(2025, 1, 1).and_hms_opt(0, 0, 0).unwrap();
+    let data = sandbox.data();
+    let pushed: BTreeSet<String> = received_counts(&sandbox).into_keys().collect();
+    let i = (0..data.len())
+        .find(|&i| {
+            data.emp_status(i) == 3
+                && data.modified_time(i) < until - chrono::Duration::days(60)
+                && pushed.contains(&data.person(i).job_number)
+        })
+        .unwrap();
+    let job_number = data.person(i).job_number;
+    assert!(data.dismiss(&job_number, until - chrono::Duration::days(5)));
+
+    // Without a look-back the run reads from the checkpoint (less the
+    // overlap) and misses the departure.
+    sandbox.clear_travel_received();
+    let blind = job(
+        beisen_source(&sandbox).lookback(std::time::Duration::ZERO),
+        store.clone(),
+        &sandbox,
+    )
+    .build()
+    .unwrap()
+    .run()
+    .await
+    .unwrap();
+    assert_eq!(blind.pushed, 0, "{blind}");
+    assert!(sandbox.travel_received().is_empty());
+
+    // The default look-back (31 days) reads it: exactly that person is
+    // pushed, as having left; the others re-read are unchanged.
+    let seen = job(beisen_source(&sandbox), store.clone(), &sandbox)
+        .build()
+        .unwrap()
+        .run()
+        .await
+        .unwrap();
+    seen.check_counts().unwrap();
+    assert_eq!(seen.changed, std::slice::from_ref(&job_number), "{seen}");
+    assert!(seen.unchanged > 0, "{seen}");
+    let got = received(&sandbox);
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        (got[0]["userNo"].as_str(), &got[0]["isLeave"]),
+        (Some(job_number.as_str()), &serde_json::json!(true))
+    );
+    assert_eq!(seen.left, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_checkpoint_of_another_query_type_is_refused() {
+    let sandbox = sandbox(20, true).await;
+    let store = MemoryStore::new();
+    job(beisen_source(&sandbox), store.clone(), &sandbox)
+        .build()
+        .unwrap()
+        .run()
+        .await
+        .unwrap();
+    let modified = || beisen_source(&sandbox).query_type(QueryType::Modified);
+    let err = job(modified(), store.clone(), &sandbox)
+        .build()
+        .unwrap()
+        .run()
+        .await
+        .unwrap_err();
+    assert!(
+        err.is_config() && err.to_string().contains("full mode"),
+        "{err}"
+    );
+    // A full run starts over, and the incremental runs after it go on.
+    job(modified(), store.clone(), &sandbox)
+        .mode(Mode::Full)
+        .build()
+        .unwrap()
+        .run()
+        .await
+        .unwrap();
+    let next = job(modified(), store.clone(), &sandbox)
+        .build()
+        .unwrap()
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(next.checkpoint_before.unwrap().as_json()["queryType"], 1);
 }

@@ -4,14 +4,23 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use beisen_client::enums::EmpStatus;
 use beisen_client::models::{Employee, EmployeeInfo, RecordInfo};
 use common::*;
-use hr_sync::source::{BeisenRecord, SourceRecord};
-use hr_sync::{IsdpSource, Mapping, MemoryStore, Mode, SkipReason, StateStore};
+use futures::StreamExt;
+use hr_common::error::TransportErrorKind;
+use hr_sync::source::{BeisenRecord, Pull, Source, SourceCheckpoint, SourceRecord};
+use hr_sync::state::{BatchCommit, Failure, RunId, UserState};
+use hr_sync::{
+    IsdpSource, Mapping, MemoryStore, Mode, Push, SkipReason, StateStore, SyncJob, SyncReport,
+};
 use isdp_client::{Credentials, IsdpClient, Person, PersonPatch};
+use travel_sync_types::{Outcome, SyncResponse, UserInfo, UserKey, UserOutcome, UserSyncResult};
 
 fn employee(i: i64, mobile: &str) -> SourceRecord {
     let e = Employee::new(
@@ -240,4 +249,513 @@ async fn isdp_full_listing_with_masked_and_usable_phones() {
             + 4,
         report.pulled
     );
+}
+
+/// A travel platform in the test. It records every batch; refuses the
+/// users whose key is in `refuse`, with a description quoting their
+/// mobile (as some platforms do); gives no answer for those in
+/// `unanswered`; and counts the batches in flight.
+#[derive(Clone, Default)]
+struct Scripted {
+    batches: Arc<Mutex<Vec<Vec<UserInfo>>>>,
+    refuse: Arc<Mutex<BTreeSet<String>>>,
+    unanswered: Arc<Mutex<BTreeSet<String>>>,
+    in_flight: Arc<AtomicUsize>,
+    max_in_flight: Arc<AtomicUsize>,
+    /// Records the source has yielded so far, read at each push.
+    yielded: Arc<AtomicUsize>,
+    yielded_at_push: Arc<Mutex<Vec<usize>>>,
+}
+
+impl Scripted {
+    fn received(&self) -> Vec<UserInfo> {
+        self.batches.lock().unwrap().concat()
+    }
+
+    fn received_keys(&self) -> Vec<String> {
+        self.received()
+            .into_iter()
+            .map(|u| u.user_no.unwrap())
+            .collect()
+    }
+}
+
+#[async_trait::async_trait]
+impl Push for Scripted {
+    async fn push(&self, users: &[UserInfo]) -> hr_common::Result<Vec<UserOutcome>> {
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        self.yielded_at_push
+            .lock()
+            .unwrap()
+            .push(self.yielded.load(Ordering::SeqCst));
+        tokio::time::sleep(Duration::from_millis(2)).await;
+        self.batches.lock().unwrap().push(users.to_vec());
+        let refuse = self.refuse.lock().unwrap().clone();
+        let unanswered = self.unanswered.lock().unwrap().clone();
+        let no = |u: &UserInfo| u.user_no.clone().unwrap_or_default();
+        let results = users
+            .iter()
+            .filter(|u| refuse.contains(&no(u)))
+            .map(|u| {
+                let mobile = u.mobile.as_ref().unwrap().expose();
+                UserSyncResult::failure(
+                    UserKey::from(no(u).as_str()),
+                    format!("手机号{mobile}已被其他员工使用"),
+                )
+            })
+            .collect();
+        let mut outcomes = SyncResponse::processed(results).outcomes(users);
+        for (o, u) in outcomes.iter_mut().zip(users) {
+            if unanswered.contains(&no(u)) {
+                o.outcome = Outcome::NotSynced {
+                    error: hr_common::Error::transport(
+                        TransportErrorKind::Timeout,
+                        true,
+                        "no answer within 30 s",
+                    ),
+                };
+            }
+        }
+        self.in_flight.fetch_sub(1, Ordering::SeqCst);
+        Ok(outcomes)
+    }
+
+    fn max_batch_size(&self) -> usize {
+        1000
+    }
+}
+
+/// A source of `n` employees `E000`…, counting what it yields.
+#[allow(clippy::result_large_err)] // the stream's items are `hr_sync::Result`s
+fn counted(n: i64, yielded: Arc<AtomicUsize>) -> impl Source + Clone {
+    #[derive(Clone)]
+    struct Counted(i64, Arc<AtomicUsize>);
+    #[async_trait::async_trait]
+    impl Source for Counted {
+        fn name(&self) -> &str {
+            "counted"
+        }
+        fn is_complete_listing(&self) -> bool {
+            false
+        }
+        async fn pull(&self, _: Option<&SourceCheckpoint>) -> hr_sync::Result<Pull<'_>> {
+            let yielded = self.1.clone();
+            let records = futures::stream::iter(0..self.0).map(move |i| {
+                yielded.fetch_add(1, Ordering::SeqCst);
+                Ok(employee(i, &format!("138{i:08}")))
+            });
+            Ok(Pull::new(records, None))
+        }
+    }
+    Counted(n, yielded)
+}
+
+fn scripted_job(
+    source: impl Source + 'static,
+    store: impl StateStore + 'static,
+    travel: &Scripted,
+) -> hr_sync::SyncJobBuilder {
+    SyncJob::builder()
+        .source(source)
+        .store(store)
+        .travel(travel.clone())
+        .progress(hr_sync::progress::Silent)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pushes_stream_under_backpressure_with_bounded_batches_in_flight() {
+    let travel = Scripted::default();
+    let report = scripted_job(
+        counted(3000, travel.yielded.clone()),
+        MemoryStore::new(),
+        &travel,
+    )
+    .batch_size(25)
+    .concurrency(3)
+    .build()
+    .unwrap()
+    .run()
+    .await
+    .unwrap();
+    report.check_counts().unwrap();
+    assert_eq!(
+        (report.pulled, report.pushed, report.succeeded),
+        (3000, 3000, 3000)
+    );
+    let batches = travel.batches.lock().unwrap();
+    assert_eq!(batches.len(), 120);
+    assert!(batches.iter().all(|b| b.len() == 25));
+    drop(batches);
+    let max = travel.max_in_flight.load(Ordering::SeqCst);
+    assert!((1..=3).contains(&max), "{max} batches in flight");
+    // The source is read only as far as the pushes can take: at any push,
+    // at most the batches in flight, the one being filled and the chunk
+    // being mapped are ahead of what was sent.
+    let ahead = travel
+        .yielded_at_push
+        .lock()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(sent, yielded)| yielded - sent * 25)
+        .max()
+        .unwrap();
+    assert!(
+        ahead <= 25 * (3 + 2),
+        "{ahead} records read ahead of the pushes"
+    );
+}
+
+#[tokio::test]
+async fn a_batch_above_the_platforms_limit_is_refused_when_built() {
+    let sandbox = sandbox(10, true).await;
+    let err = job(FakeSource::default(), MemoryStore::new(), &sandbox)
+        .batch_size(101)
+        .build()
+        .unwrap_err();
+    assert!(
+        err.is_config() && err.to_string().contains("batch_size 101"),
+        "{err}"
+    );
+    assert!(
+        job(FakeSource::default(), MemoryStore::new(), &sandbox)
+            .batch_size(100)
+            .build()
+            .is_ok()
+    );
+    // A platform that says it takes more may get more.
+    let travel = Scripted::default();
+    assert!(
+        scripted_job(FakeSource::default(), MemoryStore::new(), &travel)
+            .batch_size(1000)
+            .build()
+            .is_ok()
+    );
+    // A mapping that would make every user invalid is refused too.
+    let mut mapping = Mapping::default();
+    mapping.nationality = Some("CN".into());
+    let err = job(FakeSource::default(), MemoryStore::new(), &sandbox)
+        .mapping(mapping)
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("nationality"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unanswered_users_are_stored_and_retried_whatever_the_source_delivers_next() {
+    let travel = Scripted::default();
+    let store = MemoryStore::new();
+    // A source of changes only: what it delivered once it does not
+    // deliver again, so a user left behind would be lost.
+    let source = FakeSource::new((0..30).map(|i| employee(i, "13800000000")).collect(), false);
+    travel
+        .unanswered
+        .lock()
+        .unwrap()
+        .extend(["E011".to_owned(), "E012".to_owned()]);
+    let job = scripted_job(source.clone(), store.clone(), &travel)
+        .batch_size(10)
+        .concurrency(1)
+        .build()
+        .unwrap();
+    let err = job.run().await.unwrap_err();
+    assert!(err.is_travel() && err.is_retryable(), "{err}");
+    let partial = err.report().unwrap();
+    assert_eq!(
+        (partial.pushed, partial.succeeded, partial.unanswered),
+        (20, 18, 2),
+        "{partial}"
+    );
+    assert_eq!(store.checkpoint("fake").await.unwrap(), None);
+    // The answered users of the same batch are committed.
+    let known = store
+        .lookup("fake", &["E010".into(), "E011".into(), "E013".into()])
+        .await
+        .unwrap();
+    assert!(known["E010"].hash.is_some() && known["E013"].hash.is_some());
+    assert!(known["E011"].failing && known["E011"].hash.is_none());
+    let failures = store.failures("fake").await.unwrap();
+    assert_eq!(
+        failures.iter().map(|f| f.key.as_str()).collect::<Vec<_>>(),
+        ["E011", "E012"]
+    );
+    assert!(
+        failures[0].description.contains("no answer"),
+        "{failures:?}"
+    );
+
+    // Next time the source has nothing new and the platform answers.
+    source.edit(Vec::clear);
+    travel.unanswered.lock().unwrap().clear();
+    travel.batches.lock().unwrap().clear();
+    let report = job.run().await.unwrap();
+    report.check_counts().unwrap();
+    assert_eq!(travel.received_keys(), ["E011", "E012"]);
+    assert_eq!(
+        (report.retried_from_store, report.succeeded),
+        (2, 2),
+        "{report}"
+    );
+    assert!(store.failures("fake").await.unwrap().is_empty());
+}
+
+/// A store whose `fail_commit`-th batch commit (1-based) fails, writing
+/// nothing; everything else goes to `inner`.
+#[derive(Clone)]
+struct FailingCommit {
+    inner: MemoryStore,
+    fail_commit: usize,
+    commits: Arc<AtomicUsize>,
+}
+
+#[async_trait::async_trait]
+impl StateStore for FailingCommit {
+    async fn begin_run(&self, source: &str, mode: Mode) -> hr_sync::Result<RunId> {
+        self.inner.begin_run(source, mode).await
+    }
+    async fn finish_run(&self, run: RunId, report: &SyncReport) -> hr_sync::Result<()> {
+        self.inner.finish_run(run, report).await
+    }
+    async fn checkpoint(&self, source: &str) -> hr_sync::Result<Option<SourceCheckpoint>> {
+        self.inner.checkpoint(source).await
+    }
+    async fn save_checkpoint(&self, source: &str, c: &SourceCheckpoint) -> hr_sync::Result<()> {
+        self.inner.save_checkpoint(source, c).await
+    }
+    async fn lookup(
+        &self,
+        source: &str,
+        keys: &[String],
+    ) -> hr_sync::Result<HashMap<String, UserState>> {
+        self.inner.lookup(source, keys).await
+    }
+    async fn commit_batch(&self, source: &str, batch: &BatchCommit) -> hr_sync::Result<()> {
+        if self.commits.fetch_add(1, Ordering::SeqCst) + 1 == self.fail_commit {
+            return Err(hr_sync::Error::store(std::io::Error::other("disk full")));
+        }
+        self.inner.commit_batch(source, batch).await
+    }
+    async fn mark_seen(&self, source: &str, run: RunId, keys: &[String]) -> hr_sync::Result<()> {
+        self.inner.mark_seen(source, run, keys).await
+    }
+    async fn failures(&self, source: &str) -> hr_sync::Result<Vec<Failure>> {
+        self.inner.failures(source).await
+    }
+    async fn active_keys(&self, source: &str) -> hr_sync::Result<Vec<String>> {
+        self.inner.active_keys(source).await
+    }
+    async fn last_pushed(
+        &self,
+        source: &str,
+        keys: &[String],
+    ) -> hr_sync::Result<HashMap<String, String>> {
+        self.inner.last_pushed(source, keys).await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_commit_after_an_answered_push_repushes_only_that_batch() {
+    let travel = Scripted::default();
+    let inner = MemoryStore::new();
+    let source = FakeSource::new((0..30).map(|i| employee(i, "13800000000")).collect(), false);
+    let failing = FailingCommit {
+        inner: inner.clone(),
+        fail_commit: 2,
+        commits: Arc::default(),
+    };
+    let err = scripted_job(source.clone(), failing, &travel)
+        .batch_size(10)
+        .concurrency(1)
+        .build()
+        .unwrap()
+        .run()
+        .await
+        .unwrap_err();
+    assert!(
+        err.is_store() && err.to_string().contains("disk full"),
+        "{err}"
+    );
+    assert_eq!(err.stage(), "store");
+    // The platform took the second batch: the report says so, the store
+    // does not know it, and the checkpoint did not move.
+    let partial = err.report().unwrap();
+    assert_eq!((partial.pushed, partial.succeeded), (20, 20), "{partial}");
+    assert_eq!(inner.checkpoint("fake").await.unwrap(), None);
+    assert_eq!(travel.received().len(), 20, "the third batch was not sent");
+
+    travel.batches.lock().unwrap().clear();
+    let report = scripted_job(source, inner.clone(), &travel)
+        .batch_size(10)
+        .concurrency(1)
+        .build()
+        .unwrap()
+        .run()
+        .await
+        .unwrap();
+    report.check_counts().unwrap();
+    // The first batch was committed: not pushed again. The second was
+    // acknowledged but not committed: pushed again (an upsert, harmless).
+    let again = travel.received_keys();
+    let want: Vec<String> = (10..30).map(|i| format!("E{i:03}")).collect();
+    assert_eq!(again, want);
+    assert_eq!((report.unchanged, report.pushed), (10, 20));
+    assert!(report.checkpoint_after.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_delivered_twice_pushes_the_later_version_after_the_first() {
+    let travel = Scripted::default();
+    let store = MemoryStore::new();
+    let mut records: Vec<SourceRecord> = (0..40).map(|i| employee(i, "13800000000")).collect();
+    // E003 again, modified during the run; E005 again, unchanged; E007
+    // twice more, the last version wins.
+    records.push(employee(3, "13911112222"));
+    records.push(employee(5, "13800000000"));
+    records.push(employee(7, "13933334444"));
+    records.push(employee(7, "13955556666"));
+    let source = FakeSource::new(records, false);
+    let report = scripted_job(source, store.clone(), &travel)
+        .batch_size(10)
+        .concurrency(4)
+        .build()
+        .unwrap()
+        .run()
+        .await
+        .unwrap();
+    report.check_counts().unwrap();
+    assert_eq!(
+        (report.pulled, report.mapped, report.pushed),
+        (44, 42, 42),
+        "{report}"
+    );
+    assert_eq!(
+        report.skipped_for(SkipReason::DuplicateKey).unwrap().count,
+        2
+    );
+    let batches = travel.batches.lock().unwrap().clone();
+    // The newer versions go in a batch of their own, after every batch of
+    // the first pass was answered.
+    let last = batches.last().unwrap();
+    let mobiles: BTreeSet<(String, String)> = last
+        .iter()
+        .map(|u| {
+            (
+                u.user_no.clone().unwrap(),
+                u.mobile.as_ref().unwrap().expose().clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        mobiles,
+        BTreeSet::from([
+            ("E003".to_owned(), "13911112222".to_owned()),
+            ("E007".to_owned(), "13955556666".to_owned())
+        ])
+    );
+    assert_eq!(batches.iter().map(Vec::len).sum::<usize>(), 42);
+    // The store holds the later version.
+    let known = store.lookup("fake", &["E003".into()]).await.unwrap();
+    let pushed = store.last_pushed("fake", &["E003".into()]).await.unwrap();
+    assert!(known["E003"].hash.is_some());
+    assert!(pushed["E003"].contains("13911112222"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_personal_in_the_report_the_store_failures_or_the_skips() {
+    let travel = Scripted::default();
+    let store = MemoryStore::new();
+    let mut records: Vec<SourceRecord> = (0..20)
+        .map(|i| employee(i, &format!("139{i:08}")))
+        .collect();
+    // A foreign number, refused by the platform; a number without its
+    // country code, skipped.
+    records.push(employee(20, "+6591234567"));
+    records.push(employee(21, "85291234567"));
+    travel
+        .refuse
+        .lock()
+        .unwrap()
+        .extend(["E003".to_owned(), "E020".to_owned()]);
+    let source = FakeSource::new(records, false);
+    let report = scripted_job(source, store.clone(), &travel)
+        .build()
+        .unwrap()
+        .run()
+        .await
+        .unwrap();
+    report.check_counts().unwrap();
+    assert_eq!((report.failed, report.skipped_total()), (2, 1), "{report}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.json");
+    report.save_json(&path).unwrap();
+    let json = std::fs::read_to_string(&path).unwrap();
+    let table = report.to_string();
+    let stored: String = store
+        .failures("fake")
+        .await
+        .unwrap()
+        .iter()
+        .map(|f| f.description.clone())
+        .collect();
+    for text in [&json, &table, &stored] {
+        for mobile in ["13900000003", "+6591234567", "6591234567", "85291234567"] {
+            assert!(!text.contains(mobile), "{mobile} in {text}");
+        }
+        // The refusal is still told, with the number masked.
+        assert!(text.contains("已被其他员工使用"), "{text}");
+    }
+    assert!(
+        table.contains("E003") && table.contains("invalid_mobile"),
+        "{table}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_leaver_is_retried_until_the_platform_takes_it() {
+    let travel = Scripted::default();
+    let store = MemoryStore::new();
+    let source = FakeSource::new((0..10).map(person).collect(), true);
+    let run = |mode| {
+        scripted_job(source.clone(), store.clone(), &travel)
+            .mode(mode)
+            .build()
+            .unwrap()
+    };
+    run(Mode::Full).run().await.unwrap();
+    source.edit(|records| {
+        records.remove(4);
+    });
+    travel.refuse.lock().unwrap().insert("P004".into());
+    let full = run(Mode::Full).run().await.unwrap();
+    full.check_counts().unwrap();
+    assert_eq!((full.leavers, full.failed, full.left), (1, 1, 0), "{full}");
+    assert!(
+        store
+            .active_keys("fake")
+            .await
+            .unwrap()
+            .contains(&"P004".to_owned())
+    );
+
+    // An incremental run retries the refused leaver (though the listing
+    // lacks them), and once taken they are left for good.
+    travel.refuse.lock().unwrap().clear();
+    travel.batches.lock().unwrap().clear();
+    let incremental = run(Mode::Incremental).run().await.unwrap();
+    incremental.check_counts().unwrap();
+    assert_eq!(travel.received_keys(), ["P004"]);
+    assert_eq!(travel.received()[0].is_leave, Some(true));
+    assert_eq!((incremental.retried_from_store, incremental.left), (1, 1));
+    assert!(
+        !store
+            .active_keys("fake")
+            .await
+            .unwrap()
+            .contains(&"P004".to_owned())
+    );
+    travel.batches.lock().unwrap().clear();
+    let again = run(Mode::Full).run().await.unwrap();
+    assert_eq!(again.leavers, 0);
+    assert!(!travel.received_keys().contains(&"P004".to_owned()));
 }

@@ -44,7 +44,7 @@ const LENGTHS: &[f64] = &[0.5, 1.0, 1.0, 1.0, 2.0, 3.0, 5.0];
 const REASONS: &[&str] = &["家中有事", "身体不适", "外出旅游", "个人事务"];
 
 fn stream(data: &Dataset) -> Stream {
-    Stream::new(SALT, data.len() / 100)
+    Stream::new(SALT, data.generated_len() / 100)
 }
 
 /// 1 通过 (90%), 2 审批中, 3 不通过, 4 作废.
@@ -273,7 +273,7 @@ impl Serialize for Leave<'_> {
         m.serialize_entry("vacationId", &Guid(draw(6), draw(7)))?;
         m.serialize_entry(
             "userID",
-            &(USER_ID_BASE + (draw(8) % data.len() as u64) as i64),
+            &(USER_ID_BASE + (draw(8) % data.generated_len() as u64) as i64),
         )?;
         m.serialize_entry(
             "oIdVacationType",

@@ -69,8 +69,13 @@ fn millis(seed: u64, i: u64, salt: u64) -> i64 {
 }
 
 /// `modifiedTime` of person `i` as Beisen reports and selects it: the
-/// dataset's second plus [`millis`].
+/// dataset's second plus [`millis`]; for a person changed since start-up,
+/// the time of the change as it is (already to the millisecond), so a
+/// window ending just after the change finds it.
 pub(super) fn modified_at(data: &Dataset, i: usize) -> NaiveDateTime {
+    if data.is_changed(i) {
+        return data.modified_time(i);
+    }
     data.modified_time(i)
         + ChronoDuration::milliseconds(millis(data.config().seed, i as u64, salt::MILLIS))
 }
@@ -78,6 +83,9 @@ pub(super) fn modified_at(data: &Dataset, i: usize) -> NaiveDateTime {
 /// `businessModifiedTime` of person `i`, likewise; never after
 /// [`modified_at`].
 pub(super) fn business_modified_at(data: &Dataset, i: usize) -> NaiveDateTime {
+    if data.is_changed(i) {
+        return data.business_modified_time(i).min(data.modified_time(i));
+    }
     let ms = millis(data.config().seed, i as u64, salt::BUSINESS_MILLIS);
     (data.business_modified_time(i) + ChronoDuration::milliseconds(ms)).min(modified_at(data, i))
 }
@@ -863,13 +871,17 @@ impl Serialize for When {
     }
 }
 
-/// The index of the person whose e-mail is exactly `email`. E-mails end
-/// their local part with the person's index, so this is one lookup.
+/// The index of the person whose e-mail is exactly `email`. Generated
+/// e-mails end their local part with the person's index, so this is one
+/// lookup; a hire's own e-mail is looked for among the (few) hires.
 pub(super) fn index_of_email(data: &Dataset, email: &str) -> Option<usize> {
-    let local = email.split('@').next()?;
-    let digits = local.len() - local.trim_end_matches(|c: char| c.is_ascii_digit()).len();
-    let i: usize = local[local.len() - digits..].parse().ok()?;
-    (i < data.len() && data.person(i).email == email).then_some(i)
+    let by_index = || {
+        let local = email.split('@').next()?;
+        let digits = local.len() - local.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        let i: usize = local[local.len() - digits..].parse().ok()?;
+        (i < data.len() && data.person(i).email == email).then_some(i)
+    };
+    by_index().or_else(|| data.find_hire(|p| p.email == email))
 }
 
 #[cfg(test)]

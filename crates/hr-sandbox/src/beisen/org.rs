@@ -157,7 +157,8 @@ pub(super) fn select_orgs(data: &Dataset, window: &Window, basics: Basics) -> Ve
 }
 
 pub(super) fn select_positions(data: &Dataset, window: &Window, basics: Basics) -> Vec<u32> {
-    (0..data.len() as u32)
+    // One position per generated person: hires do not add positions.
+    (0..data.generated_len() as u32)
         .filter(|&i| {
             let (status, deleted) = state(data, u64::from(i), salt::POSITION_STATE);
             (basics.with_disabled || status == 1)
@@ -246,7 +247,7 @@ impl Serialize for OrgJson<'_> {
         // A third of departments have deputies, sent as "id,id".
         let h = hash(seed, org.oid as u64, salt::ORG_DEPUTY);
         let deputies = h.is_multiple_of(3).then(|| {
-            let n = it.data.len() as u64;
+            let n = it.data.generated_len() as u64;
             format!(
                 "{},{}",
                 100_000_000 + (h >> 8) % n,

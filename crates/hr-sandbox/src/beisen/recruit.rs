@@ -29,7 +29,7 @@ mod msg {
 }
 
 fn stream(data: &Dataset) -> Stream {
-    Stream::new(SALT, data.len() / 20)
+    Stream::new(SALT, data.generated_len() / 20)
 }
 
 fn error(message: &str) -> Response {

@@ -10,8 +10,9 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use clap::Parser;
+use hr_sandbox::travel::SESSION_PATH;
 use hr_sandbox::{
-    DataConfig, FaultSpec, IsLastData, OAuthExpiresIn, Ports, Sandbox, SandboxConfig, Skew,
+    Clock, DataConfig, FaultSpec, IsLastData, OAuthExpiresIn, Ports, Sandbox, SandboxConfig, Skew,
 };
 
 /// Offline simulators of the Beisen iTalent, Huawei ISDP+ and travel
@@ -35,9 +36,10 @@ struct Args {
     /// Seed of the generated data.
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    /// First day of the modification-time span (YYYY-MM-DD).
-    #[arg(long, default_value = "2024-01-01")]
-    span_start: NaiveDate,
+    /// First day of the modification-time span (YYYY-MM-DD); default: the
+    /// span ends today (China Standard Time), starting --span-days before.
+    #[arg(long)]
+    span_start: Option<NaiveDate>,
     /// Length of the modification-time span in days.
     #[arg(long, default_value_t = 365)]
     span_days: u32,
@@ -105,19 +107,21 @@ struct Args {
 
 impl Args {
     fn into_config(self) -> SandboxConfig {
+        let span = match self.span_start {
+            Some(start) => DataConfig::pinned(start, self.span_days),
+            None => DataConfig::ending(Clock::new().today(), self.span_days),
+        };
         let mut config = SandboxConfig {
             data: DataConfig {
                 seed: self.seed,
                 employees: self.employees,
-                span_start: self.span_start,
-                span_days: self.span_days,
                 skew: self.skew_fraction.map(|fraction| Skew {
                     fraction,
                     day: self.skew_day.unwrap_or(
-                        self.span_start + chrono::Duration::days(i64::from(self.span_days / 2)),
+                        span.span_start + chrono::Duration::days(i64::from(self.span_days / 2)),
                     ),
                 }),
-                ..DataConfig::default()
+                ..span
             },
             ports: Ports {
                 beisen: self.beisen_port,
@@ -180,6 +184,13 @@ async fn main() -> std::io::Result<()> {
         sandbox.data().len(),
         c.data.seed
     );
+    let data = sandbox.data().config();
+    println!(
+        "data    modified {} .. {} (first and last day, {} days, China Standard Time)",
+        data.span_start,
+        data.last_day(),
+        data.span_days
+    );
     println!(
         "beisen  {}   app_key={} app_secret={}  (OAuth/Token: app_id={} secret={} tenant_id={})",
         sandbox.beisen_url(),
@@ -198,12 +209,18 @@ async fn main() -> std::io::Result<()> {
         c.isdp.password
     );
     println!(
-        "travel  {}   account={} secret={} sign_key={} session_id={}",
+        "travel  {}   account={} session_id={}  (session endpoint: session_url={}{} secret={} sign_key={})",
         sandbox.travel_sync_url(),
         c.travel.account,
+        c.travel.session_id,
+        sandbox.travel_url(),
+        SESSION_PATH,
         c.travel.secret,
-        c.travel.sign_key,
-        c.travel.session_id
+        c.travel.sign_key
+    );
+    println!(
+        "changes POST {0}/_sandbox/hire {{\"name\",\"mobile\"}}, POST {0}/_sandbox/dismiss/JOBNUMBER, POST {0}/_sandbox/mobile/JOBNUMBER {{\"mobile\"}}",
+        sandbox.beisen_url()
     );
     println!(
         "inspect GET {0}/_sandbox/counters, GET {0}/_sandbox/config, POST {0}/_sandbox/clock/advance?seconds=N  (Ctrl-C to stop)",

@@ -149,7 +149,7 @@ pub(super) fn base_record(data: &Dataset, catalog: &Catalog, index: usize) -> Pe
         },
         qualification_code: (u(13) < 0.1).then(|| format!("{}", 1001 + d(14) % 20)),
         // Some colleague's `userId` (the dataset gives person i `8_000_000 + i`).
-        last_updated_by: 8_000_000 + (d(15) % data.len() as u64) as i64,
+        last_updated_by: 8_000_000 + (d(15) % data.generated_len() as u64) as i64,
         last_update: p.modified_time,
         udf: BTreeMap::new(),
     }
@@ -361,21 +361,27 @@ const CACHED_QUERIES: usize = 4;
 /// however many requests ask for it at the same time.
 type CachedIds = Arc<OnceCell<Arc<Vec<i64>>>>;
 
+/// What a cached result was computed from: the snapshot version (ISDP
+/// writes) and the dataset's revision (the sandbox's own changes, such as
+/// [`Sandbox::hire`](crate::Sandbox::hire)). Both only grow.
+type Version = (u64, u64);
+
 /// The matching ids of recent filtered queries, so that paging through a
 /// filtered result over a million people scans them once rather than once
 /// per page, and so that concurrent requests for the same filter share one
 /// scan. Keyed by the parsed filter (not the request text, so key order,
 /// `roleId` vs `roleIds` or `"a;b"` vs `"b;a"` do not matter) and the
-/// snapshot version (so every write makes older results unreachable).
+/// snapshot version and dataset revision (so every write and every
+/// change to the dataset makes older results unreachable).
 #[derive(Default)]
 pub(super) struct QueryCache {
-    entries: Mutex<VecDeque<(u64, PersonFilter, CachedIds)>>,
+    entries: Mutex<VecDeque<(Version, PersonFilter, CachedIds)>>,
 }
 
 impl QueryCache {
     /// The cell for `filter` at `version`, created if new. The lock is held
     /// only to find or insert the cell, never while it is computed.
-    fn cell(&self, version: u64, filter: &PersonFilter) -> CachedIds {
+    fn cell(&self, version: Version, filter: &PersonFilter) -> CachedIds {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((_, _, cell)) = entries
             .iter()
@@ -384,7 +390,7 @@ impl QueryCache {
             return cell.clone();
         }
         // Results of older versions can never be asked for again.
-        entries.retain(|(v, _, _)| *v >= version);
+        entries.retain(|(v, _, _)| *v == version || v.0 > version.0 || v.1 > version.1);
         if entries.len() >= CACHED_QUERIES {
             entries.pop_front();
         }
@@ -407,7 +413,9 @@ async fn matching_ids(
         // out of the cache so as not to evict a scan a client is paging.
         return Ok(Arc::new(isdp.people(snap).matching_ids(filter, &snap.tree)));
     }
-    let cell = isdp.queries.cell(snap.version, filter);
+    let cell = isdp
+        .queries
+        .cell((snap.version, isdp.ctx.data.revision()), filter);
     let ids = cell
         .get_or_try_init(|| {
             let (isdp, snap, filter) = (isdp.clone(), snap.clone(), filter.clone());
@@ -1130,15 +1138,19 @@ mod tests {
         let cache = QueryCache::default();
         let cancel = PersonFilter::parse(&json!({"personStatus": "Cancel"})).unwrap();
         let freeze = PersonFilter::parse(&json!({"personStatus": "Freeze"})).unwrap();
-        let first = cache.cell(1, &cancel);
-        assert!(Arc::ptr_eq(&first, &cache.cell(1, &cancel.clone())));
-        assert!(!Arc::ptr_eq(&first, &cache.cell(1, &freeze)));
+        let first = cache.cell((1, 0), &cancel);
+        assert!(Arc::ptr_eq(&first, &cache.cell((1, 0), &cancel.clone())));
+        assert!(!Arc::ptr_eq(&first, &cache.cell((1, 0), &freeze)));
         // A write (a new version) makes the old result unreachable.
-        assert!(!Arc::ptr_eq(&first, &cache.cell(2, &cancel)));
+        assert!(!Arc::ptr_eq(&first, &cache.cell((2, 0), &cancel)));
+        assert_eq!(cache.entries.lock().unwrap().len(), 1);
+        // So does a change to the dataset (a new revision).
+        let second = cache.cell((2, 0), &cancel);
+        assert!(!Arc::ptr_eq(&second, &cache.cell((2, 1), &cancel)));
         assert_eq!(cache.entries.lock().unwrap().len(), 1);
         for status in ["A", "B", "C", "D", "E"] {
             let f = PersonFilter::parse(&json!({"personStatus": status})).unwrap();
-            cache.cell(2, &f);
+            cache.cell((2, 1), &f);
         }
         assert_eq!(cache.entries.lock().unwrap().len(), CACHED_QUERIES);
     }

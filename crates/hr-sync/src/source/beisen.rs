@@ -19,6 +19,11 @@ use crate::{Error, Result};
 const ORG_CHUNK: usize = 200;
 /// `Organization/GetByIds` takes at most 300 ids.
 const MAX_ORG_IDS: usize = 300;
+/// The default [`BeisenSource::lookback`]: a month's notice, and a day.
+const DEFAULT_LOOKBACK_DAYS: i64 = 31;
+/// The longest [`BeisenSource::lookback`]: a year's changes per run is
+/// already a full read for most tenants.
+const MAX_LOOKBACK_DAYS: i64 = 366;
 
 /// A department as the mapping needs it: `oIdDepartment` resolved to the
 /// organisation unit's code and name.
@@ -83,15 +88,34 @@ struct BeisenCheckpoint {
 
 /// Employees changed since the last run, from `Employee/GetByTimeWindow`.
 ///
-/// - **Window.** From the checkpoint of the last complete run (less
-///   [`overlap`](Self::overlap)), or on a first run (and in full mode) from
+/// - **Window.** From the checkpoint of the last complete run, less
+///   [`overlap`](Self::overlap) and at least [`lookback`](Self::lookback)
+///   before the stop, or on a first run (and in full mode) from
 ///   [`since`](Self::since), to now (or [`until`](Self::until)), split into
 ///   90-day windows by the client's stream. The checkpoint saved is the
-///   window's stop.
+///   window's stop, and only by a run that handled every record.
+/// - **Whose clock.** The stop is this machine's now, in the client's
+///   zone, with no margin, so a change made just before a run is synced
+///   by that run. A change Beisen stamps before our stop but makes visible
+///   only after our read (Beisen's clock behind ours, a long transaction)
+///   is read by the next run, which starts [`overlap`](Self::overlap)
+///   (10 minutes) before this stop: keep the overlap above the clock skew
+///   between this machine and Beisen (NTP keeps both within a second). A
+///   Beisen clock *ahead* of ours loses nothing: its newest changes fall
+///   after our stop and are read next time. Users read twice are
+///   unchanged and not pushed again.
+/// - **Future-dated changes.** Every run also re-reads the last
+///   [`lookback`](Self::lookback) (31 days): the records are the ones *in
+///   effect today*, so a departure entered last week that takes effect
+///   today is seen today, though nothing was modified today (see the
+///   [mapping docs](crate::mapping#when-a-departure-takes-effect)). Re-read
+///   users that did not change are not pushed; the cost is the reads, one
+///   call per 100 employees changed in the look-back.
 /// - **Selection.** `timeWindowQueryType` 2, `businessModifiedTime`, by
 ///   default ([`query_type`](Self::query_type)); every employee status
 ///   (`.everyone()`: departures included, or they would never reach the
-///   travel platform); soft-deleted employees too
+///   travel platform), the record in effect today
+///   (`isGetLatestRecord: false`); soft-deleted employees too
 ///   ([`include_deleted`](Self::include_deleted)), so that the mapping
 ///   can push them as having left.
 /// - **Departments.** `recordInfo.oIdDepartment` is resolved to the unit's
@@ -119,6 +143,7 @@ pub struct BeisenSource {
     query_type: QueryType,
     include_deleted: bool,
     overlap: chrono::Duration,
+    lookback: chrono::Duration,
     parallel: usize,
     departments: bool,
 }
@@ -134,6 +159,7 @@ impl BeisenSource {
             query_type: QueryType::BusinessModified,
             include_deleted: true,
             overlap: chrono::Duration::minutes(10),
+            lookback: chrono::Duration::days(DEFAULT_LOOKBACK_DAYS),
             parallel: 1,
             departments: true,
         }
@@ -158,7 +184,12 @@ impl BeisenSource {
         self
     }
 
-    /// `timeWindowQueryType` (default 2, `businessModifiedTime`).
+    /// `timeWindowQueryType` (default 2, `businessModifiedTime`, which
+    /// system jobs such as Beisen's nightly refresh of seniority fields
+    /// leave alone; type 1, `modifiedTime`, moves with them and would read
+    /// everyone every day). A checkpoint is tied to the type it was read
+    /// with: after changing it, run once in [full](crate::Mode::Full)
+    /// mode, or the next incremental run refuses to start.
     pub fn query_type(mut self, query_type: QueryType) -> Self {
         self.query_type = query_type;
         self
@@ -176,7 +207,28 @@ impl BeisenSource {
     /// skew, long transactions). Re-read users are unchanged and not
     /// pushed again.
     pub fn overlap(mut self, overlap: std::time::Duration) -> Self {
-        self.overlap = chrono::Duration::from_std(overlap).unwrap_or(chrono::Duration::zero());
+        let max = chrono::Duration::days(MAX_LOOKBACK_DAYS);
+        self.overlap = chrono::Duration::from_std(overlap).map_or(max, |o| o.min(max));
+        self
+    }
+
+    /// How much of the recent past every incremental run reads again
+    /// (default 31 days; zero turns it off; at most 366 days, more is
+    /// read as 366), so that a change entered
+    /// earlier that takes effect now (a departure with a future last
+    /// working day) is seen on the day it takes effect. See the [type
+    /// docs](Self).
+    ///
+    /// ```no_run
+    /// # fn run(client: beisen_client::BeisenClient) {
+    /// use std::time::Duration;
+    /// // HR enters departures up to two months ahead.
+    /// let source = hr_sync::BeisenSource::new(client).lookback(Duration::from_secs(62 * 86_400));
+    /// # let _ = source; }
+    /// ```
+    pub fn lookback(mut self, lookback: std::time::Duration) -> Self {
+        let max = chrono::Duration::days(MAX_LOOKBACK_DAYS);
+        self.lookback = chrono::Duration::from_std(lookback).map_or(max, |l| l.min(max));
         self
     }
 
@@ -193,7 +245,8 @@ impl BeisenSource {
         self
     }
 
-    fn start(&self, from: Option<&SourceCheckpoint>) -> Result<NaiveDateTime> {
+    /// Where a run that stops at `stop` starts.
+    fn start(&self, from: Option<&SourceCheckpoint>, stop: NaiveDateTime) -> Result<NaiveDateTime> {
         if let Some(checkpoint) = from {
             let c: BeisenCheckpoint =
                 serde_json::from_value(checkpoint.0.clone()).map_err(|e| {
@@ -202,7 +255,25 @@ impl BeisenSource {
                         self.name
                     ))
                 })?;
-            return Ok(c.through - self.overlap);
+            if c.query_type != self.query_type.code() {
+                // businessModifiedTime is never after modifiedTime: a
+                // checkpoint of one type says nothing of the other.
+                return Err(Error::Config(format!(
+                    "the checkpoint of source `{}` was read with timeWindowQueryType {}, this source uses {}: \
+                     run once in full mode to start over",
+                    self.name,
+                    c.query_type,
+                    self.query_type.code()
+                )));
+            }
+            let from_checkpoint = c
+                .through
+                .checked_sub_signed(self.overlap)
+                .unwrap_or(c.through);
+            let from_lookback = stop
+                .checked_sub_signed(self.lookback)
+                .unwrap_or(NaiveDateTime::MIN);
+            return Ok(from_checkpoint.min(from_lookback));
         }
         self.since.ok_or_else(|| {
             Error::Config(format!(
@@ -229,7 +300,7 @@ impl Source for BeisenSource {
             .until
             .unwrap_or_else(|| Utc::now().with_timezone(&zone).naive_local());
         let stop = stop.with_nanosecond(0).unwrap_or(stop);
-        let start = self.start(from)?.min(stop);
+        let start = self.start(from, stop)?.min(stop);
         let checkpoint = BeisenCheckpoint {
             through: stop,
             query_type: self.query_type.code(),
@@ -330,4 +401,64 @@ async fn with_departments(
             ))))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use beisen_client::Credentials;
+
+    fn source() -> BeisenSource {
+        let client = BeisenClient::builder()
+            .base_url("http://127.0.0.1:9")
+            .credentials(Credentials::app_key("k", "s"))
+            .build()
+            .unwrap();
+        BeisenSource::new(client)
+    }
+
+    fn at(text: &str) -> NaiveDateTime {
+        text.parse().unwrap()
+    }
+
+    fn checkpoint(through: &str, query_type: u8) -> SourceCheckpoint {
+        SourceCheckpoint::new(serde_json::json!({"through": through, "queryType": query_type}))
+    }
+
+    #[test]
+    fn the_window_starts_before_the_checkpoint_by_the_overlap_or_the_lookback() {
+        let stop = at("2025-03-01T12:00:00");
+        // A checkpoint a week old: the overlap decides.
+        let c = checkpoint("2025-01-20T08:00:00", 2);
+        assert_eq!(
+            source().start(Some(&c), stop).unwrap(),
+            at("2025-01-20T07:50:00")
+        );
+        // A recent one: the last 31 days are read again.
+        let c = checkpoint("2025-03-01T11:00:00", 2);
+        assert_eq!(
+            source().start(Some(&c), stop).unwrap(),
+            at("2025-01-29T12:00:00")
+        );
+        let no_lookback = source().lookback(std::time::Duration::ZERO);
+        assert_eq!(
+            no_lookback.start(Some(&c), stop).unwrap(),
+            at("2025-03-01T10:50:00")
+        );
+        // Absurd settings are bounded, not wrapped to zero.
+        let long = source()
+            .lookback(std::time::Duration::MAX)
+            .overlap(std::time::Duration::MAX);
+        assert_eq!(
+            long.start(Some(&c), stop).unwrap(),
+            at("2024-02-29T11:00:00")
+        );
+        // No checkpoint: `since`, or an error saying so.
+        assert!(source().start(None, stop).unwrap_err().is_config());
+        let since = source().since(chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap());
+        assert_eq!(since.start(None, stop).unwrap(), at("2024-06-01T00:00:00"));
+        // A checkpoint of the other query type says nothing of this one.
+        let err = source().start(Some(&checkpoint("2025-03-01T11:00:00", 1)), stop);
+        assert!(err.unwrap_err().to_string().contains("full mode"));
+    }
 }

@@ -25,7 +25,8 @@ pub async fn sandbox(employees: usize, accept_all_levels: bool) -> Sandbox {
     let mut config = SandboxConfig {
         data: DataConfig {
             employees,
-            ..DataConfig::default()
+            // The tests read fixed 2024 windows: pin the span there.
+            ..DataConfig::year_2024()
         },
         ..SandboxConfig::default()
     };
