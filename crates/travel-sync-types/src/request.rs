@@ -214,17 +214,34 @@ impl SyncRequest {
                 });
             }
         };
-        let mut request: SyncRequest = serde_path_to_error::deserialize(Value::Object(envelope))
-            .map_err(|e| ParseError {
-                path: e.path().to_string(),
-                message: scrub(&e.into_inner().to_string()),
-            })?;
+        // Each value is read through a borrow first, without recording its
+        // JSON path (an allocation per key); only a failure is read again,
+        // owned, through `serde_path_to_error` for the path.
+        let envelope = Value::Object(envelope);
+        let mut request = match SyncRequest::deserialize(&envelope) {
+            Ok(request) => request,
+            Err(_) => {
+                serde_path_to_error::deserialize::<_, SyncRequest>(envelope).map_err(|e| {
+                    ParseError {
+                        path: e.path().to_string(),
+                        message: scrub(&e.into_inner().to_string()),
+                    }
+                })?
+            }
+        };
+        request.data.reserve(users.len());
         let mut unreadable = Vec::new();
         for (index, user) in users.into_iter().enumerate() {
-            let key = raw_key(&user);
-            match serde_path_to_error::deserialize::<_, UserInfo>(user) {
-                Ok(user) => request.data.push(user),
-                Err(e) => {
+            let read = match UserInfo::deserialize(&user) {
+                Ok(read) => Ok(read),
+                Err(_) => {
+                    let key = raw_key(&user);
+                    serde_path_to_error::deserialize::<_, UserInfo>(user).map_err(|e| (key, e))
+                }
+            };
+            match read {
+                Ok(read) => request.data.push(read),
+                Err((key, e)) => {
                     let path = e.path().to_string();
                     let path = if path == "." {
                         format!("data[{index}]")

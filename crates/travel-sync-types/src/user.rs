@@ -365,19 +365,35 @@ impl UserInfo {
     /// # Ok::<(), travel_sync_types::ParseError>(())
     /// ```
     pub fn from_json(json: &[u8]) -> Result<Self, crate::ParseError> {
+        // Recording the JSON path costs an allocation per key; only a
+        // failure needs it, so the bytes are read again to find it.
+        serde_json::from_slice(json).map_err(|fast| Self::from_json_error(json, fast))
+    }
+
+    /// The error of [`from_json`](Self::from_json), with the JSON path.
+    #[cold]
+    fn from_json_error(json: &[u8], fast: serde_json::Error) -> crate::ParseError {
         let mut de = serde_json::Deserializer::from_slice(json);
-        let user: UserInfo =
-            serde_path_to_error::deserialize(&mut de).map_err(|e| crate::ParseError {
+        match serde_path_to_error::deserialize::<_, UserInfo>(&mut de) {
+            Err(e) => crate::ParseError {
                 path: e.path().to_string(),
                 // The path says where; serde_json's "at line 1 column 78"
                 // would only confuse a reader of a multi-line file.
                 message: without_position(e.into_inner()),
-            })?;
-        de.end().map_err(|e| crate::ParseError {
-            path: ".".into(),
-            message: crate::wire::scrub(&e.to_string()),
-        })?;
-        Ok(user)
+            },
+            Ok(_) => match de.end() {
+                Err(e) => crate::ParseError {
+                    path: ".".into(),
+                    message: crate::wire::scrub(&e.to_string()),
+                },
+                // Unreachable while decoding is deterministic; the first
+                // error still stands, without a path.
+                Ok(()) => crate::ParseError {
+                    path: ".".into(),
+                    message: without_position(fast),
+                },
+            },
+        }
     }
 
     /// The user's key: `userNo` when it is given and not blank (trimmed),

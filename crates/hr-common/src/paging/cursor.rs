@@ -296,7 +296,7 @@ impl<F> CursorState<F> {
         self.number += 1;
         if !page.items.is_empty()
             && let Err(err) = self.progress.admit(
-                &format!("cursor page {number}"),
+                format_args!("cursor page {number}"),
                 page.items.len(),
                 page.total,
                 &page.keys,

@@ -187,7 +187,8 @@ impl Progress {
     /// `what` names the page in an error ("scroll page 3").
     pub(crate) fn admit(
         &mut self,
-        what: &str,
+        // Formatted only into an error: built lazily, as most pages pass.
+        what: fmt::Arguments<'_>,
         len: usize,
         total: Option<u64>,
         keys: &PageKeys,

@@ -505,7 +505,7 @@ where
             ));
         }
         if let Err(err) = self.progress.admit(
-            &format!("the page at offset {}", req.start),
+            format_args!("the page at offset {}", req.start),
             page.items.len(),
             self.total,
             &page.keys,

@@ -462,7 +462,7 @@ impl<F> ScrollState<F> {
         }
 
         if let Err(err) = self.progress.admit(
-            &format!("scroll page {number}"),
+            format_args!("scroll page {number}"),
             page.items.len(),
             self.total,
             &page.keys,

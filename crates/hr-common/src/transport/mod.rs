@@ -69,7 +69,7 @@ use crate::error::{
 
 pub use budget::RetryBudget;
 pub use options::CallOptions;
-pub use rate_limit::{Limits, RateLimiter, WindowLimiter};
+pub use rate_limit::{DEFAULT_HEADROOM, Limits, Priority, RateLimiter, WindowLimiter};
 pub use request::{Body, Request, Response, decode_json};
 pub use retry::{RETRY_AFTER_CLAMP, RetryPolicy, parse_retry_after};
 pub use scheme::is_loopback_url;
@@ -774,7 +774,7 @@ impl Transport {
             tracing::Span::current().record("attempt", tally.attempts + 1);
 
             if let Some(limiter) = &inner.limiter {
-                within_deadline(deadline, limiter.acquire(&req.group))
+                within_deadline(deadline, limiter.acquire_with(&req.group, req.priority))
                     .await
                     .inspect_err(|_| tally.gave_up = Some(GaveUp::Deadline))??;
             }

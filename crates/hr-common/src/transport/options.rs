@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::RetryPolicy;
+use super::{Priority, RetryPolicy};
 
 /// Per-call overrides of the client's timeout, deadline and retry policy,
 /// in the manner of google-cloud-rust's `RequestOptions`. Whatever is left
@@ -25,6 +25,7 @@ pub struct CallOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) deadline: Option<Option<Duration>>,
     pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) priority: Option<Priority>,
 }
 
 impl CallOptions {
@@ -59,6 +60,12 @@ impl CallOptions {
         self
     }
 
+    /// Rate-limit priority of this call (see [`Priority`]).
+    pub fn priority(mut self, priority: Priority) -> Self {
+        self.priority = Some(priority);
+        self
+    }
+
     /// The per-attempt timeout, if overridden.
     pub fn get_timeout(&self) -> Option<Duration> {
         self.timeout
@@ -72,5 +79,10 @@ impl CallOptions {
     /// The retry policy, if overridden.
     pub fn get_retry(&self) -> Option<&RetryPolicy> {
         self.retry.as_ref()
+    }
+
+    /// The rate-limit priority, if overridden.
+    pub fn get_priority(&self) -> Option<Priority> {
+        self.priority
     }
 }

@@ -10,7 +10,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::{CallOptions, RetryPolicy};
+use super::{CallOptions, Priority, RetryPolicy};
 use crate::error::{Error, Result};
 
 /// The body of a request, serialised once so every retry sends the same bytes.
@@ -78,6 +78,7 @@ pub struct Request {
     /// `Some(None)`: this call has no deadline; `None`: the transport's.
     pub(crate) deadline: Option<Option<Duration>>,
     pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) priority: Priority,
 }
 
 impl fmt::Debug for Request {
@@ -94,6 +95,7 @@ impl fmt::Debug for Request {
             .field("idempotent", &self.idempotent)
             .field("auth", &self.auth)
             .field("group", &self.group)
+            .field("priority", &self.priority)
             .finish()
     }
 }
@@ -114,6 +116,7 @@ impl Request {
             timeout: None,
             deadline: None,
             retry: None,
+            priority: Priority::Normal,
         }
     }
 
@@ -210,6 +213,13 @@ impl Request {
         self
     }
 
+    /// The rate-limit priority of this call; [`Priority::Continuation`] for
+    /// calls continuing server-side state that expires when idle.
+    pub fn priority(mut self, priority: Priority) -> Self {
+        self.priority = priority;
+        self
+    }
+
     /// Applies per-call options: only those set replace the transport's.
     pub fn options(mut self, options: &CallOptions) -> Self {
         if let Some(t) = options.timeout {
@@ -221,12 +231,20 @@ impl Request {
         if let Some(p) = &options.retry {
             self.retry = Some(p.clone());
         }
+        if let Some(p) = options.priority {
+            self.priority = p;
+        }
         self
     }
 
     /// The rate-limit group.
     pub fn group_name(&self) -> &str {
         &self.group
+    }
+
+    /// The rate-limit priority.
+    pub fn get_priority(&self) -> Priority {
+        self.priority
     }
 
     /// Whether the call is safe to repeat.
@@ -350,26 +368,92 @@ pub fn decode_json<T: DeserializeOwned>(
     service: Option<&'static str>,
     status: Option<u16>,
 ) -> Result<T> {
+    // Fast path: recording the path costs a wrapper around every value and
+    // every map key, which is most of the decode time on wide records. Only
+    // a failure needs the path, so the body is decoded again to find it.
+    // `from_slice` also rejects trailing non-whitespace, as the slow path's
+    // `end()` does.
+    match serde_json::from_slice(body) {
+        Ok(value) => Ok(value),
+        Err(fast) => {
+            let err = decode_error::<T>(body, fast);
+            let err = match service {
+                Some(s) => err.with_service(s),
+                None => err,
+            };
+            Err(match status {
+                Some(s) => err.with_status(s),
+                None => err,
+            })
+        }
+    }
+}
+
+/// The error of a body that failed to decode, with its JSON path: the
+/// body decoded again, this time recording the path.
+#[cold]
+fn decode_error<T: DeserializeOwned>(body: &[u8], fast: serde_json::Error) -> Error {
     let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let mut err = Error::decode(e, body);
-        if let Some(s) = service {
-            err = err.with_service(s);
-        }
-        if let Some(s) = status {
-            err = err.with_status(s);
-        }
-        err
-    })?;
-    de.end().map_err(|e| {
-        let mut err = Error::decode_at(".", e.to_string(), body);
-        if let Some(s) = service {
-            err = err.with_service(s);
-        }
-        if let Some(s) = status {
-            err = err.with_status(s);
-        }
-        err
-    })?;
-    Ok(value)
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(e) => Error::decode(e, body),
+        Ok(_) => match de.end() {
+            Err(e) => Error::decode_at(".", e.to_string(), body),
+            // Decoding is deterministic, so the second pass fails as the
+            // first did; should a `Deserialize` impl disagree, the first
+            // error still stands, without a path.
+            Ok(()) => Error::decode_at(".", crate::redact::scrub_values(&fast.to_string()), body),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Person {
+        id: u64,
+        org: Org,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Org {
+        name: String,
+        parents: Vec<u32>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Page {
+        data: Vec<Person>,
+    }
+
+    /// The error of the fast path's fallback is exactly the one a single
+    /// `serde_path_to_error` pass produces: same path, same message.
+    #[test]
+    fn nested_failure_keeps_path_and_message() {
+        let body = br#"{"data":[{"id":1,"org":{"name":"a","parents":[1]}},
+            {"id":2,"org":{"name":"b","parents":[1,"13812345678"]}}]}"#;
+        let err = decode_json::<Page>(body, Some("beisen"), Some(200)).unwrap_err();
+        assert_eq!(err.decode_path(), Some("data[1].org.parents[1]"));
+
+        let mut de = serde_json::Deserializer::from_slice(body);
+        let slow = serde_path_to_error::deserialize::<_, Page>(&mut de).unwrap_err();
+        let expected = Error::decode(slow, body)
+            .with_service("beisen")
+            .with_status(200);
+        assert_eq!(err.to_string(), expected.to_string());
+        assert!(!err.to_string().contains("13812345678"), "{err}");
+    }
+
+    #[test]
+    fn trailing_data_is_rejected_at_the_root() {
+        let err = decode_json::<Org>(br#"{"name":"a","parents":[]} x"#, None, None).unwrap_err();
+        assert_eq!(err.decode_path(), Some("."));
+        assert!(err.to_string().contains("trailing characters"), "{err}");
+        let ok: Org = decode_json(b" {\"name\":\"a\",\"parents\":[]}\n ", None, None).unwrap();
+        assert_eq!(ok.parents, Vec::<u32>::new());
+    }
 }
