@@ -123,13 +123,17 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         let start = args.start.unwrap_or(span.span_start);
         let stop = args.stop.unwrap_or(span.span_end());
         let days = u32::try_from((stop - start).num_days()).unwrap_or(0).max(1);
-        let config = hr_sandbox::SandboxConfig {
+        let mut config = hr_sandbox::SandboxConfig {
             data: hr_sandbox::DataConfig {
                 employees: 20_000,
                 ..hr_sandbox::DataConfig::pinned(start, days)
             },
             ..hr_sandbox::SandboxConfig::default()
         };
+        // The limits Beisen documents for the time-window endpoints, which
+        // the client's defaults pace to.
+        config.beisen.rate_per_second = 100;
+        config.beisen.rate_per_minute = 3000;
         let sandbox = hr_sandbox::Sandbox::start(config).await?;
         eprintln!("started the Beisen sandbox at {}", sandbox.beisen_url());
         let beisen = &sandbox.config().beisen;
@@ -148,9 +152,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let stream = client
         .employees()
         .changed_between(start, stop)
-        .query_type(args.query_type)
-        .parallel(4)
-        .prefetch_pages(16);
+        .query_type(args.query_type);
     // Everyone by default: a sync that never sees a departure leaves the
     // leaver's account open downstream.
     let mut stream = if args.active_only {

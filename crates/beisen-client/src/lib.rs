@@ -46,7 +46,8 @@ pub mod reply {
 pub use chrono;
 pub use client::{
     BeisenClient, BeisenClientBuilder, Credentials, DEFAULT_BASE_URL, DEFAULT_CONCURRENCY,
-    DEFAULT_LIMITS, ENV_APP_KEY, ENV_APP_SECRET, ENV_BASE_URL,
+    DEFAULT_LIMITS, ENV_APP_KEY, ENV_APP_SECRET, ENV_BASE_URL, RECRUITING_LIMITS,
+    TIME_WINDOW_LIMITS, TIME_WINDOW_PATHS, documented_limits,
 };
 pub use envelope::{ListResponse, ScrollResponse};
 /// Re-exported: the errors, credentials and per-call options that the

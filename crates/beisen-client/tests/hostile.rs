@@ -89,7 +89,8 @@ async fn drain<T: Send + 'static>(stream: hr_common::paging::Pages<T>) -> (Vec<T
     (items, None)
 }
 
-/// Runs the employee stream over January 2024 (one sub-window).
+/// Runs the employee stream over January 2024 as one sub-window: one
+/// scroll at a time, never split (the mocks answer every window alike).
 async fn run_stream(
     client: &BeisenClient,
     configure: impl FnOnce(
@@ -99,7 +100,9 @@ async fn run_stream(
     let mut stream = configure(
         client
             .employees()
-            .changed_between(day(2024, 1, 1), day(2024, 2, 1)),
+            .changed_between(day(2024, 1, 1), day(2024, 2, 1))
+            .parallel(1)
+            .split_above(None),
     );
     let progress = stream.progress();
     let (items, err) = drain(stream.pages()).await;
@@ -430,7 +433,8 @@ async fn a_panic_in_a_sub_window_task_is_an_internal_error_not_an_invalid_reques
             day(2024, 1, 1),
             day(2024, 2, 1),
         )))
-        .unwrap();
+        .unwrap()
+        .parallel(1);
     let progress = stream.progress();
     let (items, err) = drain(stream.pages()).await;
     let err = err.expect("a panic is no end of the stream");

@@ -173,6 +173,8 @@ async fn each_preset_on_a_stream_sends_its_documented_body() {
         .base_url(server.uri())
         .credentials(Credentials::app_key("k", "s"))
         .retry(hr_common::transport::RetryPolicy::none())
+        // One sub-window per stream, so each body is sent once.
+        .concurrency(1)
         .build()
         .unwrap();
     let empty =

@@ -28,6 +28,11 @@ fn config(employees: usize) -> SandboxConfig {
     };
     c.data.employees = employees;
     c.beisen.scroll_idle = Duration::from_secs(10);
+    // The limits Beisen documents for the time-window endpoints, which the
+    // client's default limiter keeps to (the simulator's default is the
+    // 50/s of other endpoints).
+    c.beisen.rate_per_second = 100;
+    c.beisen.rate_per_minute = 3000;
     c
 }
 
@@ -158,6 +163,8 @@ async fn a_large_prefetch_buffer_keeps_the_scroll_alive() {
         .employees()
         .changed_between(start, stop)
         .query(everyone(start, stop).capacity(20))
+        // The 90-day pieces only, as counted above.
+        .parallel(1)
         .prefetch_pages(256);
     let progress = stream.progress();
     let mut items = stream.items();
@@ -211,6 +218,8 @@ async fn a_token_revoked_mid_scroll_is_refreshed_once() {
         .employees()
         .changed_between(start, stop)
         .query(everyone(start, stop).capacity(50))
+        // One call at a time: exactly one call meets the revoked token.
+        .parallel(1)
         .prefetch_pages(1)
         .items();
     let mut ids = Vec::new();
@@ -292,7 +301,10 @@ async fn a_checkpoint_resumes_where_the_last_run_stopped() {
     let mut first = client
         .employees()
         .changed_between(start, stop)
-        .query(everyone(start, stop));
+        .query(everyone(start, stop))
+        // The 90-day pieces, one after another, so the first to finish is
+        // the first window.
+        .parallel(1);
     let progress = first.progress();
     let mut items = first.items();
     let mut ids = Vec::new();
@@ -472,4 +484,97 @@ async fn cursor_and_batch_paging_walk_to_the_end() {
     assert_eq!(Some(applies.len() as u64), progress.total());
     let unique: HashSet<_> = applies.iter().map(|a| a.apply_id.clone()).collect();
     assert_eq!(unique.len(), applies.len());
+}
+
+/// 40% of a year's changes in one night's hour: the piece holding it is
+/// cut from its first page's total into pieces of about `split_above`
+/// records, more than 8 at once, at the hour's own quantiles, and its first
+/// page is delivered rather than thrown away (its copies in the pieces are
+/// what the stream drops, and nothing else is).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn forty_percent_in_one_hour_is_split_wide_and_keeps_its_first_pages() {
+    let mut cfg = config(10_000);
+    cfg.data.skew = Some(hr_sandbox::Skew {
+        fraction: 0.4,
+        day: day(2024, 7, 9),
+    });
+    let sb = Sandbox::start(cfg).await.unwrap();
+    let client = client(&sb);
+    let (start, stop) = (day(2024, 1, 1), day(2025, 1, 1));
+    let mut stream = client
+        .employees()
+        .changed_between(start, stop)
+        .query(everyone(start, stop))
+        .parallel(4)
+        .split_above(Some(500));
+    let progress = stream.progress();
+    let initial = progress.windows_total();
+    let ids: Vec<i64> = stream
+        .items()
+        .map_ok(|e| e.employee_info.user_id.get())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_exactly_once(&sb, &ids);
+    assert_eq!(progress.announced_total(), 10_000);
+    assert!(progress.checkpoint().is_complete());
+    // The piece with the hour (4,000 + 1,500 records) splits more than 8
+    // ways in one go.
+    assert!(progress.widest_split() > 8, "{progress:?}");
+    let splits = progress.splits();
+    assert!(splits >= 1);
+    // Each split's first page (300 records) was delivered, and the one
+    // piece holding each of its records dropped its copy: nothing else.
+    assert_eq!(progress.duplicates_dropped(), 300 * splits, "{progress:?}");
+    // Requests: one per full page of the records, and per piece at most a
+    // part-filled page and the empty end page, plus the re-read first page
+    // of each split. Even cuts of the busy piece (the old way, 8 at a time)
+    // would have needed many more pieces.
+    let leaves = progress.windows_done();
+    assert_eq!(leaves, progress.windows_total());
+    let calls = client.stats().calls;
+    assert!(
+        calls <= 10_000u64.div_ceil(300) + 2 * leaves + 2 * splits,
+        "{calls} calls for {leaves} pieces and {splits} splits"
+    );
+    // Pieces of about 500 records (a few re-split when the first page's
+    // sample misjudged them): cutting the hour evenly, 8 at a time, would
+    // have made more.
+    assert!(
+        leaves <= initial + 3 * 10_000 / (2 * 500),
+        "{leaves} pieces: cut finer than the records need; {progress:?}"
+    );
+}
+
+/// De-duplication memory follows the live pieces, not the result: the
+/// keys held at once stay near `parallel` × `split_above`, and when the
+/// stream ends only the few records on piece boundaries keep theirs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn dedup_keys_are_bounded_by_the_live_pieces_not_the_result() {
+    let sb = Sandbox::start(config(20_000)).await.unwrap();
+    let client = client(&sb);
+    let (start, stop) = (day(2024, 1, 1), day(2025, 1, 1));
+    let mut stream = client
+        .employees()
+        .changed_between(start, stop)
+        .query(everyone(start, stop))
+        .parallel(4)
+        .split_above(Some(1_000))
+        .dedup(true);
+    let progress = stream.progress();
+    let ids: Vec<i64> = stream
+        .items()
+        .map_ok(|e| e.employee_info.user_id.get())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_exactly_once(&sb, &ids);
+    let peak = progress.dedup_keys_peak();
+    // Four live pieces of at most 1,000 records, each also holding the
+    // first pages passed down to it, and the boundary records: a fraction
+    // of the 20,000 a set of everything would hold.
+    assert!(peak <= 4 * (1_000 + 2 * 300) + 500, "peak {peak}");
+    assert!(peak > 0);
+    let left = progress.dedup_keys();
+    assert!(left <= 500, "{left} keys kept to the end");
 }

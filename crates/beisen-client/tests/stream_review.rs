@@ -40,9 +40,12 @@ async fn server_with(
         )
         .mount(&server)
         .await;
+    // One sub-window per stream unless a test asks for more: the mocks
+    // answer by body, not by window.
     let mut b = BeisenClient::builder()
         .base_url(server.uri())
         .credentials(Credentials::app_key("k", "s"))
+        .concurrency(1)
         .retry(retry);
     if let Some(zone) = zone {
         b = b.time_zone(zone);
@@ -93,6 +96,10 @@ fn sandbox_config(employees: usize) -> SandboxConfig {
         ..SandboxConfig::default()
     };
     c.data.employees = employees;
+    // The vendor's documented limits of the time-window endpoints, which
+    // the client's defaults keep to.
+    c.beisen.rate_per_second = 100;
+    c.beisen.rate_per_minute = 3000;
     // The vendor's 10 s idle: restarts here are forced with
     // `expire_scrolls`, never left to a loaded machine's pace.
     c
@@ -256,13 +263,17 @@ async fn a_newer_version_in_a_later_window_is_delivered_and_a_copy_is_not() {
         ),
     )
     .await;
+    // The first half stays open a while, as a piece with more pages
+    // would: a copy is recognised against a live piece's keys (a finished
+    // piece keeps none, and then a copy is delivered rather than risk a
+    // loss).
     mount(
         &server,
         route,
         &[r#""scrollId":"a1""#],
         1,
         None,
-        page(json!([]), 0, ""),
+        page(json!([]), 0, "").set_delay(Duration::from_millis(500)),
     )
     .await;
     mount(

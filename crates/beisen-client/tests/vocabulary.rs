@@ -134,7 +134,7 @@ fn a_client_needs_credentials_and_says_how_to_give_them() {
 }
 
 #[test]
-fn concurrency_defaults_to_one_and_is_the_streams_default_parallelism() {
+fn concurrency_defaults_to_eight_and_is_the_streams_default_parallelism() {
     let build = |n: Option<usize>| {
         let b = BeisenClient::builder().credentials(Credentials::app_key("k", "s"));
         match n {
@@ -148,8 +148,8 @@ fn concurrency_defaults_to_one_and_is_the_streams_default_parallelism() {
         NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
         NaiveDate::from_ymd_opt(2024, 1, 31).unwrap(),
     );
-    // A 30-day window is one piece unless run in parallel, then it is cut
-    // into as many pieces as sub-windows run at once.
+    // A 30-day window is cut into as many pieces as sub-windows run at
+    // once; one at a time, it is one piece.
     let pieces = |client: &BeisenClient, parallel: Option<usize>| {
         let mut stream = client.employees().changed_between(start, stop);
         if let Some(n) = parallel {
@@ -159,8 +159,9 @@ fn concurrency_defaults_to_one_and_is_the_streams_default_parallelism() {
     };
     let default = build(None);
     assert_eq!(default.concurrency(), beisen_client::DEFAULT_CONCURRENCY);
-    assert_eq!(default.concurrency(), 1);
-    assert_eq!(pieces(&default, None), 1);
+    assert_eq!(default.concurrency(), 8);
+    assert_eq!(pieces(&default, None), 8);
+    assert_eq!(pieces(&build(Some(1)), None), 1);
     let four = build(Some(4));
     assert_eq!(pieces(&four, None), 4);
     assert_eq!(
@@ -382,6 +383,7 @@ async fn a_window_stream_sends_its_pages_with_its_call_options() {
         let mut stream = client
             .employees()
             .changed_between(start, stop)
+            .parallel(1)
             .max_restarts(0);
         if let Some(options) = options {
             stream = stream.call_options(options);

@@ -155,6 +155,18 @@ pub trait WindowRecord {
         None
     }
 
+    /// The times the query type selects on, the ones
+    /// [`version`](Self::version) is made of (for an employee, the
+    /// person's and the job record's). The stream reads them to tell which
+    /// of its pieces returns the record: one whose times all lie inside
+    /// the piece that returned it needs no de-duplication key after that
+    /// piece ends, so memory does not grow with the result. Default: none,
+    /// and such a record is trusted to be returned by one piece only.
+    fn version_times(&self, query_type: QueryType) -> Vec<&CivilDateTime> {
+        let _ = query_type;
+        Vec::new()
+    }
+
     /// [`dedup_key`](Self::dedup_key) and [`version`](Self::version)
     /// together: what the stream de-duplicates on.
     fn versioned_key(&self, query_type: QueryType) -> Option<String> {
@@ -168,6 +180,17 @@ pub trait WindowRecord {
 
 fn time_text(t: &Option<CivilDateTime>) -> &str {
     t.as_ref().map_or("", CivilDateTime::as_str)
+}
+
+fn pick_time<'a>(
+    query_type: QueryType,
+    modified: &'a Option<CivilDateTime>,
+    business: &'a Option<CivilDateTime>,
+) -> Option<&'a CivilDateTime> {
+    match query_type {
+        QueryType::BusinessModified => business.as_ref(),
+        _ => modified.as_ref(),
+    }
 }
 
 fn pick<'a>(
@@ -194,6 +217,24 @@ impl WindowRecord for Employee {
         });
         Some(format!("{person}|{record}"))
     }
+
+    fn version_times(&self, query_type: QueryType) -> Vec<&CivilDateTime> {
+        let e = &self.employee_info;
+        let mut times = Vec::with_capacity(2);
+        times.extend(pick_time(
+            query_type,
+            &e.modified_time,
+            &e.business_modified_time,
+        ));
+        if let Some(r) = &self.record_info {
+            times.extend(pick_time(
+                query_type,
+                &r.modified_time,
+                &r.business_modified_time,
+            ));
+        }
+        times
+    }
 }
 
 impl WindowRecord for EmployeeWithRecords {
@@ -214,6 +255,24 @@ impl WindowRecord for EmployeeWithRecords {
         }
         Some(v)
     }
+
+    fn version_times(&self, query_type: QueryType) -> Vec<&CivilDateTime> {
+        let e = &self.employee_info;
+        let mut times = Vec::with_capacity(1 + self.record_infos.len());
+        times.extend(pick_time(
+            query_type,
+            &e.modified_time,
+            &e.business_modified_time,
+        ));
+        for r in &self.record_infos {
+            times.extend(pick_time(
+                query_type,
+                &r.modified_time,
+                &r.business_modified_time,
+            ));
+        }
+        times
+    }
 }
 
 macro_rules! versioned_by_times {
@@ -225,6 +284,12 @@ macro_rules! versioned_by_times {
 
             fn version(&self, query_type: QueryType) -> Option<String> {
                 Some(pick(query_type, &self.modified_time, &self.business_modified_time).to_owned())
+            }
+
+            fn version_times(&self, query_type: QueryType) -> Vec<&CivilDateTime> {
+                pick_time(query_type, &self.modified_time, &self.business_modified_time)
+                    .into_iter()
+                    .collect()
             }
         }
     )*};
@@ -248,6 +313,16 @@ impl WindowRecord for MetaRecord {
             )
             .to_owned(),
         )
+    }
+
+    fn version_times(&self, query_type: QueryType) -> Vec<&CivilDateTime> {
+        pick_time(
+            query_type,
+            &self.modified_time,
+            &self.business_modified_time,
+        )
+        .into_iter()
+        .collect()
     }
 }
 

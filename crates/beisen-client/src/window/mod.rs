@@ -5,6 +5,7 @@
 //! `[a, b)` and `[b, c)` neither miss nor repeat a record, which is why a
 //! long window is cut at shared boundaries rather than at "end + 1 day".
 
+mod ledger;
 mod progress;
 mod query;
 mod stream;

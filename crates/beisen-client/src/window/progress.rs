@@ -52,6 +52,10 @@ struct Counters {
     duplicates: AtomicU64,
     restarts: AtomicU64,
     pages: AtomicU64,
+    splits: AtomicU64,
+    widest_split: AtomicU64,
+    dedup_keys: AtomicU64,
+    dedup_keys_peak: AtomicU64,
 }
 
 /// Live progress of a [`WindowStream`](super::WindowStream), readable from
@@ -76,6 +80,8 @@ impl std::fmt::Debug for WindowProgress {
             .field("records", &self.records())
             .field("announced_total", &self.announced_total())
             .field("restarts", &self.restarts())
+            .field("splits", &self.splits())
+            .field("dedup_keys_peak", &self.dedup_keys_peak())
             .finish()
     }
 }
@@ -141,6 +147,31 @@ impl WindowProgress {
         self.counters.restarts.load(Ordering::Relaxed)
     }
 
+    /// Busy sub-windows split into smaller ones (see
+    /// [`WindowStream::split_above`](super::WindowStream::split_above)).
+    pub fn splits(&self) -> u64 {
+        self.counters.splits.load(Ordering::Relaxed)
+    }
+
+    /// The most sub-windows one split made.
+    pub fn widest_split(&self) -> u64 {
+        self.counters.widest_split.load(Ordering::Relaxed)
+    }
+
+    /// Versioned keys the stream holds now to skip copies: those of the
+    /// live sub-windows (for restarts), of the records a split sub-window
+    /// passed to its pieces, and of the records another sub-window may
+    /// return too (see [`WindowStream::dedup`](super::WindowStream::dedup)).
+    pub fn dedup_keys(&self) -> u64 {
+        self.counters.dedup_keys.load(Ordering::Relaxed)
+    }
+
+    /// The most keys [`dedup_keys`](Self::dedup_keys) reached: the
+    /// de-duplication memory's high-water mark, at 20 to 40 bytes a key.
+    pub fn dedup_keys_peak(&self) -> u64 {
+        self.counters.dedup_keys_peak.load(Ordering::Relaxed)
+    }
+
     /// The checkpoint: the earliest sub-window not yet delivered bounds
     /// what is complete.
     pub fn checkpoint(&self) -> Checkpoint {
@@ -172,6 +203,14 @@ impl WindowProgress {
         self.counters.duplicates.fetch_add(n, Ordering::Relaxed);
     }
 
+    /// Sets the keys held now (the engine reports it, not the consumer).
+    pub(crate) fn set_dedup_keys(&self, held: u64) {
+        self.counters.dedup_keys.store(held, Ordering::Relaxed);
+        self.counters
+            .dedup_keys_peak
+            .fetch_max(held, Ordering::Relaxed);
+    }
+
     pub(crate) fn restarted(&self) {
         self.counters.restarts.fetch_add(1, Ordering::Relaxed);
     }
@@ -182,7 +221,11 @@ impl WindowProgress {
         s.pending.extend(children.iter().copied());
         self.counters
             .windows_total
-            .fetch_add(children.len() as u64 - 1, Ordering::Relaxed);
+            .fetch_add((children.len() as u64).saturating_sub(1), Ordering::Relaxed);
+        self.counters.splits.fetch_add(1, Ordering::Relaxed);
+        self.counters
+            .widest_split
+            .fetch_max(children.len() as u64, Ordering::Relaxed);
     }
 
     pub(crate) fn done(&self, window: TimeWindow) {

@@ -2,41 +2,54 @@
 //! prefetch, restart what expired, run sub-windows in parallel, de-duplicate.
 //!
 //! Shape: a coordinator task keeps up to `parallel` sub-window tasks
-//! running. Each walks its scroll (hr-common's scroll stream, which tells an
-//! expired scroll from the end by comparing delivered records with the
-//! announced total) and pushes pages into one bounded channel: the prefetch
-//! buffer. Fetching therefore continues while the consumer works, until the
-//! buffer is full; if the consumer stalls long enough for a scroll to die,
-//! that sub-window is re-opened and the records it already handed over are
-//! skipped: by their versioned key, or, for records without a key, by
-//! position (the scroll order is deterministic: the default sort is
-//! `userID` ascending). This restart bookkeeping is per sub-window, freed
-//! when the sub-window ends, and independent of [`WindowStream::dedup`],
-//! which only drops records delivered by *another* sub-window. Besides pages the channel carries "split" and "done"
-//! events, in order, so progress and checkpoints describe what the consumer
-//! has actually received.
+//! running, the busiest known pieces first. Each walks its scroll
+//! (hr-common's scroll stream, which tells an expired scroll from the end
+//! by comparing delivered records with the announced total) and pushes
+//! pages into one bounded channel: the prefetch buffer. Fetching therefore
+//! continues while the consumer works, until the buffer is full; if the
+//! consumer stalls long enough for a scroll to die, that sub-window is
+//! re-opened and the records it already handed over are skipped: by their
+//! versioned key, or, for records without a key, by position (the scroll
+//! order is deterministic: the default sort is `userID` ascending). Calls
+//! that continue a scroll ask the rate limiter for
+//! [`Priority::Continuation`], so open scrolls are served before new
+//! pieces are opened and do not idle to death behind them.
+//!
+//! A piece whose first page announces more than `split_above` records is
+//! cut, at the quantiles of that page's times, into pieces of about that
+//! size; the page itself is delivered, and the children drop their copies
+//! of it. What the stream remembers to drop copies is kept in the ledger
+//! (`ledger.rs`): per live piece, freed when it ends, plus the few records
+//! another piece may return too. Besides pages the channel
+//! carries "split" and "done" events, in order, so progress and
+//! checkpoints describe what the consumer has actually received.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::BinaryHeap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use chrono::{FixedOffset, NaiveDateTime};
 use futures::{Stream, StreamExt};
 use hr_common::endpoint;
 use hr_common::error::{GaveUp, PagingErrorKind};
 use hr_common::paging::{self, Page, Pages, ScrollPage};
 use hr_common::task::{Background, join_error};
-use hr_common::transport::CallOptions;
-use hr_common::{Error, Result};
+use hr_common::transport::{CallOptions, Priority};
+use hr_common::{CivilDateTime, Error, Result};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
+use super::ledger::{Fingerprints, Key, Ledger, Seen};
 use super::progress::{Checkpoint, WindowProgress};
 use super::query::{ExtQuery, QueryType, ScrollCall, SortDirection, TimeWindowRequest};
 use super::{MAX_CAPACITY, MAX_WINDOW_DAYS, TimeWindow, WindowBound};
 use crate::BeisenClient;
 use crate::envelope::is_scroll_gone;
 use crate::models::WindowRecord;
+
+/// See [`WindowStream::split_above`].
+const DEFAULT_SPLIT_ABOVE: u64 = 15_000;
 
 /// A stream of every record changed in a window; built by methods such as
 /// [`Employees::changed_between`](crate::employee::Employees::changed_between),
@@ -109,6 +122,8 @@ impl<R: TimeWindowRequest> WindowStream<R> {
         stop: impl WindowBound,
     ) -> Self {
         let zone = client.time_zone();
+        // The client's concurrency: `DEFAULT_CONCURRENCY` (8) unless the
+        // builder set it.
         let parallel = client.concurrency().max(1);
         let whole = TimeWindow::from_civil(start.civil(zone), stop.civil(zone));
         let q = template.query_mut();
@@ -120,7 +135,7 @@ impl<R: TimeWindowRequest> WindowStream<R> {
             whole,
             parallel,
             prefetch_pages: 8,
-            split_above: Some(20 * u64::from(MAX_CAPACITY)),
+            split_above: Some(DEFAULT_SPLIT_ABOVE),
             split_long: true,
             max_restarts: 5,
             max_growth: Some(paging::DEFAULT_MAX_GROWTH),
@@ -221,7 +236,8 @@ impl<R: TimeWindowRequest> WindowStream<R> {
     }
 
     /// Sub-windows scrolled at once (default the client's
-    /// [`concurrency`](crate::BeisenClient::concurrency), 1 unless the
+    /// [`concurrency`](crate::BeisenClient::concurrency),
+    /// [`DEFAULT_CONCURRENCY`](crate::DEFAULT_CONCURRENCY) = 8 unless the
     /// builder set it). All share the client's rate limiter, so
     /// parallelism never exceeds the tenant's quota. With more than one,
     /// the window is also cut into at least this many parts.
@@ -265,9 +281,23 @@ impl<R: TimeWindowRequest> WindowStream<R> {
         self
     }
 
-    /// With [`parallel`](Self::parallel) above 1, a sub-window whose first
-    /// page announces more than this many records is split further (default
-    /// 6000; `None` never), so skewed data still spreads over the scrolls.
+    /// A sub-window whose first page announces more than this many records
+    /// is split further (default 15,000, 50 pages; `None` never), so that
+    /// skewed data still spreads over the scrolls and no scroll holds more
+    /// than about this many restart keys.
+    ///
+    /// The split is as fine as the total needs: pieces of about this size
+    /// (up to 64 from one split, none shorter than a second), cut where
+    /// the first page's records fall in time, so a busy hour gets many
+    /// pieces and a quiet month one. That page is delivered, not thrown
+    /// away; the new pieces skip their copies of its records. Larger
+    /// pieces are scrolled first.
+    ///
+    /// Why 15,000: a scroll is serial, so a piece of 50 pages at ~40 ms a
+    /// call takes about 2 s, while the tenant's 100 calls a second move
+    /// 30,000 records in the same time; larger pieces would make the tail
+    /// of a skewed window, smaller ones cost a first page and an empty last
+    /// page each for nothing when the data is even.
     pub fn split_above(mut self, records: Option<u64>) -> Self {
         self.split_above = records;
         self
@@ -320,11 +350,30 @@ impl<R: TimeWindowRequest> WindowStream<R> {
     /// A newer version of a record (modified during the run) is never
     /// dropped.
     ///
-    /// Memory: with de-duplication on, the stream keeps one key per
-    /// delivered record until it ends (about N keys of ~60 bytes for N
-    /// records). Turn it off for very large windows; scroll restarts do
-    /// not depend on it (they keep their own per-sub-window bookkeeping,
-    /// freed when the sub-window finishes).
+    /// Memory does not grow with the result. Beisen returns a record in
+    /// the piece that holds the time its query type selects on, so a
+    /// record whose times all lie inside the piece that returned it can
+    /// come back only from that piece: its key is kept while the piece is
+    /// live (a restart skips it) and let go when the piece ends. Keys are
+    /// kept to the end of the stream only for the records another piece
+    /// may return too: an employee whose person and job record changed in
+    /// different pieces, a time within a second of a piece boundary, or a
+    /// record returned by a piece that holds none of its times (a vendor
+    /// inconsistency: the copy is dropped if the piece holding its time is
+    /// live and has the key, and delivered again if that piece has already
+    /// finished, since a record twice beats a record lost). So the stream
+    /// holds about `parallel` × [`split_above`](Self::split_above) keys
+    /// plus those few ([`WindowProgress::dedup_keys_peak`] tells); a key
+    /// is a 128-bit keyed fingerprint of the versioned key, 20 to 40 bytes
+    /// with the set (two keys collide with a chance of about 10⁻²⁷ in a
+    /// million records). The worst case,
+    /// every record in two pieces, is one key per record, as without this
+    /// bound. Records without times (a `columns` list that leaves them
+    /// out) are trusted to come from one piece.
+    ///
+    /// Turned off, copies returned by two pieces are both delivered; the
+    /// stream's own re-reads (a restart, the pieces of a split) are still
+    /// skipped.
     pub fn dedup(mut self, on: bool) -> Self {
         self.dedup = on;
         self
@@ -443,16 +492,14 @@ impl<R: TimeWindowRequest> WindowStream<R> {
             query_type,
             client: self.client,
             template: self.template,
-            split_above: if self.parallel > 1 {
-                self.split_above
-            } else {
-                None
-            },
+            split_above: self.split_above,
             max_restarts: self.max_restarts,
             max_growth: self.max_growth,
-            seen: self.dedup.then(|| Arc::new(Mutex::new(HashSet::new()))),
+            ledger: Arc::new(Mutex::new(Ledger::new(&windows, self.dedup))),
+            fingerprints: Fingerprints::default(),
             progress: progress.clone(),
             tx,
+            continuation: self.options.clone().priority(Priority::Continuation),
             options: self.options,
         };
         // In the span current here, so that the calls of the sub-windows
@@ -534,10 +581,16 @@ struct Engine<R: TimeWindowRequest> {
     split_above: Option<u64>,
     max_restarts: u32,
     max_growth: Option<u32>,
-    seen: Option<Arc<Mutex<HashSet<String>>>>,
+    ledger: Arc<Mutex<Ledger>>,
+    fingerprints: Fingerprints,
     progress: WindowProgress,
     tx: mpsc::Sender<Event<R::Item>>,
+    /// Options of a piece's first call.
     options: CallOptions,
+    /// Options of the calls that continue an open scroll: the same, at
+    /// [`Priority::Continuation`], so the limiter serves them before new
+    /// pieces and no scroll idles to death behind them.
+    continuation: CallOptions,
 }
 
 impl<R: TimeWindowRequest> Clone for Engine<R> {
@@ -549,10 +602,12 @@ impl<R: TimeWindowRequest> Clone for Engine<R> {
             split_above: self.split_above,
             max_restarts: self.max_restarts,
             max_growth: self.max_growth,
-            seen: self.seen.clone(),
+            ledger: self.ledger.clone(),
+            fingerprints: self.fingerprints.clone(),
             progress: self.progress.clone(),
             tx: self.tx.clone(),
             options: self.options.clone(),
+            continuation: self.continuation.clone(),
         }
     }
 }
@@ -561,15 +616,71 @@ fn cancelled() -> Error {
     Error::paging(PagingErrorKind::Cancelled, "the stream was dropped")
 }
 
+/// A piece waiting for a slot. Pieces whose size is unknown (the first
+/// cut) go first, in date order, since opening them is what reveals the
+/// work; then the largest estimate, so the busiest pieces do not start
+/// last and make the tail of the run.
+#[derive(PartialEq, Eq)]
+struct Queued {
+    window: TimeWindow,
+    estimate: Option<u64>,
+}
+
+impl Ord for Queued {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let rank = |q: &Queued| (q.estimate.is_none(), q.estimate);
+        rank(self)
+            .cmp(&rank(other))
+            .then_with(|| other.window.start().cmp(&self.window.start()))
+    }
+}
+
+impl PartialOrd for Queued {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// A record with what the stream needs to know about it: its versioned
+/// key's fingerprint and the times it is selected on, read once per record.
+struct Described<T> {
+    item: T,
+    key: Option<Key>,
+    times: Vec<NaiveDateTime>,
+}
+
+/// A civil time in `zone`; times that carry an offset are converted.
+fn civil_in(t: &CivilDateTime, zone: FixedOffset) -> NaiveDateTime {
+    match t.offset() {
+        Some(_) => t.to_datetime(zone).with_timezone(&zone).naive_local(),
+        None => t.naive(),
+    }
+}
+
 impl<R: TimeWindowRequest> Engine<R> {
+    fn ledger(&self) -> std::sync::MutexGuard<'_, Ledger> {
+        self.ledger.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Reports the keys held now (the peak is kept by the progress).
+    fn report_keys(&self, ledger: &Ledger) {
+        self.progress.set_dedup_keys(ledger.held() as u64);
+    }
+
     async fn run(self, windows: Vec<TimeWindow>, parallel: usize) {
-        let mut queue: VecDeque<TimeWindow> = windows.into();
+        let mut queue: BinaryHeap<Queued> = windows
+            .into_iter()
+            .map(|window| Queued {
+                window,
+                estimate: None,
+            })
+            .collect();
         let mut running = JoinSet::new();
         loop {
             while running.len() < parallel
-                && let Some(w) = queue.pop_front()
+                && let Some(q) = queue.pop()
             {
-                running.spawn(self.clone().sub_window(w).in_current_span());
+                running.spawn(self.clone().piece(q.window).in_current_span());
             }
             let Some(joined) = running.join_next().await else {
                 return;
@@ -579,12 +690,11 @@ impl<R: TimeWindowRequest> Engine<R> {
             // windows as complete.
             let outcome = joined.unwrap_or_else(|e| Err(join_error("a sub-window task", e)));
             match outcome {
-                // Children go first so the earliest windows finish first and
-                // the checkpoint advances steadily.
                 Ok(children) => {
-                    for c in children.into_iter().rev() {
-                        queue.push_front(c);
-                    }
+                    queue.extend(children.into_iter().map(|(window, estimate)| Queued {
+                        window,
+                        estimate: Some(estimate),
+                    }))
                 }
                 Err(e) => {
                     running.abort_all();
@@ -595,18 +705,25 @@ impl<R: TimeWindowRequest> Engine<R> {
         }
     }
 
-    fn scroll(&self, window: TimeWindow) -> Pages<R::Item> {
+    fn scroll(&self, window: TimeWindow) -> Pages<Described<R::Item>> {
         let client = self.client.clone();
         let query_type = self.query_type;
-        let options = self.options.clone();
+        let zone = self.client.time_zone();
+        let fingerprints = self.fingerprints.clone();
+        let (opening, continuation) = (self.options.clone(), self.continuation.clone());
         let mut request = self.template.clone();
         request.query_mut().set_window(window);
         paging::scroll(move |id: Option<String>| {
             let client = client.clone();
-            let options = options.clone();
             let mut request = request.clone();
+            let fingerprints = fingerprints.clone();
             request.query_mut().scroll_id = id.unwrap_or_default();
             let first_call = request.query().scroll_id.is_empty();
+            let options = if first_call {
+                opening.clone()
+            } else {
+                continuation.clone()
+            };
             async move {
                 let page = endpoint::send(&client, &ScrollCall(&request), &options).await?;
                 if first_call && page.data.is_empty() && page.total.is_some_and(|t| t > 0) {
@@ -628,14 +745,23 @@ impl<R: TimeWindowRequest> Engine<R> {
                 } else {
                     page.total
                 };
+                let records: Vec<Described<R::Item>> = page
+                    .data
+                    .into_iter()
+                    .map(|item| Described {
+                        key: item.versioned_key(query_type).map(|k| fingerprints.of(&k)),
+                        times: item
+                            .version_times(query_type)
+                            .into_iter()
+                            .map(|t| civil_in(t, zone))
+                            .collect(),
+                        item,
+                    })
+                    .collect();
                 // The records' versioned keys let the scroll tell a page it
                 // already delivered (a server replaying) from progress.
-                let keys: Vec<Option<String>> = page
-                    .data
-                    .iter()
-                    .map(|r| r.versioned_key(query_type))
-                    .collect();
-                Ok(ScrollPage::new(page.data, page.scroll_id)
+                let keys: Vec<Option<Key>> = records.iter().map(|r| r.key).collect();
+                Ok(ScrollPage::new(records, page.scroll_id)
                     .with_total(total)
                     .with_keys(keys))
             }
@@ -646,80 +772,75 @@ impl<R: TimeWindowRequest> Engine<R> {
         .build()
     }
 
-    /// Drops what this sub-window already handed over before a restart,
-    /// and (with de-duplication on) what another sub-window delivered;
-    /// returns the new records.
+    /// Keeps the records this piece has not handed over (before a
+    /// restart) and that no other piece delivered (with de-duplication
+    /// on); returns them.
     fn fresh(
         &self,
-        items: Vec<R::Item>,
-        sub: &mut Delivered,
-        attempt_keyless: &mut u64,
+        window: TimeWindow,
+        records: Vec<Described<R::Item>>,
+        keyless: &mut Keyless,
     ) -> Vec<R::Item> {
-        let before = items.len();
-        let mut seen = self
-            .seen
-            .as_ref()
-            .map(|s| s.lock().unwrap_or_else(|e| e.into_inner()));
-        let kept: Vec<R::Item> = items
+        let before = records.len();
+        let mut ledger = self.ledger();
+        let kept: Vec<R::Item> = records
             .into_iter()
-            .filter(|r| match r.versioned_key(self.query_type) {
-                Some(k) => {
-                    if sub.keys.contains(&k) {
-                        return false;
-                    }
-                    let new_here = seen.as_mut().is_none_or(|seen| seen.insert(k.clone()));
-                    sub.keys.insert(k);
-                    new_here
-                }
-                None => {
-                    *attempt_keyless += 1;
-                    if *attempt_keyless <= sub.keyless {
-                        return false;
-                    }
-                    sub.keyless += 1;
-                    true
-                }
+            .filter_map(|r| {
+                let new = match r.key {
+                    Some(key) => ledger.admit(
+                        window,
+                        &Seen {
+                            key,
+                            times: r.times,
+                        },
+                    ),
+                    None => keyless.admit(),
+                };
+                new.then_some(r.item)
             })
             .collect();
+        self.report_keys(&ledger);
+        drop(ledger);
         self.progress.duplicates((before - kept.len()) as u64);
         kept
     }
 
-    /// Scrolls one sub-window to its end; returns the windows it was split
-    /// into, if it was.
-    async fn sub_window(self, window: TimeWindow) -> Result<Vec<TimeWindow>> {
+    async fn send(&self, event: Event<R::Item>) -> Result<()> {
+        self.tx.send(event).await.map_err(|_| cancelled())
+    }
+
+    /// Scrolls one piece to its end; returns the pieces it was split into,
+    /// with their estimated sizes, if it was.
+    async fn piece(self, window: TimeWindow) -> Result<Vec<(TimeWindow, u64)>> {
         request_check(&self.template, window)?;
+        self.ledger().open(window);
         let mut restarts = 0;
         let mut failed_restarts = 0;
         let mut first_open = true;
-        // What this sub-window handed over, to skip after a restart.
-        let mut sub = Delivered::default();
+        // Records without a key this piece handed over, skipped by
+        // position after a restart.
+        let mut keyless = Keyless::default();
         'open: loop {
             let mut pages = self.scroll(window);
             let mut first_page = true;
-            let mut attempt_keyless = 0;
+            keyless.reopen();
             while let Some(page) = pages.next().await {
                 match page {
                     Ok(page) => {
+                        let records = page.items;
                         if first_page && first_open {
                             let total = page.total.unwrap_or(0);
-                            if let Some(children) = self.split_of(window, total) {
-                                tracing::debug!(%window, total, parts = children.len(), "splitting a busy window");
-                                self.tx
-                                    .send(Event::Split(window, children.clone()))
-                                    .await
-                                    .map_err(|_| cancelled())?;
+                            if let Some(children) = self.split_of(window, total, &records) {
+                                self.split(window, total, records, &children, &mut keyless)
+                                    .await?;
                                 return Ok(children);
                             }
                             self.progress.announced(total);
                         }
                         first_page = false;
-                        let items = self.fresh(page.items, &mut sub, &mut attempt_keyless);
+                        let items = self.fresh(window, records, &mut keyless);
                         if !items.is_empty() {
-                            self.tx
-                                .send(Event::Page(items))
-                                .await
-                                .map_err(|_| cancelled())?;
+                            self.send(Event::Page(items)).await?;
                         }
                     }
                     Err(e) if is_restartable(&e) => {
@@ -754,31 +875,168 @@ impl<R: TimeWindowRequest> Engine<R> {
                     Err(e) => return Err(e),
                 }
             }
-            self.tx
-                .send(Event::Done(window))
-                .await
-                .map_err(|_| cancelled())?;
+            {
+                let mut ledger = self.ledger();
+                ledger.done(window);
+                self.report_keys(&ledger);
+            }
+            self.send(Event::Done(window)).await?;
             return Ok(Vec::new());
         }
     }
 
-    fn split_of(&self, window: TimeWindow, total: u64) -> Option<Vec<TimeWindow>> {
+    /// Replaces a busy piece by `children`. Its first page is delivered,
+    /// and its keys go to the children, which drop their copies; a page
+    /// with records that have no key cannot be matched that way and is
+    /// left to the children instead.
+    async fn split(
+        &self,
+        window: TimeWindow,
+        total: u64,
+        records: Vec<Described<R::Item>>,
+        children: &[(TimeWindow, u64)],
+        keyless: &mut Keyless,
+    ) -> Result<()> {
+        let windows: Vec<TimeWindow> = children.iter().map(|(w, _)| *w).collect();
+        tracing::debug!(%window, total, parts = windows.len(), "splitting a busy window");
+        let keyed = records.iter().all(|r| r.key.is_some());
+        let mut first_page = Vec::new();
+        if keyed {
+            first_page = records
+                .iter()
+                .filter_map(|r| {
+                    r.key.map(|key| Seen {
+                        key,
+                        times: r.times.clone(),
+                    })
+                })
+                .collect();
+            let items = self.fresh(window, records, keyless);
+            if !items.is_empty() {
+                self.send(Event::Page(items)).await?;
+            }
+        }
+        {
+            let mut ledger = self.ledger();
+            ledger.split(window, &windows, first_page);
+            self.report_keys(&ledger);
+        }
+        self.send(Event::Split(window, windows)).await
+    }
+
+    /// The pieces a piece whose first page announces `total` records is
+    /// cut into, with their estimated sizes; `None` to scroll it whole.
+    ///
+    /// About `split_above` records each (a fifth less, so that an
+    /// estimate a little short does not make a child split again), at
+    /// most [`MAX_SPLIT`] and never under a second. With the default sort
+    /// (`userID`, unrelated to time) the first page is a fair sample of
+    /// the piece's times, so the cuts are put at its quantiles: a busy
+    /// hour gets many pieces and a quiet month one. With another sort, or
+    /// a page without times, the piece is cut into equal spans.
+    fn split_of(
+        &self,
+        window: TimeWindow,
+        total: u64,
+        records: &[Described<R::Item>],
+    ) -> Option<Vec<(TimeWindow, u64)>> {
         let limit = self.split_above?.max(1);
         if total <= limit || window.len() < chrono::Duration::seconds(2) {
             return None;
         }
-        let parts = total.div_ceil(limit).clamp(2, 8) as usize;
-        let children = window.split_even(parts);
-        (children.len() > 1).then_some(children)
+        let parts = (total.saturating_mul(6) / 5)
+            .div_ceil(limit)
+            .clamp(2, MAX_SPLIT as u64) as usize;
+        let mut sample: Vec<NaiveDateTime> = Vec::new();
+        if self.template.query().sort.is_none() {
+            sample = records
+                .iter()
+                .filter_map(|r| {
+                    r.times
+                        .iter()
+                        .copied()
+                        .find(|t| window.start() <= *t && *t < window.stop())
+                })
+                .collect();
+            sample.sort_unstable();
+        }
+        let children = if sample.len() >= parts {
+            cut_at_quantiles(window, &sample, parts)
+        } else {
+            window.split_even(parts)
+        };
+        if children.len() < 2 {
+            return None;
+        }
+        Some(estimates(window, total, &sample, children))
     }
 }
 
-/// What one sub-window has handed over: versioned keys, and the number of
-/// records without a key (skipped by position after a restart).
+/// The most pieces one split makes: enough for a piece of 64 times
+/// `split_above` records, few enough that opening them all costs little.
+const MAX_SPLIT: usize = 64;
+
+/// `window` cut at the whole seconds of the `parts`-quantiles of the
+/// sorted `sample`; equal cuts merge, so there may be fewer parts.
+fn cut_at_quantiles(window: TimeWindow, sample: &[NaiveDateTime], parts: usize) -> Vec<TimeWindow> {
+    let mut cuts = vec![window.start()];
+    for j in 1..parts {
+        let t = super::whole_seconds(sample[j * sample.len() / parts]);
+        if t > *cuts.last().unwrap_or(&window.start()) && t < window.stop() {
+            cuts.push(t);
+        }
+    }
+    cuts.push(window.stop());
+    cuts.windows(2)
+        .map(|c| TimeWindow::from_civil(c[0], c[1]))
+        .collect()
+}
+
+/// Each child's share of `total`: the share of the sample it holds, with
+/// the share of its time span as a prior (all of it without a sample).
+fn estimates(
+    window: TimeWindow,
+    total: u64,
+    sample: &[NaiveDateTime],
+    children: Vec<TimeWindow>,
+) -> Vec<(TimeWindow, u64)> {
+    let span = window.len().num_seconds().max(1) as f64;
+    let m = sample.len() as f64;
+    children
+        .into_iter()
+        .map(|c| {
+            let in_child = sample
+                .iter()
+                .filter(|t| c.start() <= **t && **t < c.stop())
+                .count() as f64;
+            let share = (in_child + c.len().num_seconds() as f64 / span) / (m + 1.0);
+            (c, (total as f64 * share).round() as u64)
+        })
+        .collect()
+}
+
+/// How many records without a key a piece handed over, and how many the
+/// current scroll has passed: after a restart the first ones are skipped
+/// by position (the scroll order is deterministic).
 #[derive(Default)]
-struct Delivered {
-    keys: HashSet<String>,
-    keyless: u64,
+struct Keyless {
+    delivered: u64,
+    this_scroll: u64,
+}
+
+impl Keyless {
+    fn reopen(&mut self) {
+        self.this_scroll = 0;
+    }
+
+    fn admit(&mut self) -> bool {
+        self.this_scroll += 1;
+        if self.this_scroll <= self.delivered {
+            return false;
+        }
+        self.delivered += 1;
+        true
+    }
 }
 
 /// Errors after which a sub-window's scroll is re-opened: an expired
@@ -834,6 +1092,68 @@ mod tests {
         let shown = err.to_string();
         assert!(shown.contains("task panicked"), "{shown}");
         assert!(shown.contains("coordinator bug"), "{shown}");
+    }
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").unwrap()
+    }
+
+    #[test]
+    fn a_busy_hour_gets_the_cuts_and_the_larger_estimates() {
+        let day = TimeWindow::from_civil(at("2024-07-09T00:00:00"), at("2024-07-10T00:00:00"));
+        // 80 records in one hour, 20 spread over the day.
+        let mut sample: Vec<NaiveDateTime> = (0..80)
+            .map(|i| at("2024-07-09T02:00:00") + chrono::Duration::seconds(i * 45))
+            .chain((0..20).map(|i| day.start() + chrono::Duration::seconds(i * 4_320)))
+            .collect();
+        sample.sort_unstable();
+        let children = cut_at_quantiles(day, &sample, 10);
+        assert_eq!(children.first().unwrap().start(), day.start());
+        assert_eq!(children.last().unwrap().stop(), day.stop());
+        assert!(children.windows(2).all(|p| p[0].stop() == p[1].start()));
+        let in_hour = children
+            .iter()
+            .filter(|c| {
+                c.start() >= at("2024-07-09T02:00:00") && c.stop() <= at("2024-07-09T03:00:00")
+            })
+            .count();
+        assert!(in_hour >= 6, "{children:?}");
+        let est = estimates(day, 10_000, &sample, children);
+        let total: u64 = est.iter().map(|(_, n)| n).sum();
+        assert!((9_900..=10_100).contains(&total), "{total}");
+        assert!(est.iter().all(|(_, n)| *n <= 2_000), "{est:?}");
+    }
+
+    #[test]
+    fn cuts_are_whole_seconds_and_never_empty() {
+        let w = TimeWindow::from_civil(at("2024-01-01T00:00:00"), at("2024-01-01T00:00:10"));
+        // Every record in the same second: one cut at most.
+        let sample = vec![at("2024-01-01T00:00:05") + chrono::Duration::milliseconds(300); 50];
+        let children = cut_at_quantiles(w, &sample, 8);
+        assert_eq!(children.len(), 2);
+        assert_eq!(children[1].start(), at("2024-01-01T00:00:05"));
+    }
+
+    #[test]
+    fn unknown_pieces_go_first_then_the_largest() {
+        let w = |h: u32| {
+            TimeWindow::from_civil(
+                at("2024-01-01T00:00:00") + chrono::Duration::hours(h.into()),
+                at("2024-01-01T00:00:00") + chrono::Duration::hours((h + 1).into()),
+            )
+        };
+        let mut queue: BinaryHeap<Queued> = [
+            (w(0), Some(10)),
+            (w(1), Some(500)),
+            (w(2), None),
+            (w(3), None),
+            (w(4), Some(500)),
+        ]
+        .into_iter()
+        .map(|(window, estimate)| Queued { window, estimate })
+        .collect();
+        let order: Vec<TimeWindow> = std::iter::from_fn(|| queue.pop().map(|q| q.window)).collect();
+        assert_eq!(order, [w(2), w(3), w(1), w(4), w(0)]);
     }
 
     #[tokio::test]
