@@ -54,11 +54,55 @@ macro_rules! code_enum_impls {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let raw = String::deserialize(d)?;
-                Ok($name::from(raw.as_str()))
+                d.deserialize_string(CodeVisitor::<$name>(std::marker::PhantomData))
+            }
+        }
+
+        impl FromCode for $name {
+            fn from_owned(code: String) -> Self {
+                match code.as_str() {
+                    $($code => $name::$variant,)*
+                    _ => $name::Unknown(code),
+                }
             }
         }
     };
+}
+
+/// A code read without allocating, except for an unknown one (kept as its
+/// `Unknown(raw)`): every person carries three codes, and a `String` for
+/// each only to match it against the known ones was a measurable share of
+/// a listing's CPU.
+trait FromCode: for<'a> From<&'a str> {
+    /// The code from a string the deserializer already owns.
+    fn from_owned(code: String) -> Self;
+}
+
+/// Reads a code as `String::deserialize` would (a string, nothing else),
+/// borrowing the text where the deserializer allows.
+struct CodeVisitor<T>(std::marker::PhantomData<T>);
+
+impl<T: FromCode> serde::de::Visitor<'_> for CodeVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, code: &str) -> Result<T, E> {
+        Ok(T::from(code))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, code: String) -> Result<T, E> {
+        Ok(T::from_owned(code))
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<T, E> {
+        match std::str::from_utf8(bytes) {
+            Ok(code) => Ok(T::from(code)),
+            Err(_) => Err(E::invalid_value(serde::de::Unexpected::Bytes(bytes), &self)),
+        }
+    }
 }
 
 /// `personStatus`.
@@ -295,5 +339,34 @@ where
             set.insert(part.parse().map_err(serde::de::Error::custom)?);
         }
         Ok(set)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Known codes, unknown ones (kept verbatim), escaped text that the
+    /// deserializer cannot lend, and values that own their text all read
+    /// as before; anything but a string is refused as `String` refuses it.
+    #[test]
+    fn codes_read_as_through_a_string() {
+        let known: PersonType = serde_json::from_str(r#""Employee""#).unwrap();
+        assert_eq!(known, PersonType::Employee);
+        let unknown: PersonStatus = serde_json::from_str(r#""Retired""#).unwrap();
+        assert_eq!(unknown, PersonStatus::Unknown("Retired".into()));
+        let escaped: ProfilePictureStatus =
+            serde_json::from_str(r#""Collection\u0053ucceeded""#).unwrap();
+        assert_eq!(escaped, ProfilePictureStatus::CollectionSucceeded);
+        let owned: PersonStatus = serde_json::from_value(serde_json::json!("Freeze")).unwrap();
+        assert_eq!(owned, PersonStatus::Freeze);
+        let owned: PersonType = serde_json::from_value(serde_json::json!("Robot")).unwrap();
+        assert_eq!(owned, PersonType::Unknown("Robot".into()));
+
+        for bad in ["5", "null", "[]", "{}"] {
+            let ours = serde_json::from_str::<PersonType>(bad).unwrap_err();
+            let string = serde_json::from_str::<String>(bad).unwrap_err();
+            assert_eq!(ours.to_string(), string.to_string(), "{bad}");
+        }
     }
 }

@@ -332,7 +332,8 @@ impl<T> FusedStream for ListingItems<T> {
 /// listing endpoints differ only in where the page sits in their request.
 ///
 /// A record's key, for telling a replayed page from progress, is the hash
-/// of its JSON: two distinct records never serialise alike.
+/// of its JSON: two distinct records never serialise alike. The JSON goes
+/// straight into the hasher rather than into a `String` per record.
 pub(crate) fn stream_pages<E, T>(
     client: &IsdpClient,
     template: &E,
@@ -350,8 +351,47 @@ where
         let client = client_for_pages.clone();
         async move {
             let page = endpoint::send(&client, &req, &CallOptions::new()).await?;
-            Ok(offset_page(page, |r| serde_json::to_string(r).ok()))
+            Ok(offset_page(page, json_hash))
         }
     })
     .by_item()
+}
+
+/// The hash of `record`'s JSON, written piece by piece into the hasher;
+/// `None` if it does not serialise.
+fn json_hash<T: Serialize>(record: &T) -> Option<u64> {
+    struct HashWriter(std::collections::hash_map::DefaultHasher);
+
+    impl std::io::Write for HashWriter {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            std::hash::Hasher::write(&mut self.0, bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    let mut w = HashWriter(Default::default());
+    serde_json::to_writer(&mut w, record).ok()?;
+    Some(std::hash::Hasher::finish(&w.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_hash;
+
+    /// Equal JSON, equal key; any difference in the JSON, another key.
+    #[test]
+    fn json_hash_tells_records_apart_by_their_json() {
+        let a = serde_json::json!({"orgId": 1, "orgName": "研发"});
+        let same = serde_json::json!({"orgName": "研发", "orgId": 1});
+        let other = serde_json::json!({"orgId": 1, "orgName": "研发部"});
+        assert_eq!(json_hash(&a), json_hash(&same));
+        assert_ne!(json_hash(&a), json_hash(&other));
+        assert!(json_hash(&a).is_some());
+        let unserialisable = std::collections::HashMap::from([((1, 2), 3)]);
+        assert_eq!(json_hash(&unserialisable), None);
+    }
 }
