@@ -51,6 +51,40 @@ pub(crate) struct Envelope<T> {
     pub is_last_data: Option<bool>,
 }
 
+/// The envelope with no keys but its own, for the one-pass read. Any
+/// other key (a second spelling of `code`, `msg`, an OAuth `error`) may
+/// change what the Value-first read decides, so a body that has one is
+/// read the long way.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct PlainEnvelope<T> {
+    #[serde(default, alias = "Code")]
+    code: Option<Code>,
+    #[serde(default, alias = "Message")]
+    message: Option<String>,
+    #[serde(default = "none", alias = "Data")]
+    data: Option<T>,
+    #[serde(default, alias = "ScrollId")]
+    scroll_id: Option<String>,
+    #[serde(default, alias = "Total")]
+    total: Option<u64>,
+    #[serde(default, alias = "IsLastData")]
+    is_last_data: Option<bool>,
+}
+
+impl<T> From<PlainEnvelope<T>> for Envelope<T> {
+    fn from(p: PlainEnvelope<T>) -> Self {
+        Envelope {
+            code: p.code,
+            message: p.message,
+            data: p.data,
+            scroll_id: p.scroll_id,
+            total: p.total,
+            is_last_data: p.is_last_data,
+        }
+    }
+}
+
 /// What a 2xx reply must hold, besides `code` 200, to count as a success.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Promise {
@@ -100,7 +134,9 @@ impl<T: DeserializeOwned> Envelope<T> {
         if resp.body().trim_ascii_start().first() != Some(&b'{') {
             return None;
         }
-        let env: Self = serde_json::from_slice(resp.body()).ok()?;
+        let env: Self = serde_json::from_slice::<PlainEnvelope<T>>(resp.body())
+            .ok()?
+            .into();
         let code_ok = env
             .code
             .as_ref()
@@ -488,6 +524,7 @@ pub(crate) fn is_scroll_gone(err: &Error) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use serde_json::json;
 
     fn resp(status: u16, body: Vec<u8>) -> Response {
         Response::from_parts(status, Default::default(), body.into())
@@ -539,6 +576,28 @@ mod tests {
             Promise::List => code_ok && data_ok,
             Promise::Scroll => code_ok && data_ok && scroll_ok,
         }
+    }
+
+    #[test]
+    fn a_second_spelling_of_a_key_is_read_the_long_way() {
+        // Found by the property below in CI: the typed read took `Code`,
+        // the Value-first read took the first spelling in the map.
+        for body in [
+            json!({"CODE": null, "Code": 200, "data": []}),
+            json!({"code": 200, "msg": "x", "data": [], "isLastData": true}),
+            json!({"Code": "200", "error": "invalid_token", "data": []}),
+        ] {
+            let r = resp(200, serde_json::to_vec(&body).unwrap());
+            for promise in [Promise::Code, Promise::List, Promise::Scroll] {
+                let fast = Envelope::<Vec<Value>>::read_plain_success(&r, promise);
+                assert!(fast.is_none(), "{promise:?} on {body} took the fast path");
+            }
+        }
+        let plain = resp(
+            200,
+            br#"{"code":"200","data":[],"isLastData":true}"#.to_vec(),
+        );
+        assert!(Envelope::<Vec<Value>>::read_plain_success(&plain, Promise::Scroll).is_some());
     }
 
     proptest! {
