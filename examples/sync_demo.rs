@@ -29,15 +29,16 @@
 //! listed in the report and retried next run; they do not fail it), 1 when
 //! it stopped (or the demo's check failed), 2 for a usage error.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use futures::TryStreamExt;
 use hr_sandbox::{NewHire, Sandbox, SandboxConfig};
 use hr_sdk::beisen::chrono::NaiveDate;
 use hr_sdk::beisen::{self, BeisenClient};
-use hr_sdk::isdp::{self, IsdpClient, PersonPatch};
+use hr_sdk::isdp::{self, IsdpClient, Person, PersonStatus, PersonUpdate};
 use hr_sdk::sync::mapping::{BeisenKey, IsdpKey};
 use hr_sdk::sync::{
     BeisenSource, IsdpSource, Mapping, Mode, Source, SqliteStore, SyncJob, SyncJobBuilder,
@@ -343,25 +344,33 @@ async fn demo(args: Args) -> Result<bool, Error> {
 
 /// Copies the mobile and job level of these people to udfExtend1 and
 /// udfExtend2 (the ISDP demo), and their departure, if they left: the
-/// sandbox's ISDP shows a person as last written.
+/// sandbox's ISDP shows a person as last written. `person/batchUpdate`
+/// rewrites the required fields, so each person's are taken as listed.
 async fn copy_to_udf(
     client: &IsdpClient,
     sandbox: &Sandbox,
     people: impl IntoIterator<Item = usize>,
 ) -> Result<(), Error> {
-    let patches = people
-        .into_iter()
-        .map(|i| sandbox.data().person(i))
-        .map(|p| {
-            let patch = PersonPatch::by_code(p.job_number.clone())
-                .field("udfExtend1", p.mobile.clone())
-                .field("udfExtend2", p.job_level.clone());
-            match p.has_left() {
-                true => patch.field("personStatus", "Cancel"),
-                false => patch,
-            }
-        });
-    client.persons().update(patches).await?;
+    let listed: HashMap<String, Person> = client
+        .persons()
+        .all()
+        .map_ok(|p| (p.person_code.clone(), p))
+        .try_collect()
+        .await?;
+    let mut updates = Vec::new();
+    for p in people.into_iter().map(|i| sandbox.data().person(i)) {
+        let Some(person) = listed.get(&p.job_number) else {
+            return Err(format!("ISDP does not list {}", p.job_number).into());
+        };
+        let mut update = PersonUpdate::from_person(person)?
+            .field("udfExtend1", p.mobile.clone())
+            .field("udfExtend2", p.job_level.clone());
+        if p.has_left() {
+            update.person_status = PersonStatus::Cancel;
+        }
+        updates.push(update);
+    }
+    client.persons().update_info(updates).await?;
     Ok(())
 }
 

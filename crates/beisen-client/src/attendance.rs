@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::BeisenClient;
-use crate::enums::ApprovalStatus;
+use crate::enums::VacationApproveStatus;
 use crate::envelope::{Envelope, Promise, VacationPageReply, null_as_empty};
 use crate::ids::UserId;
 
@@ -43,9 +43,11 @@ pub struct Vacation {
     /// 1 leave, 2 cancellation.
     #[serde(default)]
     pub document_type: Option<i64>,
-    /// Approval state (1 通过, 3 不通过, 4 作废 in this API's own coding).
-    #[serde(default)]
-    pub approve_status: Option<i64>,
+    /// Approval state, in the attendance API's own coding (1 通过; not
+    /// CoreHR's [`ApprovalStatus`](crate::enums::ApprovalStatus)). A value
+    /// that is neither a code nor a known label reads as `None`.
+    #[serde(default, deserialize_with = "crate::enums::lenient_vacation_status")]
+    pub approve_status: Option<VacationApproveStatus>,
     /// `"1"` for a cancellation.
     #[serde(default)]
     pub is_cancel: Option<String>,
@@ -123,7 +125,7 @@ pub struct GetVacationsByApprovalTime {
     pub approve_stop_date: String,
     /// Approval state to list; all but "in approval" when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub approve_status: Option<i64>,
+    pub approve_status: Option<VacationApproveStatus>,
     /// The previous page's `sortCursor`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query_cursor: Option<String>,
@@ -144,9 +146,19 @@ impl GetVacationsByApprovalTime {
         }
     }
 
-    /// Only this approval state (the attendance API's own codes: 1, 3, 4).
-    pub fn approve_status(mut self, status: ApprovalStatus) -> Self {
-        self.approve_status = Some(status.code());
+    /// Only this approval state, in the attendance API's own codes
+    /// (`VacationApproveStatus::Approved` is 1), which are not CoreHR's.
+    ///
+    /// ```
+    /// use beisen_client::attendance::GetVacationsByApprovalTime;
+    /// use beisen_client::enums::VacationApproveStatus;
+    /// let req = GetVacationsByApprovalTime::new(chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap())
+    ///     .approve_status(VacationApproveStatus::Approved);
+    /// assert_eq!(serde_json::to_value(&req)?["approveStatus"], 1);
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn approve_status(mut self, status: VacationApproveStatus) -> Self {
+        self.approve_status = Some(status);
         self
     }
 

@@ -1,19 +1,31 @@
 //! Employee endpoints (员工与任职, v5): time-window reads, lookups, writes.
 
-use std::collections::BTreeMap;
+use std::collections::HashSet;
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use futures::StreamExt;
+use serde::Serialize;
 
 use crate::enums::{ApprovalStatus, EmpStatus, EmployType, ServiceType};
-use crate::envelope::{ListReply, LookupManyReply, LookupReply, ScrollListReply, WriteReply};
+use crate::envelope::{ListReply, LookupReply, ScrollListReply};
 use crate::ids::{OrgOId, UserId};
-use crate::models::{Employee, EmployeeInfo, EmployeeWithRecords, RecordInfo};
-use crate::window::{WindowBound, WindowQuery, WindowStream, time_window_request};
+use crate::models::{Employee, EmployeeInfo, EmployeeWithRecords, RecordInfo, WindowRecord};
+use crate::window::{
+    ExtQuery, Sort, SortDirection, WindowBound, WindowQuery, WindowStream, fmt_time,
+    time_window_request,
+};
 use crate::{BeisenClient, ListResponse, ScrollResponse};
-use hr_common::endpoint::{Endpoint, json_request};
-use hr_common::transport::Request;
+use hr_common::endpoint::{self, Endpoint, json_request};
+use hr_common::paging::{self, Items, Page, Pages, ScrollPage};
+use hr_common::transport::{CallOptions, Priority, Request};
 use hr_common::{Error, Result};
+
+pub use crate::lookup::{
+    GetUserIdsByJobNumbers, GetUserIdsByMobiles, LookupFailure, MAX_LOOKUP_KEYS, UserIdLookup,
+    UserIdOutcome,
+};
+pub use crate::write::{
+    CreateEmployee, CreatedEmployee, DimissionEmployee, EmployeeRef, TransferEmployee, WriteResult,
+};
 
 /// Endpoint paths.
 pub mod paths {
@@ -48,7 +60,9 @@ pub mod paths {
     pub const DIMISSION: &str = "/TenantBaseExternal/api/v5/Employee/Dimission";
 }
 
-/// The most ids one lookup takes.
+/// The most ids one lookup by user id (`GetBasicInfoByIds`,
+/// `GetServiceInfoByIds`, `Organization/GetByIds`) takes. The lookups by
+/// job number and mobile take [`MAX_LOOKUP_KEYS`] (30).
 pub const MAX_IDS: usize = 300;
 
 pub(crate) fn check_ids(field: &str, n: usize) -> Result<()> {
@@ -442,10 +456,73 @@ impl Employees<'_> {
     pub async fn user_id_by_email(&self, email: &str) -> Result<Option<UserId>> {
         GetUserIdByEmail::new(email).send(self.client).await
     }
+
+    /// The user ids of job numbers (工号), any number of them, key by key:
+    /// [`GetUserIdsByJobNumbers::send`].
+    ///
+    /// ```no_run
+    /// # async fn run(client: &beisen_client::BeisenClient) -> beisen_client::Result<()> {
+    /// let lookup = client.employees().user_ids_by_job_numbers(["E000007", "E000008"]).await?;
+    /// for (job_number, outcome) in lookup.unresolved() {
+    ///     eprintln!("{job_number}: {outcome:?}");
+    /// }
+    /// let ids = lookup.into_found();
+    /// # let _ = ids; Ok(()) }
+    /// ```
+    pub async fn user_ids_by_job_numbers(
+        &self,
+        job_numbers: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Result<UserIdLookup> {
+        GetUserIdsByJobNumbers::new(job_numbers)
+            .send(self.client)
+            .await
+    }
+
+    /// The user ids of mobile numbers, any number of them, key by key:
+    /// [`GetUserIdsByMobiles::send`].
+    pub async fn user_ids_by_mobiles(
+        &self,
+        mobiles: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Result<UserIdLookup> {
+        GetUserIdsByMobiles::new(mobiles).send(self.client).await
+    }
+
+    /// The people of an organisation unit on a day, as a stream:
+    /// [`GetEmployeeOfOrganization::pages`] with the vendor's defaults; set
+    /// filters on a [`GetEmployeeOfOrganization`] and call its `pages`.
+    pub fn of_organization(
+        &self,
+        org: impl Into<OrgOId>,
+        include_sub_org: bool,
+        query_date: impl WindowBound,
+    ) -> Pages<Employee> {
+        GetEmployeeOfOrganization::new(org, include_sub_org, query_date).pages(self.client)
+    }
 }
 
-/// `Employee/GetEmployeeOfOrganization`: one page of the people of an
-/// organisation unit (a scroll).
+/// `Employee/GetEmployeeOfOrganization`: the people of an organisation
+/// unit (and, with `include_sub_org`, of its sub-units) on a date, one
+/// page per `send`; [`pages`](Self::pages) and [`items`](Self::items)
+/// scroll it to the end.
+///
+/// `orgOId` (a positive integer), `includeSubOrg` and `queryDate` are
+/// required; the other fields are those of the vendor's field table (fxp/
+/// skillify `skills/beisen/references/employees.md` §5). Mind the two
+/// switches one letter apart: `isWithDisable` takes in **disabled units**
+/// ([`with_disabled_orgs`](Self::with_disabled_orgs)), `withDisabled`
+/// **people who left** ([`with_disabled`](Self::with_disabled)).
+///
+/// ```
+/// use beisen_client::employee::GetEmployeeOfOrganization;
+/// let req = GetEmployeeOfOrganization::new(4745657, true, chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap())
+///     .with_disabled(true)
+///     .capacity(300);
+/// assert_eq!(serde_json::to_value(&req)?, serde_json::json!({
+///     "orgOId": 4745657, "includeSubOrg": true, "queryDate": "2024-03-01T00:00:00",
+///     "scrollId": "", "withDisabled": true, "capacity": 300
+/// }));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[doc(alias(
     "Employee/GetEmployeeOfOrganization",
     "滚动查询指定组织下的员工与单条任职信息"
@@ -454,41 +531,78 @@ impl Employees<'_> {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetEmployeeOfOrganization {
-    /// The organisation unit.
-    pub o_id: OrgOId,
+    /// The organisation unit (`orgOId`), a positive integer.
+    #[serde(rename = "orgOId")]
+    pub org_oid: OrgOId,
     /// Include the people of its sub-units.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_include_child_org: Option<bool>,
+    pub include_sub_org: bool,
+    /// The day whose records are read (`2024-03-01T00:00:00`).
+    pub query_date: String,
     /// `""` first, then the previous page's id.
     pub scroll_id: String,
-    /// Records per page, at most 300.
+    /// Include disabled organisation units.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub capacity: Option<u32>,
-    /// 人员状态.
+    pub is_with_disable: Option<bool>,
+    /// Include people who left.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub with_disabled: Option<bool>,
+    /// 人员状态 (`[]` asks for 正式, 试用, 返聘).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emp_status: Option<Vec<EmpStatus>>,
-    /// Columns to fill.
+    /// 雇佣类型.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub employ_type: Option<Vec<EmployType>>,
+    /// 任职类型.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_type: Option<Vec<ServiceType>>,
+    /// 审批状态.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approval_statuses: Option<Vec<ApprovalStatus>>,
+    /// Latest main record (the vendor's default) or the one in effect.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_get_latest_record: Option<bool>,
+    /// Records per page, 1 to 300.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) sort: Option<Sort>,
+    /// Custom-field conditions, all of which must hold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ext_queries: Option<Vec<ExtQuery>>,
+    /// Include deleted records.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_with_deleted: Option<bool>,
+    /// Columns to fill (PascalCase); all when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
 }
 
 impl GetEmployeeOfOrganization {
-    /// The first page of `org`'s people.
-    pub fn new(org: impl Into<OrgOId>) -> Self {
+    /// The people of `org` (and its sub-units when `include_sub_org`) on
+    /// `query_date` (a date, or a date-time; zoned ones are read in UTC+8).
+    pub fn new(
+        org: impl Into<OrgOId>,
+        include_sub_org: bool,
+        query_date: impl WindowBound,
+    ) -> Self {
         GetEmployeeOfOrganization {
-            o_id: org.into(),
-            is_include_child_org: None,
+            org_oid: org.into(),
+            include_sub_org,
+            query_date: fmt_time(query_date.civil(hr_common::CHINA_STANDARD_TIME)),
             scroll_id: String::new(),
-            capacity: None,
+            is_with_disable: None,
+            with_disabled: None,
             emp_status: None,
+            employ_type: None,
+            service_type: None,
+            approval_statuses: None,
+            is_get_latest_record: None,
+            capacity: None,
+            sort: None,
+            ext_queries: None,
+            is_with_deleted: None,
             columns: None,
         }
-    }
-
-    /// Include sub-units.
-    pub fn include_children(mut self, yes: bool) -> Self {
-        self.is_include_child_org = Some(yes);
-        self
     }
 
     /// The previous page's scroll id.
@@ -497,9 +611,15 @@ impl GetEmployeeOfOrganization {
         self
     }
 
-    /// Records per page, at most 300.
-    pub fn capacity(mut self, n: u32) -> Self {
-        self.capacity = Some(n);
+    /// `isWithDisable`: include disabled organisation units.
+    pub fn with_disabled_orgs(mut self, yes: bool) -> Self {
+        self.is_with_disable = Some(yes);
+        self
+    }
+
+    /// `withDisabled`: include people who left.
+    pub fn with_disabled(mut self, yes: bool) -> Self {
+        self.with_disabled = Some(yes);
         self
     }
 
@@ -508,24 +628,251 @@ impl GetEmployeeOfOrganization {
         self.emp_status = Some(s.into_iter().collect());
         self
     }
+
+    /// 雇佣类型 to select.
+    pub fn employ_type(mut self, t: impl IntoIterator<Item = EmployType>) -> Self {
+        self.employ_type = Some(t.into_iter().collect());
+        self
+    }
+
+    /// 任职类型 to select.
+    pub fn service_type(mut self, t: impl IntoIterator<Item = ServiceType>) -> Self {
+        self.service_type = Some(t.into_iter().collect());
+        self
+    }
+
+    /// 审批状态 to select.
+    pub fn approval_statuses(mut self, s: impl IntoIterator<Item = ApprovalStatus>) -> Self {
+        self.approval_statuses = Some(s.into_iter().collect());
+        self
+    }
+
+    /// Latest main record (`true`) or the one in effect on the query date.
+    pub fn is_get_latest_record(mut self, yes: bool) -> Self {
+        self.is_get_latest_record = Some(yes);
+        self
+    }
+
+    /// Records per page, 1 to 300 (the streams send 300 unless set).
+    pub fn capacity(mut self, n: u32) -> Self {
+        self.capacity = Some(n);
+        self
+    }
+
+    /// Adds a sort key; keys apply in the order added. After a scroll
+    /// restart the stream skips the people it delivered by user id.
+    pub fn sort(mut self, field: impl Into<String>, direction: SortDirection) -> Self {
+        self.sort
+            .get_or_insert_with(Default::default)
+            .0
+            .push((field.into(), direction));
+        self
+    }
+
+    /// Adds a custom-field condition.
+    pub fn ext_query(mut self, q: ExtQuery) -> Self {
+        self.ext_queries.get_or_insert_with(Vec::new).push(q);
+        self
+    }
+
+    /// Include deleted records.
+    pub fn with_deleted(mut self, yes: bool) -> Self {
+        self.is_with_deleted = Some(yes);
+        self
+    }
+
+    /// Columns to fill, PascalCase (`"Name"`, `"Email"`).
+    pub fn columns(mut self, columns: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.columns = Some(columns.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Every page of the scroll, from the first (the request's scroll id
+    /// is ignored): the same scroll machinery as the time-window streams.
+    /// It ends on an empty page, never on `isLastData`; an expired scroll
+    /// (10 s idle, told from the end by the announced total) is re-opened
+    /// up to 5 times and the people already delivered are skipped; pages
+    /// are fetched ahead (8) so a slow consumer does not let it expire.
+    /// `by_item()` gives the people one by one.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &beisen_client::BeisenClient) -> beisen_client::Result<()> {
+    /// use beisen_client::employee::GetEmployeeOfOrganization;
+    /// use futures::TryStreamExt;
+    /// let today = chrono::Local::now().date_naive();
+    /// let people: Vec<_> = GetEmployeeOfOrganization::new(900100001, true, today)
+    ///     .pages(client)
+    ///     .by_item()
+    ///     .try_collect()
+    ///     .await?;
+    /// println!("{} people", people.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn pages(&self, client: &BeisenClient) -> Pages<Employee> {
+        let mut template = self.clone();
+        template.scroll_id.clear();
+        template.capacity.get_or_insert(crate::window::MAX_CAPACITY);
+        if let Err(e) = template.validate() {
+            return Pages::new(futures::stream::iter([Err(e)]));
+        }
+        let scroll = OrgScroll {
+            client: client.clone(),
+            template,
+            pages: None,
+            delivered: HashSet::new(),
+            keyless: (0, 0),
+            restarts: 0,
+            number: 0,
+            done: false,
+        };
+        Pages::new(futures::stream::unfold(scroll, |mut s| async move {
+            s.next_page().await.map(|page| (page, s))
+        }))
+        .prefetch(ORG_SCROLL_PREFETCH)
+    }
+
+    /// The people one by one: [`pages`](Self::pages)`.by_item()`.
+    pub fn items(&self, client: &BeisenClient) -> Items<Employee> {
+        self.pages(client).by_item()
+    }
+}
+
+/// Pages fetched ahead of the consumer of an organisation scroll.
+const ORG_SCROLL_PREFETCH: usize = 8;
+
+/// Re-openings of an expired organisation scroll before it gives up.
+const ORG_SCROLL_MAX_RESTARTS: u32 = 5;
+
+/// The state of [`GetEmployeeOfOrganization::pages`]: the live scroll, and
+/// what was handed over, so that a re-opened scroll skips it.
+struct OrgScroll {
+    client: BeisenClient,
+    template: GetEmployeeOfOrganization,
+    pages: Option<Pages<Employee>>,
+    /// User ids delivered.
+    delivered: HashSet<String>,
+    /// Records without a user id: (delivered, passed in this scroll); a
+    /// re-opened scroll skips the first ones by position.
+    keyless: (u64, u64),
+    restarts: u32,
+    number: usize,
+    done: bool,
+}
+
+impl OrgScroll {
+    fn open(&self) -> Pages<Employee> {
+        let client = self.client.clone();
+        let template = self.template.clone();
+        paging::scroll(move |id: Option<String>| {
+            let client = client.clone();
+            let mut request = template.clone();
+            request.scroll_id = id.unwrap_or_default();
+            let options = if request.scroll_id.is_empty() {
+                CallOptions::new()
+            } else {
+                // An open scroll dies after 10 s idle: its calls go first.
+                CallOptions::new().priority(Priority::Continuation)
+            };
+            async move {
+                let page = endpoint::send(&client, &request, &options).await?;
+                // A dead scroll answers empty data with total 0: keep the
+                // total of the live pages, so the shortfall shows as expiry.
+                let total = if page.data.is_empty() {
+                    None
+                } else {
+                    page.total
+                };
+                let keys: Vec<Option<String>> = page.data.iter().map(|e| e.dedup_key()).collect();
+                Ok(ScrollPage::new(page.data, page.scroll_id)
+                    .with_total(total)
+                    .with_keys(keys))
+            }
+        })
+        .idle_limit(Some(self.client.scroll_idle()))
+        .detect_expiry(true)
+        .build()
+    }
+
+    async fn next_page(&mut self) -> Option<Result<Page<Employee>>> {
+        loop {
+            if self.done {
+                return None;
+            }
+            if self.pages.is_none() {
+                self.pages = Some(self.open());
+                self.keyless.1 = 0;
+            }
+            let next = self.pages.as_mut()?.next().await;
+            match next {
+                Some(Ok(page)) => {
+                    let kept: Vec<Employee> = page
+                        .into_items()
+                        .into_iter()
+                        .filter(|e| match e.dedup_key() {
+                            Some(key) => self.delivered.insert(key),
+                            None => {
+                                self.keyless.1 += 1;
+                                let fresh = self.keyless.1 > self.keyless.0;
+                                self.keyless.0 += u64::from(fresh);
+                                fresh
+                            }
+                        })
+                        .collect();
+                    if kept.is_empty() {
+                        continue;
+                    }
+                    let page = Page::new(self.number, kept);
+                    self.number += 1;
+                    return Some(Ok(page));
+                }
+                Some(Err(e))
+                    if crate::envelope::is_scroll_gone(&e)
+                        && self.restarts < ORG_SCROLL_MAX_RESTARTS =>
+                {
+                    self.restarts += 1;
+                    tracing::info!(error = %e, restarts = self.restarts, "re-opening the organisation scroll; delivered people are skipped");
+                    self.pages = None;
+                }
+                Some(Err(e)) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+                None => {
+                    self.done = true;
+                    return None;
+                }
+            }
+        }
+    }
 }
 
 impl Endpoint for GetEmployeeOfOrganization {
     type Client = BeisenClient;
-    // One call, not a stream: its `data` must be there, while the scroll
-    // fields are the caller's to read.
+    // One call: its `data` must be there, while the scroll fields are the
+    // caller's to read (the streams read them).
     type Output = ScrollResponse<Employee>;
     type Envelope = ScrollListReply;
     const PATH: &'static str = paths::GET_EMPLOYEE_OF_ORGANIZATION;
     const IDEMPOTENT: bool = true;
 
-    /// Capacity at most 300.
+    /// `orgOId` positive, capacity 1 to 300, custom-field conditions.
     fn validate(&self) -> Result<()> {
-        if let Some(c) = self.capacity.filter(|c| *c > crate::window::MAX_CAPACITY) {
+        if self.org_oid.get() <= 0 {
+            return Err(Error::invalid_request(
+                "orgOId",
+                format!("must be a positive integer, got {}", self.org_oid),
+            ));
+        }
+        if let Some(c) = self.capacity
+            && !(1..=crate::window::MAX_CAPACITY).contains(&c)
+        {
             return Err(Error::invalid_request(
                 "capacity",
-                format!("must be at most 300, got {c}"),
+                format!("must be 1 to 300, got {c}"),
             ));
+        }
+        for q in self.ext_queries.iter().flatten() {
+            q.check()?;
         }
         Ok(())
     }
@@ -612,7 +959,55 @@ pub struct GetBasicInfoByIds {
 }
 ids_request!(GetBasicInfoByIds, o_ids: UserId, paths::GET_BASIC_INFO_BY_IDS => EmployeeInfo);
 
+/// Which employment records `GetServiceInfoByIds` returns (`option`).
+///
+/// ```
+/// use beisen_client::employee::ServiceInfoOption;
+/// assert_eq!(serde_json::to_string(&ServiceInfoOption::MainInEffectToday)?, "2");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ServiceInfoOption {
+    /// 0: the records the other filters select (the vendor's default:
+    /// not deleted, effective, main job).
+    ByConditions,
+    /// 1: the latest main record; the other filters are ignored.
+    LatestMain,
+    /// 2: the main record in effect today; the other filters are ignored.
+    MainInEffectToday,
+}
+
+impl ServiceInfoOption {
+    /// The wire value.
+    pub fn code(self) -> u8 {
+        match self {
+            ServiceInfoOption::ByConditions => 0,
+            ServiceInfoOption::LatestMain => 1,
+            ServiceInfoOption::MainInEffectToday => 2,
+        }
+    }
+}
+
+impl Serialize for ServiceInfoOption {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_u8(self.code())
+    }
+}
+
 /// `Employee/GetServiceInfoByIds`: employment records by user id.
+///
+/// The filters are singular-named here (`approvalStatus`, not the time
+/// windows' `approvalStatuses`) but take lists; with
+/// [`option`](Self::option) 1 or 2 the vendor ignores them. Fields from
+/// fxp/skillify `skills/beisen/references/employees.md` §6.
+///
+/// ```
+/// use beisen_client::employee::{GetServiceInfoByIds, ServiceInfoOption};
+/// let req = GetServiceInfoByIds::new([100000007]).option(ServiceInfoOption::MainInEffectToday);
+/// assert_eq!(serde_json::to_string(&req)?, r#"{"oIds":[100000007],"option":2}"#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[doc(alias(
     "Employee/GetServiceInfoByIds",
     "根据员工UserID集合获取指定条件的任职记录相关信息"
@@ -623,6 +1018,21 @@ ids_request!(GetBasicInfoByIds, o_ids: UserId, paths::GET_BASIC_INFO_BY_IDS => E
 pub struct GetServiceInfoByIds {
     /// The user ids, at most 300.
     pub o_ids: Vec<UserId>,
+    /// Which records: by the filters (0), latest main (1), main in effect today (2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub option: Option<ServiceInfoOption>,
+    /// 人员状态.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emp_status: Option<Vec<EmpStatus>>,
+    /// 雇佣类型.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub employ_type: Option<Vec<EmployType>>,
+    /// 任职类型.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_type: Option<Vec<ServiceType>>,
+    /// 审批状态 (`approvalStatus`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approval_status: Option<Vec<ApprovalStatus>>,
     /// Include deleted records.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_with_deleted: Option<bool>,
@@ -630,7 +1040,88 @@ pub struct GetServiceInfoByIds {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
 }
-ids_request!(GetServiceInfoByIds, o_ids: UserId, paths::GET_SERVICE_INFO_BY_IDS => RecordInfo);
+
+impl GetServiceInfoByIds {
+    /// The records of `ids`.
+    pub fn new(ids: impl IntoIterator<Item = impl Into<UserId>>) -> Self {
+        GetServiceInfoByIds {
+            o_ids: ids.into_iter().map(Into::into).collect(),
+            option: None,
+            emp_status: None,
+            employ_type: None,
+            service_type: None,
+            approval_status: None,
+            is_with_deleted: None,
+            columns: None,
+        }
+    }
+
+    /// Which records (`option`).
+    pub fn option(mut self, option: ServiceInfoOption) -> Self {
+        self.option = Some(option);
+        self
+    }
+
+    /// The main record in effect today of each person (`option` 2): where
+    /// they work now.
+    pub fn in_effect_today(self) -> Self {
+        self.option(ServiceInfoOption::MainInEffectToday)
+    }
+
+    /// 人员状态 to select.
+    pub fn emp_status(mut self, s: impl IntoIterator<Item = EmpStatus>) -> Self {
+        self.emp_status = Some(s.into_iter().collect());
+        self
+    }
+
+    /// 雇佣类型 to select.
+    pub fn employ_type(mut self, t: impl IntoIterator<Item = EmployType>) -> Self {
+        self.employ_type = Some(t.into_iter().collect());
+        self
+    }
+
+    /// 任职类型 to select.
+    pub fn service_type(mut self, t: impl IntoIterator<Item = ServiceType>) -> Self {
+        self.service_type = Some(t.into_iter().collect());
+        self
+    }
+
+    /// 审批状态 to select (`approvalStatus`).
+    pub fn approval_status(mut self, s: impl IntoIterator<Item = ApprovalStatus>) -> Self {
+        self.approval_status = Some(s.into_iter().collect());
+        self
+    }
+
+    /// Include deleted records.
+    pub fn with_deleted(mut self, yes: bool) -> Self {
+        self.is_with_deleted = Some(yes);
+        self
+    }
+
+    /// Columns to fill (PascalCase).
+    pub fn columns(mut self, columns: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.columns = Some(columns.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+impl Endpoint for GetServiceInfoByIds {
+    type Client = BeisenClient;
+    type Output = ListResponse<RecordInfo>;
+    type Envelope = ListReply;
+    const PATH: &'static str = paths::GET_SERVICE_INFO_BY_IDS;
+    const IDEMPOTENT: bool = true;
+
+    /// At most 300 ids.
+    fn validate(&self) -> Result<()> {
+        check_ids("oIds", self.o_ids.len())
+    }
+
+    fn to_request(&self) -> Result<Request> {
+        json_request(self)
+    }
+}
+hr_common::impl_send!(GetServiceInfoByIds);
 
 /// `Employee/GetUserIDByEmail`.
 #[doc(alias(
@@ -669,80 +1160,6 @@ impl Endpoint for GetUserIdByEmail {
 }
 hr_common::impl_send!(GetUserIdByEmail);
 
-/// Writes `new`, [`Endpoint`] and `send`/`send_with` of a user-id lookup
-/// by keys: a struct (written out where it belongs) with the keys in
-/// `$field`, at most 300. The call returns the user id of each key found.
-macro_rules! user_ids_by {
-    ($name:ident, $field:ident, $path:expr) => {
-        impl $name {
-            /// A lookup of `keys`.
-            pub fn new(keys: impl IntoIterator<Item = impl Into<String>>) -> Self {
-                $name {
-                    $field: keys.into_iter().map(Into::into).collect(),
-                }
-            }
-        }
-
-        impl Endpoint for $name {
-            type Client = BeisenClient;
-            type Output = BTreeMap<String, UserId>;
-            type Envelope = LookupManyReply;
-            const PATH: &'static str = $path;
-            const IDEMPOTENT: bool = true;
-
-            /// At most 300 keys.
-            fn validate(&self) -> Result<()> {
-                check_ids(stringify!($field), self.$field.len())
-            }
-
-            fn to_request(&self) -> Result<Request> {
-                json_request(self)
-            }
-        }
-        hr_common::impl_send!($name);
-    };
-}
-
-/// `Employee/GetUserIDsByJobNumbers`: user ids by 工号.
-///
-/// ```
-/// let req = beisen_client::employee::GetUserIdsByJobNumbers::new(["E000007"]);
-/// assert_eq!(serde_json::to_string(&req)?, r#"{"jobNumbers":["E000007"]}"#);
-/// # Ok::<(), serde_json::Error>(())
-/// ```
-#[doc(alias(
-    "GetUserIDsByJobNumbers",
-    "Employee/GetUserIDsByJobNumbers",
-    "根据工号获取员工UserID"
-))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct GetUserIdsByJobNumbers {
-    /// The job numbers (工号), at most 300.
-    pub job_numbers: Vec<String>,
-}
-user_ids_by!(
-    GetUserIdsByJobNumbers,
-    job_numbers,
-    paths::GET_USER_IDS_BY_JOB_NUMBERS
-);
-
-/// `Employee/GetUserIDsByMobilesV5`: user ids by mobile number.
-#[doc(alias(
-    "GetUserIDsByMobilesV5",
-    "Employee/GetUserIDsByMobilesV5",
-    "根据手机号获取员工UserID"
-))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct GetUserIdsByMobiles {
-    /// The mobile numbers, at most 300.
-    pub mobiles: Vec<String>,
-}
-user_ids_by!(GetUserIdsByMobiles, mobiles, paths::GET_USER_IDS_BY_MOBILES);
-
 /// `Employee/GetJuniorById`: a manager's direct reports.
 #[doc(alias(
     "Employee/GetJuniorById",
@@ -777,152 +1194,3 @@ impl Endpoint for GetJuniorById {
     }
 }
 hr_common::impl_send!(GetJuniorById);
-
-/// What a write returns: Beisen's `data`, whose shape varies by endpoint.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct WriteResult {
-    /// The vendor's `data` (for `Create`, the new user id).
-    pub data: Option<Value>,
-}
-
-/// The [`Endpoint`] of a write: not idempotent, so a write that may have
-/// reached Beisen is never sent again (only calls refused with 429 or
-/// never sent are repeated).
-macro_rules! write_endpoint {
-    ($name:ident, $path:expr) => {
-        impl Endpoint for $name {
-            type Client = BeisenClient;
-            type Output = WriteResult;
-            type Envelope = WriteReply;
-            const PATH: &'static str = $path;
-            const IDEMPOTENT: bool = false;
-
-            fn to_request(&self) -> Result<Request> {
-                json_request(self)
-            }
-        }
-        hr_common::impl_send!($name);
-    };
-}
-
-/// `Employee/Create`: a new active employee, external person or intern.
-/// Fields are Beisen's camelCase names, as in the time-window records.
-#[doc(alias("Create", "Employee/Create", "新建在职员工、外部人员、实习生"))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct CreateEmployee {
-    /// 员工信息 fields.
-    pub employee_info: Map<String, Value>,
-    /// 任职记录 fields.
-    pub record_info: Map<String, Value>,
-}
-
-impl CreateEmployee {
-    /// An employee named `name`, in `department`, starting on `entry_date`.
-    pub fn new(name: impl Into<String>, department: OrgOId, entry_date: impl Into<String>) -> Self {
-        let mut employee_info = Map::new();
-        employee_info.insert("name".into(), Value::String(name.into()));
-        let mut record_info = Map::new();
-        record_info.insert("oIdDepartment".into(), department.get().into());
-        record_info.insert("entryDate".into(), Value::String(entry_date.into()));
-        CreateEmployee {
-            employee_info,
-            record_info,
-        }
-    }
-
-    /// Sets an `employeeInfo` field.
-    pub fn employee_field(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.employee_info.insert(name.into(), value.into());
-        self
-    }
-
-    /// Sets a `recordInfo` field.
-    pub fn record_field(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.record_info.insert(name.into(), value.into());
-        self
-    }
-}
-write_endpoint!(CreateEmployee, paths::CREATE);
-
-/// `Employee/Transfer`: moves an employee (调动).
-#[doc(alias("Transfer", "Employee/Transfer", "直接调动已入职的正式员工或实习生"))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct TransferEmployee {
-    /// Who.
-    pub user_id: UserId,
-    /// Effective date, `2024-03-01`.
-    pub transfer_date: String,
-    /// New department.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub o_id_department: Option<OrgOId>,
-    /// Other `recordInfo` fields to change.
-    #[serde(flatten)]
-    pub record_info: Map<String, Value>,
-}
-
-impl TransferEmployee {
-    /// Moves `user` on `date`.
-    pub fn new(user: impl Into<UserId>, date: impl Into<String>) -> Self {
-        TransferEmployee {
-            user_id: user.into(),
-            transfer_date: date.into(),
-            o_id_department: None,
-            record_info: Map::new(),
-        }
-    }
-
-    /// The new department.
-    pub fn department(mut self, org: impl Into<OrgOId>) -> Self {
-        self.o_id_department = Some(org.into());
-        self
-    }
-
-    /// Sets another record field.
-    pub fn field(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.record_info.insert(name.into(), value.into());
-        self
-    }
-}
-write_endpoint!(TransferEmployee, paths::TRANSFER);
-
-/// `Employee/Dimission`: an employee leaves (离职).
-#[doc(alias("Dimission", "Employee/Dimission", "直接离职已入职的正式员工或实习生"))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct DimissionEmployee {
-    /// Who.
-    pub user_id: UserId,
-    /// Last working day, `2024-03-31`.
-    pub last_work_date: String,
-    /// Reason.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub change_reason: Option<String>,
-    /// Other fields.
-    #[serde(flatten)]
-    pub record_info: Map<String, Value>,
-}
-
-impl DimissionEmployee {
-    /// `user` leaves after `last_work_date`.
-    pub fn new(user: impl Into<UserId>, last_work_date: impl Into<String>) -> Self {
-        DimissionEmployee {
-            user_id: user.into(),
-            last_work_date: last_work_date.into(),
-            change_reason: None,
-            record_info: Map::new(),
-        }
-    }
-
-    /// The reason.
-    pub fn reason(mut self, reason: impl Into<String>) -> Self {
-        self.change_reason = Some(reason.into());
-        self
-    }
-}
-write_endpoint!(DimissionEmployee, paths::DIMISSION);

@@ -17,7 +17,7 @@
 //!   that is missing.
 
 use hr_common::endpoint;
-use hr_common::json::{field, kind as json_kind, text};
+use hr_common::json::{field, kind as json_kind, text, top_level_field};
 use hr_common::lenient::Code;
 use hr_common::paging::CursorPage;
 use hr_common::transport::{Response, VendorError};
@@ -27,8 +27,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::attendance::Vacation;
-use crate::employee::WriteResult;
 use crate::recruiting::Apply;
+use crate::write::{CreatedEmployee, WriteResult};
 
 pub(crate) const SERVICE: &str = "beisen";
 
@@ -432,18 +432,9 @@ impl<T: DeserializeOwned> endpoint::Envelope<Option<T>> for LookupReply {
     }
 }
 
-/// A lookup of several values: `code` 200; `data` absent or `null` is the
-/// empty value (no key found).
-#[derive(Debug)]
-pub enum LookupManyReply {}
-
-impl<T: DeserializeOwned + Default> endpoint::Envelope<T> for LookupManyReply {
-    fn decode(response: &Response) -> Result<T> {
-        Ok(Envelope::<T>::read(response)?.data.unwrap_or_default())
-    }
-}
-
-/// A write: `code` 200; the `data`, whatever its shape, as it came.
+/// A write: `code` 200; the `data` as the endpoint reads it: for
+/// `Create` the created person (`{employeeInformationId, employmentRecordId,
+/// userId}`, or a bare user id), for the others whatever came.
 #[derive(Debug)]
 pub enum WriteReply {}
 
@@ -451,6 +442,14 @@ impl endpoint::Envelope<WriteResult> for WriteReply {
     fn decode(response: &Response) -> Result<WriteResult> {
         let env: Envelope<Value> = Envelope::read(response)?;
         Ok(WriteResult { data: env.data })
+    }
+}
+
+impl endpoint::Envelope<CreatedEmployee> for WriteReply {
+    fn decode(response: &Response) -> Result<CreatedEmployee> {
+        let env: Envelope<Value> = Envelope::read(response)?;
+        CreatedEmployee::from_data(env.data.filter(|d| !d.is_null()))
+            .map_err(|message| invalid_reply(response, "data", message))
     }
 }
 
@@ -504,10 +503,7 @@ pub(crate) fn vendor_error(resp: &Response) -> Option<VendorError> {
 /// failure inside HTTP 200, `code` or `Code`, string or number): retried
 /// like an HTTP 500, for idempotent reads only (the transport's rule).
 pub(crate) fn is_transient(resp: &Response) -> bool {
-    match serde_json::from_slice::<Value>(resp.body()) {
-        Ok(Value::Object(map)) => text(field(&map, "code")).is_some_and(|c| c.trim() == "500"),
-        _ => false,
-    }
+    text(top_level_field(resp.body(), "code").as_ref()).is_some_and(|c| c.trim() == "500")
 }
 
 /// Whether an error means "this scroll is gone": the vendor's

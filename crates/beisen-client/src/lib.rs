@@ -13,10 +13,12 @@ mod envelope;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod ids;
+mod lookup;
 pub mod models;
 pub mod organization;
 pub mod recruiting;
 pub mod window;
+mod write;
 
 /// How each endpoint's reply is read: the envelope markers that the
 /// requests' [`Endpoint`](hr_common::endpoint::Endpoint) impls name.
@@ -27,8 +29,8 @@ pub mod window;
 /// | [`ScrollListReply`](reply::ScrollListReply) | `code` 200, `data` list, scroll fields optional | `Employee/GetEmployeeOfOrganization` |
 /// | [`ListReply`](reply::ListReply) | `code` 200, `data` list or `null` | `Employee/GetBasicInfoByIds`, `GetServiceInfoByIds`, `GetJuniorById`, `Organization/GetByIds`, `GetSubOrganizations` |
 /// | [`LookupReply`](reply::LookupReply) | `code` 200, `data` optional (`None`) | `Employee/GetUserIDByEmail` |
-/// | [`LookupManyReply`](reply::LookupManyReply) | `code` 200, `data` optional (empty) | `Employee/GetUserIDsByJobNumbers`, `GetUserIDsByMobilesV5` |
-/// | [`WriteReply`](reply::WriteReply) | `code` 200, `data` as it came | `Employee/Create`, `Transfer`, `Dimission` |
+/// | [`UserIdLookupReply`](reply::UserIdLookupReply) | `code` 200, `data` list of per-key results (or the older map, or `null`) | `Employee/GetUserIDsByJobNumbers`, `GetUserIDsByMobilesV5` |
+/// | [`WriteReply`](reply::WriteReply) | `code` 200; `data` the created person for `Create`, as it came for the others | `Employee/Create`, `Transfer`, `Dimission` |
 /// | [`VacationPageReply`](reply::VacationPageReply) | `code` 200, `data` page object | `Vacation/GetVacationInfoByApprovalTime` |
 /// | [`ApplyBatchReply`](reply::ApplyBatchReply) | `code` 200, `data` batch object | `Apply/GetApplyListByModifiedTime` |
 ///
@@ -37,9 +39,10 @@ pub mod window;
 /// not prove success is an [`Error::Decode`], never an empty answer.
 pub mod reply {
     pub use crate::envelope::{
-        ApplyBatchReply, ListReply, LookupManyReply, LookupReply, ScrollListReply, ScrollReply,
-        VacationPageReply, WriteReply,
+        ApplyBatchReply, ListReply, LookupReply, ScrollListReply, ScrollReply, VacationPageReply,
+        WriteReply,
     };
+    pub use crate::lookup::UserIdLookupReply;
 }
 
 /// Re-exported: window bounds are `chrono` dates and date-times.
@@ -58,3 +61,4 @@ pub use hr_common::transport::{
 pub use hr_common::{AccessToken, Error, Result, SecretString, TokenProvider};
 pub use ids::{JobPostOId, OrgOId, PositionOId, UserId};
 pub use window::{Checkpoint, TimeWindow, TimeWindowRequest, WindowProgress, WindowStream};
+pub use write::ErrorExt;

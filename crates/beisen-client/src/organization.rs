@@ -8,7 +8,9 @@ use crate::employee::ids_request;
 use crate::envelope::ListReply;
 use crate::ids::OrgOId;
 use crate::models::{JobPost, MetaRecord, Organization, Position};
-use crate::window::{WindowBound, WindowQuery, WindowStream, time_window_request};
+use crate::window::{
+    Sort, SortDirection, WindowBound, WindowQuery, WindowStream, fmt_time, time_window_request,
+};
 use crate::{BeisenClient, ListResponse};
 use hr_common::Result;
 use hr_common::endpoint::{Endpoint, json_request};
@@ -192,17 +194,49 @@ pub struct GetOrganizationsByIds {
 }
 ids_request!(GetOrganizationsByIds, o_ids: OrgOId, paths::ORG_GET_BY_IDS => Organization);
 
-/// `Organization/GetSubOrganizations`: the direct sub-units of a unit.
+/// `Organization/GetSubOrganizations`: the sub-units of a unit, down to
+/// `level` levels (the vendor's default 20), on a date.
+///
+/// Fields from fxp/skillify `skills/beisen/references/organization-and-
+/// positions.md` §3 (the PHP SDK sends `oId` too). Disabled units are
+/// `isWithDisable` here, not the time windows' `withDisabled`.
+///
+/// ```
+/// use beisen_client::organization::GetSubOrganizations;
+/// let req = GetSubOrganizations::new(900100000).level(20).with_self(true).with_disabled(false);
+/// assert_eq!(
+///     serde_json::to_value(&req)?,
+///     serde_json::json!({"oId": 900100000, "level": 20, "isWithSelf": true, "isWithDisable": false})
+/// );
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[doc(alias("Organization/GetSubOrganizations", "查询指定组织的下级组织单元列表"))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetSubOrganizations {
-    /// The parent unit.
+    /// The parent unit (the root is `900` followed by the tenant id).
     pub o_id: OrgOId,
-    /// Include disabled units.
+    /// Levels below it to return (the vendor's default 20).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub with_disabled: Option<bool>,
+    pub level: Option<u32>,
+    /// Include the unit itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_with_self: Option<bool>,
+    /// Include disabled units (`isWithDisable`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_with_disable: Option<bool>,
+    /// The day of the organisation's timeline to read (today when absent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query_date: Option<String>,
+    /// Include deleted units.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_with_deleted: Option<bool>,
+    /// Columns to fill (PascalCase).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub columns: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) sort: Option<Sort>,
 }
 
 impl GetSubOrganizations {
@@ -210,13 +244,59 @@ impl GetSubOrganizations {
     pub fn new(parent: impl Into<OrgOId>) -> Self {
         GetSubOrganizations {
             o_id: parent.into(),
-            with_disabled: None,
+            level: None,
+            is_with_self: None,
+            is_with_disable: None,
+            query_date: None,
+            is_with_deleted: None,
+            columns: None,
+            sort: None,
         }
     }
 
-    /// Include disabled units.
+    /// Levels below the unit to return.
+    pub fn level(mut self, levels: u32) -> Self {
+        self.level = Some(levels);
+        self
+    }
+
+    /// Include the unit itself (`isWithSelf`).
+    pub fn with_self(mut self, yes: bool) -> Self {
+        self.is_with_self = Some(yes);
+        self
+    }
+
+    /// Include disabled units (sent as `isWithDisable`).
     pub fn with_disabled(mut self, yes: bool) -> Self {
-        self.with_disabled = Some(yes);
+        self.is_with_disable = Some(yes);
+        self
+    }
+
+    /// The day to read the organisation as of (`queryDate`; zoned
+    /// date-times are read in UTC+8).
+    pub fn query_date(mut self, date: impl WindowBound) -> Self {
+        self.query_date = Some(fmt_time(date.civil(hr_common::CHINA_STANDARD_TIME)));
+        self
+    }
+
+    /// Include deleted units.
+    pub fn with_deleted(mut self, yes: bool) -> Self {
+        self.is_with_deleted = Some(yes);
+        self
+    }
+
+    /// Columns to fill, PascalCase (`"Name"`, `"Code"`).
+    pub fn columns(mut self, columns: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.columns = Some(columns.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Adds a sort key; keys apply in the order added.
+    pub fn sort(mut self, field: impl Into<String>, direction: SortDirection) -> Self {
+        self.sort
+            .get_or_insert_with(Default::default)
+            .0
+            .push((field.into(), direction));
         self
     }
 }
@@ -227,6 +307,17 @@ impl Endpoint for GetSubOrganizations {
     type Envelope = ListReply;
     const PATH: &'static str = paths::ORG_GET_SUB_ORGANIZATIONS;
     const IDEMPOTENT: bool = true;
+
+    /// `oId` at least 0 (0 is the vendor's default unit).
+    fn validate(&self) -> Result<()> {
+        if self.o_id.get() < 0 {
+            return Err(hr_common::Error::invalid_request(
+                "oId",
+                format!("must be at least 0, got {}", self.o_id),
+            ));
+        }
+        Ok(())
+    }
 
     fn to_request(&self) -> Result<Request> {
         json_request(self)

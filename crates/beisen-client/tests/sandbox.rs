@@ -397,9 +397,13 @@ async fn client_side_rejections_send_nothing() {
 async fn a_vendor_417_carries_its_message() {
     let sb = Sandbox::start(config(10)).await.unwrap();
     let client = client(&sb);
-    // The sandbox refuses sort fields it does not know with a 417.
+    // The sandbox sorts by any documented field (`Name` included, as in
+    // seed 003's example) and refuses one the records do not have.
     let err = GetEmployeesByTimeWindow::new(day(2024, 1, 1), day(2024, 2, 1))
-        .sort("Name", beisen_client::window::SortDirection::Ascending)
+        .sort(
+            "NoSuchField",
+            beisen_client::window::SortDirection::Ascending,
+        )
         .send(&client)
         .await
         .unwrap_err();

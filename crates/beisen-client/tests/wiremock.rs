@@ -70,7 +70,7 @@ async fn get_by_time_window_sends_the_vendor_example_and_decodes_its_response_ve
         .expect(1)
         .mount(&server)
         .await;
-    let page = GetEmployeesByTimeWindow::new(day(2021, 1, 1), day(2021, 3, 21))
+    let request = GetEmployeesByTimeWindow::new(day(2021, 1, 1), day(2021, 3, 21))
         .emp_status([1, 2, 3, 4, 5, 6, 8, 12].map(EmpStatus::from_code))
         .employ_type([
             EmployType::Internal,
@@ -89,7 +89,10 @@ async fn get_by_time_window_sends_the_vendor_example_and_decodes_its_response_ve
             true,
             false,
         ))
-        .with_deleted(false)
+        .with_deleted(false);
+    // The vendor's example still sends `enableTranslate`, retired since.
+    #[allow(deprecated)]
+    let page = request
         .enable_translate(true)
         .sort("Name", SortDirection::Ascending)
         .send(&client)
@@ -207,7 +210,7 @@ async fn writes_are_not_repeated_after_a_500() {
     Mock::given(method("POST"))
         .and(path(paths::DIMISSION))
         .and(body_json(
-            json!({"userId":100000007,"lastWorkDate":"2024-03-31","changeReason":"个人原因"}),
+            json!({"userId":100000007,"employmentRecord":{"lastWorkDate":"2024-03-31T00:00:00","remarks":"个人原因"}}),
         ))
         .respond_with(
             ResponseTemplate::new(500).set_body_json(json!({"code":"500","message":"err"})),
@@ -215,8 +218,8 @@ async fn writes_are_not_repeated_after_a_500() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = DimissionEmployee::new(100000007, "2024-03-31")
-        .reason("个人原因")
+    let err = DimissionEmployee::new(100000007, day(2024, 3, 31))
+        .remarks("个人原因")
         .send(&client)
         .await
         .unwrap_err();
@@ -245,12 +248,12 @@ async fn each_lookup_and_write_sends_its_exact_json() {
         (
             paths::GET_USER_IDS_BY_JOB_NUMBERS,
             json!({"jobNumbers":["E000007"]}),
-            json!({"E000007":100000007}),
+            json!([{"jobNumber":"E000007","userId":100000007,"code":200,"msg":""}]),
         ),
         (
             paths::GET_USER_IDS_BY_MOBILES,
             json!({"mobiles":["13800000000"]}),
-            json!({"13800000000":"100000007"}),
+            json!([{"mobile":"13800000000","userId":"100000007","code":200,"msg":""}]),
         ),
         (
             paths::GET_JUNIOR_BY_ID,
@@ -259,17 +262,17 @@ async fn each_lookup_and_write_sends_its_exact_json() {
         ),
         (
             paths::GET_EMPLOYEE_OF_ORGANIZATION,
-            json!({"oId":900100001,"isIncludeChildOrg":true,"scrollId":"","capacity":300}),
+            json!({"orgOId":900100001,"includeSubOrg":true,"queryDate":"2024-03-01T00:00:00","scrollId":"","capacity":300}),
             json!([{"employeeInfo":{"userID":3}}]),
         ),
         (
             paths::CREATE,
-            json!({"employeeInfo":{"name":"张三","email":"zs@corp.example.com"},"recordInfo":{"oIdDepartment":900100002,"entryDate":"2024-03-01","employType":0}}),
+            json!({"employeeInformation":{"name":"张三","email":"zs@corp.example.com"},"employmentRecord":{"oIdDepartment":900100002,"entryDate":"2024-03-01T00:00:00","employType":0,"probation":0}}),
             json!(100000099),
         ),
         (
             paths::TRANSFER,
-            json!({"userId":100000007,"transferDate":"2024-04-01","oIdDepartment":900100003}),
+            json!({"userId":100000007,"employmentRecord":{"oIdDepartment":900100003,"startDate":"2024-04-01T00:00:00"}}),
             json!(true),
         ),
         (
@@ -279,7 +282,7 @@ async fn each_lookup_and_write_sends_its_exact_json() {
         ),
         (
             org_paths::ORG_GET_SUB_ORGANIZATIONS,
-            json!({"oId":900100001,"withDisabled":false}),
+            json!({"oId":900100001,"isWithDisable":false}),
             json!([{"oId":900100002}]),
         ),
     ];
@@ -313,30 +316,35 @@ async fn each_lookup_and_write_sends_its_exact_json() {
         .send(&client)
         .await
         .unwrap();
-    assert_eq!(ids["E000007"].get(), 100000007);
+    assert_eq!(ids.user_id("E000007").map(|u| u.get()), Some(100000007));
     let ids = GetUserIdsByMobiles::new(["13800000000"])
         .send(&client)
         .await
         .unwrap();
-    assert_eq!(ids["13800000000"].get(), 100000007);
+    assert_eq!(ids.user_id("13800000000").map(|u| u.get()), Some(100000007));
     let juniors = GetJuniorById::new(100000001).send(&client).await.unwrap();
     assert_eq!(juniors.data[0].employee_info.user_id.get(), 100000002);
-    let of_org = GetEmployeeOfOrganization::new(900100001)
-        .include_children(true)
+    let of_org = GetEmployeeOfOrganization::new(900100001, true, day(2024, 3, 1))
         .capacity(300)
         .send(&client)
         .await
         .unwrap();
     assert_eq!(of_org.data.len(), 1);
-    let created = CreateEmployee::new("张三", 900100002.into(), "2024-03-01")
-        .employee_field("email", "zs@corp.example.com")
-        .record_field("employType", 0)
-        .send(&client)
-        .await
-        .unwrap();
-    assert_eq!(created.data, Some(json!(100000099)));
-    TransferEmployee::new(100000007, "2024-04-01")
-        .department(900100003)
+    // A bare user id as `data`: the shape assumed before, still read.
+    let created = CreateEmployee::new(
+        "张三",
+        "zs@corp.example.com",
+        900100002,
+        day(2024, 3, 1),
+        EmployType::Internal,
+        0,
+    )
+    .send(&client)
+    .await
+    .unwrap();
+    assert_eq!(created.user_id.get(), 100000099);
+    TransferEmployee::new(100000007, 900100003)
+        .start_date(day(2024, 4, 1))
         .send(&client)
         .await
         .unwrap();

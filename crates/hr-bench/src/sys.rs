@@ -89,9 +89,9 @@ pub struct SandboxSpec {
     pub skew: Option<f64>,
     /// Added latency on every API route of every vendor, in milliseconds.
     pub latency_ms: u64,
-    /// Beisen requests per second per route (0: no limit).
+    /// Beisen requests per second per route (0: each route's documented group limit).
     pub beisen_per_second: u32,
-    /// Beisen requests per minute per route (0: no limit).
+    /// Beisen requests per minute per route (0: each route's documented group limit).
     pub beisen_per_minute: u32,
 }
 

@@ -59,15 +59,25 @@ pub struct BeisenConfig {
     pub token_ttl: Duration,
     /// A scroll id dies after this long without a call (default 10 s).
     pub scroll_idle: Duration,
-    /// Requests per second per tenant before 429 (default 50).
+    /// The documented rate limits, per tenant and route, by endpoint group
+    /// (default [`BeisenRateLimits::DOCUMENTED`]: time windows 100/s and
+    /// 3,000/min, recruiting 20/s and 1,000/min, DataSource 30/s and
+    /// 1,000/min, every other route 50/s and 1,500/min).
+    pub rate_limits: BeisenRateLimits,
+    /// When non-zero, the calls a second allowed on **every** route,
+    /// instead of its group's [`rate_limits`](Self::rate_limits) (default
+    /// 0: each group's own). The binary's `--rate-per-second` sets it.
     pub rate_per_second: u32,
-    /// Requests per minute per tenant before 429 (default 1500).
+    /// When non-zero, the calls a minute allowed on every route, instead
+    /// of its group's (default 0: each group's own). The binary's
+    /// `--rate-per-minute` sets it.
     pub rate_per_minute: u32,
     /// Revoke every token after this many API calls (`None`: never).
     pub revoke_tokens_after: Option<u64>,
     /// How truthful `isLastData` of the v5 scrolls is (default
-    /// [`IsLastData::Early`]: adversarial on purpose, as the field is
-    /// deprecated and clients must stop on empty `data` instead).
+    /// [`IsLastData::Exact`]: true on the last batch, as seed 003
+    /// documents it and its do-while sample relies on; `Early` and `Never`
+    /// are the adversarial options).
     pub is_last_data: IsLastData,
     /// Open v5 scrolls kept at once (default 500); opening one more evicts
     /// the least recently used, whose id then answers like an expired one.
@@ -86,15 +96,137 @@ pub struct BeisenConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum IsLastData {
     /// True exactly on the last page with records (and on the empty pages
-    /// after it).
-    Exact,
-    /// True one page too early: on the page *before* the last page with
-    /// records (and from then on), so a client that stops on it loses a
-    /// page. The default, since the vendor deprecated the field.
+    /// after it), as seed 003 documents ("是否为最后一批数据"): the vendor's
+    /// do-while sample, which stops on it, gets every record. The default.
     #[default]
+    Exact,
+    /// Adversarial: true one page too early, on the page *before* the last
+    /// page with records (and from then on), so a client that stops on it
+    /// loses a page.
     Early,
-    /// Always false, even on the empty end page.
+    /// Adversarial: always false, even on the empty end page.
     Never,
+}
+
+/// A pair of rate limits: calls allowed in any 1-second span and in any
+/// 60-second span (0: no limit).
+///
+/// ```
+/// let limit = hr_sandbox::beisen::RateLimit::new(100, 3000);
+/// assert_eq!((limit.per_second, limit.per_minute), (100, 3000));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RateLimit {
+    /// Calls allowed in any 1-second span (0: no limit).
+    pub per_second: u32,
+    /// Calls allowed in any 60-second span (0: no limit).
+    pub per_minute: u32,
+}
+
+impl RateLimit {
+    /// `per_second` and `per_minute` calls.
+    pub const fn new(per_second: u32, per_minute: u32) -> Self {
+        RateLimit {
+            per_second,
+            per_minute,
+        }
+    }
+
+    /// No limit at all.
+    pub const NONE: RateLimit = RateLimit::new(0, 0);
+}
+
+/// Beisen's rate limits by endpoint group. The vendor counts calls per
+/// tenant and per endpoint ("本租户对于本接口的调用次数"), so each route has
+/// its own windows at its group's limits.
+///
+/// ```
+/// use hr_sandbox::beisen::{BeisenRateLimits, RateLimit};
+/// let limits = BeisenRateLimits::DOCUMENTED;
+/// let window = limits.for_path("/TenantBaseExternal/api/v5/Employee/GetByTimeWindow");
+/// assert_eq!(window, RateLimit::new(100, 3000));
+/// assert_eq!(limits.for_path("/RecruitV6/api/v1/Apply/GetApplyListByModifiedTime"), RateLimit::new(20, 1000));
+/// assert_eq!(limits.for_path("/TenantBaseExternal/api/v5/Employee/GetBasicInfoByIds"), RateLimit::new(50, 1500));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BeisenRateLimits {
+    /// Every `…ByTimeWindow` route (`Employee/GetByTimeWindow`,
+    /// `Employee/GetListByTimeWindow`, `Organization/GetByTimeWindow`, …):
+    /// 100/s and 3,000/min, as seed 003 documents for
+    /// `Employee/GetByTimeWindow` ("接口限制:100次/秒/企业 3000次/分钟/企业"),
+    /// and as the client applies to all of them.
+    pub time_window: RateLimit,
+    /// `/RecruitV6/…`: 20/s and 1,000/min, the recruiting API's limit (the
+    /// project's notes on Beisen; the client's `RECRUITING_LIMITS`).
+    pub recruiting: RateLimit,
+    /// `/dataservice/api/DataSource/…`: 30/s and 1,000/min (the notes on
+    /// `GetDataSource`).
+    pub data_source: RateLimit,
+    /// Every other route: 50/s and 1,500/min, Beisen's typical limit (the
+    /// client's `DEFAULT_LIMITS`).
+    pub other: RateLimit,
+}
+
+impl BeisenRateLimits {
+    /// The limits the vendor and the project's notes document.
+    pub const DOCUMENTED: BeisenRateLimits = BeisenRateLimits {
+        time_window: RateLimit::new(100, 3000),
+        recruiting: RateLimit::new(20, 1000),
+        data_source: RateLimit::new(30, 1000),
+        other: RateLimit::new(50, 1500),
+    };
+
+    /// No limit on any route.
+    pub const NONE: BeisenRateLimits = BeisenRateLimits {
+        time_window: RateLimit::NONE,
+        recruiting: RateLimit::NONE,
+        data_source: RateLimit::NONE,
+        other: RateLimit::NONE,
+    };
+
+    /// The limits of the group `path` belongs to.
+    pub fn for_path(&self, path: &str) -> RateLimit {
+        if path.starts_with("/RecruitV6/") {
+            self.recruiting
+        } else if path.starts_with("/dataservice/api/DataSource/") {
+            self.data_source
+        } else if path.ends_with("ByTimeWindow") {
+            self.time_window
+        } else {
+            self.other
+        }
+    }
+}
+
+impl Default for BeisenRateLimits {
+    fn default() -> Self {
+        BeisenRateLimits::DOCUMENTED
+    }
+}
+
+impl BeisenConfig {
+    /// The limits in effect on `path`: its group's
+    /// [`rate_limits`](Self::rate_limits), each replaced by
+    /// [`rate_per_second`](Self::rate_per_second) or
+    /// [`rate_per_minute`](Self::rate_per_minute) when that is non-zero.
+    ///
+    /// ```
+    /// use hr_sandbox::BeisenConfig;
+    /// use hr_sandbox::beisen::RateLimit;
+    /// let mut config = BeisenConfig::default();
+    /// let path = "/TenantBaseExternal/api/v5/Employee/GetByTimeWindow";
+    /// assert_eq!(config.rate_limit_for(path), RateLimit::new(100, 3000));
+    /// config.rate_per_minute = 5;
+    /// assert_eq!(config.rate_limit_for(path), RateLimit::new(100, 5));
+    /// ```
+    pub fn rate_limit_for(&self, path: &str) -> RateLimit {
+        let group = self.rate_limits.for_path(path);
+        let pick = |over: u32, own: u32| if over > 0 { over } else { own };
+        RateLimit::new(
+            pick(self.rate_per_second, group.per_second),
+            pick(self.rate_per_minute, group.per_minute),
+        )
+    }
 }
 
 /// What `expires_in` of `POST /OAuth/Token` is; the vendor's reference and
@@ -119,10 +251,11 @@ impl Default for BeisenConfig {
             secret: "sandbox-secret".into(),
             token_ttl: Duration::from_secs(7200),
             scroll_idle: Duration::from_secs(10),
-            rate_per_second: 50,
-            rate_per_minute: 1500,
+            rate_limits: BeisenRateLimits::DOCUMENTED,
+            rate_per_second: 0,
+            rate_per_minute: 0,
             revoke_tokens_after: None,
-            is_last_data: IsLastData::Early,
+            is_last_data: IsLastData::Exact,
             max_live_scrolls: 500,
             oauth_expires_in: OAuthExpiresIn::EpochString,
             window_message_fullwidth_comma: false,
@@ -137,6 +270,11 @@ pub struct IsdpConfig {
     pub client_id: String,
     /// `client_secret`.
     pub client_secret: String,
+    /// Also take the fixed `client_id` = `client_secret` =
+    /// [`isdp-saas-openapi`](crate::isdp::LEGACY_CLIENT) of older tenants'
+    /// documents on the token route (default true: real clients of those
+    /// tenants send it).
+    pub accept_legacy_client: bool,
     /// `username`: the application id.
     pub username: String,
     /// `password`: the application token.
@@ -161,6 +299,7 @@ impl Default for IsdpConfig {
         IsdpConfig {
             client_id: "sandbox-client".into(),
             client_secret: "sandbox-client".into(),
+            accept_legacy_client: true,
             username: "sandbox-app".into(),
             password: "sandbox-app-token".into(),
             token_ttl: Duration::from_secs(359),

@@ -20,8 +20,9 @@
 //!
 //! # Changes
 //!
-//! [`Dataset::hire`], [`Dataset::dismiss`] and [`Dataset::set_mobile`]
-//! change the workforce after start-up (the sandbox calls them with its
+//! [`Dataset::hire`], [`Dataset::dismiss`] (and [`Dataset::dismiss_on`]),
+//! [`Dataset::transfer`] and [`Dataset::set_mobile`] change the workforce
+//! after start-up (the sandbox calls them with its
 //! clock's now: [`Sandbox::hire`](crate::Sandbox::hire)). Changes live in a
 //! small overlay that every accessor consults: edits of generated people by
 //! index, and hires appended at indices `generated_len()..len()`, so every
@@ -172,6 +173,13 @@ pub struct NewHire {
     /// generated one.
     #[serde(default, alias = "jobLevel", alias = "oIdJobLevel")]
     pub job_level: Option<String>,
+    /// Entry date (`entryDate`); default the day of the hire.
+    #[serde(default, alias = "entryDate")]
+    pub entry_date: Option<NaiveDate>,
+    /// Beisen `employType` (0 internal, 1 external, 2 intern, 3
+    /// consultant); default 0.
+    #[serde(default, alias = "employType")]
+    pub employ_type: Option<u8>,
 }
 
 impl NewHire {
@@ -183,6 +191,8 @@ impl NewHire {
             email: None,
             department_oid: None,
             job_level: None,
+            entry_date: None,
+            employ_type: None,
         }
     }
 
@@ -202,6 +212,114 @@ impl NewHire {
     pub fn with_job_level(mut self, level: impl Into<String>) -> Self {
         self.job_level = Some(level.into());
         self
+    }
+
+    /// Sets the entry date.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// let day = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+    /// let hire = hr_sandbox::NewHire::new("张三", "13800138000").with_entry_date(day);
+    /// assert_eq!(hire.entry_date, Some(day));
+    /// ```
+    pub fn with_entry_date(mut self, day: NaiveDate) -> Self {
+        self.entry_date = Some(day);
+        self
+    }
+
+    /// Sets Beisen's `employType` (0 internal, 1 external, 2 intern, 3
+    /// consultant).
+    ///
+    /// ```
+    /// let hire = hr_sandbox::NewHire::new("张三", "13800138000").with_employ_type(2);
+    /// assert_eq!(hire.employ_type, Some(2));
+    /// ```
+    pub fn with_employ_type(mut self, employ_type: u8) -> Self {
+        self.employ_type = Some(employ_type);
+        self
+    }
+}
+
+/// What [`Dataset::transfer`] changes (Beisen `Employee/Transfer`); a
+/// field left `None` keeps its current value.
+///
+/// ```
+/// let moves = hr_sandbox::data::Transfer::new()
+///     .with_department_oid(1_000_003)
+///     .with_manager_user_id(100_000_007)
+///     .with_job_level("M1");
+/// assert_eq!(moves.job_level.as_deref(), Some("M1"));
+/// assert_eq!(moves.position_oid, None);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Transfer {
+    /// New department `oId`.
+    pub department_oid: Option<i64>,
+    /// New direct manager's `userID`.
+    pub manager_user_id: Option<i64>,
+    /// New job post `oId` (a numeric string).
+    pub job_post_oid: Option<String>,
+    /// New position `oId` (a GUID).
+    pub position_oid: Option<String>,
+    /// New job level, as its code (`"P3"`, what [`Person::job_level`]
+    /// holds), not its `oIdJobLevel` GUID.
+    pub job_level: Option<String>,
+}
+
+impl Transfer {
+    /// A transfer that changes nothing yet.
+    pub fn new() -> Self {
+        Transfer::default()
+    }
+
+    /// Moves to this department.
+    pub fn with_department_oid(mut self, oid: i64) -> Self {
+        self.department_oid = Some(oid);
+        self
+    }
+
+    /// Reports to this manager (`userID`).
+    pub fn with_manager_user_id(mut self, user_id: i64) -> Self {
+        self.manager_user_id = Some(user_id);
+        self
+    }
+
+    /// Takes this job post.
+    pub fn with_job_post_oid(mut self, oid: impl Into<String>) -> Self {
+        self.job_post_oid = Some(oid.into());
+        self
+    }
+
+    /// Takes this position.
+    pub fn with_position_oid(mut self, oid: impl Into<String>) -> Self {
+        self.position_oid = Some(oid.into());
+        self
+    }
+
+    /// Takes this job level (its code).
+    pub fn with_job_level(mut self, code: impl Into<String>) -> Self {
+        self.job_level = Some(code.into());
+        self
+    }
+
+    /// Overwrites the fields `later` sets: successive transfers accumulate.
+    fn merge(&mut self, later: Transfer) {
+        if later.department_oid.is_some() {
+            self.department_oid = later.department_oid;
+        }
+        if later.manager_user_id.is_some() {
+            self.manager_user_id = later.manager_user_id;
+        }
+        if later.job_post_oid.is_some() {
+            self.job_post_oid = later.job_post_oid;
+        }
+        if later.position_oid.is_some() {
+            self.position_oid = later.position_oid;
+        }
+        if later.job_level.is_some() {
+            self.job_level = later.job_level;
+        }
     }
 }
 
@@ -261,7 +379,10 @@ pub struct Person {
     pub job_post_oid: String,
     /// Position `oId`: a GUID.
     pub position_oid: String,
-    /// Job level `oId`, and the travel-platform level code.
+    /// Job level code (`"P3"`), the travel-platform level. Beisen sends
+    /// the level's GUID as `oIdJobLevel` ([`JobLevel::oid`], found with
+    /// [`Dataset::job_level`]); a hire's code the catalogue does not know
+    /// is sent as given.
     pub job_level: String,
     /// Beisen EmpStatus 1–12 (3 regular, 2 probation, 8 departed, 6 retired…).
     pub emp_status: u8,
@@ -427,6 +548,9 @@ impl Draw {
 pub struct Dataset {
     config: DataConfig,
     orgs: Vec<Org>,
+    job_levels: Vec<JobLevel>,
+    employment_forms: Vec<EmploymentForm>,
+    corporations: Vec<Corporation>,
     changes: Changes,
 }
 
@@ -438,6 +562,11 @@ struct Edit {
     emp_status: Option<u8>,
     last_work_date: Option<NaiveDate>,
     mobile: Option<String>,
+    /// Every transfer so far, merged.
+    transfer: Option<Transfer>,
+    /// ISDP org id of the transfer's department, resolved when the edit is
+    /// made (the tree is the dataset's, so `apply` needs no dataset).
+    isdp_org_id: Option<i64>,
 }
 
 /// What changed since generation.
@@ -510,6 +639,9 @@ impl Dataset {
         config.span_days = config.span_days.clamp(1, 36_500);
         let orgs = build_orgs(&config);
         Dataset {
+            job_levels: build_job_levels(&config),
+            employment_forms: build_employment_forms(&config),
+            corporations: build_corporations(&config, &orgs),
             config,
             orgs,
             changes: Changes::default(),
@@ -533,8 +665,8 @@ impl Dataset {
     }
 
     /// How many changes ([`hire`](Self::hire), [`dismiss`](Self::dismiss),
-    /// [`set_mobile`](Self::set_mobile)) were made: a value to key caches
-    /// of derived results on.
+    /// [`transfer`](Self::transfer), [`set_mobile`](Self::set_mobile)) were
+    /// made: a value to key caches of derived results on.
     pub fn revision(&self) -> u64 {
         self.changes.revision.load(Ordering::Acquire)
     }
@@ -590,11 +722,11 @@ impl Dataset {
             p.job_level = level;
         }
         p.emp_status = 2;
-        p.employ_type = 0;
+        p.employ_type = hire.employ_type.unwrap_or(0);
         p.service_type = 0;
         p.approval_status = 4;
         p.is_deleted = false;
-        p.entry_date = at.date();
+        p.entry_date = hire.entry_date.unwrap_or(at.date());
         p.last_work_date = None;
         p.created_time = at;
         p.modified_time = at;
@@ -616,6 +748,62 @@ impl Dataset {
         self.change(job_number, at, |edit| {
             edit.emp_status = Some(8);
             edit.last_work_date = Some(at.date());
+        })
+    }
+
+    /// Like [`dismiss`](Self::dismiss), with the last working day given
+    /// (Beisen `Employee/Dimission` takes it).
+    ///
+    /// ```
+    /// use hr_sandbox::data::{DataConfig, Dataset};
+    ///
+    /// let data = Dataset::new(DataConfig::year_2024());
+    /// let at = chrono::NaiveDate::from_ymd_opt(2025, 1, 6).unwrap().and_hms_opt(9, 0, 0).unwrap();
+    /// let day = chrono::NaiveDate::from_ymd_opt(2024, 12, 31).unwrap();
+    /// assert!(data.dismiss_on("E0000003", day, at));
+    /// assert_eq!(data.person(3).last_work_date, Some(day));
+    /// assert_eq!(data.emp_status(3), 8);
+    /// ```
+    pub fn dismiss_on(
+        &self,
+        job_number: &str,
+        last_work_date: NaiveDate,
+        at: NaiveDateTime,
+    ) -> bool {
+        self.change(job_number, at, |edit| {
+            edit.emp_status = Some(8);
+            edit.last_work_date = Some(last_work_date);
+        })
+    }
+
+    /// The employee with this job number moves (department, manager, job
+    /// post, position, level), modified at `at`; what `transfer` leaves
+    /// out stays as it is. `false` when no one has this job number. A
+    /// department the tree does not have is kept for Beisen, and ISDP
+    /// files the person under the root organisation, as for a hire.
+    ///
+    /// ```
+    /// use hr_sandbox::data::{DataConfig, Dataset, Transfer};
+    ///
+    /// let data = Dataset::new(DataConfig::year_2024());
+    /// let at = chrono::NaiveDate::from_ymd_opt(2025, 1, 6).unwrap().and_hms_opt(9, 0, 0).unwrap();
+    /// let to = data.orgs()[2].clone();
+    /// assert!(data.transfer("E0000003", Transfer::new().with_department_oid(to.oid), at));
+    /// let p = data.person(3);
+    /// assert_eq!((p.org_oid, p.isdp_org_id, p.modified_time), (to.oid, to.isdp_id, at));
+    /// assert_eq!(data.org_oid(3), to.oid);
+    /// ```
+    pub fn transfer(&self, job_number: &str, transfer: Transfer, at: NaiveDateTime) -> bool {
+        let isdp = transfer
+            .department_oid
+            .map(|oid| self.org(oid).unwrap_or(&self.orgs[0]).isdp_id);
+        self.change(job_number, at, |edit| {
+            edit.transfer
+                .get_or_insert_with(Transfer::default)
+                .merge(transfer);
+            if isdp.is_some() {
+                edit.isdp_org_id = isdp;
+            }
         })
     }
 
@@ -677,6 +865,90 @@ impl Dataset {
     /// The department with this `oId`.
     pub fn org(&self, oid: i64) -> Option<&Org> {
         self.orgs.iter().find(|o| o.oid == oid)
+    }
+
+    /// The job levels (职级), the retired `P0` last.
+    pub fn job_levels(&self) -> &[JobLevel] {
+        &self.job_levels
+    }
+
+    /// The job level with this code (`"P3"`): how a person's
+    /// [`job_level`](Person::job_level) resolves to the `oIdJobLevel` Beisen
+    /// sends. A hire's code the catalogue does not know resolves to none.
+    pub fn job_level(&self, code: &str) -> Option<&JobLevel> {
+        self.job_levels.iter().find(|l| l.code == code)
+    }
+
+    /// The job level with this `oId`.
+    pub fn job_level_by_oid(&self, oid: &str) -> Option<&JobLevel> {
+        self.job_levels.iter().find(|l| l.oid == oid)
+    }
+
+    /// The employment forms (用工形式).
+    pub fn employment_forms(&self) -> &[EmploymentForm] {
+        &self.employment_forms
+    }
+
+    /// The employment form of person `index`'s main record, or of their
+    /// part-time record (兼职): interns 实习, external staff 劳务外包,
+    /// rehired retirees (EmpStatus 7) 退休返聘, about 5% of the others
+    /// 劳务派遣, everyone else 全职.
+    ///
+    /// ```
+    /// use hr_sandbox::data::{DataConfig, Dataset};
+    ///
+    /// let data = Dataset::new(DataConfig::default());
+    /// assert_eq!(data.employment_form_of(3, true).name, "兼职");
+    /// ```
+    pub fn employment_form_of(&self, index: usize, part_time: bool) -> &EmploymentForm {
+        let k = if part_time {
+            1
+        } else {
+            match (self.employ_type(index), self.emp_status(index)) {
+                (2, _) => 3,
+                (1, _) => 5,
+                (_, 7) => 4,
+                _ if Draw::new(self.config.seed, index).unit(37) < 0.05 => 2,
+                _ => 0,
+            }
+        };
+        &self.employment_forms[k]
+    }
+
+    /// The legal entities: the head office first, then one branch per
+    /// division.
+    pub fn corporations(&self) -> &[Corporation] {
+        &self.corporations
+    }
+
+    /// The legal entity department `oid` belongs to: its division's
+    /// branch, or the head office for the root (and an unknown `oid`).
+    pub fn corporation_of_org(&self, oid: i64) -> &Corporation {
+        let mut org = self.org(oid);
+        // Walk up to the root's child (a division) or the root.
+        while let Some(o) = org
+            && o.level > 1
+        {
+            org = o.parent_oid.and_then(|p| self.org(p));
+        }
+        let oid = org.map_or(self.orgs[0].oid, |o| o.oid);
+        self.corporations
+            .iter()
+            .find(|c| c.org_oid == oid)
+            .unwrap_or(&self.corporations[0])
+    }
+
+    /// The department (`oId`) of person `index`, without building the
+    /// person.
+    pub fn org_oid(&self, index: usize) -> i64 {
+        if let Some(oid) = self.with_hire(index, |p| p.org_oid) {
+            return oid;
+        }
+        if let Some(oid) = self.with_edit(index, |e| e.transfer.as_ref()?.department_oid) {
+            return oid;
+        }
+        let d = Draw::new(self.config.seed, index);
+        self.orgs[1 + d.below(20, self.orgs.len() as u64 - 1) as usize].oid
     }
 
     /// The department with this ISDP id.
@@ -1003,6 +1275,274 @@ fn apply(p: &mut Person, edit: &Edit) {
     if let Some(mobile) = &edit.mobile {
         p.mobile.clone_from(mobile);
     }
+    if let Some(t) = &edit.transfer {
+        if let Some(oid) = t.department_oid {
+            p.org_oid = oid;
+        }
+        if let Some(id) = edit.isdp_org_id {
+            p.isdp_org_id = id;
+        }
+        if let Some(m) = t.manager_user_id {
+            p.manager_user_id = Some(m);
+        }
+        if let Some(v) = &t.job_post_oid {
+            p.job_post_oid.clone_from(v);
+        }
+        if let Some(v) = &t.position_oid {
+            p.position_oid.clone_from(v);
+        }
+        if let Some(v) = &t.job_level {
+            p.job_level.clone_from(v);
+        }
+    }
+}
+
+/// A job level (职级) of the tenant: what `recordInfo.oIdJobLevel`
+/// references, listed by `JobLevel/GetByTimeWindow`.
+///
+/// Beisen identifies job levels by a GUID (a production client filters
+/// `OIdJobLevel` on values such as `"c28789f8-4e66-4365-84a3-b84a1f49d5c7"`
+/// and keys its level table on `objectId`); the short code a travel or
+/// expense platform knows (`"P3"`) is the level's `code`. A person's
+/// [`Person::job_level`] is that code.
+///
+/// ```
+/// use hr_sandbox::data::{DataConfig, Dataset};
+///
+/// let data = Dataset::new(DataConfig::default());
+/// let p3 = data.job_level("P3").unwrap();
+/// assert_eq!(p3.oid.len(), 36);
+/// assert_eq!(data.job_level_by_oid(&p3.oid), Some(p3));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobLevel {
+    /// `oId` (and `objectId`): a GUID.
+    pub oid: String,
+    /// `code`: the level code other systems key on (`"P3"`).
+    pub code: &'static str,
+    /// `name`.
+    pub name: &'static str,
+    /// `level`: the rank, 1 lowest.
+    pub rank: u8,
+    /// 职级类别 (`oIdJobLevelType`): 0 professional, 1 management, 2 external.
+    pub level_type: u8,
+    /// 1 enabled, 0 disabled.
+    pub status: u8,
+}
+
+/// An employment form (用工形式): what `recordInfo.employmentForm`
+/// references, listed by `EmploymentForm/GetByTimeWindow`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmploymentForm {
+    /// `oId` (and `objectId`): a GUID.
+    pub oid: String,
+    /// `code`.
+    pub code: &'static str,
+    /// `name`.
+    pub name: &'static str,
+}
+
+/// A legal entity (法人公司, metaObject `Corporation`), with the fields a
+/// finance integration reads. Every department belongs to one (its
+/// division's branch, the head office for the root), see
+/// [`Dataset::corporation_of_org`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Corporation {
+    /// `OId`: a GUID.
+    pub oid: String,
+    /// `Name`, e.g. `沙箱科技有限公司上海分公司`.
+    pub name: String,
+    /// `Code`.
+    pub code: String,
+    /// The `oId` of the department (the root, or a division) it serves.
+    pub org_oid: i64,
+    /// 统一社会信用代码 (also the tax number), 18 characters with valid
+    /// GB 32100 and GB 11714 check characters.
+    pub credit_code: String,
+    /// 开户银行.
+    pub bank: String,
+    /// 银行账号.
+    pub bank_account: String,
+    /// 电话.
+    pub phone: String,
+    /// 登记地址.
+    pub address: String,
+}
+
+/// `(code, name, rank, type)` of the job levels; `P0` is a retired level
+/// (disabled, held by nobody).
+const LEVEL_TABLE: &[(&str, &str, u8, u8)] = &[
+    ("P1", "P1 助理", 1, 0),
+    ("P2", "P2 专员", 2, 0),
+    ("P3", "P3 高级专员", 3, 0),
+    ("P4", "P4 资深专家", 4, 0),
+    ("P5", "P5 首席专家", 5, 0),
+    ("M1", "M1 主管", 4, 1),
+    ("M2", "M2 经理", 5, 1),
+    ("M3", "M3 总监", 6, 1),
+    ("X9", "X9 外部顾问", 3, 2),
+    ("P0", "P0 见习", 0, 0),
+];
+const FORM_TABLE: &[(&str, &str)] = &[
+    ("01", "全职"),
+    ("02", "兼职"),
+    ("03", "劳务派遣"),
+    ("04", "实习"),
+    ("05", "退休返聘"),
+    ("06", "劳务外包"),
+];
+/// Per city of [`CITIES`]: administrative division code, phone area code,
+/// bank branch and registered address.
+const CITY_FACTS: &[(&str, &str, &str, &str)] = &[
+    (
+        "110105",
+        "010",
+        "招商银行北京分行朝阳支行",
+        "北京市朝阳区建国路88号",
+    ),
+    (
+        "310115",
+        "021",
+        "中国工商银行上海市浦东分行",
+        "上海市浦东新区世纪大道100号",
+    ),
+    (
+        "440305",
+        "0755",
+        "中国银行深圳南山支行",
+        "深圳市南山区科技园路1号",
+    ),
+    (
+        "440106",
+        "020",
+        "中国建设银行广州天河支行",
+        "广州市天河区珠江新城花城大道5号",
+    ),
+    (
+        "330106",
+        "0571",
+        "杭州银行西湖支行",
+        "杭州市西湖区文三路90号",
+    ),
+    (
+        "510107",
+        "028",
+        "中国农业银行成都高新支行",
+        "成都市高新区天府大道中段500号",
+    ),
+    (
+        "420111",
+        "027",
+        "交通银行武汉光谷支行",
+        "武汉市洪山区光谷大道77号",
+    ),
+    (
+        "610113",
+        "029",
+        "中信银行西安雁塔支行",
+        "西安市雁塔区科技路48号",
+    ),
+];
+
+/// A GUID for catalogue entry `index` of kind `salt`.
+fn catalogue_guid(config: &DataConfig, salt: u64, index: usize) -> String {
+    guid(
+        config.seed ^ mix(config.tenant_id as u64 ^ salt.wrapping_mul(0x100_0193)),
+        index,
+    )
+}
+
+/// A 统一社会信用代码: registration authority 9 (market regulator), type 1
+/// (company), the region, a 9-character organisation code with its GB 11714
+/// check, and the GB 32100 check character.
+fn credit_code(region: &str, h: u64) -> String {
+    const CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    // The organisation code: 8 digits and a check (GB 11714).
+    let body: Vec<u32> = (0..8).map(|k| ((h >> (k * 4)) % 10) as u32).collect();
+    let weights = [3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = body.iter().zip(weights).map(|(d, w)| d * w).sum();
+    let check = match 11 - sum % 11 {
+        10 => 'X',
+        11 => '0',
+        c => char::from_digit(c, 10).unwrap_or('0'),
+    };
+    let mut code = format!("91{region}");
+    code.extend(body.iter().map(|d| char::from_digit(*d, 10).unwrap_or('0')));
+    code.push(check);
+    let weights = [
+        1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+    ];
+    let sum: usize = code
+        .bytes()
+        .zip(weights)
+        .map(|(c, w)| CHARS.iter().position(|x| *x == c).unwrap_or(0) * w)
+        .sum();
+    code.push(char::from(CHARS[(31 - sum % 31) % 31]));
+    code
+}
+
+fn build_job_levels(config: &DataConfig) -> Vec<JobLevel> {
+    LEVEL_TABLE
+        .iter()
+        .enumerate()
+        .map(|(k, &(code, name, rank, level_type))| JobLevel {
+            oid: catalogue_guid(config, 0x1E_7E1, k),
+            code,
+            name,
+            rank,
+            level_type,
+            status: u8::from(code != "P0"),
+        })
+        .collect()
+}
+
+fn build_employment_forms(config: &DataConfig) -> Vec<EmploymentForm> {
+    FORM_TABLE
+        .iter()
+        .enumerate()
+        .map(|(k, &(code, name))| EmploymentForm {
+            oid: catalogue_guid(config, 0xF0_2A, k),
+            code,
+            name,
+        })
+        .collect()
+}
+
+/// The head office (the root department) and a branch per division.
+fn build_corporations(config: &DataConfig, orgs: &[Org]) -> Vec<Corporation> {
+    orgs.iter()
+        .filter(|o| o.level <= 1)
+        .enumerate()
+        .map(|(k, org)| {
+            let h = mix(config.seed ^ mix(0xC0_4B ^ k as u64));
+            let city = if k == 0 {
+                0
+            } else {
+                (k - 1) % CITY_FACTS.len()
+            };
+            let (region, area, bank, address) = CITY_FACTS[city];
+            let name = if k == 0 {
+                orgs[0].name.clone()
+            } else {
+                format!("{}{}", orgs[0].name, org.name)
+            };
+            Corporation {
+                oid: catalogue_guid(config, 0xC0_4B, k),
+                name,
+                code: format!("LE{k:03}"),
+                org_oid: org.oid,
+                credit_code: credit_code(region, h),
+                bank: bank.to_owned(),
+                bank_account: format!(
+                    "{:04}{:012}",
+                    6_000 + (h >> 50) % 4_000,
+                    (h >> 8) % 1_000_000_000_000
+                ),
+                phone: format!("{area}-{:08}", 60_000_000 + (h >> 20) % 30_000_000),
+                address: address.to_owned(),
+            }
+        })
+        .collect()
 }
 
 /// Beisen `userID` of person 0.
@@ -1242,6 +1782,54 @@ mod tests {
     }
 
     #[test]
+    fn catalogues_are_referenced_and_well_formed() {
+        let data = Dataset::new(DataConfig::default());
+        for i in 0..data.len() {
+            let p = data.person(i);
+            assert_eq!(data.org_oid(i), p.org_oid, "person {i}");
+            let level = data.job_level(&p.job_level).expect("a known level");
+            assert_eq!(level.status, 1, "{}", level.code);
+            assert!(
+                data.employment_forms()
+                    .contains(data.employment_form_of(i, false))
+            );
+        }
+        let oids: std::collections::BTreeSet<_> =
+            data.job_levels().iter().map(|l| l.oid.as_str()).collect();
+        assert_eq!(oids.len(), data.job_levels().len());
+        assert!(oids.iter().all(|o| o.len() == 36));
+        // Every department has a legal entity; branches serve divisions.
+        assert_eq!(
+            data.corporation_of_org(data.orgs()[0].oid).name,
+            "沙箱科技有限公司"
+        );
+        for org in data.orgs() {
+            let corp = data.corporation_of_org(org.oid);
+            let home = data.org(corp.org_oid).unwrap();
+            assert!(home.level <= 1 && (org.level == 0) == (home.level == 0));
+        }
+        const CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+        let weights = [
+            1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+        ];
+        for corp in data.corporations() {
+            let code = corp.credit_code.as_bytes();
+            assert_eq!(code.len(), 18, "{}", corp.credit_code);
+            let sum: usize = code[..17]
+                .iter()
+                .zip(weights)
+                .map(|(c, w)| CHARS.iter().position(|x| x == c).unwrap() * w)
+                .sum();
+            let check = CHARS.iter().position(|x| *x == code[17]).unwrap();
+            assert_eq!((sum + check) % 31, 0, "{}", corp.credit_code);
+            assert!(
+                corp.bank_account.len() == 16
+                    && corp.bank_account.bytes().all(|b| b.is_ascii_digit())
+            );
+        }
+    }
+
+    #[test]
     fn lookups_invert_ids() {
         let data = Dataset::new(DataConfig::default());
         let p = data.person(77);
@@ -1410,5 +1998,78 @@ mod tests {
         assert_eq!(copy.len(), 1001);
         assert_eq!(copy.emp_status(5), before[5].3[0]);
         assert_eq!(data.emp_status(5), 8);
+    }
+
+    #[test]
+    fn transfers_accumulate_and_show_in_every_view_of_the_person() {
+        let data = Dataset::new(DataConfig::year_2024());
+        let t = at("2026-03-01T10:00:00.5");
+        let before = data.person(9);
+        let to = data
+            .orgs()
+            .iter()
+            .find(|o| o.oid != before.org_oid)
+            .unwrap()
+            .clone();
+        let level = if before.job_level == "M2" { "P1" } else { "M2" };
+        assert!(
+            data.transfer(
+                "E0000009",
+                Transfer::new()
+                    .with_department_oid(to.oid)
+                    .with_manager_user_id(USER_ID_BASE + 1)
+                    .with_job_level(level),
+                t,
+            )
+        );
+        // A later transfer that names only the post keeps the earlier moves.
+        let later = t + ChronoDuration::seconds(4);
+        assert!(data.transfer(
+            "E0000009",
+            Transfer::new().with_job_post_oid("20007"),
+            later
+        ));
+        assert!(!data.transfer("E9999999", Transfer::new(), later));
+        let p = data.person(9);
+        assert_eq!((p.org_oid, p.isdp_org_id), (to.oid, to.isdp_id));
+        assert_eq!(data.org_oid(9), to.oid);
+        assert_eq!(p.manager_user_id, Some(USER_ID_BASE + 1));
+        assert_eq!(
+            (p.job_level.as_str(), p.job_post_oid.as_str()),
+            (level, "20007")
+        );
+        assert_eq!(p.position_oid, before.position_oid);
+        assert_eq!((p.modified_time, data.modified_time(9)), (later, later));
+        assert_eq!((p.emp_status, p.mobile), (before.emp_status, before.mobile));
+        assert_eq!(data.revision(), 2);
+
+        // An unknown department: kept for Beisen, ISDP's root for ISDP.
+        assert!(data.transfer("E0000010", Transfer::new().with_department_oid(42), later));
+        let p = data.person(10);
+        assert_eq!((p.org_oid, p.isdp_org_id), (42, data.orgs()[0].isdp_id));
+
+        // Hires move in place; a departure on a given day keeps the day.
+        let hired = data.hire(
+            NewHire::new("张三", "13800138000")
+                .with_entry_date(NaiveDate::from_ymd_opt(2026, 10, 1).unwrap())
+                .with_employ_type(2),
+            t,
+        );
+        assert!(data.transfer(&hired, Transfer::new().with_department_oid(to.oid), later));
+        let h = data.person(1000);
+        assert_eq!(
+            (h.org_oid, data.org_oid(1000), h.isdp_org_id),
+            (to.oid, to.oid, to.isdp_id)
+        );
+        assert_eq!(
+            (h.entry_date.to_string().as_str(), h.employ_type),
+            ("2026-10-01", 2)
+        );
+        assert_eq!(data.employ_type(1000), 2);
+        let day = NaiveDate::from_ymd_opt(2026, 2, 27).unwrap();
+        assert!(data.dismiss_on("E0000009", day, later));
+        let p = data.person(9);
+        assert_eq!((p.emp_status, p.last_work_date), (8, Some(day)));
+        assert_eq!(p.org_oid, to.oid, "a departure keeps the transfer");
     }
 }

@@ -23,7 +23,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
-use crate::config::{FaultSpec, IsLastData, OAuthExpiresIn, RouteFaults};
+use crate::config::{FaultSpec, IsLastData, OAuthExpiresIn, RateLimit, RouteFaults};
 use crate::data::NewHire;
 use crate::state::Context;
 
@@ -217,6 +217,8 @@ fn route_faults_json(faults: &RouteFaults) -> Value {
 async fn config(State(ctx): State<Arc<Context>>) -> Json<Value> {
     let c = &ctx.config;
     let (b, i, t) = (&c.beisen, &c.isdp, &c.travel);
+    let l = &b.rate_limits;
+    let pair = |r: RateLimit| json!([r.per_second, r.per_minute]);
     Json(json!({
         "data": {
             "employees": ctx.data.len(),
@@ -231,8 +233,15 @@ async fn config(State(ctx): State<Arc<Context>>) -> Json<Value> {
         "beisen": {
             "token_ttl_secs": b.token_ttl.as_secs_f64(),
             "scroll_idle_secs": b.scroll_idle.as_secs_f64(),
+            // Overrides of every route's limit; 0 keeps `rate_limits`.
             "rate_per_second": b.rate_per_second,
             "rate_per_minute": b.rate_per_minute,
+            "rate_limits": {
+                "time_window": pair(l.time_window),
+                "recruiting": pair(l.recruiting),
+                "data_source": pair(l.data_source),
+                "other": pair(l.other),
+            },
             "revoke_tokens_after": b.revoke_tokens_after,
             "is_last_data": match b.is_last_data {
                 IsLastData::Exact => "exact",
@@ -252,6 +261,7 @@ async fn config(State(ctx): State<Arc<Context>>) -> Json<Value> {
             "export_polls_per_step": i.export_polls_per_step,
             "expires_in_as_string": i.expires_in_as_string,
             "export_tasks_kept": i.export_tasks_kept,
+            "accept_legacy_client": i.accept_legacy_client,
         },
         "travel": {
             "session_ttl_secs": t.session_ttl.as_secs_f64(),

@@ -62,8 +62,8 @@ use tokio::task::JoinHandle;
 
 pub use clock::Clock;
 pub use config::{
-    BeisenConfig, FaultConfig, FaultSpec, IsLastData, IsdpConfig, OAuthExpiresIn, Ports,
-    RouteFaults, SandboxConfig, TravelConfig,
+    BeisenConfig, BeisenRateLimits, FaultConfig, FaultSpec, IsLastData, IsdpConfig, OAuthExpiresIn,
+    Ports, RateLimit, RouteFaults, SandboxConfig, TravelConfig,
 };
 pub use data::{DataConfig, Dataset, NewHire, Person, Skew};
 pub use faults::Vendor;

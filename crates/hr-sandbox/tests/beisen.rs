@@ -736,9 +736,9 @@ async fn a_full_scroll_returns_each_record_exactly_once() {
     let (last, rest) = pages.split_last().unwrap();
     for (k, page) in rest.iter().enumerate() {
         assert_eq!(page["total"], expected.len());
-        // By default isLastData comes a page early: the deprecated flag
-        // must not be trusted.
-        assert_eq!(page["isLastData"], k + 2 >= rest.len(), "page {k}");
+        // By default isLastData is true on the last batch with records, as
+        // seed 003 documents it (`Early` is an adversarial option).
+        assert_eq!(page["isLastData"], k + 1 == rest.len(), "page {k}");
     }
     assert_eq!(last["data"], json!([]));
     assert_eq!(last["code"], "200");
@@ -915,10 +915,9 @@ async fn scroll_ids_change_every_page_and_old_ones_are_refused() {
         "scrollId无效或已过期"
     );
 
-    // An id this sandbox never issued, and an employee id on another endpoint.
-    let forged = "DXF1ZXJ5QW5kRmV0Y2gBAAAAAAVrsaUWdnVycEd3OEFRRm02aEpHRFZQZ2htdw==";
+    // Not a scroll id at all, and an employee id on another endpoint.
     for (path, scroll_id) in [
-        (EMPLOYEES, json!(forged)),
+        (EMPLOYEES, json!("bm90IGEgc2Nyb2xsIGlk")),
         (
             paths::POSITION_GET_BY_TIME_WINDOW,
             third["scrollId"].clone(),
@@ -960,6 +959,17 @@ async fn scroll_ids_change_every_page_and_old_ones_are_refused() {
         );
     }
     assert_eq!(b.counter("scrolls_expired.beisen"), 2);
+
+    // The vendor's example id is well-formed but names another cluster's
+    // context: answered like an expired scroll, so that replaying the
+    // example succeeds.
+    body["scrollId"] = json!("DXF1ZXJ5QW5kRmV0Y2gBAAAAAAVrsaUWdnVycEd3OEFRRm02aEpHRFZQZ2htdw==");
+    let foreign = b.call(EMPLOYEES, body.clone()).await;
+    assert_eq!(
+        (&foreign["code"], &foreign["data"]),
+        (&json!("200"), &json!([]))
+    );
+    assert_eq!(b.counter("scrolls_expired.beisen"), 3);
 }
 
 #[tokio::test]
@@ -1573,7 +1583,7 @@ async fn sort_orders_by_user_id_and_times_both_ways() {
     assert!(orgs.windows(2).all(|w| w[0] > w[1]), "{orgs:?}");
 
     for (sort, message) in [
-        (json!({"Name": 1}), "暂不支持的排序字段:Name"),
+        (json!({"Nope": 1}), "暂不支持的排序字段:Nope"),
         (json!({"UserID": 3}), "sort参数不正确"),
         (json!(["UserID"]), "sort参数不正确"),
     ] {
@@ -1679,12 +1689,12 @@ async fn ext_queries_filter_on_custom_properties() {
     let too_many: Vec<String> = (0..301).map(|k| k.to_string()).collect();
     for (queries, message) in [
         (
-            json!([{"fieldName": center, "queryType": 1, "values": ["1"]}]),
-            "暂不支持的查询类型",
+            json!([{"fieldName": center, "queryType": 1, "values": ["1", "2"]}]),
+            "extQueries.values只能包含一个值",
         ),
         (
-            json!([{"fieldName": center, "queryType": 7, "values": ["1", "2"]}]),
-            "暂不支持的查询类型",
+            json!([{"fieldName": center, "queryType": 7, "values": ["1"]}]),
+            "extQueries.values只能包含两个值",
         ),
         (
             json!([{"fieldName": center, "queryType": 9, "values": ["1"]}]),
@@ -1715,4 +1725,67 @@ async fn ext_queries_filter_on_custom_properties() {
             );
         }
     }
+}
+
+/// Every path constant of `beisen::paths` but the two token routes: read
+/// from the source, so that a route added later is checked too.
+fn business_paths() -> BTreeSet<String> {
+    let source = include_str!("../src/beisen/mod.rs");
+    let module = source
+        .split("pub mod paths {")
+        .nth(1)
+        .and_then(|rest| rest.split("pub const LIMITED").next())
+        .expect("the paths module");
+    let mut out = BTreeSet::new();
+    for stmt in module.split("pub const ").skip(1) {
+        let stmt = stmt.split(';').next().unwrap_or("");
+        let (name, value) = stmt.split_once('=').expect("a constant with a value");
+        let name = name.split(':').next().unwrap_or("").trim();
+        if name == "TOKEN" || name == "OAUTH_TOKEN" {
+            continue;
+        }
+        let value = value.split('"').nth(1).expect("a string path");
+        out.insert(value.to_owned());
+    }
+    out
+}
+
+#[test]
+fn every_business_route_is_rate_limited() {
+    let all = business_paths();
+    assert!(all.len() >= 25, "only {} paths found: {all:?}", all.len());
+    let limited: BTreeSet<String> = paths::LIMITED.iter().map(|p| p.to_string()).collect();
+    let unlimited: Vec<&String> = all.difference(&limited).collect();
+    assert!(unlimited.is_empty(), "not in paths::LIMITED: {unlimited:?}");
+    assert!(!limited.contains(paths::TOKEN) && !limited.contains(paths::OAUTH_TOKEN));
+}
+
+#[tokio::test]
+async fn the_config_route_shows_each_groups_rate_limits() {
+    let b = Beisen::start(SandboxConfig::default()).await;
+    let config: Value = b
+        .client
+        .get(format!("{}/_sandbox/config", b.sandbox.beisen_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let limits = hr_sandbox::BeisenRateLimits::DOCUMENTED;
+    let pair = |l: hr_sandbox::RateLimit| json!([l.per_second, l.per_minute]);
+    assert_eq!(
+        config["beisen"]["rate_limits"],
+        json!({
+            "time_window": pair(limits.time_window),
+            "recruiting": pair(limits.recruiting),
+            "data_source": pair(limits.data_source),
+            "other": pair(limits.other),
+        })
+    );
+    assert_eq!(
+        config["beisen"]["rate_limits"]["time_window"],
+        json!([100, 3000])
+    );
+    assert_eq!(config["isdp"]["accept_legacy_client"], true);
 }

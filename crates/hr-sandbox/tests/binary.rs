@@ -45,6 +45,8 @@ const FLAGS: &[&str] = &[
     "--max-live-scrolls",
     "--beisen-token-ttl-secs",
     "--isdp-token-ttl-secs",
+    "--isdp-expires-in",
+    "--isdp-refuse-legacy-client",
     "--travel-session-ttl-secs",
     "--revoke-tokens-after",
     "--batch-limit",
@@ -587,9 +589,161 @@ async fn fault_options_take_effect() {
     assert_eq!(count("faults.isdp.429"), 0, "500s are tried first");
 }
 
+async fn isdp_token(
+    client: &reqwest::Client,
+    isdp: &str,
+    id: &str,
+    secret: &str,
+    sb: &Running,
+) -> (u16, Value) {
+    let creds = sb.values("isdp");
+    let response = client
+        .post(format!("{isdp}{TOKEN_PATH}"))
+        .json(&json!({
+            "client_id": id,
+            "client_secret": secret,
+            "grant_type": "password",
+            "username": creds["username"],
+            "password": creds["password"],
+        }))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn isdp_token_options_take_effect() {
+    // Defaults: expires_in a string; the configured pair and the legacy
+    // `isdp-saas-openapi` are both taken.
+    let (sb, _) = start_on_free_port(&["--employees", "10"]);
+    let (isdp, client) = (sb.base("isdp"), http());
+    let creds = sb.values("isdp");
+    let (status, token) = isdp_token(
+        &client,
+        &isdp,
+        &creds["client_id"],
+        &creds["client_secret"],
+        &sb,
+    )
+    .await;
+    assert_eq!(
+        (status, &token["expires_in"]),
+        (200, &json!("359")),
+        "{token}"
+    );
+    let legacy = hr_sandbox::isdp::LEGACY_CLIENT;
+    let (status, token) = isdp_token(&client, &isdp, legacy, legacy, &sb).await;
+    assert_eq!(status, 200, "{token}");
+    assert!(token["access_token"].is_string(), "{token}");
+    drop(sb);
+
+    // `--isdp-expires-in number` and `--isdp-refuse-legacy-client`.
+    let (sb, _) = start_on_free_port(&[
+        "--employees",
+        "10",
+        "--isdp-expires-in",
+        "number",
+        "--isdp-refuse-legacy-client",
+    ]);
+    let isdp = sb.base("isdp");
+    let creds = sb.values("isdp");
+    let (status, token) = isdp_token(
+        &client,
+        &isdp,
+        &creds["client_id"],
+        &creds["client_secret"],
+        &sb,
+    )
+    .await;
+    assert_eq!(
+        (status, &token["expires_in"]),
+        (200, &json!(359)),
+        "{token}"
+    );
+    let (status, refused) = isdp_token(&client, &isdp, legacy, legacy, &sb).await;
+    assert_eq!(
+        (status, &refused["error"]),
+        (401, &json!("invalid_client")),
+        "{refused}"
+    );
+}
+
 /// Today in China Standard Time, as the sandbox reads it.
 fn today_in_china() -> chrono::NaiveDate {
     hr_sandbox::Clock::new().today()
+}
+
+/// Seed 003's do-while sample, verbatim in logic: the window of the last
+/// month, 100 a batch, `scrollId` empty first and then the last one, until
+/// `isLastData`. Answers the records collected and the `total` reported.
+async fn vendor_do_while(sb: &Running) -> (usize, usize) {
+    let client = http();
+    let beisen = sb.base("beisen");
+    let creds = sb.values("beisen");
+    let token = post_json(
+        &client,
+        format!("{beisen}{}", hr_sandbox::beisen::paths::TOKEN),
+        json!({"grant_type": "client_credentials", "app_key": creds["app_key"],
+               "app_secret": creds["app_secret"]}),
+    )
+    .await;
+    let bearer = token["access_token"].as_str().unwrap().to_owned();
+    let today = today_in_china();
+    let start = today - chrono::Months::new(1);
+    let url = format!(
+        "{beisen}{}",
+        hr_sandbox::beisen::paths::EMPLOYEE_GET_BY_TIME_WINDOW
+    );
+    let (mut all, mut total, mut scroll_id) = (0usize, 0usize, String::new());
+    for _ in 0..100 {
+        let result: Value = client
+            .post(&url)
+            .bearer_auth(&bearer)
+            .json(&json!({
+                "timeWindowQueryType": 1,
+                "startTime": format!("{start}T00:00:00"),
+                "stopTime": format!("{today}T00:00:00"),
+                "scrollId": scroll_id,
+                "capacity": 100,
+            }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(result["code"], "200", "{result}");
+        let is_over = result["isLastData"] == json!(true);
+        scroll_id = result["scrollId"].as_str().unwrap_or_default().to_owned();
+        all += result["data"].as_array().map_or(0, Vec::len);
+        if total == 0 {
+            total = result["total"].as_u64().unwrap() as usize;
+        }
+        if is_over {
+            return (all, total);
+        }
+    }
+    panic!("isLastData never came: {all} of {total}");
+}
+
+#[tokio::test]
+async fn the_vendor_do_while_sample_gets_every_record_by_default() {
+    // 168 people changed over the last 28 days: all in the sample's window
+    // but those changed today.
+    let args = ["--employees", "168", "--span-days", "28"];
+    let (sb, _) = start_on_free_port(&args);
+    let (got, total) = vendor_do_while(&sb).await;
+    assert!(total > 100, "more than one batch: {total}");
+    assert_eq!(got, total, "isLastData is true on the last batch");
+    drop(sb);
+
+    // The adversarial option stays available: a page early, the sample
+    // loses the last batch.
+    let (sb, _) = start_on_free_port(&[&args[..], &["--is-last-data", "early"]].concat());
+    let (got, total) = vendor_do_while(&sb).await;
+    assert!(got < total, "{got} of {total}");
 }
 
 #[tokio::test]

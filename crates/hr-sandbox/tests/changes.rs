@@ -257,7 +257,9 @@ async fn each_change_is_listed_once_in_beisen_windows_and_in_isdp() {
     assert_eq!(new["employeeInfo"]["mobilePhone"], "13800138000");
     assert_eq!(new["employeeInfo"]["email"], "zhang.san@corp.example.com");
     assert_eq!(new["recordInfo"]["oIdDepartment"], data.orgs()[3].oid);
-    assert_eq!(new["recordInfo"]["oIdJobLevel"], "P3");
+    // The level's GUID, as a real tenant sends it; the code is the level's.
+    let p3 = data.job_level("P3").expect("P3 in the catalogue");
+    assert_eq!(new["recordInfo"]["oIdJobLevel"], p3.oid.as_str());
     assert_eq!(new["recordInfo"]["employeeStatus"], "2");
     let moved = by_job(&mover);
     assert_eq!(moved["employeeInfo"]["mobilePhone"], "13900139000");

@@ -4,10 +4,11 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::Duration;
 
 use hr_sandbox::isdp::{
-    EXPORT_PATH, EXPORT_POLL_PATH, ORG_DELETE_PATH, ORG_DIRECTION_PATH, ORG_LIST_PATH,
-    ORG_SAVE_PATH, PERSON_ADD_PATH, PERSON_BATCH_DEREGISTER_PATH, PERSON_BATCH_UPDATE_PATH,
-    PERSON_DEREGISTER_PATH, PERSON_LIST_PATH, PERSON_UPDATE_PATH, POSITION_LIST_PATH,
-    ROLE_LIST_PATH, SERVE_FILE_PATH, TOKEN_PATH,
+    EXPORT_PATH, EXPORT_POLL_PATH, IMPORT_PATH, IMPORT_TEMPLATE_COLUMNS, LEGACY_CLIENT,
+    ORG_DELETE_PATH, ORG_DIRECTION_PATH, ORG_LIST_PATH, ORG_SAVE_PATH, PERSON_ADD_ACCOUNTS_PATH,
+    PERSON_ADD_PATH, PERSON_BATCH_DEREGISTER_PATH, PERSON_BATCH_UPDATE_INFO_PATH,
+    PERSON_DEREGISTER_PATH, PERSON_LIST_PATH, PERSON_PLAIN_TEXT_PATH, PERSON_UPDATE_PATH,
+    POSITION_LIST_PATH, ROLE_LIST_PATH, SERVE_FILE_PATH, TEMPLATE_PATH, TOKEN_PATH, write_workbook,
 };
 use hr_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{Value, json};
@@ -304,6 +305,194 @@ async fn expires_in_can_be_a_number() {
     let token = fetch_token(&isdp.sandbox, &isdp.client).await;
     assert_eq!(token["expires_in"], json!(1199));
     assert!(SandboxConfig::default().isdp.expires_in_as_string);
+}
+
+#[tokio::test]
+async fn the_legacy_fixed_client_gets_a_token_unless_refused() {
+    let isdp = Isdp::start(SandboxConfig::default()).await;
+    let config = isdp.sandbox.config().isdp.clone();
+    let url = format!("{}{TOKEN_PATH}", isdp.sandbox.isdp_url());
+    let body = |id: &str, secret: &str| {
+        json!({"client_id": id, "client_secret": secret, "grant_type": "password",
+               "username": config.username, "password": config.password})
+    };
+    let response = isdp
+        .client
+        .post(&url)
+        .json(&body(LEGACY_CLIENT, LEGACY_CLIENT))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let token: Value = response.json().await.unwrap();
+    let bearer = token["access_token"].as_str().unwrap();
+    let page = isdp
+        .client
+        .post(format!("{}{PERSON_LIST_PATH}", isdp.sandbox.isdp_url()))
+        .bearer_auth(bearer)
+        .json(&json!({"page": {"count": 1}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200, "the legacy token works");
+    // Only as a pair: the legacy id with another secret is refused.
+    for (id, secret) in [
+        (LEGACY_CLIENT, config.client_secret.as_str()),
+        (config.client_id.as_str(), LEGACY_CLIENT),
+    ] {
+        let response = isdp
+            .client
+            .post(&url)
+            .json(&body(id, secret))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401, "{id}/{secret}");
+    }
+
+    let mut strict = SandboxConfig::default();
+    strict.isdp.accept_legacy_client = false;
+    let isdp = Isdp::start(strict).await;
+    let url = format!("{}{TOKEN_PATH}", isdp.sandbox.isdp_url());
+    let response = isdp
+        .client
+        .post(&url)
+        .json(&body(LEGACY_CLIENT, LEGACY_CLIENT))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    let refused: Value = response.json().await.unwrap();
+    assert_eq!(refused["error"], "invalid_client");
+}
+
+#[tokio::test]
+async fn batch_update_takes_the_vendor_example_and_answers_its_reply() {
+    let isdp = Isdp::start(SandboxConfig::default()).await;
+    let person = isdp
+        .call(PERSON_LIST_PATH, json!({"idList": [5000007]}))
+        .await["data"][0]
+        .clone();
+    let code = person["personCode"].as_str().unwrap().to_owned();
+    let org = isdp.sandbox.data().orgs()[2].clone();
+    // api_01_0120's example, with this sandbox's codes.
+    let reply = isdp
+        .call(
+            PERSON_BATCH_UPDATE_INFO_PATH,
+            json!({"personList": [{
+                "orgNo": org.code, "personCode": code, "personName": "test AAA CC",
+                "personStatus": "NoAccountOpened", "personType": "Employee",
+                "roleNo": "QualityInspector,SafetyOfficer", "udfExtend1": "AAA",
+            }]}),
+        )
+        .await;
+    assert_eq!(
+        reply,
+        json!({"status": "success", "msg": null, "data": null})
+    );
+    let after = &isdp
+        .call(PERSON_LIST_PATH, json!({"idList": [5000007]}))
+        .await["data"][0];
+    assert_eq!(after["personCode"], code.as_str(), "no @hw here");
+    assert_eq!(after["personName"], "test AAA CC");
+    assert_eq!(after["personStatus"], "NoAccountOpened");
+    assert_eq!(after["Org"]["orgNo"], org.code.as_str());
+    assert_eq!(after["udfExtend1"], "AAA");
+
+    // The documented required fields, and at most five roles.
+    let partial = isdp
+        .call(
+            PERSON_BATCH_UPDATE_INFO_PATH,
+            json!({"personList": [{"personCode": code, "personName": "x"}]}),
+        )
+        .await;
+    assert_eq!(partial["status"], "failed");
+    assert!(
+        partial["data"][0]["msg"]
+            .as_str()
+            .unwrap()
+            .contains("personType is required"),
+        "{partial}"
+    );
+    let six = isdp
+        .call(
+            PERSON_BATCH_UPDATE_INFO_PATH,
+            json!({"personList": [{
+                "orgNo": org.code, "personCode": code, "personName": "x",
+                "personStatus": "OpenAccount", "personType": "Employee",
+                "roleNo": "A,B,C,D,E,F",
+            }]}),
+        )
+        .await;
+    assert_eq!(six["failed"], 1, "{six}");
+    assert!(
+        six["data"][0]["msg"]
+            .as_str()
+            .unwrap()
+            .contains("at most 5"),
+        "{six}"
+    );
+}
+
+#[tokio::test]
+async fn batch_update_person_adds_accounts_by_code_with_hw_appended() {
+    let isdp = Isdp::start(SandboxConfig::default()).await;
+    let org = isdp.sandbox.data().orgs()[1].clone();
+    let added = isdp
+        .call(
+            PERSON_ADD_PATH,
+            json!({"personList": [{"personCode": "h007996952@hw", "personName": "待开户",
+                "personType": "Employee", "phone": "13900002222", "orgNo": org.code,
+                "personStatus": "NoAccountOpened"}]}),
+        )
+        .await;
+    assert_eq!(added["status"], "success", "{added}");
+    let id = added["data"][0]["personId"].as_i64().unwrap();
+    let dataset_code = isdp
+        .call(PERSON_LIST_PATH, json!({"idList": [5000004]}))
+        .await["data"][0]["personCode"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let reply = isdp
+        .call(
+            PERSON_ADD_ACCOUNTS_PATH,
+            json!({"personList": [
+                {"personCode": "h007996952", "personName": "测试人员批量更新", "openAccount": "1",
+                 "udfExtend4": "AAA"},
+                {"personCode": dataset_code, "personName": "x"},
+            ]}),
+        )
+        .await;
+    assert_eq!(
+        (reply["success"].clone(), reply["failed"].clone()),
+        (json!(1), json!(1))
+    );
+    assert_eq!(reply["data"][0]["personId"], id);
+    assert!(
+        reply["data"][1]["msg"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("{dataset_code}@hw")),
+        "the dataset person has no @hw code: {reply}"
+    );
+    let after = &isdp.call(PERSON_LIST_PATH, json!({"idList": [id]})).await["data"][0];
+    assert_eq!(after["personCode"], "h007996952@hw", "the code is kept");
+    assert_eq!(after["personName"], "测试人员批量更新");
+    assert_eq!(after["personStatus"], "OpenAccount", "openAccount: 1");
+    assert_eq!(after["udfExtend4"], "AAA");
+
+    // At most 100 a call, as documented.
+    let many: Vec<Value> = (0..101)
+        .map(|i| json!({"personCode": format!("B{i}")}))
+        .collect();
+    let refused = isdp
+        .call(PERSON_ADD_ACCOUNTS_PATH, json!({"personList": many}))
+        .await;
+    assert_eq!(
+        (refused["status"].clone(), refused["data"].clone()),
+        (json!("failed"), Value::Null)
+    );
 }
 
 #[tokio::test]
@@ -1047,13 +1236,19 @@ async fn person_writes_show_up_in_reads() {
         "the old code is gone"
     );
 
+    // batchUpdate: by code as stored, with the five required fields.
+    let before = isdp
+        .call(PERSON_LIST_PATH, json!({"idList": [5000004]}))
+        .await["data"][0]
+        .clone();
+    let required = |code: &str, name: &str| {
+        json!({"personCode": code, "personName": name, "personType": before["personType"],
+               "personStatus": before["personStatus"], "orgNo": before["Org"]["orgNo"]})
+    };
     let batch = isdp
         .call(
-            PERSON_BATCH_UPDATE_PATH,
-            json!({"personList": [
-                {"personCode": "E0000004", "personName": "批量改"},
-                {"personCode": "NOPE", "personName": "x"},
-            ]}),
+            PERSON_BATCH_UPDATE_INFO_PATH,
+            json!({"personList": [required("E0000004", "批量改"), required("NOPE", "x")]}),
         )
         .await;
     assert_eq!(
@@ -1253,4 +1448,553 @@ async fn orgs_roles_and_positions_page_in_their_envelopes() {
         after["totalCount"],
         below["totalCount"].as_u64().unwrap() - 1
     );
+}
+
+// ---------------------------------------------------------------------------
+// Import, template, persons in plain text
+// ---------------------------------------------------------------------------
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A multipart body laid out byte for byte as `isdp_client::ImportPersons`
+/// lays it out: the file part, then `importName` and `createdBy`.
+fn import_body(
+    boundary: &str,
+    file_name: &str,
+    content_type: &str,
+    file: &[u8],
+    import_name: Option<&str>,
+    created_by: Option<i64>,
+) -> Vec<u8> {
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n").into_bytes();
+    body.extend_from_slice(file);
+    body.extend_from_slice(b"\r\n");
+    let mut text = |field: &str, value: &str| {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    };
+    if let Some(v) = import_name {
+        text("importName", v);
+    }
+    if let Some(v) = created_by {
+        text("createdBy", &v.to_string());
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    body
+}
+
+impl Isdp {
+    /// POSTs a multipart body to importData.
+    async fn upload(&self, content_type: &str, body: Vec<u8>) -> reqwest::Response {
+        self.client
+            .post(format!("{}{IMPORT_PATH}", self.sandbox.isdp_url()))
+            .header("Authorization", format!("bearer {}", self.token))
+            .header("Content-Type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Uploads `file` as the client does and returns the task.
+    async fn import(
+        &self,
+        file_name: &str,
+        content_type: &str,
+        file: &[u8],
+        name: Option<&str>,
+    ) -> Value {
+        let boundary = "----isdp-client-0123456789abcdef0123456789abcdef";
+        let response = self
+            .upload(
+                &format!("multipart/form-data; boundary={boundary}"),
+                import_body(boundary, file_name, content_type, file, name, Some(36378)),
+            )
+            .await;
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert_eq!(status, 200, "{text}");
+        serde_json::from_str(&text).expect("JSON")
+    }
+
+    /// Polls the task until it is over.
+    async fn finish(&self, task: &Value) -> Value {
+        for _ in 0..10 {
+            let t = poll(self, &task["taskId"]).await;
+            if matches!(t["status"].as_i64(), Some(2..=4)) {
+                return t;
+            }
+        }
+        panic!("task {task} never finishes");
+    }
+
+    /// The person coded `code`, if any.
+    async fn person(&self, code: &str) -> Option<Value> {
+        let page = self
+            .call(PERSON_LIST_PATH, json!({"personCodeList": [code]}))
+            .await;
+        page["data"].as_array().unwrap().first().cloned()
+    }
+}
+
+fn strings(row: &[&str]) -> Vec<String> {
+    row.iter().map(|s| s.to_string()).collect()
+}
+
+#[tokio::test]
+async fn the_import_template_is_an_xlsx_with_the_documented_columns() {
+    let isdp = Isdp::start(SandboxConfig::default()).await;
+    let response = isdp
+        .raw(TEMPLATE_PATH, &json!({"fileName": "人员导入模板"}))
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], XLSX);
+    let disposition = response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        disposition.contains(
+            "filename*=UTF-8''%E4%BA%BA%E5%91%98%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+        ),
+        "{disposition}"
+    );
+    let file = response.bytes().await.unwrap();
+    // The template is what `write_workbook` makes of its header row.
+    let header = IMPORT_TEMPLATE_COLUMNS.map(String::from).to_vec();
+    assert_eq!(file.to_vec(), write_workbook(&[header]));
+    assert!(file.starts_with(b"PK\x03\x04"));
+    let text = String::from_utf8_lossy(&file);
+    for column in IMPORT_TEMPLATE_COLUMNS {
+        assert!(text.contains(column), "{column}");
+    }
+
+    let refusal = isdp.refused(TEMPLATE_PATH, json!({}), 400).await;
+    assert_eq!(
+        refusal,
+        json!({"stateCode": "400", "errorMessage": "fileName is required", "result": null})
+    );
+    // Like every route but the token one, it needs a token.
+    let anonymous = isdp
+        .client
+        .post(format!("{}{TEMPLATE_PATH}", isdp.sandbox.isdp_url()))
+        .json(&json!({"fileName": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+}
+
+#[tokio::test]
+async fn an_imported_workbook_adds_and_updates_persons_when_its_task_is_done() {
+    let isdp = Isdp::start(SandboxConfig::default()).await;
+    let code = isdp.sandbox.data().person(2).job_number;
+    let existing = isdp.person(&code).await.expect("a dataset person");
+    let org_no = existing["Org"]["orgNo"].as_str().unwrap().to_owned();
+    let mut rows = vec![IMPORT_TEMPLATE_COLUMNS.map(String::from).to_vec()];
+    rows.push(strings(&[
+        "N0001",
+        "新员工",
+        "Employee",
+        "",
+        "13900000001",
+        &org_no,
+        "",
+        "",
+    ]));
+    rows.push(strings(&[&code, "改名了", "", "", "", "", "", ""]));
+    rows.push(strings(&["", "", "", "", "", "", "", ""]));
+    rows.push(strings(&[
+        "N0002",
+        "无组织",
+        "Employee",
+        "",
+        "13900000002",
+        "NoSuchOrg",
+        "",
+        "",
+    ]));
+    let file = write_workbook(&rows);
+
+    let task = isdp
+        .import("人员导入.xlsx", XLSX, &file, Some("personModel.import"))
+        .await;
+    assert_eq!(task["taskType"], "import");
+    assert_eq!(task["taskName"], "personModel.import");
+    assert_eq!(task["fileName"], "人员导入.xlsx");
+    assert_eq!(task["moduleName"], "人员信息导入");
+    assert_eq!(task["status"], 0);
+    assert_eq!(task["fileSize"], file.len());
+    assert_eq!(task["createdBy"], 36378);
+    let param: Value = serde_json::from_str(task["param"].as_str().unwrap()).unwrap();
+    assert_eq!(param["importName"], "personModel.import");
+    // Nothing changes before the task is done.
+    assert!(isdp.person("N0001").await.is_none());
+
+    let done = isdp.finish(&task).await;
+    assert_eq!(done["status"], 2, "{done}");
+    assert_eq!(
+        (&done["totalRows"], &done["blankRows"], &done["successRows"]),
+        (&json!(3), &json!(1), &json!(2)),
+        "{done}"
+    );
+    let err = done["errInfo"].as_str().unwrap();
+    assert!(
+        err.contains("row 5 (N0002)") && err.contains("NoSuchOrg"),
+        "{err}"
+    );
+    assert_eq!(done["docId"], Value::Null);
+
+    let added = isdp.person("N0001").await.expect("imported");
+    assert_eq!(added["personName"], "新员工");
+    assert_eq!(added["Org"]["orgNo"], org_no);
+    assert_eq!(added["phone"], "139******01");
+    let updated = isdp.person(&code).await.unwrap();
+    assert_eq!(updated["personName"], "改名了");
+    // Cells left empty keep what the person had.
+    assert_eq!(updated["phone"], existing["phone"]);
+    assert_eq!(updated["personType"], existing["personType"]);
+    assert!(isdp.person("N0002").await.is_none());
+
+    // Polling again neither imports again nor changes the counts.
+    let again = poll(&isdp, &task["taskId"]).await;
+    assert_eq!(again["successRows"], 2);
+    assert_eq!(isdp.total(json!({"personCode": "N0001"})).await, 1);
+
+    // The poll's filters tell imports from exports.
+    let by_type =
+        |task_type: &str| json!({"po": {"taskType": task_type}, "page": {"start": 0, "count": 10}});
+    let imports = isdp.call(EXPORT_POLL_PATH, by_type("import")).await;
+    assert_eq!(imports["totalCount"], 1);
+    assert_eq!(imports["data"][0]["taskId"], task["taskId"]);
+    assert_eq!(
+        isdp.call(EXPORT_POLL_PATH, by_type("export")).await["totalCount"],
+        0
+    );
+}
+
+#[tokio::test]
+async fn an_edited_export_file_imports_as_csv() {
+    let isdp = Isdp::start(SandboxConfig::default()).await;
+    let code = isdp.sandbox.data().person(3).job_number;
+    let before = isdp.person(&code).await.unwrap();
+    // The export's own header, masked phone and all: only what differs from
+    // the person is written, and a masked phone is no new number.
+    let csv = format!(
+        "\u{feff}人员ID,人员编码,人员名称,人员类型,人员状态,手机号码,组织编码,组织名称,岗位编码,角色编码,最后更新时间\r\n{},{code},\"Chen, Jr.\",{},Freeze,{},,,,,2024-01-01 00:00:00\r\n",
+        before["personId"],
+        before["personType"].as_str().unwrap(),
+        before["phone"].as_str().unwrap()
+    );
+    let task = isdp
+        .import("persons.csv", "text/csv", csv.as_bytes(), None)
+        .await;
+    assert_eq!(task["taskName"], "personModel.import");
+    let done = isdp.finish(&task).await;
+    assert_eq!(
+        (
+            &done["status"],
+            &done["totalRows"],
+            &done["successRows"],
+            &done["errInfo"]
+        ),
+        (&json!(2), &json!(1), &json!(1), &Value::Null),
+        "{done}"
+    );
+    let after = isdp.person(&code).await.unwrap();
+    assert_eq!(after["personName"], "Chen, Jr.");
+    assert_eq!(after["personStatus"], "Freeze");
+    assert_eq!(after["phone"], before["phone"]);
+}
+
+#[tokio::test]
+async fn imports_that_cannot_be_read_are_refused_or_fail_as_tasks() {
+    let isdp = Isdp::start(SandboxConfig::default()).await;
+    let spring = |body: &Value, message: &str| {
+        assert_eq!(body["status"], 400, "{body}");
+        assert_eq!(body["error"], "Bad Request");
+        assert_eq!(body["message"], message);
+        assert_eq!(body["path"], IMPORT_PATH);
+    };
+
+    // Not multipart, or without the file part: Spring's own 400s.
+    let response = isdp.raw(IMPORT_PATH, &json!({"importName": "x"})).await;
+    assert_eq!(response.status(), 400);
+    spring(
+        &response.json().await.unwrap(),
+        "Current request is not a multipart request",
+    );
+    let body = b"--b\r\nContent-Disposition: form-data; name=\"importName\"\r\n\r\nx\r\n--b--\r\n";
+    let response = isdp
+        .upload("multipart/form-data; boundary=b", body.to_vec())
+        .await;
+    assert_eq!(response.status(), 400);
+    spring(
+        &response.json().await.unwrap(),
+        "Required request part 'file' is not present",
+    );
+    let response = isdp
+        .upload("multipart/form-data; boundary=b", b"--b\r\nbroken".to_vec())
+        .await;
+    assert_eq!(response.status(), 400);
+    spring(
+        &response.json().await.unwrap(),
+        "Failed to parse multipart servlet request",
+    );
+
+    // Files that are no person list: the task fails (status 4) with errInfo.
+    let header_only = IMPORT_TEMPLATE_COLUMNS.map(String::from).to_vec();
+    for (file, name, why) in [
+        (b"\xd0\xcf\x11\xe0old".to_vec(), None, ".xls"),
+        (b"\xff\xfe\x00garbage".to_vec(), None, "neither"),
+        (
+            "姓名,电话\r\n张三,1\r\n".as_bytes().to_vec(),
+            None,
+            "人员编码",
+        ),
+        (write_workbook(&[header_only]), Some("fail"), "importName"),
+    ] {
+        let task = isdp.import("x.xlsx", XLSX, &file, name).await;
+        let done = isdp.finish(&task).await;
+        assert_eq!(done["status"], 4, "{done}");
+        assert!(done["errInfo"].as_str().unwrap().contains(why), "{done}");
+    }
+
+    // A worksheet labelled deflated that is no deflate stream fails the
+    // task, naming the part; so does a zip bomb, refused uninflated.
+    let mut mislabelled = write_workbook(&[strings(&["人员编码*"]), strings(&["N9"])]);
+    for at in 0..mislabelled.len() - 4 {
+        match &mislabelled[at..at + 4] {
+            b"PK\x03\x04" => mislabelled[at + 8] = 8,
+            b"PK\x01\x02" => mislabelled[at + 10] = 8,
+            _ => {}
+        }
+    }
+    let bomb = deflated_zip(&[("xl/worksheets/sheet1.xml", &vec![b' '; (64 << 20) + 1])]);
+    for (file, why) in [
+        (mislabelled, "xl/worksheets/sheet1.xml"),
+        (bomb, "zip bomb"),
+    ] {
+        let done = isdp
+            .finish(&isdp.import("saved.xlsx", XLSX, &file, None).await)
+            .await;
+        assert_eq!(done["status"], 4, "{done}");
+        assert!(done["errInfo"].as_str().unwrap().contains(why), "{done}");
+    }
+    assert!(isdp.person("N9").await.is_none());
+}
+
+/// A ZIP of deflated entries as Excel writes it: general purpose flag bit 3
+/// (CRC and sizes in a data descriptor after the data, zeros in the local
+/// header), the real values in the central directory.
+fn deflated_zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    use flate2::{Compression, Crc, write::DeflateEncoder};
+    use std::io::Write;
+
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for (name, data) in entries {
+        let mut encoder = DeflateEncoder::new(Vec::new(), Compression::default());
+        encoder.write_all(data).unwrap();
+        let packed = encoder.finish().unwrap();
+        let mut crc = Crc::new();
+        crc.update(data);
+        let sizes = [crc.sum(), packed.len() as u32, data.len() as u32];
+        let header = |b: &mut Vec<u8>, sizes: [u32; 3]| {
+            // version 2.0, flags (descriptor, UTF-8 names), method 8, no time
+            for v in [20u16, 0x0808, 8, 0, 0] {
+                b.extend_from_slice(&v.to_le_bytes());
+            }
+            for v in sizes {
+                b.extend_from_slice(&v.to_le_bytes());
+            }
+            b.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            b.extend_from_slice(&0u16.to_le_bytes());
+        };
+        let offset = out.len() as u32;
+        out.extend_from_slice(b"PK\x03\x04");
+        header(&mut out, [0; 3]);
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(&packed);
+        out.extend_from_slice(b"PK\x07\x08");
+        for v in sizes {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        central.extend_from_slice(b"PK\x01\x02");
+        central.extend_from_slice(&20u16.to_le_bytes());
+        header(&mut central, sizes);
+        central.extend_from_slice(&[0; 10]);
+        central.extend_from_slice(&offset.to_le_bytes());
+        central.extend_from_slice(name.as_bytes());
+    }
+    let (at, len) = (out.len() as u32, central.len() as u32);
+    out.extend_from_slice(&central);
+    out.extend_from_slice(b"PK\x05\x06");
+    out.extend_from_slice(&[0; 4]);
+    for _ in 0..2 {
+        out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    }
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(&at.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out
+}
+
+#[tokio::test]
+async fn a_workbook_saved_by_excel_is_imported() {
+    let isdp = Isdp::start(SandboxConfig::default()).await;
+    let code = isdp.sandbox.data().person(2).job_number;
+    let existing = isdp.person(&code).await.expect("a dataset person");
+    let org_no = existing["Org"]["orgNo"].as_str().unwrap().to_owned();
+
+    // Excel keeps text in sharedStrings.xml (the header, the codes, a name
+    // in rich text with a phonetic run), numbers in the cell (the phone),
+    // and deflates every part.
+    let mut shared: Vec<String> = IMPORT_TEMPLATE_COLUMNS
+        .iter()
+        .map(|c| format!("<si><t>{c}</t></si>"))
+        .collect();
+    shared.push("<si><t>N9</t></si>".into());
+    shared.push(r#"<si><r><rPr><b/><sz val="11"/></rPr><t>张</t></r><r><t xml:space="preserve">三</t></r><rPh sb="0" eb="1"><t>ちょう</t></rPh><phoneticPr fontId="1"/></si>"#.into());
+    shared.push("<si><t>Employee</t></si>".into());
+    shared.push(format!("<si><t>{org_no}</t></si>"));
+    let shared = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{0}" uniqueCount="{0}">{1}</sst>"#,
+        shared.len(),
+        shared.concat()
+    );
+    let header: String = (0..IMPORT_TEMPLATE_COLUMNS.len())
+        .map(|i| {
+            format!(
+                r#"<c r="{}1" s="1" t="s"><v>{i}</v></c>"#,
+                char::from(b'A' + i as u8)
+            )
+        })
+        .collect();
+    let first = IMPORT_TEMPLATE_COLUMNS.len();
+    let sheet = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><dimension ref="A1:H2"/><sheetViews><sheetView tabSelected="1" workbookViewId="0"/></sheetViews><cols><col min="1" max="8" width="14" customWidth="1"/></cols><sheetData><row r="1" spans="1:8">{header}</row><row r="2" spans="1:8"><c r="A2" t="s"><v>{first}</v></c><c r="B2" t="s"><v>{}</v></c><c r="C2" t="s"><v>{}</v></c><c r="E2"><v>13900000009</v></c><c r="F2" t="s"><v>{}</v></c></row></sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>"#,
+        first + 1,
+        first + 2,
+        first + 3,
+    );
+    let file = deflated_zip(&[
+        ("[Content_Types].xml", b"<Types/>"),
+        ("_rels/.rels", b"<Relationships/>"),
+        ("xl/workbook.xml", r#"<workbook><sheets><sheet name="人员信息" sheetId="1" r:id="rId1"/></sheets></workbook>"#.as_bytes()),
+        ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+        ("xl/sharedStrings.xml", shared.as_bytes()),
+    ]);
+
+    let done = isdp
+        .finish(&isdp.import("人员导入.xlsx", XLSX, &file, None).await)
+        .await;
+    assert_eq!(done["status"], 2, "{done}");
+    assert_eq!(
+        (&done["totalRows"], &done["successRows"], &done["errInfo"]),
+        (&json!(1), &json!(1), &Value::Null),
+        "{done}"
+    );
+    let added = isdp.person("N9").await.expect("imported");
+    assert_eq!(added["personName"], "张三");
+    assert_eq!(added["personType"], "Employee");
+    assert_eq!(added["Org"]["orgNo"], org_no);
+    assert_eq!(added["phone"], "139******09");
+}
+
+#[tokio::test]
+async fn persons_by_user_id_come_in_plain_text() {
+    let isdp = Isdp::start(SandboxConfig::default()).await;
+    let page = isdp
+        .call(PERSON_LIST_PATH, json!({"page": {"start": 5, "count": 3}}))
+        .await;
+    let listed = page["data"].as_array().unwrap().clone();
+    let user_ids: Vec<i64> = listed
+        .iter()
+        .map(|p| p["userId"].as_i64().unwrap())
+        .collect();
+    // Asked in reverse, one twice, one unknown.
+    let asked = json!([
+        user_ids[2],
+        user_ids[0],
+        1,
+        user_ids[2],
+        user_ids[1].to_string()
+    ]);
+    let found = isdp
+        .call(PERSON_PLAIN_TEXT_PATH, json!({"userIdList": asked}))
+        .await;
+    assert_eq!(found["totalCount"], 3, "{found}");
+    let data = found["data"].as_array().unwrap();
+    let order: Vec<&Value> = data.iter().map(|p| &p["personId"]).collect();
+    assert_eq!(
+        order,
+        vec![
+            &listed[2]["personId"],
+            &listed[0]["personId"],
+            &listed[1]["personId"]
+        ]
+    );
+    for (plain, masked) in data.iter().zip([&listed[2], &listed[0], &listed[1]]) {
+        let phone = plain["phone"].as_str().unwrap();
+        assert!(phone.bytes().all(|b| b.is_ascii_digit()), "{phone}");
+        let mask = masked["phone"].as_str().unwrap();
+        assert_eq!(
+            (&phone[..3], &phone[phone.len() - 2..]),
+            (&mask[..3], &mask[mask.len() - 2..])
+        );
+        assert_eq!(plain["personCode"], masked["personCode"]);
+        assert_eq!(plain["adminOrgId"], masked["adminOrgId"]);
+        assert_eq!(plain["orgName"], masked["Org"]["orgName"]);
+        let name = plain["personName"].as_str().unwrap();
+        assert_eq!(
+            format!(
+                "{}{}",
+                plain["lastName"].as_str().unwrap(),
+                plain["firstName"].as_str().unwrap()
+            ),
+            name
+        );
+        for key in [
+            "personGroupId",
+            "blackList",
+            "profilePictureId",
+            "tenantId",
+            "customerId",
+            "supplierName",
+            "openAccount",
+            "account",
+            "headFileId",
+            "description",
+        ] {
+            assert!(plain.get(key).is_some(), "{key} missing in {plain}");
+        }
+        assert!(plain["profilePictureId"].is_number() || plain["profilePictureId"].is_null());
+    }
+
+    // A person added through the API is found by its new userId.
+    let org_no = listed[0]["Org"]["orgNo"].clone();
+    let added = isdp
+        .call(
+            PERSON_ADD_PATH,
+            json!({"personList": [{"personCode": "P1", "personName": "王五", "personType": "Employee",
+                                   "phone": "13700000000", "orgNo": org_no}]}),
+        )
+        .await;
+    assert_eq!(added["status"], "success", "{added}");
+    let user_id = isdp.person("P1").await.unwrap()["userId"].clone();
+    let found = isdp
+        .call(PERSON_PLAIN_TEXT_PATH, json!({"userIdList": [user_id]}))
+        .await;
+    assert_eq!(found["data"][0]["phone"], "13700000000");
+    assert_eq!(found["data"][0]["lastName"], "王");
+
+    for body in [json!({}), json!({"userIdList": []})] {
+        let refusal = isdp.refused(PERSON_PLAIN_TEXT_PATH, body, 400).await;
+        assert_eq!(refusal["errorMessage"], "userIdList is required");
+    }
 }

@@ -29,7 +29,7 @@
 //! | `gender` | `employeeInfo.gender`: 0 → `M`, 1 → `F` | — |
 //! | `birthday` | `employeeInfo.birthday` as `yyyy-MM-dd`, when after 1900 and not in the future | — |
 //! | `departmentCode`, `departmentName` | the unit of `recordInfo.oIdDepartment`: `code`, `name` | `Org.orgNo`, `Org.orgName` |
-//! | `level`, `levelName` | `recordInfo.oIdJobLevel` ([`BeisenLevel`]); the name from [`BeisenMapping::level_names`], else the translated text | the first `positionInfo`: `positionCode`, `positionName` ([`IsdpLevel`]) |
+//! | `level`, `levelName` | `recordInfo.oIdJobLevel` ([`BeisenLevel`]), as the level's `code` when the source resolved the GUID ([`BeisenRecord::job_level`](crate::source::BeisenRecord::job_level)), else as sent; the name from [`BeisenMapping::level_names`], else the level's `name`, else the translated text | the first `positionInfo`: `positionCode`, `positionName` ([`IsdpLevel`]) |
 //! | `isLeave` | `recordInfo.employeeStatus` in [`BeisenMapping::leave_statuses`], or the employee deleted | `personStatus` in [`IsdpMapping::leave_statuses`] |
 //! | `costCenterCode` | the custom property [`BeisenMapping::cost_center`], if set | — |
 //! | `extraInfo` | custom properties named in [`BeisenMapping::extra_info`] | fields named in [`IsdpMapping::extra_info`] |
@@ -185,7 +185,10 @@ pub enum IsdpKey {
 #[serde(try_from = "String", into = "String")]
 #[non_exhaustive]
 pub enum BeisenLevel {
-    /// `recordInfo.oIdJobLevel` (职级), the default.
+    /// `recordInfo.oIdJobLevel` (职级), the default: the level's `code`
+    /// when the source resolved the `oId` (a GUID) through the level
+    /// catalogue ([`BeisenSource`](crate::BeisenSource) does), else the
+    /// value as sent.
     #[default]
     JobLevel,
     /// `recordInfo.oidJobGrade` (职等).
@@ -321,8 +324,9 @@ pub struct BeisenMapping {
     /// A custom property holding the cost centre code, for
     /// `costCenterCode`.
     pub cost_center: Option<String>,
-    /// `levelName` by level code; a level not listed takes the translated
-    /// text Beisen may send (`OIdJobLevelText`), else none.
+    /// `levelName` by level code; a level not listed takes the level's
+    /// name from the catalogue (for `jobLevel`, when resolved), else the
+    /// translated text Beisen may send (`OIdJobLevelText`), else none.
     pub level_names: BTreeMap<String, String>,
     /// `extraInfo` entries: key in `extraInfo` → custom property (of the
     /// employee, else of the record). Absent properties are left out.
@@ -626,8 +630,18 @@ impl Mapping {
                 .or_else(|| rec.and_then(|r| r.custom_properties.as_ref()?.get(name)))
                 .cloned()
         };
+        // For job levels, the catalogue's code and name when the source
+        // resolved the oId: a tenant sends a GUID, the travel side wants the code.
+        let resolved = match &m.level {
+            BeisenLevel::JobLevel => r.job_level.as_ref(),
+            _ => None,
+        };
+        let resolved_code = resolved.and_then(|l| non_blank(l.code.as_deref()));
         let (level, text_key) = match &m.level {
-            BeisenLevel::JobLevel => (rec.and_then(|r| r.oid_job_level.clone()), "OIdJobLevelText"),
+            BeisenLevel::JobLevel => (
+                resolved_code.or_else(|| rec.and_then(|r| r.oid_job_level.clone())),
+                "OIdJobLevelText",
+            ),
             BeisenLevel::JobGrade => (rec.and_then(|r| r.oid_job_grade.clone()), "OidJobGradeText"),
             BeisenLevel::JobPost => (
                 rec.and_then(|r| r.oid_job_post.as_ref().map(|p| p.0.clone())),
@@ -641,10 +655,15 @@ impl Mapping {
             BeisenLevel::None => (None, ""),
         };
         if let Some(level) = level.as_deref().and_then(|l| non_blank(Some(l))) {
-            let name = m.level_names.get(&level).cloned().or_else(|| {
-                rec.and_then(|r| r.translate_properties.as_ref()?.get(text_key)?.clone())
-                    .and_then(|t| non_blank(Some(&t)))
-            });
+            let name = m
+                .level_names
+                .get(&level)
+                .cloned()
+                .or_else(|| resolved.and_then(|l| non_blank(l.name.as_deref())))
+                .or_else(|| {
+                    rec.and_then(|r| r.translate_properties.as_ref()?.get(text_key)?.clone())
+                        .and_then(|t| non_blank(Some(&t)))
+                });
             user.level_name = name;
             user.level = Some(level);
         }
@@ -919,6 +938,53 @@ mod tests {
                 "costCenterCode": "77", "extraInfo": {"city": "上海"}
             })
         );
+    }
+
+    #[test]
+    fn a_resolved_job_level_gives_its_code_and_name_and_an_unresolved_one_passes() {
+        let guid = "c28789f8-4e66-4365-84a3-b84a1f49d5c7";
+        let record = |level: Option<crate::source::JobLevel>| {
+            let e = Employee::new(
+                EmployeeInfo::new(100000001)
+                    .with_name("王伟")
+                    .with_mobile_phone("13812345678"),
+            )
+            .with_record_info(
+                RecordInfo::new(100000001)
+                    .with_job_number("E1")
+                    .with_oid_job_level(guid),
+            );
+            let mut r = BeisenRecord::new(e, None);
+            if let Some(level) = level {
+                r = r.with_job_level(level);
+            }
+            SourceRecord::Beisen(Box::new(r))
+        };
+        let level = |code: Option<&str>| {
+            crate::source::JobLevel::new(guid, code.map(Into::into), Some("P3 高级专员".into()))
+        };
+        let mut mapping = Mapping::default();
+        let user = mapping.map(&record(Some(level(Some("P3"))))).unwrap().user;
+        assert_eq!(
+            (user.level.as_deref(), user.level_name.as_deref()),
+            (Some("P3"), Some("P3 高级专员"))
+        );
+        // A configured name wins over the catalogue's.
+        mapping
+            .beisen
+            .level_names
+            .insert("P3".into(), "高级".into());
+        let user = mapping.map(&record(Some(level(Some("P3"))))).unwrap().user;
+        assert_eq!(user.level_name.as_deref(), Some("高级"));
+        // Not resolved, or a level without a code: the oId as sent.
+        for r in [record(None), record(Some(level(Some(" "))))] {
+            let user = mapping.map(&r).unwrap().user;
+            assert_eq!(user.level.as_deref(), Some(guid));
+        }
+        // Another level source ignores the job level.
+        mapping.beisen.level = BeisenLevel::None;
+        let user = mapping.map(&record(Some(level(Some("P3"))))).unwrap().user;
+        assert_eq!((user.level, user.level_name), (None, None));
     }
 
     #[test]

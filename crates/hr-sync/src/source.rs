@@ -39,7 +39,7 @@ use futures::{Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 use travel_sync_types::UserInfo;
 
-pub use beisen::{BeisenRecord, BeisenSource, Department};
+pub use beisen::{BeisenRecord, BeisenSource, Department, JobLevel};
 pub use isdp::IsdpSource;
 
 use crate::Result;

@@ -7,11 +7,14 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use beisen_client::organization::GetJobLevelsByTimeWindow;
+use beisen_client::organization::paths::JOB_LEVEL_GET_BY_TIME_WINDOW;
 use beisen_client::window::QueryType;
 use common::*;
 use futures::TryStreamExt;
+use hr_sandbox::NewHire;
 use hr_sync::state::{BatchCommit, Failure, RunId, UserState};
-use hr_sync::{MemoryStore, Mode, SourceCheckpoint, StateStore, SyncReport};
+use hr_sync::{BeisenSource, MemoryStore, Mode, SourceCheckpoint, StateStore, SyncReport};
 
 /// What the source should deliver, read straight from the client with
 /// the same selection: job number → index in the sandbox's dataset.
@@ -85,7 +88,10 @@ async fn every_employee_arrives_once_with_the_right_fields() {
         assert_eq!(user["fullName"], p.name.as_str(), "{no}");
         assert_eq!(user["mobile"], p.mobile.as_str(), "{no}");
         assert_eq!(user["emailAddress"], p.email.as_str(), "{no}");
+        // Beisen sends the level's GUID; the source resolves it to the code.
         assert_eq!(user["level"], p.job_level.as_str(), "{no}");
+        let level = data.job_level(&p.job_level).unwrap();
+        assert_eq!(user["levelName"], level.name, "{no}");
         assert_eq!(user["departmentCode"], org.code.as_str(), "{no}");
         assert_eq!(user["departmentName"], org.name.as_str(), "{no}");
         assert_eq!(
@@ -112,6 +118,76 @@ async fn every_employee_arrives_once_with_the_right_fields() {
             .count()
     );
     assert!(report.checkpoint_after.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn job_level_guids_resolve_through_one_catalogue_read_per_run() {
+    let sandbox = sandbox(150, true).await;
+    let data = sandbox.data();
+    let route = format!("requests.beisen.{JOB_LEVEL_GET_BY_TIME_WINDOW}");
+    let calls = || sandbox.counters().get(&route);
+
+    // A run over the 2024 span reads the catalogue once: as many calls as
+    // one read of it by hand, from the same start to the run's stop.
+    let report = job(beisen_source(&sandbox), MemoryStore::new(), &sandbox)
+        .build()
+        .unwrap()
+        .run()
+        .await
+        .unwrap();
+    assert!(report.pushed > 100, "{report}");
+    let per_run = calls();
+    assert!(per_run > 0);
+    let levels: Vec<_> = beisen(&sandbox)
+        .stream(
+            GetJobLevelsByTimeWindow::new(day(2010, 1, 1), day(2025, 1, 1))
+                .capacity(300)
+                .with_disabled(true)
+                .with_deleted(true),
+        )
+        .unwrap()
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(levels.len(), data.job_levels().len());
+    assert_eq!(calls(), 2 * per_run, "one catalogue read per run");
+    let p3 = data.job_level("P3").unwrap();
+
+    // Two hires of today: one at a level the catalogue knows (sent as its
+    // GUID), one at a code it does not (sent as the code).
+    let known = sandbox.hire(NewHire::new("林小雨", "13700001234").with_job_level("P3"));
+    let unknown = sandbox.hire(NewHire::new("周小舟", "13700005678").with_job_level("Z7"));
+    let today = sandbox.clock().today();
+    // A run's window ends at a whole second: let the hires' second pass.
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let level_of = |no: &str| {
+        let got = received(&sandbox);
+        let user = got.iter().find(|u| u["userNo"] == no).unwrap();
+        (user["level"].clone(), user["levelName"].clone())
+    };
+    let run_today = |source: BeisenSource| {
+        sandbox.clear_travel_received();
+        let job = job(source.since(today), MemoryStore::new(), &sandbox)
+            .build()
+            .unwrap();
+        async move { job.run().await }
+    };
+    // Resolution off: the oId as sent, and no catalogue read.
+    let before = calls();
+    run_today(BeisenSource::new(beisen(&sandbox)).resolve_job_levels(false))
+        .await
+        .unwrap();
+    assert_eq!(calls(), before);
+    assert_eq!(level_of(&known).0, p3.oid.as_str());
+    assert_eq!(level_of(&unknown).0, "Z7");
+    // On (the default): the GUID becomes the code; the code passes.
+    run_today(BeisenSource::new(beisen(&sandbox)))
+        .await
+        .unwrap();
+    assert!(calls() > before);
+    assert_eq!(level_of(&known), ("P3".into(), p3.name.into()));
+    assert_eq!(level_of(&unknown).0, "Z7");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -19,7 +19,7 @@ use hr_sync::state::{BatchCommit, Failure, RunId, UserState};
 use hr_sync::{
     IsdpSource, Mapping, MemoryStore, Mode, Push, SkipReason, StateStore, SyncJob, SyncReport,
 };
-use isdp_client::{Credentials, IsdpClient, Person, PersonPatch};
+use isdp_client::{Credentials, IsdpClient, Person, PersonUpdate};
 use travel_sync_types::{Outcome, SyncResponse, UserInfo, UserKey, UserOutcome, UserSyncResult};
 
 fn employee(i: i64, mobile: &str) -> SourceRecord {
@@ -205,13 +205,25 @@ async fn isdp_full_listing_with_masked_and_usable_phones() {
     assert!(sandbox.travel_received().is_empty());
 
     // A tenant keeping the full number in udfExtend1: those persons go.
+    // person/batchUpdate rewrites the required fields: take them as listed.
     let data = sandbox.data();
     let chosen = [3usize, 17, 42, 77];
-    let patches = chosen.iter().map(|i| {
+    let listed: HashMap<String, Person> = client
+        .persons()
+        .all()
+        .map(|p| {
+            let p = p.unwrap();
+            (p.person_code.clone(), p)
+        })
+        .collect()
+        .await;
+    let updates = chosen.iter().map(|i| {
         let p = data.person(*i);
-        PersonPatch::by_code(p.job_number.clone()).field("udfExtend1", p.mobile.clone())
+        PersonUpdate::from_person(&listed[&p.job_number])
+            .unwrap()
+            .field("udfExtend1", p.mobile.clone())
     });
-    let written = client.persons().update(patches).await.unwrap();
+    let written = client.persons().update_info(updates).await.unwrap();
     assert_eq!(written.success, 4);
     let mut mapping = Mapping::default();
     mapping.isdp.mobile_field = "udfExtend1".into();

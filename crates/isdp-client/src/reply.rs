@@ -8,7 +8,7 @@
 //! | [`BareReply`] | the value itself (B unwrapped when present) | exportPersonModel, importData |
 //! | [`ListReply`] | a list: bare, a page's `data`, or B's `result` | findPersonByUserIdListPlainText |
 //! | [`StatusReply`] | C `{status, msg, data}`, one write | person/update, deregisterPerson |
-//! | [`StatusChunkReply`] | C, one chunk of a batch write | batchAdd, batchUpdatePerson, batchDeregisterPerson, batchSaveOrgInfo, batchDelOrgInfo |
+//! | [`StatusChunkReply`] | C, one chunk of a batch write | batchAdd, batchUpdate, batchUpdatePerson, batchDeregisterPerson, batchSaveOrgInfo, batchDelOrgInfo |
 //!
 //! Each calls the decoder of the crate's envelope module, so a failure
 //! announced in the body of a 2xx (in any shape ISDP+ and its gateways

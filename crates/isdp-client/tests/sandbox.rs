@@ -12,7 +12,7 @@ use isdp_client::Credentials;
 use isdp_client::{
     BatchAddPersons, DeleteOrgs, DeregisterPerson, ExportPersons, ExportProgress, FindOrgs,
     FindOrgsWithDirection, FindPositions, FindRoles, GetPersonList, IsdpClient, NewPerson, OrgInfo,
-    PersonPatch, PersonStatus, PersonType, SaveOrgs, TaskStatus, UpdatePerson,
+    PersonPatch, PersonStatus, PersonType, PersonUpdate, SaveOrgs, TaskStatus, UpdatePerson,
 };
 
 fn client_for(sandbox: &Sandbox, concurrency: usize) -> IsdpClient {
@@ -401,13 +401,56 @@ async fn person_writes_chunk_and_show_in_reads() {
     .send(&client)
     .await
     .unwrap();
+    // batchUpdate: from the listed person, one field changed.
+    let listed = GetPersonList::new()
+        .person_code_list(["NEW0002"])
+        .send(&client)
+        .await
+        .unwrap();
+    let update = PersonUpdate::from_person(&listed.data[0])
+        .unwrap()
+        .person_name("批量改名");
     client
         .persons()
-        .update([PersonPatch::by_code("NEW0002").person_name("批量改名")])
+        .update_info([update])
         .await
         .unwrap()
         .into_result()
         .unwrap();
+    // batchUpdatePerson adds accounts: the vendor appends `@hw` to the
+    // code, so `ACC1` opens the account of `ACC1@hw`, and `NEW0006` (no
+    // `NEW0006@hw`) is not found.
+    client
+        .persons()
+        .add([
+            NewPerson::new("ACC1@hw", "账号", PersonType::Employee, "13512345678")
+                .admin_org_id(org)
+                .person_status(PersonStatus::NoAccountOpened),
+        ])
+        .await
+        .unwrap()
+        .into_result()
+        .unwrap();
+    let accounts = client
+        .persons()
+        .add_accounts([
+            PersonPatch::by_code("ACC1").field("openAccount", 1),
+            PersonPatch::by_code("NEW0006").person_name("无此人"),
+        ])
+        .await
+        .unwrap();
+    assert_eq!((accounts.success, accounts.failed), (1, 1), "{accounts:?}");
+    assert!(
+        accounts
+            .failures()
+            .next()
+            .unwrap()
+            .msg
+            .as_deref()
+            .unwrap_or_default()
+            .contains("NEW0006@hw"),
+        "{accounts:?}"
+    );
     DeregisterPerson::new("NEW0003")
         .send(&client)
         .await
@@ -430,6 +473,17 @@ async fn person_writes_chunk_and_show_in_reads() {
     assert_eq!(by_code("NEW0001").person_name, "改名");
     assert_eq!(by_code("NEW0001").person_status, Some(PersonStatus::Freeze));
     assert_eq!(by_code("NEW0002").person_name, "批量改名");
+    let acc = GetPersonList::new()
+        .person_code_list(["ACC1@hw", "NEW0006"])
+        .send(&client)
+        .await
+        .unwrap();
+    let acc_by = |c: &str| acc.data.iter().find(|p| p.person_code == c).unwrap();
+    assert_eq!(
+        acc_by("ACC1@hw").person_status,
+        Some(PersonStatus::OpenAccount)
+    );
+    assert_eq!(acc_by("NEW0006").person_name, "新人6", "not changed");
     assert_eq!(by_code("NEW0003").person_status, Some(PersonStatus::Cancel));
     assert_eq!(by_code("NEW0004").person_status, Some(PersonStatus::Cancel));
 

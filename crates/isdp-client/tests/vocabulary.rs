@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use hr_common::transport::{RateLimiter, WindowLimiter};
 use isdp_client::{
-    BatchUpdatePersons, CallOptions, Credentials, FindRoles, GetPersonList, IsdpClient, Limits,
-    PERSON_BATCH_UPDATE_PATH, PERSON_LIST_PATH, PersonPatch, ROLE_LIST_PATH, RetryBudget,
+    AddPersonAccounts, CallOptions, Credentials, FindRoles, GetPersonList, IsdpClient, Limits,
+    PERSON_ADD_ACCOUNTS_PATH, PERSON_LIST_PATH, PersonPatch, ROLE_LIST_PATH, RetryBudget,
     RetryPolicy, TOKEN_PATH, group,
 };
 use serde_json::json;
@@ -267,7 +267,7 @@ async fn send_with_one_attempt_makes_one_request_where_send_makes_five() {
     answer(&server, PERSON_LIST_PATH, ResponseTemplate::new(500)).await;
     answer(
         &server,
-        PERSON_BATCH_UPDATE_PATH,
+        PERSON_ADD_ACCOUNTS_PATH,
         ResponseTemplate::new(500),
     )
     .await;
@@ -289,11 +289,11 @@ async fn send_with_one_attempt_makes_one_request_where_send_makes_five() {
     assert_eq!(requests(&server, PERSON_LIST_PATH).await, 1 + 5);
 
     // The chunked writes pass the options to every chunk.
-    let batch = BatchUpdatePersons::new([PersonPatch::by_code("E1").person_name("n")]);
+    let batch = AddPersonAccounts::new([PersonPatch::by_code("E1").person_name("n")]);
     batch.send_with(&client, &once).await.unwrap_err();
-    assert_eq!(requests(&server, PERSON_BATCH_UPDATE_PATH).await, 1);
+    assert_eq!(requests(&server, PERSON_ADD_ACCOUNTS_PATH).await, 1);
     batch.send(&client).await.unwrap_err();
-    assert_eq!(requests(&server, PERSON_BATCH_UPDATE_PATH).await, 1 + 5);
+    assert_eq!(requests(&server, PERSON_ADD_ACCOUNTS_PATH).await, 1 + 5);
 }
 
 #[tokio::test]

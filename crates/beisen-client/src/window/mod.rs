@@ -15,8 +15,8 @@ use hr_common::{CivilDateTime, Error, Result};
 use serde::{Deserialize, Serialize};
 
 pub use progress::{Checkpoint, WindowProgress};
-pub(crate) use query::time_window_request;
 pub use query::{ExtQuery, QueryType, SortDirection, TimeWindowRequest, WindowQuery};
+pub(crate) use query::{Sort, time_window_request};
 pub use stream::WindowStream;
 
 /// The longest window Beisen serves in one query: 90 days, inclusive.

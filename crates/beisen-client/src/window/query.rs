@@ -161,7 +161,7 @@ impl ExtQuery {
         q
     }
 
-    fn check(&self) -> Result<()> {
+    pub(crate) fn check(&self) -> Result<()> {
         if matches!(self.query_type, 5 | 6) && self.values.len() > 300 {
             return Err(Error::invalid_request(
                 "extQueries.values",
@@ -208,7 +208,9 @@ pub struct WindowQuery {
     /// Include disabled records / people who left.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub with_disabled: Option<bool>,
-    /// Fill `translateProperties` (retired by the vendor on 2026-03-13).
+    /// Fill `translateProperties`. Retired by the vendor: tenants created
+    /// after 2026-03-13 get `translateProperties: null`; the replacement is
+    /// `DataSource/GetDataSource`. The setters are deprecated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_translate: Option<bool>,
     /// Zoned bounds as given, re-read in the sending client's zone.
@@ -382,7 +384,9 @@ macro_rules! time_window_request {
                 self
             }
 
-            /// Ask for `translateProperties`.
+            /// Ask for `translateProperties`. Retired by the vendor: tenants
+            /// created after 2026-03-13 get `translateProperties: null`.
+            #[deprecated(note = "Beisen retired enableTranslate: tenants created after 2026-03-13 get `translateProperties: null`. Translate coded fields with DataSource/GetDataSource (POST /dataservice/api/DataSource/GetDataSource) instead.")]
             pub fn enable_translate(mut self, yes: bool) -> Self {
                 self.query.enable_translate = Some(yes);
                 self

@@ -229,7 +229,11 @@ impl<R: TimeWindowRequest> WindowStream<R> {
         self
     }
 
-    /// Ask for `translateProperties` (retired by the vendor on 2026-03-13).
+    /// Ask for `translateProperties`. Retired by the vendor: tenants
+    /// created after 2026-03-13 get `translateProperties: null`.
+    #[deprecated(
+        note = "Beisen retired enableTranslate: tenants created after 2026-03-13 get `translateProperties: null`. Translate coded fields with DataSource/GetDataSource (POST /dataservice/api/DataSource/GetDataSource) instead."
+    )]
     pub fn enable_translate(mut self, yes: bool) -> Self {
         self.template.query_mut().enable_translate = Some(yes);
         self

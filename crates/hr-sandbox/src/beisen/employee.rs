@@ -768,12 +768,16 @@ impl Serialize for RecordInfo<'_> {
         m.col("serviceStatus", &0)?;
         m.col("approvalStatus", &p.approval_status)?;
         m.col("employmentSource", if p.index % 5 == 0 { "2" } else { "1" })?;
-        m.col("employmentForm", if self.part_time { "2" } else { "1" })?;
+        // The form's and the level's oIds (GUIDs), as a real tenant sends
+        // them (hztic services/beisen.py filters OIdJobLevel on GUIDs); the
+        // catalogues list them under JobLevel / EmploymentForm windows.
+        let form = r.data.employment_form_of(p.index, self.part_time);
+        m.col("employmentForm", &form.oid)?;
         m.col("isCharge", if is_charge { "1" } else { "0" })?;
         m.col("oIdJobPost", &job_post)?;
         m.col("oIdJobSequence", &sequence)?;
         m.col("oIdJobPosition", &position)?;
-        m.col("oIdJobLevel", &p.job_level)?;
+        m.col("oIdJobLevel", super::org::level_oid(r.data, &p.job_level))?;
         m.col("oidJobGrade", &f.grade)?;
         m.col("place", f.city.place)?;
         m.col(
@@ -834,7 +838,13 @@ impl Serialize for RecordInfo<'_> {
                     APPROVAL_TEXTS[usize::from(p.approval_status) % 7],
                 ),
                 ("OIdDepartmentText", org.map_or("", |o| o.name.as_str())),
-                ("OIdJobLevelText", p.job_level.as_str()),
+                (
+                    "OIdJobLevelText",
+                    r.data
+                        .job_level(&p.job_level)
+                        .map_or(p.job_level.as_str(), |l| l.name),
+                ),
+                ("EmploymentFormText", form.name),
                 ("PlaceText", f.city.name),
             ];
             m.key("translateProperties", &Texts(&texts))?;
@@ -868,6 +878,42 @@ impl Serialize for When {
             When::Text(text) => s.serialize_str(text),
             When::Null => s.serialize_unit(),
         }
+    }
+}
+
+/// The `objectId`s person `i`'s employee information and main employment
+/// record are rendered with: what `Employee/Create` answers as
+/// `employeeInformationId` and `employmentRecordId`.
+pub(super) fn object_ids(data: &Dataset, i: usize) -> (Guid, Guid) {
+    let seed = data.config().seed;
+    (
+        Guid::of(seed, i as u64, salt::EMPLOYEE_OID),
+        Guid::of(seed, i as u64, salt::RECORD_OID),
+    )
+}
+
+/// Flat `recordInfo` objects (GetServiceInfoByIds): `(index, part_time)`
+/// pairs, the part-time record being the one [`has_part_time`] gives.
+pub(super) struct Records<'a> {
+    pub r: Render<'a>,
+    pub records: &'a [(usize, bool)],
+}
+
+impl Serialize for Records<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.records.len()))?;
+        let tenant_seed = self.r.data.tenant_id() as u64;
+        for &(i, part_time) in self.records {
+            let p = self.r.data.person(i);
+            let f = Facts::new(self.r.seed(), tenant_seed, &p);
+            seq.serialize_element(&RecordInfo {
+                p: &p,
+                f: &f,
+                r: &self.r,
+                part_time,
+            })?;
+        }
+        seq.end()
     }
 }
 

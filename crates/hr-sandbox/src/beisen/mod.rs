@@ -88,12 +88,17 @@
 //! call (that call still succeeds), as tokens die early in production.
 //!
 //! **Rate limits** are per route (the vendor counts "per tenant per API"),
-//! [`rate_per_second`](crate::BeisenConfig::rate_per_second) in any sliding
-//! 1-second span and [`rate_per_minute`](crate::BeisenConfig::rate_per_minute)
-//! in any sliding 60-second span (0 disables a limit), measured on the
-//! sandbox's [`Clock`](crate::Clock). Only accepted calls
-//! use up the allowance. The same pair applies to every route, recruiting
-//! included (whose documented limit is 20/s, 1000/min).
+//! in any sliding 1-second and 60-second span, measured on the sandbox's
+//! [`Clock`](crate::Clock), at the documented limits of the route's group
+//! ([`rate_limits`](crate::BeisenConfig::rate_limits), see
+//! [`BeisenRateLimits`]): every `…ByTimeWindow` route 100/s and 3,000/min
+//! (seed 003), `/RecruitV6/` 20/s and 1,000/min, `DataSource` 30/s and
+//! 1,000/min, every other route 50/s and 1,500/min. A non-zero
+//! [`rate_per_second`](crate::BeisenConfig::rate_per_second) or
+//! [`rate_per_minute`](crate::BeisenConfig::rate_per_minute) replaces that
+//! limit on every route; a group limit of 0 disables it. Only accepted
+//! calls use up the allowance. A route is limited when it is in
+//! [`paths::LIMITED`].
 //!
 //! Business endpoints want `Content-Type: application/json`; anything else
 //! is answered `415` as ASP.NET does. Request keys match ignoring case and
@@ -128,39 +133,45 @@
 //! - `enableTranslate: true` fills `translateProperties` (`{"GenderText":"男",…}`);
 //!   otherwise it is `null`, as since the vendor retired the feature.
 //! - `sort`: `{"Field": direction, …}`, direction `0` (no sort: the key is
-//!   skipped), `1` ascending, `2` descending (numbers or numeric strings);
-//!   several keys sort in **request order**; ties, and a missing or `{}`
-//!   `sort`, fall back to the default order (`userID` ascending for people,
-//!   `orderAdmin` for departments, `oId` for positions and job posts).
-//!   Field names ignore case. Supported:
-//!
-//!   | endpoint | fields |
-//!   |---|---|
-//!   | both employee endpoints | `UserID`, `ModifiedTime`, `BusinessModifiedTime` |
-//!   | `Organization` | `OId`, `ModifiedTime`, `BusinessModifiedTime` |
-//!   | `JobPost` | `OId`, `ModifiedTime`, `BusinessModifiedTime` |
-//!   | `Position` | `ModifiedTime`, `BusinessModifiedTime` |
-//!
-//!   Any other field is a `417` `"暂不支持的排序字段:Name"` (the real
-//!   service sorts by more fields; the simulator refuses rather than ignore
-//!   them), another direction or a non-object `sort` a `417` `"sort参数不正确"`.
+//!   skipped), `1` ascending, `2` (or `-1`) descending (numbers or numeric
+//!   strings); several keys sort in **request order**; ties, and a missing
+//!   or `{}` `sort`, fall back to the default order (`userID` ascending for
+//!   people, `orderAdmin` for departments, `oId` otherwise), so the pages of
+//!   a scroll are deterministic. Field names ignore case (`Name`, `name`,
+//!   `EntryDate`, `OIdDepartment`…). Employees sort by any field seed 003
+//!   documents in `employeeInfo` or `recordInfo` (its response example, the
+//!   two maps excepted; a name in both is read from `employeeInfo`); other
+//!   objects by any scalar field their records carry. Values order as
+//!   Elasticsearch orders them: numbers numerically, text and dates as text,
+//!   records without the value last in either direction. Any other field is
+//!   a `417` `"暂不支持的排序字段:Nope"`, another direction or a non-object
+//!   `sort` a `417` `"sort参数不正确"`.
 //! - `extQueries`: `[{"fieldName","queryType","values"}, …]`, all conditions
-//!   must hold (and). Supported `queryType`s: **`5` (=)**: the property
-//!   equals one of `values`; **`6` (!=)**: it equals none of them (so a
-//!   person without the property passes `!=`). A `null` or `""` value
-//!   stands for "empty": `5` with `[null]` selects people without the
-//!   property (or with it null/empty), `6` with `[null]` those with a
-//!   value. Values are compared as strings (numbers are sent as their JSON
-//!   text). `fieldName` is matched exactly, case included
-//!   ("严格区分大小写"); a field the tenant does not have is **dropped,
+//!   must hold (and); a condition without members (`[{}]`, as one
+//!   production client sends every day) is ignored. `queryType` (a number,
+//!   a numeric string, or the schema's name such as `"GreaterThan"`):
+//!   **`1` >, `2` >=, `3` <, `4` <=** with exactly one value; **`7`** a range
+//!   with exactly two values, `includeLowerValue`/`includeUpperValue`
+//!   (default true) including each end; **`5` (=)**: the property equals one
+//!   of up to 300 `values`; **`6` (!=)**: it equals none of them (so a person
+//!   without the property passes `!=`). A `null` or `""` value stands for
+//!   "empty" in `5` and `6`: `5` with `[null]` selects people without the
+//!   property (or with it null/empty), `6` with `[null]` those with a value.
+//!   Comparisons order numbers numerically, date-times chronologically and
+//!   anything else as text, and never pass an empty property. `fieldName`
+//!   is matched exactly, case included ("严格区分大小写"); a field the tenant does not have is **dropped,
 //!   not refused**, as the vendor documents ("会指定过滤掉不存在的自定义字段,
 //!   而非校验提示"). Fields that exist: employees' `extCostCenter_100001_1`,
 //!   `extWorkCity_100001_2`, `extShirtSize_100001_3`,
 //!   `extProbationNote_100001_4` (in `employeeInfo.customProperties`) and
 //!   `extContractType_{tenant}_9` (in `recordInfo.customProperties`);
-//!   organisations, positions and job posts have none, so their conditions
-//!   are validated and dropped. `417`s: `queryType` 1–4 or 7 →
-//!   `"暂不支持的查询类型"`; another `queryType` →
+//!   departments' `extsuoshugongsizhuti_{tenant}_16` (their legal entity,
+//!   in `customProperties`); positions, job posts and the setting objects
+//!   below have none, so their conditions are validated and dropped.
+//!   `417`s: `queryType` 1–4 with other than one value →
+//!   `"extQueries.values只能包含一个值"`, 7 with other than two →
+//!   `"extQueries.values只能包含两个值"`, a null or empty bound →
+//!   `"extQueries.values比较条件的值不能为空"`; another `queryType` →
 //!   `"extQueries.queryType参数不正确"`; no `fieldName` →
 //!   `"extQueries.fieldName不能为空"`; missing or empty `values` →
 //!   `"extQueries.values至少包含一个元素"`; more than 300 →
@@ -202,14 +213,16 @@
 //! end condition to rely on; calls with that end page's id keep returning
 //! it, with the same id.
 //!
-//! **`isLastData`** is deprecated by the vendor and must not be trusted;
-//! [`is_last_data`](crate::BeisenConfig::is_last_data) picks how it lies:
+//! **`isLastData`** is true on the last batch by default, as seed 003
+//! documents it ("true表明后面没数据了") and its do-while sample relies on;
+//! [`is_last_data`](crate::BeisenConfig::is_last_data) can make it lie, for
+//! clients that should not trust it:
 //!
 //! | [`IsLastData`] | `isLastData` is true on |
 //! |---|---|
-//! | `Early` (default) | the page *before* the last page with records, and every page after (a client stopping on it loses the last page) |
-//! | `Exact` | the last page with records, and the empty end page |
-//! | `Never` | no page, not even the end page or a dead scroll's answer |
+//! | `Exact` (default) | the last page with records, and the empty end page |
+//! | `Early` (adversarial) | the page *before* the last page with records, and every page after (a client stopping on it loses the last page) |
+//! | `Never` (adversarial) | no page, not even the end page or a dead scroll's answer |
 //!
 //! A scroll dies when no call comes for
 //! [`scroll_idle`](crate::BeisenConfig::scroll_idle) after the *end* of the
@@ -225,9 +238,12 @@
 //! dead scroll, latest or not, then answers **`code "200"`, `"data":[]`,
 //! `total` 0** (and `isLastData` true, except under `Never`) —
 //! indistinguishable from the end except by the count — and counts
-//! `scrolls_expired.beisen`. An id the sandbox never issued, one of a page
-//! not served yet, or one opened on another endpoint, is a `417`
-//! `"scrollId无效"`. A scroll holds at most 4 bytes per match, or one bit per
+//! `scrolls_expired.beisen`. A well-formed id of another cluster
+//! (such as the one in the vendor's request example) names a context this
+//! sandbox does not hold, which Elasticsearch cannot tell from an expired
+//! one, and is answered like a dead scroll. Anything that is not a scroll
+//! id, an id of a page not served yet, or one opened on another endpoint,
+//! is a `417` `"scrollId无效"`. A scroll holds at most 4 bytes per match, or one bit per
 //! employee when it lists in `userID` order (125 KB for a million).
 //!
 //! Errors are HTTP 200 with the envelope and null data:
@@ -275,9 +291,55 @@
 //! Organisation items: `name`, `shortName`, `code`, `oId` (int; root
 //! `900` + tenant id), `level` (GUID), `status` (0/1), `pOIdOrgAdmin` (null
 //! for the root), `pOIdOrgReserve2` (-2), `personInCharge` (user id or null),
-//! `personInChargeDeputy` (`"id,id"` or null), dates and audit fields.
+//! `personInChargeDeputy` (`"id,id"` or null), `pOIdOrgAdmin_TreePath`
+//! (`"900100001/1000001/1000005"`, root first, the department last),
+//! `pOIdOrgAdmin_TreeLevel` (depth + 1), `pOIdOrgAdminNameTreePath` (组织全称:
+//! the same chain as names, `"沙箱科技有限公司/北京分公司/北京研发部"`), dates,
+//! audit fields, and `customProperties` with the legal entity's `OId` under
+//! `extsuoshugongsizhuti_{tenant}_16` (所属公司主体, as a production tenant
+//! names it). With `enableTranslate`, `translateProperties` adds
+//! `PersonInChargeText` (the person's name, when there is one),
+//! `POIdOrgAdminNameTreePathText` and `extsuoshugongsizhuti_{tenant}_16Text`
+//! (the entity's name) to `StatusText`.
 //! Position items: `oId` (GUID), `oIdJobPost`, `oIdOrganization`, levels…;
 //! job-post items: `oId` (`"20000"`–`"20299"`), `name`, `code`, grades….
+//! Their `oIdJobLevel`/`highestOIdJobLevel` are job-level GUIDs.
+//!
+//! # v5 setting objects
+//!
+//! `JobLevel/`, `JobGrade/`, `JobSequence/`, `EmploymentForm/`,
+//! `EmpSubset/` and `CommonMetaObject/GetByTimeWindow` are scrolls with
+//! every rule above (window, capacity, `columns`, `sort`, `withDisabled`,
+//! `isWithDeleted`, `enableTranslate`, scroll ids). Items:
+//!
+//! | endpoint | items |
+//! |---|---|
+//! | `JobLevel` | `name` (`"P3 高级专员"`), `code` (`"P3"`), `oId` = `objectId` (GUID, what `oIdJobLevel` holds), `status`, `level` (rank), `oIdJobLevelType`, `startDate`, `stopDate`, `order`, `description`, `isCurrentRecord`, `customProperties`, `translateProperties`, audit; the retired `P0` is disabled |
+//! | `JobGrade` | nine grades, `oId` = `objectId` (GUID, what `oidJobGrade` holds), `name`, `code`, `level`… |
+//! | `JobSequence` | twelve sequences, `oId` `"3001"`–`"3012"` (what `oIdJobSequence` holds), `objectId` a GUID |
+//! | `EmploymentForm` | 全职, 兼职, 劳务派遣, 实习, 退休返聘, 劳务外包: `oId` = `objectId` (GUID), `name`, `code` |
+//! | `EmpSubset` | `metaObjectName` `"EmpEducation"` (required): one record per person, `userID`, `objectId`, `schoolName`, `major`, `educationLevel`… |
+//! | `CommonMetaObject` | `metaObjectName` `"Corporation"` (required): `{"fields": {"OId", "Name", "Code", "Status", "StartDate", "StopDate", "extzuzhidaima_{tenant}_11" (统一社会信用代码), "extkaihuyinhang_{tenant}_12" (bank), "extyinhangzhanghao_{tenant}_13" (account), "extdianhua_{tenant}_14", "extdengjidizhi_{tenant}_15", audit…}}`, keys PascalCase; the head office and one branch per division |
+//!
+//! A missing `metaObjectName` is a `417` `"metaObjectName不能为空"`, an
+//! unknown one `"暂不支持的元数据对象:Name"` (the sandbox's wording).
+//!
+//! # `Employee/GetEmployeeOfOrganization`
+//!
+//! ```text
+//! → {"orgOId":1000003,"includeSubOrg":true,"queryDate":null,"scrollId":"","capacity":100, …filters}
+//! ← the time-window envelope; items as Employee/GetByTimeWindow's
+//! ```
+//!
+//! A scroll without a window: the people whose main record is in the
+//! department (with `includeSubOrg`, or below it; disabled departments
+//! only with `isWithDisable`), in `userID` order, filtered like the time
+//! windows (`empStatus`/`withDisabled`, `employType`, `serviceType`,
+//! `approvalStatuses`, `isWithDeleted`, `extQueries`, `sort`, `columns`).
+//! `417`s: `"OrgOId不能为空且为正整数！"` (missing, not a positive integer),
+//! `"IncludeSubOrg不能为空"` and `"QueryDate不能为空"` when the key is absent
+//! (null is accepted: false, today). An `orgOId` the tree does not have
+//! lists nobody.
 //!
 //! # v5 lookups
 //!
@@ -346,11 +408,14 @@ mod employee;
 mod events;
 mod json;
 mod limit;
+mod lookup;
+mod meta;
 mod org;
 mod query;
 mod recruit;
 mod scroll;
 mod v5;
+mod writes;
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
@@ -367,7 +432,7 @@ use serde_json::json;
 
 use crate::state::Context;
 
-pub use crate::config::{IsLastData, OAuthExpiresIn};
+pub use crate::config::{BeisenRateLimits, IsLastData, OAuthExpiresIn, RateLimit};
 
 /// Paths of the simulated endpoints.
 pub mod paths {
@@ -398,12 +463,53 @@ pub mod paths {
     /// Job posts (职务, numeric-string `oId`) by time window (scroll).
     pub const JOB_POST_GET_BY_TIME_WINDOW: &str =
         "/TenantBaseExternal/api/v5/JobPost/GetByTimeWindow";
+    /// Job levels (职级, GUID `oId`) by time window (scroll).
+    pub const JOB_LEVEL_GET_BY_TIME_WINDOW: &str =
+        "/TenantBaseExternal/api/v5/JobLevel/GetByTimeWindow";
+    /// Job grades (职等, GUID `oId`) by time window (scroll).
+    pub const JOB_GRADE_GET_BY_TIME_WINDOW: &str =
+        "/TenantBaseExternal/api/v5/JobGrade/GetByTimeWindow";
+    /// Job sequences (职务序列, numeric-string `oId`) by time window (scroll).
+    pub const JOB_SEQUENCE_GET_BY_TIME_WINDOW: &str =
+        "/TenantBaseExternal/api/v5/JobSequence/GetByTimeWindow";
+    /// Employment forms (用工形式, GUID `oId`) by time window (scroll).
+    pub const EMPLOYMENT_FORM_GET_BY_TIME_WINDOW: &str =
+        "/TenantBaseExternal/api/v5/EmploymentForm/GetByTimeWindow";
+    /// Employee subset records (员工子集, `metaObjectName`) by time window (scroll).
+    pub const EMP_SUBSET_GET_BY_TIME_WINDOW: &str =
+        "/TenantBaseExternal/api/v5/EmpSubset/GetByTimeWindow";
+    /// Metadata objects (`metaObjectName: "Corporation"`) by time window (scroll).
+    pub const COMMON_META_OBJECT_GET_BY_TIME_WINDOW: &str =
+        "/TenantBaseExternal/api/v5/CommonMetaObject/GetByTimeWindow";
+    /// The people of a department (and its sub-departments), as a scroll.
+    pub const EMPLOYEE_GET_EMPLOYEE_OF_ORGANIZATION: &str =
+        "/TenantBaseExternal/api/v5/Employee/GetEmployeeOfOrganization";
     /// Leave requests by approval day (cursor pages).
     pub const VACATION_GET_BY_APPROVAL_TIME: &str =
         "/AttendanceOpen/api/v1/Vacation/GetVacationInfoByApprovalTime";
     /// Job applications by modification time (batches).
     pub const APPLY_GET_BY_MODIFIED_TIME: &str =
         "/RecruitV6/api/v1/Apply/GetApplyListByModifiedTime";
+    /// User ids by job number, ≤ 30 a call, per-item results.
+    pub const EMPLOYEE_GET_USER_IDS_BY_JOB_NUMBERS: &str =
+        "/TenantBaseExternal/api/v5/Employee/GetUserIDsByJobNumbers";
+    /// User ids by mobile number, ≤ 30 a call, per-item results.
+    pub const EMPLOYEE_GET_USER_IDS_BY_MOBILES: &str =
+        "/TenantBaseExternal/api/v5/Employee/GetUserIDsByMobilesV5";
+    /// Employment records by user ids (`option` 0, 1 or 2).
+    pub const EMPLOYEE_GET_SERVICE_INFO_BY_IDS: &str =
+        "/TenantBaseExternal/api/v5/Employee/GetServiceInfoByIds";
+    /// A manager's direct reports.
+    pub const EMPLOYEE_GET_JUNIOR_BY_ID: &str = "/TenantBaseExternal/api/v5/Employee/GetJuniorById";
+    /// The departments below a department.
+    pub const ORGANIZATION_GET_SUB_ORGANIZATIONS: &str =
+        "/TenantBaseExternal/api/v5/Organization/GetSubOrganizations";
+    /// Creates an employee in service.
+    pub const EMPLOYEE_CREATE: &str = "/TenantBaseExternal/api/v5/Employee/Create";
+    /// Transfers an employee (refuses identical parameters within 3 s).
+    pub const EMPLOYEE_TRANSFER: &str = "/TenantBaseExternal/api/v5/Employee/Transfer";
+    /// An employee leaves (refuses identical parameters within 3 s).
+    pub const EMPLOYEE_DIMISSION: &str = "/TenantBaseExternal/api/v5/Employee/Dimission";
 
     /// Every route behind the gateway, each rate-limited on its own.
     pub const LIMITED: &[&str] = &[
@@ -415,8 +521,23 @@ pub mod paths {
         ORGANIZATION_GET_BY_IDS,
         POSITION_GET_BY_TIME_WINDOW,
         JOB_POST_GET_BY_TIME_WINDOW,
+        JOB_LEVEL_GET_BY_TIME_WINDOW,
+        JOB_GRADE_GET_BY_TIME_WINDOW,
+        JOB_SEQUENCE_GET_BY_TIME_WINDOW,
+        EMPLOYMENT_FORM_GET_BY_TIME_WINDOW,
+        EMP_SUBSET_GET_BY_TIME_WINDOW,
+        COMMON_META_OBJECT_GET_BY_TIME_WINDOW,
+        EMPLOYEE_GET_EMPLOYEE_OF_ORGANIZATION,
         VACATION_GET_BY_APPROVAL_TIME,
         APPLY_GET_BY_MODIFIED_TIME,
+        EMPLOYEE_GET_USER_IDS_BY_JOB_NUMBERS,
+        EMPLOYEE_GET_USER_IDS_BY_MOBILES,
+        EMPLOYEE_GET_SERVICE_INFO_BY_IDS,
+        EMPLOYEE_GET_JUNIOR_BY_ID,
+        ORGANIZATION_GET_SUB_ORGANIZATIONS,
+        EMPLOYEE_CREATE,
+        EMPLOYEE_TRANSFER,
+        EMPLOYEE_DIMISSION,
     ];
 }
 
@@ -427,6 +548,10 @@ pub(crate) struct Beisen {
     tokens: auth::Tokens,
     limiter: limit::RateLimiter,
     scrolls: scroll::Scrolls,
+    /// People by mobile and by manager, for the lookups.
+    lookups: lookup::Indexes,
+    /// Recent write parameters and registered `originalId`s.
+    writes: writes::Writes,
     /// Authenticated calls so far, for `revoke_tokens_after`.
     api_calls: AtomicU64,
     request_ids: AtomicU64,
@@ -442,7 +567,7 @@ impl Beisen {
         let config = &ctx.config.beisen;
         Beisen {
             tokens: auth::Tokens::new(salt, ctx.clock.clone()),
-            limiter: limit::RateLimiter::new(config.rate_per_second, config.rate_per_minute),
+            limiter: limit::RateLimiter::for_config(config),
             scrolls: scroll::Scrolls::new(
                 salt,
                 scroll::Settings {
@@ -452,6 +577,8 @@ impl Beisen {
                 },
                 ctx.clock.clone(),
             ),
+            lookups: lookup::Indexes::default(),
+            writes: writes::Writes::default(),
             api_calls: AtomicU64::new(0),
             request_ids: AtomicU64::new(0),
             salt,
@@ -497,6 +624,34 @@ pub(crate) fn router(ctx: Arc<Context>) -> Router {
             v5::time_window_route(scroll::Kind::JobPost),
         )
         .route(
+            paths::JOB_LEVEL_GET_BY_TIME_WINDOW,
+            v5::time_window_route(scroll::Kind::JobLevel),
+        )
+        .route(
+            paths::JOB_GRADE_GET_BY_TIME_WINDOW,
+            v5::time_window_route(scroll::Kind::JobGrade),
+        )
+        .route(
+            paths::JOB_SEQUENCE_GET_BY_TIME_WINDOW,
+            v5::time_window_route(scroll::Kind::JobSequence),
+        )
+        .route(
+            paths::EMPLOYMENT_FORM_GET_BY_TIME_WINDOW,
+            v5::time_window_route(scroll::Kind::EmploymentForm),
+        )
+        .route(
+            paths::EMP_SUBSET_GET_BY_TIME_WINDOW,
+            v5::time_window_route(scroll::Kind::EmpSubset(meta::Subset::Education)),
+        )
+        .route(
+            paths::COMMON_META_OBJECT_GET_BY_TIME_WINDOW,
+            v5::time_window_route(scroll::Kind::CommonMeta(meta::MetaObject::Corporation)),
+        )
+        .route(
+            paths::EMPLOYEE_GET_EMPLOYEE_OF_ORGANIZATION,
+            v5::time_window_route(scroll::Kind::EmployeeOfOrganization),
+        )
+        .route(
             paths::VACATION_GET_BY_APPROVAL_TIME,
             post(attendance::get_vacation_info_by_approval_time),
         )
@@ -504,6 +659,29 @@ pub(crate) fn router(ctx: Arc<Context>) -> Router {
             paths::APPLY_GET_BY_MODIFIED_TIME,
             post(recruit::get_apply_list_by_modified_time),
         )
+        .route(
+            paths::EMPLOYEE_GET_USER_IDS_BY_JOB_NUMBERS,
+            post(lookup::get_user_ids_by_job_numbers),
+        )
+        .route(
+            paths::EMPLOYEE_GET_USER_IDS_BY_MOBILES,
+            post(lookup::get_user_ids_by_mobiles),
+        )
+        .route(
+            paths::EMPLOYEE_GET_SERVICE_INFO_BY_IDS,
+            post(lookup::get_service_info_by_ids),
+        )
+        .route(
+            paths::EMPLOYEE_GET_JUNIOR_BY_ID,
+            post(lookup::get_junior_by_id),
+        )
+        .route(
+            paths::ORGANIZATION_GET_SUB_ORGANIZATIONS,
+            post(lookup::get_sub_organizations),
+        )
+        .route(paths::EMPLOYEE_CREATE, post(writes::create))
+        .route(paths::EMPLOYEE_TRANSFER, post(writes::transfer))
+        .route(paths::EMPLOYEE_DIMISSION, post(writes::dimission))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), gateway));
     Router::new()

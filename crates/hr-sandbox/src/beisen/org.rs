@@ -4,7 +4,9 @@
 //! position, whose `oId` is their `position_oid` GUID. Job posts are the 300
 //! numeric-string `oId`s (`"20000"`–`"20299"`) people's `job_post_oid` draws
 //! from. Positions and job posts get modification times spread over the
-//! dataset's span like people's.
+//! dataset's span like people's. Every department names its legal entity
+//! ([`Dataset::corporation_of_org`]) in a custom property, and carries its
+//! chain of parents as ids and names.
 
 use chrono::{Duration as ChronoDuration, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::Serialize;
@@ -12,7 +14,8 @@ use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 
 use super::employee::{ADMIN, org_of};
 use super::json::{Columns, Day, Dt, Fields, Guid, OPEN_END, Texts, hash};
-use super::query::{Window, WindowBy};
+use super::meta::corporation_field;
+use super::query::{ExtQuery, Window, WindowBy};
 use super::scroll::View;
 use crate::data::{Dataset, JOB_LEVELS, Org};
 
@@ -93,7 +96,11 @@ fn span_start(data: &Dataset) -> NaiveDateTime {
 /// `(modifiedTime, businessModifiedTime)` for an object whose times the
 /// dataset does not carry: spread over the span, business time up to 30
 /// days earlier (never before the span).
-fn derived_times(data: &Dataset, index: u64, salt: u64) -> (NaiveDateTime, NaiveDateTime) {
+pub(super) fn derived_times(
+    data: &Dataset,
+    index: u64,
+    salt: u64,
+) -> (NaiveDateTime, NaiveDateTime) {
     let seed = data.config().seed;
     let span = u64::from(data.config().span_days) * 86_400;
     let modified =
@@ -146,12 +153,23 @@ pub(super) struct Basics {
     pub with_deleted: bool,
 }
 
-pub(super) fn select_orgs(data: &Dataset, window: &Window, basics: Basics) -> Vec<u32> {
+/// The departments in the window; `conditions` are `extQueries` on their
+/// one custom property, the legal entity ([`corporation_field`]).
+pub(super) fn select_orgs(
+    data: &Dataset,
+    window: &Window,
+    basics: Basics,
+    conditions: &[ExtQuery],
+) -> Vec<u32> {
     (0..data.orgs().len() as u32)
         .filter(|&k| {
             let org = &data.orgs()[k as usize];
             (basics.with_disabled || org.status == 1)
                 && window.contains(pick(window, org_times(data, org)))
+                && (conditions.is_empty() || {
+                    let corp = data.corporation_of_org(org.oid).oid.as_str();
+                    conditions.iter().all(|c| c.passes(Some(corp)))
+                })
         })
         .collect()
 }
@@ -254,6 +272,23 @@ impl Serialize for OrgJson<'_> {
                 100_000_000 + (h >> 32) % n
             )
         });
+        let chain = chain_of(it.data, org);
+        let oid_path = chain
+            .iter()
+            .map(|o| o.oid.to_string())
+            .collect::<Vec<_>>()
+            .join("/");
+        let name_path = chain
+            .iter()
+            .map(|o| o.name.as_str())
+            .collect::<Vec<_>>()
+            .join("/");
+        let in_charge = org
+            .person_in_charge
+            .and_then(|u| it.data.index_of_user_id(u))
+            .map(|i| it.data.person(i).name);
+        let corp = it.data.corporation_of_org(org.oid);
+        let corp_field = corporation_field(it.data.tenant_id());
         let mut m = Fields::new(s.serialize_map(None)?, it.columns());
         m.col("name", &org.name)?;
         m.col("shortName", &org.short_name)?;
@@ -280,13 +315,27 @@ impl Serialize for OrgJson<'_> {
         m.col("costCenterOIdV2", &())?;
         m.col("orderAdmin", &it.index)?;
         m.col("description", &())?;
+        m.col("pOIdOrgAdmin_TreePath", &oid_path)?;
+        m.col("pOIdOrgAdmin_TreeLevel", &(u32::from(org.level) + 1))?;
+        m.col("pOIdOrgAdminNameTreePath", &name_path)?;
         m.key("objectId", &Guid::of(seed, org.oid as u64, salt::ORG_OID))?;
-        m.custom("customProperties", &[])?;
-        translate(
-            &mut m,
-            it.view,
-            &[("StatusText", STATUS_TEXTS[usize::from(org.status) % 2])],
+        m.custom(
+            "customProperties",
+            &[(
+                corp_field.clone(),
+                serde_json::Value::from(corp.oid.as_str()),
+            )],
         )?;
+        let corp_text = format!("{corp_field}Text");
+        let mut texts = vec![
+            ("StatusText", STATUS_TEXTS[usize::from(org.status) % 2]),
+            ("POIdOrgAdminNameTreePathText", name_path.as_str()),
+            (corp_text.as_str(), corp.name.as_str()),
+        ];
+        if let Some(name) = &in_charge {
+            texts.push(("PersonInChargeText", name.as_str()));
+        }
+        translate(&mut m, it.view, &texts)?;
         audit(&mut m, org.created_time, modified, business, false)?;
         m.end()
     }
@@ -329,8 +378,9 @@ impl Serialize for PositionJson<'_> {
         m.col("oIdProfessionalLine", &())?;
         m.col("oIdJobSequence", &format!("{}", 3001 + post % 12))?;
         m.col("oIdOrganization", &p.org_oid)?;
-        m.col("oIdJobLevel", &p.job_level)?;
-        m.col("highestOIdJobLevel", &p.job_level)?;
+        let level_oid = level_oid(it.data, &p.job_level);
+        m.col("oIdJobLevel", level_oid)?;
+        m.col("highestOIdJobLevel", level_oid)?;
         m.col("description", &())?;
         m.col("place", &())?;
         m.col("positionKey", &false)?;
@@ -375,8 +425,11 @@ impl Serialize for JobPostJson<'_> {
         m.col("oIdJobGradeLow", &Guid::of(tenant, low, salt::GRADE))?;
         m.col("oIdJobGradeHigh", &Guid::of(tenant, low + 3, salt::GRADE))?;
         m.col("oIdJobSequence", &format!("{}", 3001 + k % 12))?;
-        m.col("oIdJobLevel", JOB_LEVELS[low as usize])?;
-        m.col("highestOIdJobLevel", JOB_LEVELS[low as usize + 3])?;
+        m.col("oIdJobLevel", level_oid(it.data, JOB_LEVELS[low as usize]))?;
+        m.col(
+            "highestOIdJobLevel",
+            level_oid(it.data, JOB_LEVELS[low as usize + 3]),
+        )?;
         m.col("oIdJobLevelType", &())?;
         m.col("oIdProfessionalLine", &())?;
         m.col("oIdTalentCriterion", &())?;
@@ -396,7 +449,28 @@ impl Serialize for JobPostJson<'_> {
     }
 }
 
-fn translate<M: SerializeMap>(
+/// The `oId` of the job level with this code; a code the catalogue does
+/// not know (a hire's) is sent as it is.
+pub(super) fn level_oid<'a>(data: &'a Dataset, code: &'a str) -> &'a str {
+    data.job_level(code).map_or(code, |l| l.oid.as_str())
+}
+
+/// The departments from the root down to `org`, both included.
+fn chain_of<'a>(data: &'a Dataset, org: &'a Org) -> Vec<&'a Org> {
+    let mut chain = vec![org];
+    let mut at = org;
+    // The depth bounds the walk, should a parent be missing or looping.
+    while let Some(parent) = at.parent_oid.and_then(|p| org_of(data, p))
+        && chain.len() <= usize::from(org.level)
+    {
+        chain.push(parent);
+        at = parent;
+    }
+    chain.reverse();
+    chain
+}
+
+pub(super) fn translate<M: SerializeMap>(
     m: &mut Fields<'_, M>,
     view: &View,
     texts: &[(&str, &str)],
@@ -408,7 +482,7 @@ fn translate<M: SerializeMap>(
     }
 }
 
-fn audit<M: SerializeMap>(
+pub(super) fn audit<M: SerializeMap>(
     m: &mut Fields<'_, M>,
     created: NaiveDateTime,
     modified: NaiveDateTime,

@@ -32,6 +32,20 @@ pub(super) enum Kind {
     Organization,
     Position,
     JobPost,
+    /// `JobLevel/GetByTimeWindow` (职级).
+    JobLevel,
+    /// `JobGrade/GetByTimeWindow` (职等).
+    JobGrade,
+    /// `JobSequence/GetByTimeWindow` (职务序列).
+    JobSequence,
+    /// `EmploymentForm/GetByTimeWindow` (用工形式).
+    EmploymentForm,
+    /// `EmpSubset/GetByTimeWindow`, by `metaObjectName`.
+    EmpSubset(super::meta::Subset),
+    /// `CommonMetaObject/GetByTimeWindow`, by `metaObjectName`.
+    CommonMeta(super::meta::MetaObject),
+    /// `Employee/GetEmployeeOfOrganization`: a scroll without a window.
+    EmployeeOfOrganization,
 }
 
 /// How the records of a scroll are rendered, fixed by its first call (as
@@ -302,12 +316,19 @@ pub(super) fn es_id(context: u64, node: &[u8; 22]) -> String {
 
 /// The context number of an id made by [`es_id`] with the same node.
 pub(super) fn parse_es_id(id: &str, node: &[u8; 22]) -> Option<u64> {
+    let (context, from) = parse_any_es_id(id)?;
+    (from == *node).then_some(context)
+}
+
+/// The context number and node of any `queryAndFetch` scroll id, such as
+/// the one in the vendor's request example.
+fn parse_any_es_id(id: &str) -> Option<(u64, [u8; 22])> {
     let bytes = b64::decode(id.trim())?;
-    if bytes.len() != 46 || !bytes.starts_with(PREFIX) || bytes[23] != 22 || bytes[24..] != node[..]
-    {
+    if bytes.len() != 46 || !bytes.starts_with(PREFIX) || bytes[23] != 22 {
         return None;
     }
-    Some(u64::from_be_bytes(bytes[15..23].try_into().ok()?))
+    let context = u64::from_be_bytes(bytes[15..23].try_into().ok()?);
+    Some((context, bytes[24..].try_into().ok()?))
 }
 
 /// A node id (22 URL-safe characters) for `salt`.
@@ -422,11 +443,19 @@ impl Scrolls {
         }
     }
 
-    /// Continues the scroll `id`.
+    /// Continues the scroll `id`. A well-formed id of another node (the
+    /// vendor's own example sends one) is a context this cluster does not
+    /// hold, which Elasticsearch cannot tell from one that expired: it is
+    /// answered as expired.
     pub(super) fn next(&self, id: &str, kind: Kind, epoch: u64) -> Next<'_> {
         let now = self.clock.now();
-        let Some((serial, page)) = parse_es_id(id, &self.node).and_then(split_context) else {
-            return Next::Invalid;
+        let (serial, page) = match parse_any_es_id(id) {
+            Some((context, node)) if node == self.node => match split_context(context) {
+                Some(ids) => ids,
+                None => return Next::Invalid,
+            },
+            Some(_) => return Next::Expired,
+            None => return Next::Invalid,
         };
         let mut registry = self.lock();
         sweep(&mut registry, now, epoch, self.settings.idle);
@@ -594,6 +623,13 @@ mod tests {
         ));
         // An id of a page never served, and one of another endpoint.
         let ahead = s.id_of(1, 9);
+        // The vendor's example id: well-formed, from another cluster.
+        let foreign = "DXF1ZXJ5QW5kRmV0Y2gBAAAAAAVrsaUWdnVycEd3OEFRRm02aEpHRFZQZ2htdw==";
+        assert!(matches!(s.next(foreign, Kind::Employee, 0), Next::Expired));
+        assert!(matches!(
+            s.next("bm90IGFuIGlk", Kind::Employee, 0),
+            Next::Invalid
+        ));
         assert!(matches!(s.next(&ahead, Kind::Employee, 0), Next::Invalid));
         assert!(matches!(s.next(&end, Kind::Position, 0), Next::Invalid));
         assert!(matches!(

@@ -17,8 +17,12 @@ use super::employee::{
     modified_at,
 };
 use super::json::{bytes_response, json_response};
+use super::meta;
 use super::org::{self, Basics, Items, What};
-use super::query::{Body, Direction, Window, capacity, is_json, msg, oids, unsupported_media_type};
+use super::query::{
+    Body, Direction, ExtQuery, SortValue, Window, capacity, field_of, is_employee_field, is_json,
+    msg, oids, person_sort_value, unsupported_media_type,
+};
 use super::scroll::{Kind, Matches, Next, Order, Page, View};
 use crate::config::IsLastData;
 use crate::data::{Dataset, USER_ID_BASE};
@@ -78,6 +82,10 @@ fn ok<T: Serialize>(data: T) -> Response {
 /// Everything a first call fixes about a scroll.
 struct Query {
     window: Window,
+    /// The departments of `GetEmployeeOfOrganization`.
+    org: Option<meta::OrgScope>,
+    /// `extQueries` on departments' legal entity.
+    org_conditions: Vec<ExtQuery>,
     capacity: usize,
     view: View,
     employees: Option<EmployeeFilter>,
@@ -86,7 +94,7 @@ struct Query {
 }
 
 /// A field `sort` can order by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum SortKey {
     /// `UserID`, employees.
     UserId,
@@ -96,16 +104,44 @@ enum SortKey {
     Modified,
     /// `BusinessModifiedTime`, every kind.
     BusinessModified,
+    /// Any other documented field, read from the rendered record.
+    Field(String),
 }
 
 impl SortKey {
-    /// The key named `field` (ignoring case) if `kind` supports it.
-    fn of(kind: Kind, field: &str) -> Option<SortKey> {
+    /// The key named `field` (ignoring case) if `kind` supports it: a
+    /// field computed without rendering, else any documented field (for
+    /// employees, those of seed 003's response; for the other kinds, those
+    /// their records carry).
+    fn of(b: &Beisen, kind: Kind, field: &str) -> Option<SortKey> {
+        if let Some(key) = SortKey::fast(kind, field) {
+            return Some(key);
+        }
+        let documented = match kind {
+            Kind::Employee | Kind::EmployeeList | Kind::EmployeeOfOrganization => {
+                is_employee_field(field)
+            }
+            _ => probe(b, kind).is_some_and(|record| {
+                // Metadata objects carry their columns in `fields`.
+                let record = match kind {
+                    Kind::CommonMeta(_) => &record["fields"],
+                    _ => &record,
+                };
+                field_of(record, field).is_some_and(|v| !v.is_object() && !v.is_array())
+            }),
+        };
+        documented.then(|| SortKey::Field(field.to_owned()))
+    }
+
+    /// The keys [`SortKey::value`] computes from the dataset.
+    fn fast(kind: Kind, field: &str) -> Option<SortKey> {
         let is = |name: &str| field.eq_ignore_ascii_case(name);
         match kind {
             _ if is("ModifiedTime") => Some(SortKey::Modified),
             _ if is("BusinessModifiedTime") => Some(SortKey::BusinessModified),
-            Kind::Employee | Kind::EmployeeList if is("UserID") => Some(SortKey::UserId),
+            Kind::Employee | Kind::EmployeeList | Kind::EmployeeOfOrganization if is("UserID") => {
+                Some(SortKey::UserId)
+            }
             Kind::Organization | Kind::JobPost if is("OId") => Some(SortKey::OId),
             _ => None,
         }
@@ -113,23 +149,35 @@ impl SortKey {
 
     /// Whether the key orders like the indices (and is unique), so a scroll
     /// sorted by it can keep its matches as a bitmap.
-    fn follows_index(self, kind: Kind) -> bool {
+    fn follows_index(&self, kind: Kind) -> bool {
         matches!(
             (self, kind),
             (SortKey::UserId, _) | (SortKey::OId, Kind::JobPost)
         )
     }
 
-    /// The key of item `i`, as a number that orders like the field.
-    fn value(self, data: &Dataset, kind: Kind, i: usize) -> i64 {
+    /// The key of item `i`, as a number that orders like the field; `None`
+    /// for a [`SortKey::Field`], which needs the rendered record.
+    fn value(&self, data: &Dataset, kind: Kind, i: usize) -> Option<i64> {
         let millis = |t: chrono::NaiveDateTime| t.and_utc().timestamp_millis();
+        if meta::is_meta(kind) {
+            return match self {
+                SortKey::Modified => Some(millis(meta::times_of(data, kind, i).0)),
+                SortKey::BusinessModified => Some(millis(meta::times_of(data, kind, i).1)),
+                SortKey::UserId | SortKey::OId => Some(i as i64),
+                SortKey::Field(_) => None,
+            };
+        }
         let what = match kind {
-            Kind::Employee | Kind::EmployeeList => None,
+            Kind::Employee | Kind::EmployeeList | Kind::EmployeeOfOrganization => None,
             Kind::Organization => Some(What::Organization),
             Kind::Position => Some(What::Position),
             Kind::JobPost => Some(What::JobPost),
+            // Listed by `meta`, handled above.
+            _ => None,
         };
-        match (self, what) {
+        Some(match (self, what) {
+            (SortKey::Field(_), _) => return None,
             (SortKey::UserId, _) => USER_ID_BASE + i as i64,
             (SortKey::OId, Some(What::Organization)) => data.orgs()[i].oid,
             (SortKey::OId, _) => i as i64,
@@ -137,37 +185,161 @@ impl SortKey {
             (SortKey::BusinessModified, None) => millis(business_modified_at(data, i)),
             (SortKey::Modified, Some(w)) => millis(org::times_of(data, w, i).0),
             (SortKey::BusinessModified, Some(w)) => millis(org::times_of(data, w, i).1),
-        }
+        })
     }
 }
 
-fn read_query(b: &Beisen, kind: Kind, body: &Body) -> Result<Query, String> {
-    let window = Window::from_body(body).map_err(|m| {
-        if m == msg::WINDOW_TOO_LONG && b.ctx.config.beisen.window_message_fullwidth_comma {
-            msg::WINDOW_TOO_LONG_FULLWIDTH.to_owned()
-        } else {
-            m
+/// The first record of `kind` as JSON, to learn which fields its records
+/// carry.
+fn probe(b: &Beisen, kind: Kind) -> Option<serde_json::Value> {
+    let bytes = items_json(b, kind, &View::default(), &[0]).ok()?;
+    let mut records: Vec<serde_json::Value> = serde_json::from_slice(&bytes).ok()?;
+    (!records.is_empty()).then(|| records.swap_remove(0))
+}
+
+/// The sort key of `field` in a rendered record: for employees, in
+/// `employeeInfo`, then in the (first) employment record.
+fn sort_value(kind: Kind, record: &serde_json::Value, field: &str) -> SortValue {
+    let found = match kind {
+        Kind::CommonMeta(_) => field_of(&record["fields"], field),
+        Kind::Employee | Kind::EmployeeList | Kind::EmployeeOfOrganization => {
+            field_of(&record["employeeInfo"], field)
+                .or_else(|| field_of(&record["recordInfo"], field))
+                .or_else(|| field_of(&record["recordInfos"][0], field))
         }
-    })?;
+        _ => field_of(record, field),
+    };
+    SortValue::of(found)
+}
+
+/// Orders `indices` by `sort`, ties by index (the default order), so the
+/// pages of a scroll are the same whenever it is opened.
+fn sorted_by_fields(
+    b: &Beisen,
+    kind: Kind,
+    q: &Query,
+    indices: Vec<u32>,
+) -> serde_json::Result<Vec<u32>> {
+    // Records render in chunks: a sort over many matches never holds them
+    // all as JSON at once.
+    const CHUNK: usize = 256;
+    let data = &b.ctx.data;
+    let view = View {
+        columns: None,
+        translate: false,
+        service_types: q.view.service_types,
+    };
+    let mut keyed: Vec<(Vec<SortValue>, u32)> = Vec::with_capacity(indices.len());
+    let people = matches!(
+        kind,
+        Kind::Employee | Kind::EmployeeList | Kind::EmployeeOfOrganization
+    );
+    // Most fields people sort by are a person's own: no rendering then.
+    let mut from_people = false;
+    if people && !data.is_empty() {
+        let sample = data.person(0);
+        let fast = q.sort.iter().all(|(key, _)| match key {
+            SortKey::Field(field) => person_sort_value(&sample, field).is_some(),
+            _ => true,
+        });
+        if fast {
+            from_people = true;
+            for &i in &indices {
+                let p = data.person(i as usize);
+                let keys = q
+                    .sort
+                    .iter()
+                    .map(|(key, _)| match (key.value(data, kind, i as usize), key) {
+                        (Some(v), _) => SortValue::Number(v as f64),
+                        (None, SortKey::Field(field)) => {
+                            person_sort_value(&p, field).unwrap_or(SortValue::Missing)
+                        }
+                        (None, _) => SortValue::Missing,
+                    })
+                    .collect();
+                keyed.push((keys, i));
+            }
+        }
+    }
+    let rendered = if from_people { &[] } else { indices.as_slice() };
+    for chunk in rendered.chunks(CHUNK) {
+        let records: Vec<serde_json::Value> =
+            serde_json::from_slice(&items_json(b, kind, &view, chunk)?)?;
+        for (&i, record) in chunk.iter().zip(&records) {
+            let keys = q
+                .sort
+                .iter()
+                .map(|(key, _)| match (key.value(data, kind, i as usize), key) {
+                    (Some(v), _) => SortValue::Number(v as f64),
+                    (None, SortKey::Field(field)) => sort_value(kind, record, field),
+                    (None, _) => SortValue::Missing,
+                })
+                .collect();
+            keyed.push((keys, i));
+        }
+    }
+    keyed.sort_unstable_by(|(a, i), (b, j)| {
+        a.iter()
+            .zip(b)
+            .zip(&q.sort)
+            .map(|((x, y), (_, direction))| x.cmp_in(y, *direction))
+            .find(|o| o.is_ne())
+            .unwrap_or_else(|| i.cmp(j))
+    });
+    Ok(keyed.into_iter().map(|(_, i)| i).collect())
+}
+
+fn read_query(b: &Beisen, kind: Kind, body: &Body, raw: &[u8]) -> Result<Query, String> {
+    // `GetEmployeeOfOrganization` has a department instead of a window.
+    let org = match kind {
+        Kind::EmployeeOfOrganization => Some(meta::OrgScope::from_body(&b.ctx.data, body, raw)?),
+        _ => None,
+    };
+    let window = match kind {
+        Kind::EmployeeOfOrganization => meta::all_time(),
+        _ => Window::from_body(body).map_err(|m| {
+            if m == msg::WINDOW_TOO_LONG && b.ctx.config.beisen.window_message_fullwidth_comma {
+                msg::WINDOW_TOO_LONG_FULLWIDTH.to_owned()
+            } else {
+                m
+            }
+        })?,
+    };
     let capacity = capacity(body)?;
     let employees = match kind {
-        Kind::Employee | Kind::EmployeeList => {
+        Kind::Employee | Kind::EmployeeList | Kind::EmployeeOfOrganization => {
             Some(EmployeeFilter::from_body(body, b.ctx.data.tenant_id())?)
         }
-        // Organisations, positions and job posts have no custom
-        // properties, so every condition is dropped; but they are checked.
+        // Only departments have a custom property (their legal entity):
+        // conditions on anything else are dropped, but checked.
+        _ => None,
+    };
+    let org_conditions: Vec<ExtQuery> = match kind {
+        Kind::Employee | Kind::EmployeeList | Kind::EmployeeOfOrganization => Vec::new(),
         _ => {
-            body.ext_queries()?;
-            None
+            let field = meta::corporation_field(b.ctx.data.tenant_id());
+            let conditions = body.ext_queries()?;
+            if kind == Kind::Organization {
+                conditions
+                    .into_iter()
+                    .filter(|c| c.field == field)
+                    .collect()
+            } else {
+                Vec::new()
+            }
         }
     };
     let mut sort: Vec<(SortKey, Direction)> = Vec::new();
     for (field, direction) in body.sort()? {
-        let Some(key) = SortKey::of(kind, &field) else {
+        let Some(key) = SortKey::of(b, kind, &field) else {
             return Err(format!("{}:{field}", msg::SORT_FIELD));
         };
         // A key sent twice (in two casings) sorts by its first mention.
-        if !sort.iter().any(|(k, _)| *k == key) {
+        let same = |k: &SortKey| match (k, &key) {
+            (SortKey::Field(a), SortKey::Field(b)) => a.eq_ignore_ascii_case(b),
+            (a, b) => a == b,
+        };
+        if !sort.iter().any(|(k, _)| same(k)) {
             sort.push((key, direction));
         }
     }
@@ -182,6 +354,8 @@ fn read_query(b: &Beisen, kind: Kind, body: &Body) -> Result<Query, String> {
     };
     Ok(Query {
         window,
+        org,
+        org_conditions,
         capacity,
         view,
         employees,
@@ -192,24 +366,33 @@ fn read_query(b: &Beisen, kind: Kind, body: &Body) -> Result<Query, String> {
 
 /// Every index a new scroll lists, in the requested order: by default
 /// `userID` ascending for people, `orderAdmin` for departments, `oId`
-/// otherwise; ties of a `sort` fall back to that order.
-fn select(b: &Beisen, kind: Kind, q: &Query) -> Matches {
+/// otherwise; ties of a `sort` fall back to that order. `Err` only if a
+/// record fails to render for a sort by one of its fields.
+fn select(b: &Beisen, kind: Kind, q: &Query) -> serde_json::Result<Matches> {
     let data = &b.ctx.data;
     let indices = match (kind, &q.employees) {
         (Kind::Employee | Kind::EmployeeList, Some(filter)) => (0..data.len() as u32)
             .filter(|&i| filter.matches(data, i as usize, &q.window))
             .collect(),
-        (Kind::Organization, _) => org::select_orgs(data, &q.window, q.basics),
+        (Kind::Organization, _) => org::select_orgs(data, &q.window, q.basics, &q.org_conditions),
         (Kind::Position, _) => org::select_positions(data, &q.window, q.basics),
         (Kind::JobPost, _) => org::select_job_posts(data, &q.window, q.basics),
-        (Kind::Employee | Kind::EmployeeList, None) => Vec::new(),
+        (Kind::EmployeeOfOrganization, Some(filter)) => match &q.org {
+            Some(scope) => meta::select_employees(data, scope, filter),
+            None => Vec::new(),
+        },
+        (Kind::Employee | Kind::EmployeeList | Kind::EmployeeOfOrganization, None) => Vec::new(),
+        (kind, _) => meta::select(data, kind, &q.window, q.basics),
     };
-    match q.sort.first() {
+    Ok(match q.sort.first() {
         None => Matches::new(indices, Order::Ascending),
         Some((key, direction)) if key.follows_index(kind) => match direction {
             Direction::Ascending => Matches::new(indices, Order::Ascending),
             Direction::Descending => Matches::new(indices, Order::Descending),
         },
+        Some(_) if q.sort.iter().any(|(k, _)| matches!(k, SortKey::Field(_))) => {
+            Matches::new(sorted_by_fields(b, kind, q, indices)?, Order::AsGiven)
+        }
         Some(_) => {
             // At most three distinct keys per kind.
             let mut keyed: Vec<([i64; 3], u32)> = indices
@@ -217,7 +400,8 @@ fn select(b: &Beisen, kind: Kind, q: &Query) -> Matches {
                 .map(|i| {
                     let mut keys = [0; 3];
                     for (slot, (key, direction)) in keys.iter_mut().zip(&q.sort) {
-                        let v = key.value(data, kind, i as usize);
+                        // Every key is computed here: fields go the other way.
+                        let v = key.value(data, kind, i as usize).unwrap_or(0);
                         *slot = match direction {
                             Direction::Ascending => v,
                             Direction::Descending => -v,
@@ -229,7 +413,7 @@ fn select(b: &Beisen, kind: Kind, q: &Query) -> Matches {
             keyed.sort_unstable();
             Matches::new(keyed.into_iter().map(|(_, i)| i).collect(), Order::AsGiven)
         }
-    }
+    })
 }
 
 /// One call of a time-window scroll, for any kind.
@@ -237,13 +421,19 @@ async fn time_window(b: Arc<Beisen>, kind: Kind, headers: HeaderMap, body: Bytes
     if !is_json(&headers) {
         return unsupported_media_type();
     }
-    let body = match Body::parse(&body) {
+    let raw = body;
+    let body = match Body::parse(&raw) {
         Ok(body) => body,
+        Err(m) => return scroll_error(&m),
+    };
+    // The endpoints taking a `metaObjectName` list what it names.
+    let kind = match meta::resolve(kind, &body) {
+        Ok(kind) => kind,
         Err(m) => return scroll_error(&m),
     };
     // Every call is validated, continuations included, as the model binder
     // would; but a continuation serves the query its scroll was opened with.
-    let query = match read_query(&b, kind, &body) {
+    let query = match read_query(&b, kind, &body, &raw) {
         Ok(q) => q,
         Err(m) => return scroll_error(&m),
     };
@@ -263,7 +453,8 @@ async fn time_window(b: Arc<Beisen>, kind: Kind, headers: HeaderMap, body: Bytes
             // A full scan of a million people takes tens of milliseconds:
             // off the reactor.
             let (b2, capacity, view) = (b.clone(), query.capacity, query.view.clone());
-            let Ok(matches) = tokio::task::spawn_blocking(move || select(&b2, kind, &query)).await
+            let Ok(Ok(matches)) =
+                tokio::task::spawn_blocking(move || select(&b2, kind, &query)).await
             else {
                 return json_response(
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -315,59 +506,63 @@ fn empty(id: &str, total: usize, is_last: bool) -> Response {
 }
 
 fn render(b: &Beisen, kind: Kind, page: &Page<'_>) -> Response {
-    fn envelope<T: Serialize>(page: &Page<'_>, items: T) -> serde_json::Result<Vec<u8>> {
-        serde_json::to_vec(&ScrollEnvelope {
-            scroll_id: Some(page.id.as_str()),
-            is_last_data: page.is_last,
-            total: page.total,
-            data: Some(items),
-            code: "200",
-            message: None,
-        })
+    let envelope = || -> serde_json::Result<Vec<u8>> {
+        let items = items_json(b, kind, &page.view, &page.indices)?;
+        // The envelope of `ScrollEnvelope`, around records already written.
+        let mut out = Vec::with_capacity(items.len() + 160);
+        out.extend_from_slice(br#"{"scrollId":"#);
+        serde_json::to_writer(&mut out, &page.id)?;
+        out.extend_from_slice(br#","isLastData":"#);
+        serde_json::to_writer(&mut out, &page.is_last)?;
+        out.extend_from_slice(br#","total":"#);
+        serde_json::to_writer(&mut out, &page.total)?;
+        out.extend_from_slice(br#","data":"#);
+        out.extend_from_slice(&items);
+        out.extend_from_slice(br#","code":"200","message":null}"#);
+        Ok(out)
+    };
+    match envelope() {
+        Ok(bytes) => bytes_response(StatusCode::OK, bytes),
+        Err(e) => scroll_error(&e.to_string()),
     }
+}
+
+/// The JSON array of the records `indices` of `kind`, as `view` renders
+/// them: what a page's `data` holds, and what sorts by a field read.
+fn items_json(b: &Beisen, kind: Kind, view: &View, indices: &[u32]) -> serde_json::Result<Vec<u8>> {
     let data = &b.ctx.data;
-    let view = &page.view;
-    let indices = &page.indices;
-    let bytes = match kind {
-        Kind::Employee | Kind::EmployeeList => envelope(
-            page,
-            EmployeePage {
+    match kind {
+        Kind::Employee | Kind::EmployeeList | Kind::EmployeeOfOrganization => {
+            serde_json::to_vec(&EmployeePage {
                 r: Render { data, view },
                 indices,
                 list: kind == Kind::EmployeeList,
-            },
-        ),
-        Kind::Organization => envelope(
-            page,
-            Items {
-                data,
-                view,
-                what: What::Organization,
-                indices,
-            },
-        ),
-        Kind::Position => envelope(
-            page,
-            Items {
-                data,
-                view,
-                what: What::Position,
-                indices,
-            },
-        ),
-        Kind::JobPost => envelope(
-            page,
-            Items {
-                data,
-                view,
-                what: What::JobPost,
-                indices,
-            },
-        ),
-    };
-    match bytes {
-        Ok(bytes) => bytes_response(StatusCode::OK, bytes),
-        Err(e) => scroll_error(&e.to_string()),
+            })
+        }
+        Kind::Organization => serde_json::to_vec(&Items {
+            data,
+            view,
+            what: What::Organization,
+            indices,
+        }),
+        Kind::Position => serde_json::to_vec(&Items {
+            data,
+            view,
+            what: What::Position,
+            indices,
+        }),
+        Kind::JobPost => serde_json::to_vec(&Items {
+            data,
+            view,
+            what: What::JobPost,
+            indices,
+        }),
+        _ => serde_json::to_vec(&meta::MetaItems {
+            data,
+            view,
+            kind,
+            indices,
+        }),
     }
 }
 

@@ -69,18 +69,25 @@ struct Args {
     #[arg(long, default_value_t = 0)]
     fault_seed: u64,
 
-    /// Beisen requests per second per tenant before 429.
-    #[arg(long, default_value_t = 50)]
-    rate_per_second: u32,
-    /// Beisen requests per minute per tenant before 429.
-    #[arg(long, default_value_t = 1500)]
-    rate_per_minute: u32,
+    /// Beisen calls a second allowed on every route before 429, overriding
+    /// the documented per-group limits (by default each route gets its
+    /// group's: time windows 100, recruiting 20, DataSource 30, others 50);
+    /// 0: no per-second limit on any route.
+    #[arg(long, alias = "beisen-rate-per-second", value_name = "N")]
+    rate_per_second: Option<u32>,
+    /// Beisen calls a minute allowed on every route before 429, overriding
+    /// the documented per-group limits (by default time windows 3000,
+    /// recruiting 1000, DataSource 1000, others 1500); 0: no per-minute
+    /// limit on any route.
+    #[arg(long, alias = "beisen-rate-per-minute", value_name = "N")]
+    rate_per_minute: Option<u32>,
     /// Seconds a Beisen scroll id survives without a call.
     #[arg(long, default_value_t = 10.0)]
     scroll_idle_secs: f64,
-    /// When Beisen's `isLastData` turns true: exact, early (one page too
-    /// early, the default, because the field is not to be trusted) or never.
-    #[arg(long, default_value = "early", value_parser = ["exact", "early", "never"])]
+    /// When Beisen's `isLastData` turns true: exact (on the last batch, as
+    /// the vendor documents), or the adversarial early (one page too early)
+    /// or never.
+    #[arg(long, default_value = "exact", value_parser = ["exact", "early", "never"])]
     is_last_data: String,
     /// Beisen `/OAuth/Token` `expires_in` as an epoch string (default) or seconds.
     #[arg(long, default_value = "epoch-string", value_parser = ["epoch-string", "seconds"])]
@@ -94,6 +101,14 @@ struct Args {
     /// Lifetime of ISDP tokens in seconds.
     #[arg(long, default_value_t = 359)]
     isdp_token_ttl_secs: u64,
+    /// ISDP token `expires_in` as a string (`"359"`, as the vendor's
+    /// reference types it) or a number (`359`, as its examples show it).
+    #[arg(long, default_value = "string", value_parser = ["string", "number"])]
+    isdp_expires_in: String,
+    /// Refuse the older documents' fixed ISDP `client_id`/`client_secret`
+    /// `isdp-saas-openapi` (accepted by default, besides the configured pair).
+    #[arg(long)]
+    isdp_refuse_legacy_client: bool,
     /// Revoke all tokens after this many API calls.
     #[arg(long)]
     revoke_tokens_after: Option<u64>,
@@ -142,16 +157,33 @@ impl Args {
         config.faults.beisen.default = spec;
         config.faults.isdp.default = spec;
         config.faults.travel.default = spec;
-        config.beisen.rate_per_second = self.rate_per_second;
-        config.beisen.rate_per_minute = self.rate_per_minute;
+        // A number overrides every group's limit; 0 lifts that limit.
+        let limits = &mut config.beisen.rate_limits;
+        let groups = [
+            &mut limits.time_window,
+            &mut limits.recruiting,
+            &mut limits.data_source,
+            &mut limits.other,
+        ];
+        for group in groups {
+            if self.rate_per_second == Some(0) {
+                group.per_second = 0;
+            }
+            if self.rate_per_minute == Some(0) {
+                group.per_minute = 0;
+            }
+        }
+        config.beisen.rate_per_second = self.rate_per_second.unwrap_or(0);
+        config.beisen.rate_per_minute = self.rate_per_minute.unwrap_or(0);
         // `try_from` refuses NaN and infinities that `from_secs_f64` would panic on.
         config.beisen.scroll_idle =
             Duration::try_from_secs_f64(self.scroll_idle_secs).unwrap_or(Duration::from_secs(10));
         config.beisen.token_ttl = Duration::from_secs(self.beisen_token_ttl_secs);
         config.beisen.is_last_data = match self.is_last_data.as_str() {
             "exact" => IsLastData::Exact,
+            "early" => IsLastData::Early,
             "never" => IsLastData::Never,
-            _ => IsLastData::Early,
+            _ => IsLastData::Exact,
         };
         config.beisen.oauth_expires_in = match self.oauth_expires_in.as_str() {
             "seconds" => OAuthExpiresIn::Seconds,
@@ -160,6 +192,8 @@ impl Args {
         config.beisen.max_live_scrolls = self.max_live_scrolls;
         config.beisen.revoke_tokens_after = self.revoke_tokens_after;
         config.isdp.token_ttl = Duration::from_secs(self.isdp_token_ttl_secs);
+        config.isdp.expires_in_as_string = self.isdp_expires_in != "number";
+        config.isdp.accept_legacy_client = !self.isdp_refuse_legacy_client;
         config.isdp.revoke_tokens_after = self.revoke_tokens_after;
         config.travel.batch_limit = self.batch_limit;
         config.travel.session_ttl = Duration::from_secs(self.travel_session_ttl_secs);
@@ -201,12 +235,17 @@ async fn main() -> std::io::Result<()> {
         c.data.tenant_id
     );
     println!(
-        "isdp    {}   client_id={} client_secret={} username={} password={}",
+        "isdp    {}   client_id={} client_secret={} username={} password={}{}",
         sandbox.isdp_url(),
         c.isdp.client_id,
         c.isdp.client_secret,
         c.isdp.username,
-        c.isdp.password
+        c.isdp.password,
+        if c.isdp.accept_legacy_client {
+            "  (also the legacy client isdp-saas-openapi as id and secret)"
+        } else {
+            ""
+        }
     );
     println!(
         "travel  {}   account={} session_id={}  (session endpoint: session_url={}{} secret={} sign_key={})",
@@ -228,4 +267,57 @@ async fn main() -> std::io::Result<()> {
     );
     tokio::signal::ctrl_c().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hr_sandbox::beisen::{BeisenRateLimits, RateLimit};
+
+    fn config(args: &[&str]) -> SandboxConfig {
+        let argv = std::iter::once("hr-sandbox").chain(args.iter().copied());
+        Args::try_parse_from(argv).unwrap().into_config()
+    }
+
+    const WINDOW: &str = "/TenantBaseExternal/api/v5/Employee/GetByTimeWindow";
+    const RECRUIT: &str = "/RecruitV6/api/v1/Apply/GetApplyListByModifiedTime";
+
+    #[test]
+    fn defaults_are_the_documented_behaviour() {
+        let c = config(&[]);
+        assert_eq!(c.beisen.is_last_data, IsLastData::Exact);
+        assert_eq!(c.beisen.rate_limits, BeisenRateLimits::DOCUMENTED);
+        assert_eq!(c.beisen.rate_limit_for(WINDOW), RateLimit::new(100, 3000));
+        assert_eq!(c.beisen.rate_limit_for(RECRUIT), RateLimit::new(20, 1000));
+        assert!(c.isdp.expires_in_as_string);
+        assert!(c.isdp.accept_legacy_client);
+    }
+
+    #[test]
+    fn rate_flags_override_every_group_and_zero_lifts_the_limit() {
+        let c = config(&["--rate-per-second", "7"]);
+        assert_eq!(c.beisen.rate_limit_for(WINDOW), RateLimit::new(7, 3000));
+        assert_eq!(c.beisen.rate_limit_for(RECRUIT), RateLimit::new(7, 1000));
+        let c = config(&["--beisen-rate-per-minute", "0"]);
+        assert_eq!(c.beisen.rate_limit_for(WINDOW), RateLimit::new(100, 0));
+        assert_eq!(c.beisen.rate_limit_for(RECRUIT), RateLimit::new(20, 0));
+        let c = config(&["--rate-per-second", "0", "--rate-per-minute", "0"]);
+        assert_eq!(c.beisen.rate_limit_for(RECRUIT), RateLimit::NONE);
+    }
+
+    #[test]
+    fn adversarial_and_isdp_options_are_chosen_by_flag() {
+        assert_eq!(
+            config(&["--is-last-data", "early"]).beisen.is_last_data,
+            IsLastData::Early
+        );
+        assert_eq!(
+            config(&["--is-last-data", "never"]).beisen.is_last_data,
+            IsLastData::Never
+        );
+        let c = config(&["--isdp-expires-in", "number", "--isdp-refuse-legacy-client"]);
+        assert!(!c.isdp.expires_in_as_string);
+        assert!(!c.isdp.accept_legacy_client);
+        assert!(Args::try_parse_from(["hr-sandbox", "--isdp-expires-in", "epoch"]).is_err());
+    }
 }

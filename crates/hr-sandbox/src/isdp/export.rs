@@ -22,6 +22,7 @@ use hyper::body::{Frame, SizeHint};
 use serde_json::{Value, json};
 use tokio::sync::{OnceCell, mpsc};
 
+use super::import::{ImportOutcome, Upload};
 use super::params::{self, Result};
 use super::people::{CSV_HEADER, PersonFilter, push_csv_row};
 use super::{Isdp, Snapshot, Style, page_json, parse_body};
@@ -105,14 +106,31 @@ impl ExportSource {
     }
 }
 
-/// One export task.
+/// What a task does.
+#[derive(Clone)]
+pub(super) enum Job {
+    /// Exports persons to a file.
+    Export(Arc<ExportSource>),
+    /// Imports the persons of an uploaded file.
+    Import(Arc<Upload>),
+}
+
+/// How a task that reached its last step came out.
+enum Finished {
+    Export(Result<FileSize>),
+    Import(ImportOutcome),
+}
+
+/// One export or import task; both share the ids and the poll.
 pub(super) struct Task {
     id: i64,
     name: String,
     param: String,
     created_by: Option<i64>,
-    source: Arc<ExportSource>,
-    fail: bool,
+    job: Job,
+    /// Why the task will fail, known when it is created (it fails on its
+    /// way, as a real one would, rather than at once).
+    fail: Option<String>,
     polls: u32,
     status: u8,
     start_time: Option<String>,
@@ -120,6 +138,8 @@ pub(super) struct Task {
     file_id: Option<i64>,
     file_size: usize,
     records: usize,
+    blank_rows: usize,
+    success_rows: usize,
     err_info: Option<String>,
 }
 
@@ -145,33 +165,88 @@ fn now_text() -> String {
 }
 
 impl Task {
+    /// A new task of `job`, pending.
+    pub(super) fn new(
+        name: String,
+        param: String,
+        created_by: Option<i64>,
+        job: Job,
+        fail: Option<String>,
+    ) -> Task {
+        Task {
+            id: 0,
+            name,
+            param,
+            created_by,
+            job,
+            fail,
+            polls: 0,
+            status: 0,
+            start_time: None,
+            end_time: None,
+            file_id: None,
+            file_size: 0,
+            records: 0,
+            blank_rows: 0,
+            success_rows: 0,
+            err_info: None,
+        }
+    }
+
+    fn task_type(&self) -> &'static str {
+        match self.job {
+            Job::Export(_) => "export",
+            Job::Import(_) => "import",
+        }
+    }
+
+    fn file_name(&self) -> &str {
+        match &self.job {
+            Job::Export(_) => "personModelExport",
+            Job::Import(upload) => &upload.file_name,
+        }
+    }
+
+    /// The status of a failed task: 3 for an export, 4 for an import
+    /// (the code importData's reference uses).
+    fn failed_status(&self) -> u8 {
+        match self.job {
+            Job::Export(_) => 3,
+            Job::Import(_) => 4,
+        }
+    }
+
     fn json(&self) -> Value {
         let progress = match self.status {
             0 => "0",
-            1 | 3 => "50",
+            1 | 3 | 4 => "50",
             _ => "100",
+        };
+        let (module, size) = match &self.job {
+            Job::Export(_) => ("人员信息导出", self.file_size),
+            Job::Import(upload) => (super::import::MODULE_NAME, upload.size),
         };
         json!({
             "taskId": self.id,
             "taskName": self.name,
             "progressRate": progress,
-            "fileName": "personModelExport",
-            "taskType": "export",
+            "fileName": self.file_name(),
+            "taskType": self.task_type(),
             "errorFileSuffix": null,
-            "moduleName": "人员信息导出",
+            "moduleName": module,
             "status": self.status,
             "docId": self.file_id.map(|id| id.to_string()),
-            "fileSize": self.file_size,
+            "fileSize": size,
             "syncFlag": "1",
             "startTime": self.start_time,
             "endTime": self.end_time,
             "records": self.records,
-            "blankRows": 0,
+            "blankRows": self.blank_rows,
             "param": self.param,
             "errInfo": self.err_info,
             "createdBy": self.created_by,
             "totalRows": self.records,
-            "successRows": self.records,
+            "successRows": self.success_rows,
             "serviceId": null,
         })
     }
@@ -193,13 +268,18 @@ fn create_task(isdp: &Arc<Isdp>, body: &Value) -> Result<Value> {
     // `param` echoes the request plus the module name, as a JSON string.
     let mut param = body.as_object().cloned().unwrap_or_default();
     param.insert("moduleName".into(), json!("人员信息导出"));
-    let fail = name == super::FAILING_EXPORT_NAME;
+    let fail = (name == super::FAILING_EXPORT_NAME).then(|| {
+        format!(
+            "sandbox: export failed because exportName was \"{}\"",
+            super::FAILING_EXPORT_NAME
+        )
+    });
     let source = Arc::new(ExportSource {
         filter,
         snap: isdp.snapshot(),
         size: OnceCell::new(),
     });
-    if !fail {
+    if fail.is_none() {
         // Size the file right away, so that the poll that finishes the task
         // rarely has to wait for it.
         let (source, isdp) = (source.clone(), isdp.clone());
@@ -207,33 +287,32 @@ fn create_task(isdp: &Arc<Isdp>, body: &Value) -> Result<Value> {
             let _ = source.size(&isdp).await;
         });
     }
-    let mut exports = isdp.exports();
-    let id = exports.last_id.map_or(FIRST_TASK_ID, |last| last + 1);
-    exports.last_id = Some(id);
-    let task = Task {
-        id,
-        fail,
+    let task = Task::new(
         name,
-        param: Value::Object(param).to_string(),
+        Value::Object(param).to_string(),
         created_by,
-        source,
-        polls: 0,
-        status: 0,
-        start_time: None,
-        end_time: None,
-        file_id: None,
-        file_size: 0,
-        records: 0,
-        err_info: None,
-    };
-    let out = task.json();
-    exports.tasks.insert(id, task);
-    // The oldest tasks go, with their files, so memory stays bounded.
-    let kept = isdp.ctx.config.isdp.export_tasks_kept.max(1);
-    while exports.tasks.len() > kept {
-        exports.tasks.pop_first();
+        Job::Export(source),
+        fail,
+    );
+    Ok(isdp.add_task(task))
+}
+
+impl Isdp {
+    /// Keeps `task` under a new id and answers it as created.
+    pub(super) fn add_task(&self, mut task: Task) -> Value {
+        let mut exports = self.exports();
+        let id = exports.last_id.map_or(FIRST_TASK_ID, |last| last + 1);
+        exports.last_id = Some(id);
+        task.id = id;
+        let out = task.json();
+        exports.tasks.insert(id, task);
+        // The oldest tasks go, with their files, so memory stays bounded.
+        let kept = self.ctx.config.isdp.export_tasks_kept.max(1);
+        while exports.tasks.len() > kept {
+            exports.tasks.pop_first();
+        }
+        out
     }
-    Ok(out)
 }
 
 /// `POST /openapi/v1/excelRecord/findPageExcelRecordModelListById`: a bare
@@ -275,41 +354,51 @@ async fn poll_tasks(isdp: &Arc<Isdp>, body: &Value) -> Result<Value> {
                 task.start_time = Some(now_text());
             }
             if target == 2 && task.status == 1 {
-                if task.fail {
+                if let Some(why) = &task.fail {
                     task.end_time = Some(now_text());
-                    task.status = 3;
-                    task.err_info = Some(format!(
-                        "sandbox: export failed because exportName was \"{}\"",
-                        super::FAILING_EXPORT_NAME
-                    ));
+                    task.status = task.failed_status();
+                    task.err_info = Some(why.clone());
                 } else {
-                    finishing.push((task.id, task.source.clone()));
+                    finishing.push((task.id, task.job.clone()));
                 }
             }
         }
     }
-    // The file's size, without holding the lock: over a large dataset this
-    // may wait for the scan started when the task was created.
-    let mut sized = Vec::with_capacity(finishing.len());
-    for (id, source) in finishing {
-        sized.push((id, source.size(isdp).await));
+    // The file's size, or the import's writes, without holding the lock:
+    // over a large dataset sizing may wait for the scan started when the
+    // task was created.
+    let mut done = Vec::with_capacity(finishing.len());
+    for (id, job) in finishing {
+        let outcome = match job {
+            Job::Export(source) => Finished::Export(source.size(isdp).await),
+            Job::Import(upload) => Finished::Import(upload.apply(isdp).clone()),
+        };
+        done.push((id, outcome));
     }
 
     let mut exports = isdp.exports();
-    for (id, size) in sized {
+    for (id, outcome) in done {
         // A concurrent poll may have finished it already.
         let Some(task) = exports.tasks.get_mut(&id).filter(|t| t.status == 1) else {
             continue;
         };
         task.end_time = Some(now_text());
-        match size {
-            Ok(size) => {
+        match outcome {
+            Finished::Export(Ok(size)) => {
                 task.status = 2;
                 task.records = size.records;
+                task.success_rows = size.records;
                 task.file_size = size.bytes;
                 task.file_id = Some(task.id + FILE_ID_OFFSET);
             }
-            Err(e) => {
+            Finished::Import(outcome) => {
+                task.status = 2;
+                task.records = outcome.total_rows;
+                task.blank_rows = outcome.blank_rows;
+                task.success_rows = outcome.success_rows;
+                task.err_info = outcome.err_info;
+            }
+            Finished::Export(Err(e)) => {
                 task.status = 3;
                 task.err_info = Some(e);
             }
@@ -320,12 +409,8 @@ async fn poll_tasks(isdp: &Arc<Isdp>, body: &Value) -> Result<Value> {
         .values()
         .filter(|t| ids.as_ref().is_none_or(|ids| ids.contains(&t.id)))
         .filter(|t| status.is_none_or(|s| i64::from(t.status) == s))
-        .filter(|_| task_type.as_deref().is_none_or(|t| t == "export"))
-        .filter(|_| {
-            file_name
-                .as_deref()
-                .is_none_or(|f| f == "personModelExport")
-        })
+        .filter(|t| task_type.as_deref().is_none_or(|ty| ty == t.task_type()))
+        .filter(|t| file_name.as_deref().is_none_or(|f| f == t.file_name()))
         .collect();
     let total = items.len();
     let data = items
@@ -379,7 +464,10 @@ pub(super) async fn serve_file(State(isdp): State<Arc<Isdp>>, body: Bytes) -> Re
         .tasks
         .get(&file_id.wrapping_sub(FILE_ID_OFFSET))
         .filter(|t| t.file_id == Some(file_id))
-        .map(|t| (t.source.clone(), t.file_size));
+        .and_then(|t| match &t.job {
+            Job::Export(source) => Some((source.clone(), t.file_size)),
+            Job::Import(_) => None,
+        });
     let Some((source, size)) = file else {
         return Style::Bare.respond(Err(format!("file {file_id} does not exist")));
     };

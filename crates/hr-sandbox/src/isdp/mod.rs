@@ -7,7 +7,10 @@
 //!
 //! `POST /oauth2/oauth/rest_token` with
 //! `{client_id, client_secret, grant_type: "password", username, password}`
-//! (see [`IsdpConfig`](crate::IsdpConfig)) answers
+//! (see [`IsdpConfig`](crate::IsdpConfig)), where `client_id` and
+//! `client_secret` are the configured pair (equal, as the current documents
+//! set them) or both the older documents' fixed [`LEGACY_CLIENT`]
+//! `isdp-saas-openapi`, answers
 //!
 //! ```json
 //! {"access_token": "…", "token_type": "bearer", "expires_in": "359", "scope": "all",
@@ -56,16 +59,18 @@
 //!
 //! | envelope | shape | used by |
 //! |---|---|---|
-//! | bare page | `{"data":[…],"pos":start,"total_count":n,"totalCount":n,"entityName":null}` | getPersonList, findPageExcelRecordModelListById, findPagedOrgListWithDirection, findPagedPosition |
-//! | bare object | the task object | exportPersonModel |
+//! | bare page | `{"data":[…],"pos":start,"total_count":n,"totalCount":n,"entityName":null}` | getPersonList, findPersonByUserIdListPlainText, findPageExcelRecordModelListById, findPagedOrgListWithDirection, findPagedPosition |
+//! | bare object | the task object | exportPersonModel, importData |
 //! | B | `{"stateCode":"0","errorMessage":null,"result":<bare page>}` | organization/findPagedOrgList, role/findPagedRoleList |
-//! | C (batch) | `{"status":"success"\|"failed","msg":"…","data":[item…],"success":n,"failed":m}` | batchAdd, batchUpdatePerson, batchDeregisterPerson, batchSaveOrgInfo, batchDelOrgInfo |
+//! | C (batch) | `{"status":"success"\|"failed","msg":"…","data":[item…],"success":n,"failed":m}` | batchAdd, batchUpdatePerson, batchDeregisterPerson, batchSaveOrgInfo, batchDelOrgInfo; batchUpdate when an item failed |
+//! | C (bare) | `{"status":"success","msg":null,"data":null}` (the vendor's example) | batchUpdate when every item was written |
 //! | C (single) | `{"status":"success"\|"failed","msg":"…","data":personId}` | person/update, person/deregisterPerson |
 //! | bytes | `application/octet-stream` | file/serveFile |
+//! | bytes | `.xlsx` (`application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`) | person/getTemplateExcel |
 //!
 //! Refusals follow the envelope of the endpoint:
 //!
-//! - **Bare endpoints** (and serveFile): HTTP 400 with
+//! - **Bare endpoints** (and serveFile, getTemplateExcel): HTTP 400 with
 //!   `{"stateCode":"400","errorMessage":"…","result":null}`.
 //! - **B endpoints**: HTTP 200 with `{"stateCode":"1","errorMessage":"…","result":null}`.
 //! - **C endpoints**: HTTP 200 with `"status":"failed"`. A batch over its
@@ -140,9 +145,21 @@
 //!   `personId`s from 7,000,001, so they list after the dataset.
 //! - `person/update` needs `personId`, `personCode`, `personName`,
 //!   `personType`, `phone`, `personStatus` and `adminOrgId`.
-//! - `person/batchUpdatePerson` `{personList:[…]}` (at most 100): each
-//!   names its person by `personId` or `personCode` and changes the fields
-//!   it carries.
+//! - `person/batchUpdate` (批量更新人员信息, api_01_0120) `{personList:[…]}`:
+//!   each names its person by `personCode` (as stored) and needs
+//!   `personName`, `personType`, `personStatus` and `orgNo`; optional
+//!   `phone`, `roleNo` and `positionCode` (comma-separated, at most 5
+//!   roles), `udfExtend*`. Answers the vendor's
+//!   `{"status":"success","msg":null,"data":null}` when every person was
+//!   updated, the item list of envelope C otherwise. No batch size is
+//!   documented, and none is enforced.
+//! - `person/batchUpdatePerson` (添加人员账号, "add person accounts",
+//!   api_01_0402) `{personList:[…]}` (at most 100): each names its person
+//!   by `personCode`, **to which the vendor appends `@hw`** before the
+//!   lookup (`E1` changes the person coded `E1@hw`; a dataset person,
+//!   coded by job number alone, is not found), or by `personId`; it sets
+//!   the other fields it carries, and `openAccount: 1` opens the account
+//!   (`personStatus` `OpenAccount`).
 //! - `person/deregisterPerson` `{personCode}` and
 //!   `person/batchDeregisterPerson` `{personList:["code",…]}` (at most
 //!   100) set `personStatus` to `Cancel`; the person stays listed.
@@ -185,6 +202,76 @@
 //! (including a failed or unfinished task's) is refused (HTTP 400,
 //! bare-endpoint form).
 //!
+//! # Import
+//!
+//! The reference gives only the request of these two; the rest follows the
+//! export, whose task object and poll the import shares (the notes'
+//! "status … 3 (or 4 on importData page) failed").
+//!
+//! `POST /openapi/v1/person/getTemplateExcel` `{fileName}` (required)
+//! answers the import template: an `.xlsx` workbook (stored, uncompressed
+//! ZIP entries) whose one worksheet holds the header row
+//! [`IMPORT_TEMPLATE_COLUMNS`] (`人员编码*,人员名称*,人员类型*,人员状态,手机号码*,组织编码*,岗位编码,角色编码`),
+//! as an attachment named `fileName` (`.xlsx` appended unless present).
+//!
+//! `POST /openapi/openFile/v1/person/importData`, `multipart/form-data`
+//! with the parts `file` (required), `importName` and `createdBy`, at most
+//! [`MAX_IMPORT_BYTES`], answers the bare task object: `taskType`
+//! `"import"`, `taskName` the `importName` (default `personModel.import`),
+//! `fileName` the uploaded file's name, `moduleName` `人员信息导入`,
+//! `fileSize` the upload's size, `docId` null. A request that is not
+//! multipart, is malformed, or lacks `file` gets Spring Boot's 400 body
+//! (`"Current request is not a multipart request"`, `"Failed to parse
+//! multipart servlet request"`, `"Required request part 'file' is not
+//! present"`).
+//!
+//! The task is listed and moved by findPageExcelRecordModelListById like an
+//! export (`po.taskType` `"import"` selects imports). **The persons are
+//! written by the poll that takes the task to 2 (done)**, once: nothing
+//! changes before. The file's first row names the columns: the template's
+//! (with or without `*`), the export file's (`人员ID`, `组织名称` and
+//! `最后更新时间` are ignored, so an export can be edited and imported
+//! again), or the API's field names (`personCode`, `udfExtend1`, …). Each
+//! later row whose `personCode` exists updates that person with its
+//! non-empty cells, as `person/update` would; any other row adds a person
+//! as `batchAdd` would (needing `personCode`, `personName`, `personType`,
+//! `phone` and `orgNo`). A phone with `*` (an export's masked one) is
+//! ignored. The done task counts `totalRows` (= `records`, the non-blank
+//! rows), `blankRows` and `successRows`; when rows failed, `errInfo` says
+//! which (`row 5 (N0002): organisation NoSuchOrg does not exist`, the first
+//! ten). The file may be:
+//!
+//! - **CSV** (UTF-8, with or without a BOM; any content type), or
+//! - an **`.xlsx`** workbook, its entries stored (as the template and
+//!   [`write_workbook`] make it) or deflated (as Excel, WPS and LibreOffice
+//!   save it, data descriptors included), whose first worksheet is read
+//!   (shared and inline strings, numbers as written; a row left out of the
+//!   file is a blank row).
+//!
+//! A workbook part that would inflate to more than 64 MiB is refused
+//! without inflating the rest (a zip bomb), and so are other ZIP methods,
+//! encrypted parts and parts whose CRC-32 does not match. Those, a file that
+//! is neither (an `.xls`, binary data, a first row without `人员编码`), and
+//! an `importName` of [`FAILING_EXPORT_NAME`], make the task fail:
+//! 0 → 1 → **4** with `errInfo` saying why.
+//!
+//! # Persons in plain text
+//!
+//! `POST /openapi/v1/person/findPersonByUserIdListPlainText`
+//! `{userIdList:[…]}` (required) answers a bare page of the persons of
+//! those `userId`s, in the order asked, each once, unknown ids left out.
+//! The reference (api_01_0113) lists the fields but shows no response, so
+//! the envelope is getPersonList's. Items carry the reference's fields:
+//! `personId`, `personGroupId`, `blackList`, `reason`,
+//! `profilePictureStatus`, `profilePictureId` (a **number** here),
+//! `personCode`, `lastName` (the name's first character), `firstName`
+//! (the rest), `personName`, `qualificationCode`, `personType`,
+//! `tenantId`, `description`, **`phone` in clear**, `adminOrgId`,
+//! `orgName`, `customerId`/`customerName` (customers only),
+//! `supplierId`/`supplierName` (suppliers only), `openAccount` (`"Y"` when
+//! the status is `OpenAccount`, else `"N"`), `account` (the person code),
+//! `headFileId` and `faceFileId` (null).
+//!
 //! # Organisations, roles, positions
 //!
 //! - `orgOpen/findPagedOrgListWithDirection` `{start,count,orgId|orgNo,orgName,direction}`:
@@ -216,16 +303,19 @@
 //! ```
 
 mod export;
+mod import;
 mod org;
 mod params;
 mod people;
 mod token;
+mod workbook;
 
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
@@ -236,6 +326,12 @@ use crate::state::Context;
 
 /// Token endpoint.
 pub const TOKEN_PATH: &str = "/oauth2/oauth/rest_token";
+/// The fixed `client_id` and `client_secret` of older ISDP documents
+/// (newer ones set `client_secret` to the `client_id`). The token route
+/// takes it from any client while
+/// [`IsdpConfig::accept_legacy_client`](crate::IsdpConfig::accept_legacy_client)
+/// is on (the default), besides the configured pair.
+pub const LEGACY_CLIENT: &str = "isdp-saas-openapi";
 /// Person query, offset-paged.
 pub const PERSON_LIST_PATH: &str = "/openapi/v1/person/getPersonList";
 /// Person export: creates a task.
@@ -244,12 +340,27 @@ pub const EXPORT_PATH: &str = "/openapi/v1/person/exportPersonModel";
 pub const EXPORT_POLL_PATH: &str = "/openapi/v1/excelRecord/findPageExcelRecordModelListById";
 /// Export file download.
 pub const SERVE_FILE_PATH: &str = "/openapi/v1/file/serveFile";
+/// Person import: a multipart upload that creates a task.
+pub const IMPORT_PATH: &str = "/openapi/openFile/v1/person/importData";
+/// The person import template, an `.xlsx` file.
+pub const TEMPLATE_PATH: &str = "/openapi/v1/person/getTemplateExcel";
+/// Persons by `userId`, phones in clear.
+pub const PERSON_PLAIN_TEXT_PATH: &str = "/openapi/v1/person/findPersonByUserIdListPlainText";
 /// Person batch creation.
 pub const PERSON_ADD_PATH: &str = "/openapi/v1/person/batchAdd";
 /// Single person update.
 pub const PERSON_UPDATE_PATH: &str = "/openapi/v1/person/update";
-/// Person batch update.
-pub const PERSON_BATCH_UPDATE_PATH: &str = "/openapi/v1/person/batchUpdatePerson";
+/// Add person accounts (添加人员账号, api_01_0402): `person/batchUpdatePerson`,
+/// which appends `@hw` to each `personCode`.
+pub const PERSON_ADD_ACCOUNTS_PATH: &str = "/openapi/v1/person/batchUpdatePerson";
+/// The old name of [`PERSON_ADD_ACCOUNTS_PATH`].
+#[deprecated(
+    note = "batchUpdatePerson adds person accounts: use PERSON_ADD_ACCOUNTS_PATH; the plain batch update is PERSON_BATCH_UPDATE_INFO_PATH"
+)]
+pub const PERSON_BATCH_UPDATE_PATH: &str = PERSON_ADD_ACCOUNTS_PATH;
+/// Person batch update of organisation, roles and positions
+/// (批量更新人员信息, api_01_0120).
+pub const PERSON_BATCH_UPDATE_INFO_PATH: &str = "/openapi/v1/person/batchUpdate";
 /// Single person deregistration.
 pub const PERSON_DEREGISTER_PATH: &str = "/openapi/v1/person/deregisterPerson";
 /// Person batch deregistration.
@@ -270,6 +381,29 @@ pub const POSITION_LIST_PATH: &str = "/openapi/v1/position/findPagedPosition";
 /// An `exportName` that makes the export task fail (status 3, `errInfo`
 /// set), so that clients can test their failure path.
 pub const FAILING_EXPORT_NAME: &str = "fail";
+/// An upload to [`IMPORT_PATH`] may be this large (10 MiB).
+pub const MAX_IMPORT_BYTES: usize = 10 * 1024 * 1024;
+/// The columns of the import template ([`TEMPLATE_PATH`]), in order; `*`
+/// marks those a new person needs.
+pub const IMPORT_TEMPLATE_COLUMNS: [&str; 8] = import::TEMPLATE_COLUMNS;
+
+/// An `.xlsx` workbook of one worksheet holding `rows` as text, in the
+/// form [`TEMPLATE_PATH`] answers and [`IMPORT_PATH`] reads: a filled-in
+/// template for tests of an import.
+///
+/// ```
+/// use hr_sandbox::isdp::{IMPORT_TEMPLATE_COLUMNS, write_workbook};
+/// let header = IMPORT_TEMPLATE_COLUMNS.map(String::from).to_vec();
+/// let row = ["N1", "新员工", "Employee", "", "13900000001", "SaasTenant100001", "", ""]
+///     .map(String::from)
+///     .to_vec();
+/// let file = write_workbook(&[header, row]);
+/// assert!(file.starts_with(b"PK"));
+/// ```
+pub fn write_workbook(rows: &[Vec<String>]) -> Vec<u8> {
+    workbook::write_xlsx(rows)
+}
+
 /// Largest `count` of a page, and the default one.
 pub const MAX_PAGE_SIZE: usize = 200;
 /// Most ids in `idList` or `orgIdList`.
@@ -382,12 +516,22 @@ pub(crate) fn router(ctx: Arc<Context>) -> Router {
         .route(PERSON_LIST_PATH, post(people::get_person_list))
         .route(PERSON_ADD_PATH, post(people::batch_add))
         .route(PERSON_UPDATE_PATH, post(people::update))
-        .route(PERSON_BATCH_UPDATE_PATH, post(people::batch_update))
+        .route(PERSON_ADD_ACCOUNTS_PATH, post(people::batch_update))
+        .route(
+            PERSON_BATCH_UPDATE_INFO_PATH,
+            post(people::batch_update_info),
+        )
         .route(PERSON_DEREGISTER_PATH, post(people::deregister))
         .route(PERSON_BATCH_DEREGISTER_PATH, post(people::batch_deregister))
         .route(EXPORT_PATH, post(export::create))
         .route(EXPORT_POLL_PATH, post(export::poll))
         .route(SERVE_FILE_PATH, post(export::serve_file))
+        .route(
+            IMPORT_PATH,
+            post(import::import_data).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
+        )
+        .route(TEMPLATE_PATH, post(import::get_template_excel))
+        .route(PERSON_PLAIN_TEXT_PATH, post(people::find_by_user_ids))
         .route(ORG_DIRECTION_PATH, post(org::find_with_direction))
         .route(ORG_LIST_PATH, post(org::find_paged_orgs))
         .route(ORG_SAVE_PATH, post(org::batch_save))

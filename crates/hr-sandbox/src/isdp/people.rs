@@ -33,7 +33,7 @@ const PERSON_STATUSES: [&str; 5] = [
     "Cancel",
 ];
 /// The extension fields getPersonList returns (5 and 6 are not in the list).
-const UDF_FIELDS: [&str; 8] = [
+pub(super) const UDF_FIELDS: [&str; 8] = [
     "udfExtend1",
     "udfExtend2",
     "udfExtend3",
@@ -242,6 +242,82 @@ pub(super) fn person_json(
     out
 }
 
+/// The person as findPersonByUserIdListPlainText returns it: the fields
+/// of the vendor's table (api_01_0113), the phone and certificate number
+/// in clear, `profilePictureId` a number.
+pub(super) fn plain_person_json(rec: &PersonRecord, tree: &OrgTree, tenant_id: i64) -> Value {
+    // A Chinese name is the family name's character and the given name.
+    let mut chars = rec.name.chars();
+    let last_name: String = chars.next().map(String::from).unwrap_or_default();
+    let first_name: String = chars.collect();
+    let (customer, supplier) = match rec.person_type.as_str() {
+        "Customer" => (true, false),
+        "Supplier" => (false, true),
+        _ => (false, false),
+    };
+    // Customers and suppliers belong to a company of their own; its id and
+    // name are derived from the person's, as nothing else records them.
+    let company = |kind: &str| format!("{kind}{:03}", rec.person_id % 97);
+    json!({
+        "personId": rec.person_id,
+        "personGroupId": null,
+        "blackList": u8::from(rec.black_list),
+        "reason": rec.black_list.then_some("sandbox: on the black list"),
+        "profilePictureStatus": rec.picture_status,
+        "profilePictureId": rec
+            .picture_id
+            .get(..12)
+            .and_then(|h| i64::from_str_radix(h, 16).ok()),
+        "personCode": rec.code,
+        "firstName": first_name,
+        "lastName": last_name,
+        "personName": rec.name,
+        "qualificationCode": rec.qualification_code,
+        "personType": rec.person_type,
+        "tenantId": tenant_id,
+        "description": null,
+        "phone": rec.phone,
+        "adminOrgId": rec.org_id,
+        "orgName": tree.get(rec.org_id).map(|o| o.name.clone()),
+        "customerId": customer.then_some(600_000 + rec.person_id % 97),
+        "customerName": customer.then(|| company("客户")),
+        "supplierId": supplier.then_some(700_000 + rec.person_id % 97),
+        "supplierName": supplier.then(|| company("供应商")),
+        "openAccount": if rec.status == "OpenAccount" { "Y" } else { "N" },
+        "account": rec.code,
+        "headFileId": null,
+        "faceFileId": null,
+    })
+}
+
+/// `POST /openapi/v1/person/findPersonByUserIdListPlainText`
+/// `{userIdList: [...]}`: a bare page of the persons of those users, in
+/// the order asked, each once; unknown ids are left out.
+pub(super) async fn find_by_user_ids(State(isdp): State<Arc<Isdp>>, body: Bytes) -> Response {
+    let body = match parse_body(&body, super::PERSON_PLAIN_TEXT_PATH) {
+        Ok(b) => b,
+        Err(r) => return r.into_response(),
+    };
+    Style::Bare.respond(find_by_user_ids_of(&isdp, &body))
+}
+
+fn find_by_user_ids_of(isdp: &Isdp, body: &Value) -> Result<Value> {
+    let ids = params::ints(body, "userIdList")?.ok_or("userIdList is required")?;
+    let snap = isdp.snapshot();
+    let people = isdp.people(&snap);
+    let tenant = isdp.ctx.data.tenant_id();
+    let mut seen = HashSet::new();
+    let data: Vec<Value> = ids
+        .into_iter()
+        .filter(|id| seen.insert(*id))
+        .filter_map(|id| people.find_user(id))
+        .filter_map(|id| people.get(id))
+        .map(|rec| plain_person_json(&rec, &snap.tree, tenant))
+        .collect();
+    let total = data.len();
+    Ok(page_json(data, 0, total))
+}
+
 /// Persons written through the API: changed dataset persons and added ones,
 /// by `personId`.
 #[derive(Debug, Default, Clone)]
@@ -283,6 +359,21 @@ impl People<'_> {
             Some(rec) if rec.code != code => None,
             _ => Some(id),
         }
+    }
+
+    /// The `personId` of the person with this `userId`.
+    pub(super) fn find_user(&self, user_id: i64) -> Option<i64> {
+        if let Some(n) = user_id.checked_sub(ADDED_USER_ID_BASE).filter(|n| *n > 0) {
+            let id = ADDED_PERSON_ID_BASE + n;
+            if self.overlay.records.contains_key(&id) {
+                return Some(id);
+            }
+        }
+        // Dataset persons' `userId`s follow their index.
+        let first = (!self.data.is_empty()).then(|| self.data.person(0).isdp_user_id)?;
+        let index = usize::try_from(user_id.checked_sub(first)?).ok()?;
+        (index < self.data.len() && self.data.person(index).isdp_user_id == user_id)
+            .then_some(ISDP_PERSON_ID_BASE + index as i64)
     }
 
     fn total(&self) -> usize {
@@ -866,7 +957,7 @@ pub(super) async fn batch_add(State(isdp): State<Arc<Isdp>>, body: Bytes) -> Res
     super::batch_response(results)
 }
 
-fn add_one(isdp: &Isdp, snap: &mut Snapshot, item: &Value) -> Result<i64> {
+pub(super) fn add_one(isdp: &Isdp, snap: &mut Snapshot, item: &Value) -> Result<i64> {
     if !item.is_object() {
         return Err("each person must be an object".into());
     }
@@ -927,9 +1018,9 @@ pub(super) async fn update(State(isdp): State<Arc<Isdp>>, body: Bytes) -> Respon
     super::single_response(outcome.map(|id| json!(id)))
 }
 
-/// Updates the person named by `personId` (or, for the batch API, by
-/// `personCode` alone) with the fields `item` carries.
-fn update_one(isdp: &Isdp, snap: &mut Snapshot, item: &Value) -> Result<i64> {
+/// Updates the person named by `personId` (or by `personCode` alone)
+/// with the fields `item` carries.
+pub(super) fn update_one(isdp: &Isdp, snap: &mut Snapshot, item: &Value) -> Result<i64> {
     if !item.is_object() {
         return Err("each person must be an object".into());
     }
@@ -951,9 +1042,14 @@ fn update_one(isdp: &Isdp, snap: &mut Snapshot, item: &Value) -> Result<i64> {
     Ok(id)
 }
 
-/// `POST /openapi/v1/person/batchUpdatePerson`: envelope C.
+/// The suffix `person/batchUpdatePerson` appends to every `personCode`
+/// before it looks the person up (api_01_0402: `12345@@` → `12345@@@hw`).
+pub(super) const ACCOUNT_CODE_SUFFIX: &str = "@hw";
+
+/// `POST /openapi/v1/person/batchUpdatePerson`, which the vendor titles
+/// 添加人员账号 (add person accounts): envelope C with an item per person.
 pub(super) async fn batch_update(State(isdp): State<Arc<Isdp>>, body: Bytes) -> Response {
-    let body = match parse_body(&body, super::PERSON_BATCH_UPDATE_PATH) {
+    let body = match parse_body(&body, super::PERSON_ADD_ACCOUNTS_PATH) {
         Ok(b) => b,
         Err(r) => return r.into_response(),
     };
@@ -964,10 +1060,110 @@ pub(super) async fn batch_update(State(isdp): State<Arc<Isdp>>, body: Bytes) -> 
     let results = isdp.write(|snap| {
         items
             .iter()
-            .map(|item| item_result(item_code(item), update_one(&isdp, snap, item)))
+            .map(|item| item_result(item_code(item), add_account_one(&isdp, snap, item)))
             .collect()
     });
     super::batch_response(results)
+}
+
+/// Sets the fields `item` carries on the person coded `personCode` + `@hw`
+/// (or, as some tenants take it, named by `personId`); `openAccount: 1`
+/// opens the account (`personStatus` `OpenAccount`).
+fn add_account_one(isdp: &Isdp, snap: &mut Snapshot, item: &Value) -> Result<i64> {
+    let Value::Object(fields) = item else {
+        return Err("each person must be an object".into());
+    };
+    let people = isdp.people(snap);
+    let id = match params::int(item, "personId")? {
+        Some(id) => id,
+        None => {
+            let code = params::string(item, "personCode")?.ok_or("personCode is required")?;
+            let stored = format!("{code}{ACCOUNT_CODE_SUFFIX}");
+            people
+                .find_code(&stored)
+                .ok_or_else(|| format!("person {stored} does not exist"))?
+        }
+    };
+    let mut rec = people
+        .get(id)
+        .ok_or_else(|| format!("person {id} does not exist"))?;
+    // The code names the person here; it is not a new code to set.
+    let mut changes = fields.clone();
+    changes.remove("personCode");
+    let changes = Value::Object(changes);
+    apply_fields(&mut rec, &changes, &people, &snap.tree)?;
+    match params::int(&changes, "openAccount")? {
+        Some(1) => rec.status = "OpenAccount".into(),
+        Some(0) | None => {}
+        Some(other) => return Err(format!("openAccount must be 0 or 1, got {other}")),
+    }
+    snap.people.put(rec);
+    Ok(id)
+}
+
+/// Most roles one person of `person/batchUpdate` may carry ("支持角色编码,
+/// 最多不超过5个", api_01_0120).
+pub(super) const MAX_UPDATE_ROLES: usize = 5;
+
+/// `POST /openapi/v1/person/batchUpdate` (批量更新人员信息): the vendor's
+/// `{"status":"success","msg":null,"data":null}` when every person was
+/// updated; otherwise envelope C with an item per person.
+pub(super) async fn batch_update_info(State(isdp): State<Arc<Isdp>>, body: Bytes) -> Response {
+    let body = match parse_body(&body, super::PERSON_BATCH_UPDATE_INFO_PATH) {
+        Ok(b) => b,
+        Err(r) => return r.into_response(),
+    };
+    // The vendor documents no batch size for this endpoint.
+    let items = match super::org::batch_items(&body, &["personList"], usize::MAX) {
+        Ok(items) => items,
+        Err(refusal) => return refusal.into_response(),
+    };
+    let results: Vec<Value> = isdp.write(|snap| {
+        items
+            .iter()
+            .map(|item| item_result(item_code(item), update_info_one(&isdp, snap, item)))
+            .collect()
+    });
+    if results.iter().all(|r| r["status"] == json!("success")) {
+        return axum::Json(json!({"status": "success", "msg": null, "data": null})).into_response();
+    }
+    super::batch_response(results)
+}
+
+/// Updates the person coded `personCode` (as stored) with the required
+/// fields and the optional ones `item` carries.
+fn update_info_one(isdp: &Isdp, snap: &mut Snapshot, item: &Value) -> Result<i64> {
+    if !item.is_object() {
+        return Err("each person must be an object".into());
+    }
+    require(
+        item,
+        &[
+            "personCode",
+            "personName",
+            "personType",
+            "personStatus",
+            "orgNo",
+        ],
+    )?;
+    if let Some(roles) = params::string(item, "roleNo")?
+        && params::split(&roles, ',').len() > MAX_UPDATE_ROLES
+    {
+        return Err(format!(
+            "roleNo supports at most {MAX_UPDATE_ROLES} role codes, got {roles}"
+        ));
+    }
+    let code = params::string(item, "personCode")?.ok_or("personCode is required")?;
+    let people = isdp.people(snap);
+    let id = people
+        .find_code(&code)
+        .ok_or_else(|| format!("person {code} does not exist"))?;
+    let mut rec = people
+        .get(id)
+        .ok_or_else(|| format!("person {code} does not exist"))?;
+    apply_fields(&mut rec, item, &people, &snap.tree)?;
+    snap.people.put(rec);
+    Ok(id)
 }
 
 fn deregister_one(isdp: &Isdp, snap: &mut Snapshot, code: Option<String>) -> Result<i64> {

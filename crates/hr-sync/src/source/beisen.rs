@@ -3,12 +3,12 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use beisen_client::models::Employee;
-use beisen_client::organization::GetOrganizationsByIds;
+use beisen_client::models::{Employee, MetaRecord};
+use beisen_client::organization::{GetJobLevelsByTimeWindow, GetOrganizationsByIds};
 use beisen_client::window::{QueryType, WindowBound};
 use beisen_client::{BeisenClient, OrgOId};
-use chrono::{NaiveDateTime, Timelike, Utc};
-use futures::StreamExt;
+use chrono::{NaiveDate, NaiveDateTime, Timelike, Utc};
+use futures::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
 use super::{Pull, Source, SourceCheckpoint, SourceRecord};
@@ -24,6 +24,9 @@ const DEFAULT_LOOKBACK_DAYS: i64 = 31;
 /// The longest [`BeisenSource::lookback`]: a year's changes per run is
 /// already a full read for most tenants.
 const MAX_LOOKBACK_DAYS: i64 = 366;
+/// Where the job-level catalogue is read from by default: before any
+/// iTalent tenant existed, so every level ever changed is in the window.
+const JOB_LEVELS_SINCE: (i32, u32, u32) = (2010, 1, 1);
 
 /// A department as the mapping needs it: `oIdDepartment` resolved to the
 /// organisation unit's code and name.
@@ -50,8 +53,43 @@ impl Department {
     }
 }
 
+/// A job level (职级) as the mapping needs it: `recordInfo.oIdJobLevel`
+/// resolved through `JobLevel/GetByTimeWindow` to the level's code, the
+/// value a travel platform keys its policies on, and name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct JobLevel {
+    /// The level's `oId` (a GUID), what `oIdJobLevel` holds.
+    pub oid: String,
+    /// Its `code` (`"P3"`).
+    pub code: Option<String>,
+    /// Its `name`.
+    pub name: Option<String>,
+}
+
+impl JobLevel {
+    /// A job level.
+    ///
+    /// ```
+    /// let l = hr_sync::source::JobLevel::new(
+    ///     "c28789f8-4e66-4365-84a3-b84a1f49d5c7",
+    ///     Some("P3".into()),
+    ///     Some("P3 高级专员".into()),
+    /// );
+    /// assert_eq!(l.code.as_deref(), Some("P3"));
+    /// ```
+    pub fn new(oid: impl Into<String>, code: Option<String>, name: Option<String>) -> Self {
+        JobLevel {
+            oid: oid.into(),
+            code,
+            name,
+        }
+    }
+}
+
 /// A Beisen employee (`employeeInfo` and the record in effect) with the
-/// department of `recordInfo.oIdDepartment` resolved.
+/// department of `recordInfo.oIdDepartment` and the job level of
+/// `recordInfo.oIdJobLevel` resolved.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BeisenRecord {
@@ -59,6 +97,10 @@ pub struct BeisenRecord {
     pub employee: Employee,
     /// Its department, when it has one and Beisen knows it.
     pub department: Option<Department>,
+    /// Its job level, when `oIdJobLevel` is the `oId` of a level the
+    /// tenant's catalogue lists (tenants that send the level's code
+    /// instead have none here, and the mapping takes the code as sent).
+    pub job_level: Option<JobLevel>,
 }
 
 impl BeisenRecord {
@@ -73,7 +115,23 @@ impl BeisenRecord {
         BeisenRecord {
             employee,
             department,
+            job_level: None,
         }
+    }
+
+    /// The record with its job level resolved.
+    ///
+    /// ```
+    /// use beisen_client::models::{Employee, EmployeeInfo};
+    /// use hr_sync::source::{BeisenRecord, JobLevel};
+    /// let level = JobLevel::new("c28789f8-4e66-4365-84a3-b84a1f49d5c7", Some("P3".into()), None);
+    /// let r = BeisenRecord::new(Employee::new(EmployeeInfo::new(100000007)), None)
+    ///     .with_job_level(level);
+    /// assert_eq!(r.job_level.unwrap().code.as_deref(), Some("P3"));
+    /// ```
+    pub fn with_job_level(mut self, level: JobLevel) -> Self {
+        self.job_level = Some(level);
+        self
     }
 }
 
@@ -124,6 +182,17 @@ struct BeisenCheckpoint {
 ///   employees at most, and usually far fewer once the departments are
 ///   known, where reading the organisation tree by time window would read
 ///   every unit ever changed, 90 days per call, from the tenant's start.
+/// - **Job levels.** A tenant sends `recordInfo.oIdJobLevel` as the
+///   level's `oId`, a GUID; the travel platform knows the level's `code`
+///   (`"P3"`). The first time a run meets a GUID-shaped `oIdJobLevel`, it
+///   reads the catalogue with `JobLevel/GetByTimeWindow` (disabled and
+///   deleted levels included) from [`job_levels_since`](Self::job_levels_since)
+///   (2010-01-01) to the run's stop, once, 90 days per call, and resolves
+///   every record's level from it ([`BeisenRecord::job_level`]). An
+///   `oIdJobLevel` the catalogue does not list (a code, as older tenants
+///   and some hires have) is left as it is, and a run that never meets a
+///   GUID reads no catalogue. A failed read stops the run, as a failed
+///   department lookup does.
 /// - It is **not** a complete listing: an employee absent from a window
 ///   did not change, not leave.
 ///
@@ -146,6 +215,8 @@ pub struct BeisenSource {
     lookback: chrono::Duration,
     parallel: usize,
     departments: bool,
+    job_levels: bool,
+    job_levels_since: NaiveDateTime,
 }
 
 impl BeisenSource {
@@ -162,6 +233,14 @@ impl BeisenSource {
             lookback: chrono::Duration::days(DEFAULT_LOOKBACK_DAYS),
             parallel: 1,
             departments: true,
+            job_levels: true,
+            job_levels_since: NaiveDate::from_ymd_opt(
+                JOB_LEVELS_SINCE.0,
+                JOB_LEVELS_SINCE.1,
+                JOB_LEVELS_SINCE.2,
+            )
+            .unwrap_or_default()
+            .and_time(chrono::NaiveTime::MIN),
         }
     }
 
@@ -245,6 +324,31 @@ impl BeisenSource {
         self
     }
 
+    /// Whether `oIdJobLevel` GUIDs are resolved to the levels' codes and
+    /// names (default yes; see the [type docs](Self)). Without, the
+    /// mapping takes `oIdJobLevel` as sent.
+    pub fn resolve_job_levels(mut self, yes: bool) -> Self {
+        self.job_levels = yes;
+        self
+    }
+
+    /// Where the job-level catalogue read starts (default 2010-01-01,
+    /// before any iTalent tenant): a level last changed before it is not
+    /// resolved. A later start saves a call per 90 days.
+    ///
+    /// ```no_run
+    /// # fn run(client: beisen_client::BeisenClient) {
+    /// use chrono::NaiveDate;
+    /// // The tenant was set up in 2019.
+    /// let source = hr_sync::BeisenSource::new(client)
+    ///     .job_levels_since(NaiveDate::from_ymd_opt(2019, 1, 1).unwrap());
+    /// # let _ = source; }
+    /// ```
+    pub fn job_levels_since(mut self, start: impl WindowBound) -> Self {
+        self.job_levels_since = start.civil(self.client.time_zone());
+        self
+    }
+
     /// Where a run that stops at `stop` starts.
     fn start(&self, from: Option<&SourceCheckpoint>, stop: NaiveDateTime) -> Result<NaiveDateTime> {
         if let Some(checkpoint) = from {
@@ -320,25 +424,167 @@ impl Source for BeisenSource {
             window = window.with_deleted(true);
         }
         let employees = window.items();
-        if !self.departments {
+        if !self.departments && !self.job_levels {
             let records = employees.map(|e| {
                 e.map(|employee| SourceRecord::Beisen(Box::new(BeisenRecord::new(employee, None))))
                     .map_err(Error::Source)
             });
             return Ok(Pull::new(records, Some(checkpoint_after)));
         }
-        let client = self.client.clone();
-        let cache: Arc<Mutex<HashMap<i64, Option<Department>>>> = Arc::default();
+        let resolver = Arc::new(Resolver {
+            client: self.client.clone(),
+            departments: self.departments.then(Mutex::default),
+            levels: self.job_levels.then(|| Levels {
+                since: self.job_levels_since.min(stop),
+                stop,
+                parallel: self.parallel,
+                catalogue: Mutex::default(),
+            }),
+        });
         let records = employees
             .chunks(ORG_CHUNK)
             .then(move |chunk| {
-                let client = client.clone();
-                let cache = cache.clone();
-                async move { with_departments(&client, &cache, chunk).await }
+                let resolver = resolver.clone();
+                async move { resolver.resolve(chunk).await }
             })
             .flat_map(futures::stream::iter);
         Ok(Pull::new(records, Some(checkpoint_after)))
     }
+}
+
+/// What one run resolves and remembers: departments by `oId`, job levels.
+struct Resolver {
+    client: BeisenClient,
+    /// `None` when departments are not resolved.
+    departments: Option<Mutex<HashMap<i64, Option<Department>>>>,
+    /// `None` when job levels are not resolved.
+    levels: Option<Levels>,
+}
+
+/// The job-level catalogue of a run, read at most once.
+struct Levels {
+    since: NaiveDateTime,
+    stop: NaiveDateTime,
+    parallel: usize,
+    /// By `oId` and by `objectId` (a production client keys on `objectId`;
+    /// the two are the same GUID for setting objects). `None` until read.
+    catalogue: Mutex<Option<Arc<HashMap<String, JobLevel>>>>,
+}
+
+impl Levels {
+    /// The catalogue, read now if this run has not read it yet. Chunks
+    /// are resolved one after the other, so it is read once.
+    async fn catalogue(&self, client: &BeisenClient) -> Result<Arc<HashMap<String, JobLevel>>> {
+        if let Some(c) = self
+            .catalogue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+        {
+            return Ok(c);
+        }
+        let request = GetJobLevelsByTimeWindow::new(self.since, self.stop)
+            .capacity(300)
+            .with_disabled(true)
+            .with_deleted(true);
+        let records: Vec<MetaRecord> = client
+            .stream(request)
+            .map_err(Error::Source)?
+            .parallel(self.parallel)
+            .items()
+            .try_collect()
+            .await
+            .map_err(Error::Source)?;
+        let mut catalogue = HashMap::new();
+        for r in records {
+            let oid = match &r.oid {
+                Some(serde_json::Value::String(s)) => Some(s.clone()),
+                Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+                _ => None,
+            };
+            let Some(id) = oid.clone().or_else(|| r.object_id.clone()) else {
+                continue;
+            };
+            let level = JobLevel::new(id, r.code.clone(), r.name.clone());
+            for key in [oid, r.object_id].into_iter().flatten() {
+                catalogue.insert(key, level.clone());
+            }
+        }
+        tracing::debug!(
+            levels = catalogue.len(),
+            "read the Beisen job-level catalogue"
+        );
+        let catalogue = Arc::new(catalogue);
+        *self
+            .catalogue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(catalogue.clone());
+        Ok(catalogue)
+    }
+}
+
+impl Resolver {
+    /// Resolves the departments and job levels of a chunk, then wraps each
+    /// employee. A failed lookup fails the chunk: the run stops and its
+    /// checkpoint is not saved, so nothing is lost.
+    async fn resolve(&self, chunk: Vec<hr_common::Result<Employee>>) -> Vec<Result<SourceRecord>> {
+        if let Some(cache) = &self.departments
+            && let Err(e) = fetch_departments(&self.client, cache, &chunk).await
+        {
+            return vec![Err(e)];
+        }
+        let levels = match &self.levels {
+            Some(levels)
+                if chunk
+                    .iter()
+                    .any(|e| e.as_ref().ok().and_then(job_level_of).is_some_and(is_guid)) =>
+            {
+                match levels.catalogue(&self.client).await {
+                    Ok(c) => Some(c),
+                    Err(e) => return vec![Err(e)],
+                }
+            }
+            Some(levels) => levels
+                .catalogue
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone(),
+            None => None,
+        };
+        let known = self
+            .departments
+            .as_ref()
+            .map(|c| c.lock().unwrap_or_else(PoisonError::into_inner));
+        chunk
+            .into_iter()
+            .map(|e| {
+                let employee = e.map_err(Error::Source)?;
+                let department = known.as_ref().and_then(|known| {
+                    department_of(&employee).and_then(|id| known.get(&id).cloned().flatten())
+                });
+                let level = levels
+                    .as_ref()
+                    .and_then(|c| c.get(job_level_of(&employee)?).cloned());
+                let mut record = BeisenRecord::new(employee, department);
+                record.job_level = level;
+                Ok(SourceRecord::Beisen(Box::new(record)))
+            })
+            .collect()
+    }
+}
+
+fn job_level_of(employee: &Employee) -> Option<&str> {
+    employee.record_info.as_ref()?.oid_job_level.as_deref()
+}
+
+/// Whether `s` has the shape of a GUID (`8-4-4-4-12` hex digits), as the
+/// `oId`s of Beisen's setting objects have.
+fn is_guid(s: &str) -> bool {
+    s.len() == 36
+        && s.char_indices().all(|(k, c)| match k {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        })
 }
 
 fn department_of(employee: &Employee) -> Option<i64> {
@@ -349,14 +595,12 @@ fn department_of(employee: &Employee) -> Option<i64> {
         .map(|OrgOId(id)| id)
 }
 
-/// Resolves the departments of a chunk not yet in `cache`, then wraps
-/// each employee. A failed lookup fails the chunk: the run stops and its
-/// checkpoint is not saved, so nothing is lost.
-async fn with_departments(
+/// Fetches the departments of a chunk not yet in `cache`.
+async fn fetch_departments(
     client: &BeisenClient,
     cache: &Mutex<HashMap<i64, Option<Department>>>,
-    chunk: Vec<hr_common::Result<Employee>>,
-) -> Vec<Result<SourceRecord>> {
+    chunk: &[hr_common::Result<Employee>],
+) -> Result<()> {
     let missing: Vec<i64> = {
         let known = cache.lock().unwrap_or_else(PoisonError::into_inner);
         let mut ids: Vec<i64> = chunk
@@ -386,21 +630,10 @@ async fn with_departments(
                     );
                 }
             }
-            Err(e) => return vec![Err(Error::Source(e))],
+            Err(e) => return Err(Error::Source(e)),
         }
     }
-    let known = cache.lock().unwrap_or_else(PoisonError::into_inner);
-    chunk
-        .into_iter()
-        .map(|e| {
-            let employee = e.map_err(Error::Source)?;
-            let department =
-                department_of(&employee).and_then(|id| known.get(&id).cloned().flatten());
-            Ok(SourceRecord::Beisen(Box::new(BeisenRecord::new(
-                employee, department,
-            ))))
-        })
-        .collect()
+    Ok(())
 }
 
 #[cfg(test)]

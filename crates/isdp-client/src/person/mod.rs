@@ -12,11 +12,14 @@ pub use list::{GetPersonList, PERSON_LIST_PATH, PersonListing};
 pub use model::{Person, PersonOrg, PositionInfo, RoleInfo};
 pub use plain::{FindPersonsByUserIds, PERSON_PLAIN_TEXT_PATH, PlainPerson};
 pub use write::{
-    BatchAddPersons, BatchDeregisterPersons, BatchUpdatePersons, DeregisterPerson,
-    MAX_PERSON_BATCH, NewPerson, PERSON_ADD_PATH, PERSON_BATCH_DEREGISTER_PATH,
-    PERSON_BATCH_UPDATE_PATH, PERSON_DEREGISTER_PATH, PERSON_UPDATE_PATH, PersonFields,
-    PersonPatch, UpdatePerson,
+    AddPersonAccounts, BatchAddPersons, BatchDeregisterPersons, BatchUpdatePersonInfo,
+    DeregisterPerson, MAX_PERSON_BATCH, MAX_UPDATE_ROLES, NewPerson, PERSON_ADD_ACCOUNTS_PATH,
+    PERSON_ADD_PATH, PERSON_BATCH_DEREGISTER_PATH, PERSON_BATCH_UPDATE_INFO_PATH,
+    PERSON_DEREGISTER_PATH, PERSON_UPDATE_PATH, PersonFields, PersonPatch, PersonUpdate,
+    UpdatePerson,
 };
+#[allow(deprecated)]
+pub use write::{BatchUpdatePersons, PERSON_BATCH_UPDATE_PATH};
 
 use crate::batch::BatchOutcome;
 use crate::client::IsdpClient;
@@ -70,12 +73,34 @@ impl<'a> Persons<'a> {
         BatchAddPersons::new(persons).send(self.client).await
     }
 
-    /// `person/batchUpdatePerson`, 100 per call.
+    /// `person/batchUpdate`, the plain batch update, 100 per call; see
+    /// [`BatchUpdatePersonInfo`].
+    pub async fn update_info(
+        &self,
+        updates: impl IntoIterator<Item = PersonUpdate>,
+    ) -> Result<BatchOutcome> {
+        BatchUpdatePersonInfo::new(updates).send(self.client).await
+    }
+
+    /// `person/batchUpdatePerson` (add person accounts: the vendor appends
+    /// `@hw` to each `personCode`), 100 per call; see [`AddPersonAccounts`].
+    pub async fn add_accounts(
+        &self,
+        patches: impl IntoIterator<Item = PersonPatch>,
+    ) -> Result<BatchOutcome> {
+        AddPersonAccounts::new(patches).send(self.client).await
+    }
+
+    /// The old shorthand for [`add_accounts`](Self::add_accounts): it
+    /// calls `person/batchUpdatePerson`, which adds person accounts.
+    #[deprecated(
+        note = "person/batchUpdatePerson adds person accounts (it appends `@hw` to personCode): use add_accounts, or update_info for the plain batch update (person/batchUpdate)"
+    )]
     pub async fn update(
         &self,
         patches: impl IntoIterator<Item = PersonPatch>,
     ) -> Result<BatchOutcome> {
-        BatchUpdatePersons::new(patches).send(self.client).await
+        self.add_accounts(patches).await
     }
 
     /// `person/batchDeregisterPerson`, 100 per call.
