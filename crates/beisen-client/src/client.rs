@@ -38,9 +38,56 @@ pub const TIME_WINDOW_LIMITS: Limits = Limits::new(Some(100), Some(3000));
 /// documented limit (RecruitV6; see the project's notes on Beisen).
 pub const RECRUITING_LIMITS: Limits = Limits::new(Some(20), Some(1000));
 
+/// The limiter group of the data-service endpoints
+/// (`/dataservice/api/DataSource/…`, e.g. `GetDataSource`).
+pub const DATA_SOURCE_GROUP: &str = "data-source";
+
+/// The limits of the data-service endpoints (limiter group
+/// [`DATA_SOURCE_GROUP`]): 30 calls a second and 1,000 a minute per tenant,
+/// as the vendor documents for `DataSource/GetDataSource` (fxp/skillify
+/// `skills/beisen/references/employees.md` §8).
+pub const DATA_SOURCE_LIMITS: Limits = Limits::new(Some(30), Some(1000));
+
+/// The limiter group of the `…/GetByTimeWindow` endpoints this crate does
+/// not model (called through [`raw`](crate::raw)): all of them share one
+/// group at [`TIME_WINDOW_LIMITS`], which keeps them within the vendor's
+/// limit of each, since the limiter cannot know paths in advance.
+pub const OTHER_TIME_WINDOWS_GROUP: &str = "time-window-other";
+
+/// The limiter group of a request to `path`: the group of its documented
+/// limits. Modelled time windows are each their own group (the path);
+/// other time windows share [`OTHER_TIME_WINDOWS_GROUP`]; recruiting and
+/// the data service have theirs; every other path is its own group.
+///
+/// ```
+/// use beisen_client::{OTHER_TIME_WINDOWS_GROUP, group_for_path};
+///
+/// let path = "/TenantBaseExternal/api/v5/Employee/GetByTimeWindow";
+/// assert_eq!(group_for_path(path), path);
+/// let other = "/TenantBaseExternal/api/v5/Payroll/GetByTimeWindow";
+/// assert_eq!(group_for_path(other), OTHER_TIME_WINDOWS_GROUP);
+/// assert_eq!(group_for_path("/RecruitV6/api/v1/Apply/X"), "recruiting");
+/// ```
+pub fn group_for_path(path: &str) -> std::borrow::Cow<'static, str> {
+    use std::borrow::Cow;
+    if let Some(known) = TIME_WINDOW_PATHS.iter().find(|p| **p == path) {
+        Cow::Borrowed(known)
+    } else if path.ends_with("/GetByTimeWindow") {
+        Cow::Borrowed(OTHER_TIME_WINDOWS_GROUP)
+    } else if path.starts_with("/RecruitV6/") {
+        Cow::Borrowed("recruiting")
+    } else if path.starts_with("/AttendanceOpen/") {
+        Cow::Borrowed("attendance")
+    } else if path.starts_with("/dataservice/") {
+        Cow::Borrowed(DATA_SOURCE_GROUP)
+    } else {
+        Cow::Owned(path.to_owned())
+    }
+}
+
 /// The time-window endpoints, each its own limiter group (the path), each
 /// at [`TIME_WINDOW_LIMITS`] by default.
-pub const TIME_WINDOW_PATHS: [&str; 9] = [
+pub const TIME_WINDOW_PATHS: [&str; 13] = [
     employee_paths::GET_BY_TIME_WINDOW,
     employee_paths::GET_LIST_BY_TIME_WINDOW,
     org_paths::ORG_GET_BY_TIME_WINDOW,
@@ -50,12 +97,16 @@ pub const TIME_WINDOW_PATHS: [&str; 9] = [
     org_paths::JOB_GRADE_GET_BY_TIME_WINDOW,
     org_paths::JOB_SEQUENCE_GET_BY_TIME_WINDOW,
     org_paths::EMP_SUBSET_GET_BY_TIME_WINDOW,
+    org_paths::EMPLOYMENT_FORM_GET_BY_TIME_WINDOW,
+    org_paths::COMMON_META_OBJECT_GET_BY_TIME_WINDOW,
+    org_paths::OFFER_GET_BY_TIME_WINDOW,
+    org_paths::CONTRACT_GET_BY_TIME_WINDOW,
 ];
 
 /// The limits the client applies to a limiter group when the builder set
 /// none: [`TIME_WINDOW_LIMITS`] for the [`TIME_WINDOW_PATHS`],
-/// [`RECRUITING_LIMITS`] for `"recruiting"`, [`DEFAULT_LIMITS`] for every
-/// other group.
+/// [`RECRUITING_LIMITS`] for `"recruiting"`, [`DATA_SOURCE_LIMITS`] for
+/// [`DATA_SOURCE_GROUP`], [`DEFAULT_LIMITS`] for every other group.
 ///
 /// ```
 /// use beisen_client::{DEFAULT_LIMITS, TIME_WINDOW_LIMITS, documented_limits};
@@ -65,10 +116,12 @@ pub const TIME_WINDOW_PATHS: [&str; 9] = [
 /// assert_eq!(documented_limits(paths::GET_BASIC_INFO_BY_IDS), DEFAULT_LIMITS);
 /// ```
 pub fn documented_limits(group: &str) -> Limits {
-    if TIME_WINDOW_PATHS.contains(&group) {
+    if TIME_WINDOW_PATHS.contains(&group) || group == OTHER_TIME_WINDOWS_GROUP {
         TIME_WINDOW_LIMITS
     } else if group == "recruiting" {
         RECRUITING_LIMITS
+    } else if group == DATA_SOURCE_GROUP {
+        DATA_SOURCE_LIMITS
     } else {
         DEFAULT_LIMITS
     }
@@ -254,7 +307,9 @@ impl Config {
                 for path in TIME_WINDOW_PATHS {
                     limiter = limiter.with_group(path, TIME_WINDOW_LIMITS);
                 }
+                limiter = limiter.with_group(OTHER_TIME_WINDOWS_GROUP, TIME_WINDOW_LIMITS);
                 limiter = limiter.with_group("recruiting", RECRUITING_LIMITS);
+                limiter = limiter.with_group(DATA_SOURCE_GROUP, DATA_SOURCE_LIMITS);
             }
             for (group, limits) in &self.group_limits {
                 limiter = limiter.with_group(group.clone(), *limits);

@@ -169,3 +169,64 @@ macro_rules! impl_send {
         }
     )+};
 }
+
+/// Checks a path chosen at run time (the clients' raw calls) before
+/// anything is sent: it must be relative to the client's base URL, so the
+/// bearer token can never be sent to another host.
+///
+/// Accepted: `/` followed by non-empty segments of printable ASCII. Refused:
+/// a scheme or host (`https://…`, `//host/…`), a backslash (URL parsers
+/// read it as `/`), `.` and `..` segments (also percent-encoded: the URL
+/// standard decodes them), a query or fragment (`?`, `#`: pass query
+/// parameters separately) and spaces or control characters.
+///
+/// ```
+/// use hr_common::endpoint::check_relative_path;
+///
+/// assert!(check_relative_path("/TenantBaseExternal/api/v5/OrganizationType/GetOrganizationTypeByName").is_ok());
+/// for bad in ["https://evil.example/x", "//evil.example/x", "api/v5/x", "/a/../token", "/a/%2E%2e/b", "/a?b=1", "/a\\b", "/a b", "/", "/a//b"] {
+///     let err = check_relative_path(bad).unwrap_err();
+///     assert!(matches!(err, hr_common::Error::InvalidRequest { .. }), "{bad}: {err}");
+/// }
+/// ```
+pub fn check_relative_path(path: &str) -> Result<()> {
+    let refuse = |why: &str| {
+        Err(crate::Error::invalid_request(
+            "path",
+            format!("`{path}` is not a path below the client's base URL: {why}"),
+        ))
+    };
+    let Some(rest) = path.strip_prefix('/') else {
+        return refuse("it must start with `/`");
+    };
+    if let Some(c) = path
+        .chars()
+        .find(|c| !c.is_ascii() || c.is_ascii_control() || *c == ' ')
+    {
+        return refuse(&format!(
+            "it holds {c:?}; percent-encode anything but printable ASCII"
+        ));
+    }
+    if path.contains("://") {
+        return refuse("a scheme and host are not allowed");
+    }
+    for (c, why) in [
+        ('\\', "a backslash is read as `/` and is not allowed"),
+        ('?', "pass query parameters separately"),
+        ('#', "a fragment is not allowed"),
+    ] {
+        if path.contains(c) {
+            return refuse(why);
+        }
+    }
+    for segment in rest.split('/') {
+        if segment.is_empty() {
+            return refuse("empty segments (`//`, a trailing `/`) are not allowed");
+        }
+        let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+        if decoded == "." || decoded == ".." {
+            return refuse("`.` and `..` segments are not allowed");
+        }
+    }
+    Ok(())
+}

@@ -16,7 +16,7 @@
 // 4. `person`, `org`, `export`, `import`: the requests, each an `Endpoint`
 //    defined where grep finds it. `person` (its `persons()` accessor and the
 //    export shorthand) uses `export`; `import` uses `export`'s `ExportTask`;
-//    `export` uses neither.
+//    `export` uses neither. `raw` is the caller-typed request for any path.
 // 5. `lib.rs` re-exports; `fuzzing` hands the decoders to the fuzz targets.
 
 mod batch;
@@ -34,6 +34,7 @@ mod import;
 mod org;
 mod page;
 mod person;
+pub mod raw;
 pub mod reply;
 mod setters;
 mod token;

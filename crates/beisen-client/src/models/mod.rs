@@ -27,12 +27,16 @@ macro_rules! custom_property_setter {
 }
 
 mod employee;
+mod meta;
 mod org;
 
 use serde::{Deserialize, Serialize};
 
 pub use employee::{EmployeeInfo, RecordInfo};
-pub use org::{JobPost, MetaRecord, Organization, Position};
+pub use meta::{
+    Contract, Corporation, CorporationFields, EmploymentForm, JobLevel, MetaObjectRecord, Offer,
+};
+pub use org::{JobPost, MetaRecord, OrgTreeNode, Organization, Position};
 
 use crate::ids::UserId;
 use crate::window::QueryType;
@@ -321,6 +325,64 @@ impl WindowRecord for MetaRecord {
             &self.modified_time,
             &self.business_modified_time,
         )
+        .into_iter()
+        .collect()
+    }
+}
+
+/// Setting objects and records keyed by `objectId`, else by `oId` (or,
+/// for an offer, its person), and versioned by the time the query selects.
+macro_rules! versioned_by_object_id {
+    ($($ty:ty => |$r:ident| $key:expr),* $(,)?) => {$(
+        impl WindowRecord for $ty {
+            fn dedup_key(&self) -> Option<String> {
+                let $r = self;
+                $key
+            }
+
+            fn version(&self, query_type: QueryType) -> Option<String> {
+                Some(pick(query_type, &self.modified_time, &self.business_modified_time).to_owned())
+            }
+
+            fn version_times(&self, query_type: QueryType) -> Vec<&CivilDateTime> {
+                pick_time(query_type, &self.modified_time, &self.business_modified_time)
+                    .into_iter()
+                    .collect()
+            }
+        }
+    )*};
+}
+
+versioned_by_object_id!(
+    JobLevel => |r| r.oid.clone().or_else(|| r.object_id.clone()),
+    EmploymentForm => |r| r.oid.clone().or_else(|| r.object_id.clone()),
+    // A person may have several contracts: only the contract's own id
+    // identifies one.
+    Contract => |r| r.object_id.clone(),
+    Offer => |r| r.object_id.clone().or_else(|| r.user_id.map(|u| format!("user:{u}"))),
+);
+
+impl WindowRecord for MetaObjectRecord {
+    fn dedup_key(&self) -> Option<String> {
+        self.get_str("OId")
+            .map(str::to_owned)
+            .or_else(|| self.get_i64("OId").map(|n| n.to_string()))
+            .or_else(|| self.get_str("ObjectId").map(str::to_owned))
+    }
+
+    fn version(&self, query_type: QueryType) -> Option<String> {
+        let t = match query_type {
+            QueryType::BusinessModified => self.business_modified_time(),
+            _ => self.modified_time(),
+        };
+        Some(t.map_or("", CivilDateTime::as_str).to_owned())
+    }
+
+    fn version_times(&self, query_type: QueryType) -> Vec<&CivilDateTime> {
+        match query_type {
+            QueryType::BusinessModified => self.business_modified_time(),
+            _ => self.modified_time(),
+        }
         .into_iter()
         .collect()
     }

@@ -411,3 +411,71 @@ hr_common::with_setters!(MetaRecord {
     with_std_is_deleted => std_is_deleted: bool,
 });
 custom_property_setter!(MetaRecord);
+
+/// One node of `Organization/GetSubOrganizationTrees`: an organisation
+/// unit and the units below it.
+///
+/// No field table of the endpoint is public (fxp/skillify names it only,
+/// "批量查询指定组织的下级组织树分支"), so the children are read under any
+/// of `children`, `subOrganizations` or `childOrganizations`, and a node
+/// without children decodes as a leaf.
+///
+/// ```
+/// use beisen_client::models::OrgTreeNode;
+/// let node: OrgTreeNode = serde_json::from_value(serde_json::json!({
+///     "oId": 900100000, "code": "ROOT",
+///     "children": [{"oId": 900100001, "code": "RD", "subOrganizations": [{"oId": 900100002}]}]
+/// }))?;
+/// assert_eq!(node.organization.code.as_deref(), Some("ROOT"));
+/// let codes: Vec<i64> = node.descendants().map(|o| o.oid.get()).collect();
+/// assert_eq!(codes, [900100001, 900100002]);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct OrgTreeNode {
+    /// The units directly below.
+    #[serde(
+        default,
+        alias = "subOrganizations",
+        alias = "childOrganizations",
+        deserialize_with = "crate::envelope::null_as_empty"
+    )]
+    pub children: Vec<OrgTreeNode>,
+    /// The unit itself.
+    #[serde(flatten)]
+    pub organization: Organization,
+}
+
+impl OrgTreeNode {
+    /// A leaf node.
+    ///
+    /// ```
+    /// use beisen_client::models::{Organization, OrgTreeNode};
+    /// let tree = OrgTreeNode::new(Organization::new(1)).with_child(OrgTreeNode::new(Organization::new(2)));
+    /// assert_eq!(tree.descendants().count(), 1);
+    /// ```
+    pub fn new(organization: Organization) -> Self {
+        OrgTreeNode {
+            children: Vec::new(),
+            organization,
+        }
+    }
+
+    /// Appends a child.
+    #[must_use]
+    pub fn with_child(mut self, child: OrgTreeNode) -> Self {
+        self.children.push(child);
+        self
+    }
+
+    /// Every unit below this one, depth first, parents before children.
+    pub fn descendants(&self) -> impl Iterator<Item = &Organization> {
+        let mut stack: Vec<&OrgTreeNode> = self.children.iter().rev().collect();
+        std::iter::from_fn(move || {
+            let node = stack.pop()?;
+            stack.extend(node.children.iter().rev());
+            Some(&node.organization)
+        })
+    }
+}

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 pub use progress::{Checkpoint, WindowProgress};
 pub use query::{ExtQuery, QueryType, SortDirection, TimeWindowRequest, WindowQuery};
-pub(crate) use query::{Sort, time_window_request};
+pub(crate) use query::{ScrollCall, Sort, time_window_request};
 pub use stream::WindowStream;
 
 /// The longest window Beisen serves in one query: 90 days, inclusive.

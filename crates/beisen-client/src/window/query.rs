@@ -1,6 +1,8 @@
 //! The fields every v5 time-window query shares, and the trait the
 //! streams drive.
 
+use std::borrow::Cow;
+
 use serde::de::DeserializeOwned;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -9,7 +11,7 @@ use super::{MAX_CAPACITY, TimeWindow, fmt_time};
 use crate::envelope::ScrollReply;
 use crate::models::WindowRecord;
 use crate::{BeisenClient, ScrollResponse};
-use hr_common::endpoint::{Endpoint, json_request};
+use hr_common::endpoint::Endpoint;
 use hr_common::transport::Request;
 use hr_common::{Error, Result};
 
@@ -307,10 +309,21 @@ pub trait TimeWindowRequest: Serialize + Clone + Send + Sync + 'static {
     type Item: DeserializeOwned + WindowRecord + Send + 'static;
     /// The endpoint's path.
     const PATH: &'static str;
+    /// The path this request is sent to, and its limiter group: [`PATH`](Self::PATH)
+    /// unless the request carries its own (a
+    /// [`RawWindowRequest`](crate::raw::RawWindowRequest) does).
+    fn path(&self) -> Cow<'static, str> {
+        Cow::Borrowed(Self::PATH)
+    }
     /// The shared query fields.
     fn query(&self) -> &WindowQuery;
     /// The shared query fields, mutably.
     fn query_mut(&mut self) -> &mut WindowQuery;
+    /// Checks the request's own fields beside the shared ones (a required
+    /// `metaObjectName`, say), before every page call. Default: nothing.
+    fn check_own(&self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// Writes the shared impls of a time-window request struct: `new`, the
@@ -323,7 +336,7 @@ pub trait TimeWindowRequest: Serialize + Clone + Send + Sync + 'static {
 /// `None`; the macro is given the names of those other fields, which `new`
 /// leaves `None`.
 macro_rules! time_window_request {
-    ($name:ident => $item:ty, $path:expr $(; $($field:ident),* $(,)?)?) => {
+    ($name:ident => $item:ty, $path:expr $(; $($field:ident),* $(,)?)? $(=> check $check:path)?) => {
         impl $name {
             /// A query for `[start, stop)`. Dates and naive date-times are
             /// civil time as given; zoned date-times are converted to the
@@ -427,7 +440,8 @@ macro_rules! time_window_request {
 
             /// Capacity 1 to 300, custom-field conditions, window ≤ 90 days.
             fn validate(&self) -> hr_common::Result<()> {
-                self.query.check()
+                self.query.check()?;
+                $crate::window::TimeWindowRequest::check_own(self)
             }
 
             fn to_request(&self) -> hr_common::Result<hr_common::transport::Request> {
@@ -444,6 +458,11 @@ macro_rules! time_window_request {
             fn query_mut(&mut self) -> &mut $crate::window::WindowQuery {
                 &mut self.query
             }
+            $(
+                fn check_own(&self) -> hr_common::Result<()> {
+                    $check(self)
+                }
+            )?
         }
     };
 }
@@ -465,11 +484,19 @@ impl<R: TimeWindowRequest> Endpoint for ScrollCall<'_, R> {
     const PATH: &'static str = R::PATH;
     const IDEMPOTENT: bool = true;
 
+    fn group(&self) -> Cow<'static, str> {
+        crate::client::group_for_path(&self.0.path())
+    }
+
+    /// The query's limits, and a path that stays below the base URL (a
+    /// raw request's path is the caller's).
     fn validate(&self) -> Result<()> {
-        self.0.query().check()
+        hr_common::endpoint::check_relative_path(&self.0.path())?;
+        self.0.query().check()?;
+        self.0.check_own()
     }
 
     fn to_request(&self) -> Result<Request> {
-        json_request(self)
+        Request::new(Self::METHOD, self.0.path()).json(self)
     }
 }

@@ -1057,7 +1057,8 @@ fn is_restartable(e: &Error) -> bool {
 fn request_check<R: TimeWindowRequest>(template: &R, window: TimeWindow) -> Result<()> {
     let mut q = template.query().clone();
     q.set_window(window);
-    q.check()
+    q.check()?;
+    template.check_own()
 }
 
 #[cfg(test)]

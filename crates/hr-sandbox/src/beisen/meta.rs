@@ -1,6 +1,15 @@
 //! Setting objects read by time window (job levels, grades, sequences,
-//! employment forms, employee subsets, `CommonMetaObject` legal entities)
-//! and `Employee/GetEmployeeOfOrganization`: selection and JSON.
+//! employment forms, employee subsets, `CommonMetaObject` legal entities),
+//! the people's offers and contracts, and
+//! `Employee/GetEmployeeOfOrganization`: selection and JSON.
+//!
+//! Offers and contracts are indexed by person: a person awaiting entry
+//! (EmpStatus 1) has one offer and no contract yet; everybody else has one
+//! contract, the current term (three-year fixed terms from the entry date,
+//! renewed; cut at the last working day of people who left), with the
+//! legal entity of their department as `firstParty`. An offer changes with
+//! its person's record; a contract on its own times (a hire's, with the
+//! hire).
 //!
 //! The objects are small catalogues of the [`Dataset`]
 //! ([`Dataset::job_levels`], [`Dataset::employment_forms`],
@@ -14,7 +23,7 @@
 
 use std::collections::HashSet;
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Datelike, Months, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value};
@@ -37,6 +46,10 @@ mod salt {
     pub const EDUCATION: u64 = 0xD0_08;
     pub const LEVEL_TYPE: u64 = 0xD0_09;
     pub const SEQUENCE_OID: u64 = 0xD0_0A;
+    pub const CONTRACT_TIME: u64 = 0xD0_0B;
+    pub const CONTRACT_OID: u64 = 0xD0_0C;
+    pub const OFFER_OID: u64 = 0xD0_0D;
+    pub const OFFER_PAY: u64 = 0xD0_0E;
     /// The grade GUIDs `employee.rs`, `org.rs` already send (`oidJobGrade`).
     pub const GRADE: u64 = 0xB0_0A;
 }
@@ -120,6 +133,8 @@ pub(super) fn is_meta(kind: Kind) -> bool {
             | Kind::EmploymentForm
             | Kind::EmpSubset(_)
             | Kind::CommonMeta(_)
+            | Kind::Offer
+            | Kind::Contract
     )
 }
 
@@ -132,6 +147,7 @@ fn count(data: &Dataset, kind: Kind) -> usize {
         Kind::EmploymentForm => data.employment_forms().len(),
         Kind::EmpSubset(Subset::Education) => data.generated_len(),
         Kind::CommonMeta(MetaObject::Corporation) => data.corporations().len(),
+        Kind::Offer | Kind::Contract => data.len(),
         _ => 0,
     }
 }
@@ -143,6 +159,7 @@ fn time_salt(kind: Kind) -> u64 {
         Kind::JobSequence => salt::SEQUENCE_TIME,
         Kind::EmploymentForm => salt::FORM_TIME,
         Kind::EmpSubset(_) => salt::EDUCATION_TIME,
+        Kind::Contract => salt::CONTRACT_TIME,
         _ => salt::CORP_TIME,
     }
 }
@@ -150,7 +167,22 @@ fn time_salt(kind: Kind) -> u64 {
 /// `(modifiedTime, businessModifiedTime)` of item `i` of `kind`, as windows
 /// select it, items show it and `sort` orders by it.
 pub(super) fn times_of(data: &Dataset, kind: Kind, i: usize) -> (NaiveDateTime, NaiveDateTime) {
-    org::derived_times(data, i as u64, time_salt(kind))
+    let person = || (data.modified_time(i), data.business_modified_time(i));
+    match kind {
+        Kind::Offer => person(),
+        Kind::Contract if i >= data.generated_len() => person(),
+        _ => org::derived_times(data, i as u64, time_salt(kind)),
+    }
+}
+
+/// Whether item `i` of `kind` exists: a person awaiting entry has an
+/// offer and no contract, everybody else a contract and no offer.
+fn exists(data: &Dataset, kind: Kind, i: usize) -> bool {
+    match kind {
+        Kind::Offer => data.emp_status(i) == 1,
+        Kind::Contract => data.emp_status(i) != 1,
+        _ => true,
+    }
 }
 
 /// `(status, deleted)` of item `i`: job levels carry their status (the
@@ -159,7 +191,7 @@ pub(super) fn times_of(data: &Dataset, kind: Kind, i: usize) -> (NaiveDateTime, 
 fn state(data: &Dataset, kind: Kind, i: usize) -> (u8, bool) {
     match kind {
         Kind::JobLevel => (data.job_levels()[i].status, false),
-        Kind::EmpSubset(_) => (1, data.is_deleted(i)),
+        Kind::EmpSubset(_) | Kind::Offer | Kind::Contract => (1, data.is_deleted(i)),
         _ => (1, false),
     }
 }
@@ -178,6 +210,7 @@ pub(super) fn select(data: &Dataset, kind: Kind, window: &Window, basics: Basics
             (basics.with_disabled || status == 1)
                 && (basics.with_deleted || !deleted)
                 && window.contains(t)
+                && exists(data, kind, i as usize)
         })
         .collect()
 }
@@ -313,6 +346,8 @@ impl Serialize for MetaItem<'_> {
                 m.custom("customProperties", &[])?;
                 org::translate(&mut m, self.view, &[("StatusText", status_text)])?;
             }
+            Kind::Offer => offer(&mut m, data, self.view, i)?,
+            Kind::Contract => contract(&mut m, data, self.view, i)?,
             Kind::EmploymentForm => {
                 let form = &data.employment_forms()[i];
                 m.col("name", form.name)?;
@@ -384,6 +419,109 @@ const MAJORS: &[&str] = &[
     "法学",
     "统计学",
 ];
+
+/// An offer's fields: columns of a public connector's `Offer` query
+/// (`UserID`, `IDNumber`, `ApprovalStatus`, `OfferStatus`, `ObjectId`,
+/// `SocialSecurityRadices`, `HousingFundRadices`) and the hire's planned
+/// entry.
+fn offer<M: SerializeMap>(
+    m: &mut Fields<'_, M>,
+    data: &Dataset,
+    view: &View,
+    i: usize,
+) -> Result<(), M::Error> {
+    let p = data.person(i);
+    let seed = data.config().seed;
+    // Pay bases in whole hundreds, 5,000 to 30,000 yuan.
+    let base = 5_000 + (hash(seed, i as u64, salt::OFFER_PAY) % 251) * 100;
+    m.key("userID", &p.user_id)?;
+    m.col("name", &p.name)?;
+    m.col("iDNumber", &p.id_number)?;
+    m.col("oIdDepartment", &p.org_oid)?;
+    m.col("jobNumber", &p.job_number)?;
+    m.col("entryDate", &Day(p.entry_date))?;
+    m.col("approvalStatus", &4)?;
+    m.col("offerStatus", "1")?;
+    m.col("socialSecurityRadices", &base)?;
+    m.col("housingFundRadices", &base)?;
+    m.key("objectId", &Guid::of(seed, i as u64, salt::OFFER_OID))?;
+    m.custom("customProperties", &[])?;
+    org::translate(
+        m,
+        view,
+        &[
+            ("ApprovalStatusText", "已生效"),
+            ("OfferStatusText", "已接受"),
+        ],
+    )
+}
+
+/// The current term of a contract signed on `entry`: three-year fixed
+/// terms, renewed, the one holding `on`.
+fn contract_term(entry: NaiveDate, on: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let months = (on.year() - entry.year()) * 12 + on.month() as i32 - entry.month() as i32;
+    let terms = (months.max(0) / 36) as u32;
+    let start = entry
+        .checked_add_months(Months::new(36 * terms))
+        .unwrap_or(entry);
+    let stop = start
+        .checked_add_months(Months::new(36))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(start);
+    if stop < on {
+        // `on` falls in the days the month count rounds away: next term.
+        let next = stop.succ_opt().unwrap_or(stop);
+        let next_stop = next
+            .checked_add_months(Months::new(36))
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(next);
+        return (next, next_stop);
+    }
+    (start, stop)
+}
+
+/// A contract's fields: the person, the legal entity of their department
+/// as 甲方 (`firstParty`, `firstPartyCode`, as the contract columns of a
+/// public connector name them), type, status and term.
+fn contract<M: SerializeMap>(
+    m: &mut Fields<'_, M>,
+    data: &Dataset,
+    view: &View,
+    i: usize,
+) -> Result<(), M::Error> {
+    let p = data.person(i);
+    let corp = data.corporation_of_org(p.org_oid);
+    let on = p.last_work_date.unwrap_or(data.config().last_day());
+    let (start, mut stop) = contract_term(p.entry_date, on.max(p.entry_date));
+    let ended = p.has_left();
+    if let Some(last) = p.last_work_date.filter(|_| ended) {
+        stop = last.max(start);
+    }
+    m.key("userID", &p.user_id)?;
+    m.col("contractNo", &format!("HT-{}", p.job_number))?;
+    m.col("contractType", "1")?;
+    m.col("firstParty", &corp.name)?;
+    m.col("firstPartyCode", &corp.code)?;
+    m.col("startDate", &Day(start))?;
+    m.col("stopDate", &Day(stop))?;
+    m.col("effectiveDate", &Day(start))?;
+    m.col("signDate", &Day(start))?;
+    m.col("status", &u8::from(!ended))?;
+    m.col("isCurrentEffective", &!ended)?;
+    m.key(
+        "objectId",
+        &Guid::of(data.config().seed, i as u64, salt::CONTRACT_OID),
+    )?;
+    m.custom("customProperties", &[])?;
+    org::translate(
+        m,
+        view,
+        &[
+            ("ContractTypeText", "固定期限劳动合同"),
+            ("StatusText", if ended { "终止" } else { "生效" }),
+        ],
+    )
+}
 
 /// The fields every catalogue object shares after its own.
 fn common<M: SerializeMap>(

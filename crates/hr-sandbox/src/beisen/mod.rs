@@ -308,7 +308,7 @@
 //! # v5 setting objects
 //!
 //! `JobLevel/`, `JobGrade/`, `JobSequence/`, `EmploymentForm/`,
-//! `EmpSubset/` and `CommonMetaObject/GetByTimeWindow` are scrolls with
+//! `EmpSubset/`, `CommonMetaObject/`, `Offer/` and `Contract/GetByTimeWindow` are scrolls with
 //! every rule above (window, capacity, `columns`, `sort`, `withDisabled`,
 //! `isWithDeleted`, `enableTranslate`, scroll ids). Items:
 //!
@@ -320,6 +320,14 @@
 //! | `EmploymentForm` | 全职, 兼职, 劳务派遣, 实习, 退休返聘, 劳务外包: `oId` = `objectId` (GUID), `name`, `code` |
 //! | `EmpSubset` | `metaObjectName` `"EmpEducation"` (required): one record per person, `userID`, `objectId`, `schoolName`, `major`, `educationLevel`… |
 //! | `CommonMetaObject` | `metaObjectName` `"Corporation"` (required): `{"fields": {"OId", "Name", "Code", "Status", "StartDate", "StopDate", "extzuzhidaima_{tenant}_11" (统一社会信用代码), "extkaihuyinhang_{tenant}_12" (bank), "extyinhangzhanghao_{tenant}_13" (account), "extdianhua_{tenant}_14", "extdengjidizhi_{tenant}_15", audit…}}`, keys PascalCase; the head office and one branch per division |
+//!
+//! | `Offer` | one per person awaiting entry (status 1): `userID`, `objectId`, `entryDate`, `offerStatus`, `approvalStatus`… |
+//! | `Contract` | one per person who entered, the current three-year term from `entryDate` (cut at `lastWorkDate`, `status` 0, for leavers): `userID`, `contractType`, `firstParty`/`firstPartyCode` (the department's legal entity), dates |
+//!
+//! Lookups served besides the scrolls: `Organization/GetOrganizationInfoByCodes`
+//! and `GetSubOrganizationTrees` (module `org_codes`), the user-id lookups,
+//! `GetServiceInfoByIds`, `GetJuniorById`, `GetSubOrganizations` (`lookup`),
+//! the writes (`writes`) and `DataSource/GetDataSource` (`data_source`).
 //!
 //! A missing `metaObjectName` is a `417` `"metaObjectName不能为空"`, an
 //! unknown one `"暂不支持的元数据对象:Name"` (the sandbox's wording).
@@ -357,6 +365,33 @@
 //!   mixed-case address finds nobody; deleted people are not found.
 //! - `Organization/GetByIds` `{"oIds":[…]}` (≤ 300 integers ≥ 0) → `data`:
 //!   organisation items in request order, disabled ones included.
+//!
+//! # Data sources
+//!
+//! `POST /dataservice/api/DataSource/GetDataSource` (fxp/skillify
+//! employees.md §8) names coded fields:
+//!
+//! ```text
+//! → {"app":"TenantBase","metaObjectName":"TenantBase.EmploymentRecord",
+//!    "listFilter":[{"dsName":"EmployeeStatus","fieldName":"EmployeeStatus","values":["3"]}]}
+//! ← {"data":[{"key":"EmployeeStatus","fieldName":"EmployeeStatus","application":"TenantBase",
+//!    "metaObjectName":"TenantBase.EmploymentRecord",
+//!    "dataSourceResults":[{"text":"正式","value":"3","isActive":true}]}],"code":"200","message":null}
+//! ```
+//!
+//! A filter's source is found by its `fieldName` among the fields of
+//! `metaObjectName`, else by its `dsName`; the sandbox names each source
+//! after its field (`EmployeeStatus`, `Place`, `EmploymentForm`,
+//! `EmployType`, `ServiceType`, `ApprovalStatus` of
+//! `TenantBase.EmploymentRecord`; `Nationality`, `IDType`, `Gender`,
+//! `Nation`, `EducationLevel`, `MarryCategory`, `PoliticalStatus` of
+//! `TenantBase.EmployeeInformation`), since the vendor does not publish its
+//! names. Every code a generated record carries resolves, to the text
+//! `enableTranslate` gives it; an unknown source answers no results.
+//! `values` narrows, `isShowInactive` adds disabled options. Errors, HTTP
+//! 200 with null data: `"000001"` a parameter missing, `"000002"` too long
+//! (a name over 100 characters, over 1,000 values), `"1000024"` more than
+//! 10 filters.
 //!
 //! # Attendance: cursor pages
 //!
@@ -404,6 +439,7 @@
 mod attendance;
 mod auth;
 mod b64;
+mod data_source;
 mod employee;
 mod events;
 mod json;
@@ -411,6 +447,7 @@ mod limit;
 mod lookup;
 mod meta;
 mod org;
+mod org_codes;
 mod query;
 mod recruit;
 mod scroll;
@@ -481,6 +518,11 @@ pub mod paths {
     /// Metadata objects (`metaObjectName: "Corporation"`) by time window (scroll).
     pub const COMMON_META_OBJECT_GET_BY_TIME_WINDOW: &str =
         "/TenantBaseExternal/api/v5/CommonMetaObject/GetByTimeWindow";
+    /// Offers of people awaiting entry by time window (scroll).
+    pub const OFFER_GET_BY_TIME_WINDOW: &str = "/TenantBaseExternal/api/v5/Offer/GetByTimeWindow";
+    /// Labour contracts by time window (scroll).
+    pub const CONTRACT_GET_BY_TIME_WINDOW: &str =
+        "/TenantBaseExternal/api/v5/Contract/GetByTimeWindow";
     /// The people of a department (and its sub-departments), as a scroll.
     pub const EMPLOYEE_GET_EMPLOYEE_OF_ORGANIZATION: &str =
         "/TenantBaseExternal/api/v5/Employee/GetEmployeeOfOrganization";
@@ -504,6 +546,12 @@ pub mod paths {
     /// The departments below a department.
     pub const ORGANIZATION_GET_SUB_ORGANIZATIONS: &str =
         "/TenantBaseExternal/api/v5/Organization/GetSubOrganizations";
+    /// Departments by code (≤ 300), as of `activeDate`.
+    pub const ORGANIZATION_GET_ORGANIZATION_INFO_BY_CODES: &str =
+        "/TenantBaseExternal/api/v5/Organization/GetOrganizationInfoByCodes";
+    /// The branches below several departments, as trees.
+    pub const ORGANIZATION_GET_SUB_ORGANIZATION_TREES: &str =
+        "/TenantBaseExternal/api/v5/Organization/GetSubOrganizationTrees";
     /// Creates an employee in service.
     pub const EMPLOYEE_CREATE: &str = "/TenantBaseExternal/api/v5/Employee/Create";
     /// Transfers an employee (refuses identical parameters within 3 s).
@@ -511,8 +559,12 @@ pub mod paths {
     /// An employee leaves (refuses identical parameters within 3 s).
     pub const EMPLOYEE_DIMISSION: &str = "/TenantBaseExternal/api/v5/Employee/Dimission";
 
+    /// Options (value ↔ text) of the data sources behind coded fields.
+    pub const DATA_SOURCE_GET_DATA_SOURCE: &str = "/dataservice/api/DataSource/GetDataSource";
+
     /// Every route behind the gateway, each rate-limited on its own.
     pub const LIMITED: &[&str] = &[
+        DATA_SOURCE_GET_DATA_SOURCE,
         EMPLOYEE_GET_BY_TIME_WINDOW,
         EMPLOYEE_GET_LIST_BY_TIME_WINDOW,
         EMPLOYEE_GET_BASIC_INFO_BY_IDS,
@@ -527,6 +579,8 @@ pub mod paths {
         EMPLOYMENT_FORM_GET_BY_TIME_WINDOW,
         EMP_SUBSET_GET_BY_TIME_WINDOW,
         COMMON_META_OBJECT_GET_BY_TIME_WINDOW,
+        OFFER_GET_BY_TIME_WINDOW,
+        CONTRACT_GET_BY_TIME_WINDOW,
         EMPLOYEE_GET_EMPLOYEE_OF_ORGANIZATION,
         VACATION_GET_BY_APPROVAL_TIME,
         APPLY_GET_BY_MODIFIED_TIME,
@@ -535,6 +589,8 @@ pub mod paths {
         EMPLOYEE_GET_SERVICE_INFO_BY_IDS,
         EMPLOYEE_GET_JUNIOR_BY_ID,
         ORGANIZATION_GET_SUB_ORGANIZATIONS,
+        ORGANIZATION_GET_ORGANIZATION_INFO_BY_CODES,
+        ORGANIZATION_GET_SUB_ORGANIZATION_TREES,
         EMPLOYEE_CREATE,
         EMPLOYEE_TRANSFER,
         EMPLOYEE_DIMISSION,
@@ -648,6 +704,14 @@ pub(crate) fn router(ctx: Arc<Context>) -> Router {
             v5::time_window_route(scroll::Kind::CommonMeta(meta::MetaObject::Corporation)),
         )
         .route(
+            paths::OFFER_GET_BY_TIME_WINDOW,
+            v5::time_window_route(scroll::Kind::Offer),
+        )
+        .route(
+            paths::CONTRACT_GET_BY_TIME_WINDOW,
+            v5::time_window_route(scroll::Kind::Contract),
+        )
+        .route(
             paths::EMPLOYEE_GET_EMPLOYEE_OF_ORGANIZATION,
             v5::time_window_route(scroll::Kind::EmployeeOfOrganization),
         )
@@ -678,6 +742,18 @@ pub(crate) fn router(ctx: Arc<Context>) -> Router {
         .route(
             paths::ORGANIZATION_GET_SUB_ORGANIZATIONS,
             post(lookup::get_sub_organizations),
+        )
+        .route(
+            paths::ORGANIZATION_GET_ORGANIZATION_INFO_BY_CODES,
+            post(org_codes::get_organization_info_by_codes),
+        )
+        .route(
+            paths::ORGANIZATION_GET_SUB_ORGANIZATION_TREES,
+            post(org_codes::get_sub_organization_trees),
+        )
+        .route(
+            paths::DATA_SOURCE_GET_DATA_SOURCE,
+            post(data_source::get_data_source),
         )
         .route(paths::EMPLOYEE_CREATE, post(writes::create))
         .route(paths::EMPLOYEE_TRANSFER, post(writes::transfer))

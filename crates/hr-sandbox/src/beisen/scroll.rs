@@ -46,6 +46,10 @@ pub(super) enum Kind {
     CommonMeta(super::meta::MetaObject),
     /// `Employee/GetEmployeeOfOrganization`: a scroll without a window.
     EmployeeOfOrganization,
+    /// `Offer/GetByTimeWindow`: one offer per person awaiting entry.
+    Offer,
+    /// `Contract/GetByTimeWindow`: one current contract per person entered.
+    Contract,
 }
 
 /// How the records of a scroll are rendered, fixed by its first call (as

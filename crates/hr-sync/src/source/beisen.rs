@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use beisen_client::models::{Employee, MetaRecord};
+use beisen_client::models::{Employee, JobLevel as BeisenJobLevel};
 use beisen_client::organization::{GetJobLevelsByTimeWindow, GetOrganizationsByIds};
 use beisen_client::window::{QueryType, WindowBound};
 use beisen_client::{BeisenClient, OrgOId};
@@ -487,7 +487,7 @@ impl Levels {
             .capacity(300)
             .with_disabled(true)
             .with_deleted(true);
-        let records: Vec<MetaRecord> = client
+        let records: Vec<BeisenJobLevel> = client
             .stream(request)
             .map_err(Error::Source)?
             .parallel(self.parallel)
@@ -497,11 +497,8 @@ impl Levels {
             .map_err(Error::Source)?;
         let mut catalogue = HashMap::new();
         for r in records {
-            let oid = match &r.oid {
-                Some(serde_json::Value::String(s)) => Some(s.clone()),
-                Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-                _ => None,
-            };
+            // `oId` arrives as text whether the tenant sends a GUID or a number.
+            let oid = r.oid.clone();
             let Some(id) = oid.clone().or_else(|| r.object_id.clone()) else {
                 continue;
             };
