@@ -89,9 +89,10 @@ pub struct SandboxSpec {
     pub skew: Option<f64>,
     /// Added latency on every API route of every vendor, in milliseconds.
     pub latency_ms: u64,
-    /// Beisen requests per second per route (0: each route's documented group limit).
+    /// Beisen requests per second per route; with `beisen_per_minute`
+    /// also 0, no limits at all (B3 and B4 need none on the sandbox side).
     pub beisen_per_second: u32,
-    /// Beisen requests per minute per route (0: each route's documented group limit).
+    /// Beisen requests per minute per route (see `beisen_per_second`).
     pub beisen_per_minute: u32,
 }
 
@@ -121,6 +122,11 @@ impl SandboxSpec {
         config.faults.beisen.default = latency;
         config.faults.isdp.default = latency;
         config.faults.travel.default = latency;
+        // The sandbox reads 0 as "the route's documented limit"; the
+        // benches that pass no limits mean none.
+        if self.beisen_per_second == 0 && self.beisen_per_minute == 0 {
+            config.beisen.rate_limits = hr_sandbox::beisen::BeisenRateLimits::NONE;
+        }
         config.beisen.rate_per_second = self.beisen_per_second;
         config.beisen.rate_per_minute = self.beisen_per_minute;
         config

@@ -773,11 +773,9 @@ impl Transport {
             attempt += 1;
             tracing::Span::current().record("attempt", tally.attempts + 1);
 
-            if let Some(limiter) = &inner.limiter {
-                within_deadline(deadline, limiter.acquire_with(&req.group, req.priority))
-                    .await
-                    .inspect_err(|_| tally.gave_up = Some(GaveUp::Deadline))??;
-            }
+            // The token first, the permit last: a permit granted before a
+            // token fetch would be spent late, and the vendor, counting
+            // arrivals, would see the next second's permits too soon.
             let token = match (&inner.tokens, req.auth) {
                 (Some(cache), true) => Some(
                     within_deadline(deadline, cache.token())
@@ -786,6 +784,11 @@ impl Transport {
                 ),
                 _ => None,
             };
+            if let Some(limiter) = &inner.limiter {
+                within_deadline(deadline, limiter.acquire_with(&req.group, req.priority))
+                    .await
+                    .inspect_err(|_| tally.gave_up = Some(GaveUp::Deadline))??;
+            }
             let timeout = attempt_timeout(req.timeout.unwrap_or(inner.attempt_timeout), deadline)
                 .inspect_err(|_| tally.gave_up = Some(GaveUp::Deadline))?;
             inner.counters.attempts.fetch_add(1, Ordering::Relaxed);
