@@ -46,6 +46,8 @@
 mod budget;
 mod options;
 mod rate_limit;
+#[cfg(feature = "redis")]
+mod redis_limiter;
 mod request;
 mod retry;
 mod scheme;
@@ -69,7 +71,11 @@ use crate::error::{
 
 pub use budget::RetryBudget;
 pub use options::CallOptions;
-pub use rate_limit::{DEFAULT_HEADROOM, Limits, Priority, RateLimiter, WindowLimiter};
+pub use rate_limit::{
+    DEFAULT_HEADROOM, Limits, MAX_MINUTE_STALL, Permit, Priority, RateLimiter, WindowLimiter,
+};
+#[cfg(feature = "redis")]
+pub use redis_limiter::{RedisLimiter, RedisLimiterBuilder};
 pub use request::{Body, Request, Response, decode_json};
 pub use retry::{RETRY_AFTER_CLAMP, RetryPolicy, parse_retry_after};
 pub use scheme::is_loopback_url;
@@ -784,21 +790,27 @@ impl Transport {
                 ),
                 _ => None,
             };
-            if let Some(limiter) = &inner.limiter {
-                within_deadline(deadline, limiter.acquire_with(&req.group, req.priority))
-                    .await
-                    .inspect_err(|_| tally.gave_up = Some(GaveUp::Deadline))??;
-            }
+            // Held until the attempt is over: the limiter counts the
+            // request until then.
+            let permit = match &inner.limiter {
+                Some(limiter) => Some(
+                    within_deadline(deadline, limiter.acquire_permit(&req.group, req.priority))
+                        .await
+                        .inspect_err(|_| tally.gave_up = Some(GaveUp::Deadline))??,
+                ),
+                None => None,
+            };
             let timeout = attempt_timeout(req.timeout.unwrap_or(inner.attempt_timeout), deadline)
                 .inspect_err(|_| tally.gave_up = Some(GaveUp::Deadline))?;
             inner.counters.attempts.fetch_add(1, Ordering::Relaxed);
             tally.attempts += 1;
 
             let mut vendor_transient = false;
-            let (err, retry_after) = match self
+            let step = self
                 .attempt(req, url, token.as_ref(), timeout, tally.attempts, mode)
-                .await
-            {
+                .await;
+            drop(permit);
+            let (err, retry_after) = match step {
                 Step::Done(output) => return Ok(output),
                 Step::AuthRejected(resp) => {
                     if auth_retried {

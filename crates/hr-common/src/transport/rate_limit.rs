@@ -42,12 +42,76 @@ pub trait RateLimiter: Send + Sync + 'static {
     /// call without sending it.
     async fn acquire(&self, group: &str) -> Result<()>;
 
-    /// Like [`acquire`](Self::acquire), with the caller's [`Priority`]. The
-    /// transport calls this one; a limiter that has no notion of priority
-    /// need not implement it (the default ignores the priority).
+    /// Like [`acquire`](Self::acquire), with the caller's [`Priority`]. A
+    /// limiter that has no notion of priority need not implement it (the
+    /// default ignores the priority).
     async fn acquire_with(&self, group: &str, priority: Priority) -> Result<()> {
         let _ = priority;
         self.acquire(group).await
+    }
+
+    /// Like [`acquire_with`](Self::acquire_with), and returns a [`Permit`]
+    /// that the caller drops once the request is finished (its response
+    /// received, or given up). The transport calls this one.
+    ///
+    /// A limiter that counts requests until they finish ([`WindowLimiter`]
+    /// does) is exact whatever happens between the grant and the request's
+    /// arrival at the server; one that counts grant times, as the default
+    /// does ([`Permit::untracked`]), must keep a margin for that delay.
+    async fn acquire_permit(&self, group: &str, priority: Priority) -> Result<Permit> {
+        self.acquire_with(group, priority).await?;
+        Ok(Permit::untracked())
+    }
+}
+
+/// Permission to send one request, from [`RateLimiter::acquire_permit`].
+/// Dropping it tells the limiter that the request is finished.
+///
+/// ```
+/// use std::sync::Arc;
+/// use std::sync::atomic::{AtomicBool, Ordering};
+/// use hr_common::transport::Permit;
+///
+/// let done = Arc::new(AtomicBool::new(false));
+/// let flag = done.clone();
+/// let permit = Permit::new(move || flag.store(true, Ordering::SeqCst));
+/// assert!(!done.load(Ordering::SeqCst));
+/// drop(permit);
+/// assert!(done.load(Ordering::SeqCst));
+/// ```
+#[must_use = "dropping the permit at once ends the request's count too early"]
+pub struct Permit {
+    on_finish: Option<Box<dyn FnOnce() + Send + Sync>>,
+}
+
+impl Permit {
+    /// A permit that calls `on_finish` when dropped.
+    pub fn new(on_finish: impl FnOnce() + Send + Sync + 'static) -> Self {
+        Permit {
+            on_finish: Some(Box::new(on_finish)),
+        }
+    }
+
+    /// A permit the limiter does not follow: it counted the request when
+    /// it granted it.
+    pub fn untracked() -> Self {
+        Permit { on_finish: None }
+    }
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        if let Some(finish) = self.on_finish.take() {
+            finish();
+        }
+    }
+}
+
+impl fmt::Debug for Permit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Permit")
+            .field("tracked", &self.on_finish.is_some())
+            .finish()
     }
 }
 
@@ -133,7 +197,10 @@ impl Limits {
     /// and the server still sees no more than its limits when requests
     /// reach it out of step by up to `h` seconds (per-second limit) or
     /// `60 × h` seconds (per-minute limit): network jitter, or windows
-    /// counted on a clock that is not ours.
+    /// counted on a clock that is not ours. (Requests sent through the
+    /// transport hold a [`Permit`] until they finish, which covers any
+    /// delay on the way out exactly; the headroom then only covers the
+    /// server's clock and rounding.)
     ///
     /// ```
     /// use hr_common::transport::Limits;
@@ -176,13 +243,25 @@ impl Limits {
     }
 }
 
-/// The per-second limit: the grant times of the most recent `limit` permits
-/// within `span`, counted exactly. A token bucket of the same rate would let
-/// up to twice the limit through in one window when it starts full.
+/// One limit: at most `limit` requests in any `span`, counted exactly.
+///
+/// A request counts from its grant until `span` after it finished: a
+/// request the server receives at `a` was granted before `a` and finished
+/// after it, so every other request the server received in the `span`
+/// before `a` was, when this one was granted, either in flight or finished
+/// less than `span` before. Counting those keeps the server's own window
+/// within the limit, however long requests spend between grant and
+/// arrival (a busy runtime, a slow connection). A request that finishes
+/// at its grant ([`Permit::untracked`]) counts from its grant.
+/// A token bucket of the same rate would let up to twice the limit through
+/// in one window when it starts full.
 struct Window {
     limit: usize,
     span: Duration,
-    granted: VecDeque<Instant>,
+    in_flight: usize,
+    /// When recent requests finished, oldest first: at most the `limit`
+    /// most recent within `span` (older ones can no longer decide a wait).
+    finished: VecDeque<Instant>,
 }
 
 impl Window {
@@ -190,81 +269,68 @@ impl Window {
         Window {
             limit: limit as usize,
             span,
+            in_flight: 0,
             // Not preallocated: a huge limit must not cost memory up front.
-            granted: VecDeque::new(),
+            finished: VecDeque::new(),
         }
     }
 
-    /// The earliest instant at which one more permit fits in the window.
-    fn earliest(&self, now: Instant) -> Instant {
-        if self.granted.len() < self.limit {
-            return now;
+    /// The earliest instant at which one more request fits in the window;
+    /// `None` while the requests in flight alone fill it (one must finish).
+    fn earliest(&mut self, now: Instant) -> Option<Instant> {
+        self.prune(now);
+        let used = self.in_flight + self.finished.len();
+        if used < self.limit {
+            return Some(now);
         }
-        let oldest_in_window = self.granted[self.granted.len() - self.limit];
-        (oldest_in_window + self.span).max(now)
+        if self.in_flight >= self.limit {
+            return None;
+        }
+        // `used - limit + 1` finished requests must drop out of the span.
+        Some((self.finished[used - self.limit] + self.span).max(now))
     }
 
-    fn record(&mut self, at: Instant) {
-        self.granted.push_back(at);
-        // Older grants no longer count: dropping them keeps memory to what
-        // one span actually admitted, whatever the limit.
-        while self.granted.len() > self.limit
-            || self.granted.front().is_some_and(|t| *t + self.span <= at)
+    fn grant(&mut self) {
+        self.in_flight += 1;
+    }
+
+    fn finish(&mut self, at: Instant) {
+        self.in_flight = self.in_flight.saturating_sub(1);
+        self.finished.push_back(at);
+        self.prune(at);
+    }
+
+    fn prune(&mut self, now: Instant) {
+        while self.finished.len() > self.limit
+            || self.finished.front().is_some_and(|t| *t + self.span <= now)
         {
-            self.granted.pop_front();
+            self.finished.pop_front();
         }
     }
 }
 
-/// The per-minute limit, paced by the generic cell rate algorithm: one
-/// permit every `interval` on average, and up to `burst` at once when the
-/// schedule has fallen behind (after an idle spell).
-///
-/// Any window of length `W` then admits fewer than `W / interval + burst`
-/// permits: the `k`-th permit after one at `t` comes no sooner than
-/// `t + (k - 1) × interval - (burst - 1) × interval`. `interval` is chosen
-/// from that bound so that a window of the (widened) span holds at most the
-/// limit.
-struct Pace {
-    interval: Duration,
-    /// `(burst - 1) × interval`.
-    tolerance: Duration,
-    /// When the next permit is due on the even schedule.
-    due: Option<Instant>,
-}
+/// The longest a group's callers wait for the per-minute limit once its
+/// budget for the moment is spent: the per-minute budget is handed out in
+/// slices short enough that no open scroll idles past this (Beisen's
+/// scroll cursors live 10 seconds).
+pub const MAX_MINUTE_STALL: Duration = Duration::from_secs(5);
 
-impl Pace {
-    /// Burst as a share of the limit: small, so that most of the budget
-    /// goes to the even schedule (the sustained rate is
-    /// `(limit + 1 - burst) / span`).
-    const BURST_SHARE: u32 = 200;
-
-    fn new(limit: u32, span: Duration) -> Self {
-        let burst = limit.div_ceil(Self::BURST_SHARE).max(1);
-        // `limit + 1 - burst >= 1` since `burst <= limit` for `limit >= 1`.
-        let slots = limit + 1 - burst;
-        // Rounded up to the nanosecond: a rounded-down interval could let
-        // one permit too many into a window.
-        let nanos = span.as_nanos().div_ceil(u128::from(slots));
-        let interval = Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX));
-        Pace {
-            interval,
-            tolerance: interval.saturating_mul(burst - 1),
-            due: None,
-        }
-    }
-
-    fn earliest(&self, now: Instant) -> Instant {
-        match self.due.and_then(|due| due.checked_sub(self.tolerance)) {
-            Some(at) => at.max(now),
-            None => now,
-        }
-    }
-
-    fn record(&mut self, at: Instant) {
-        let from = self.due.map_or(at, |due| due.max(at));
-        self.due = Some(from + self.interval);
-    }
+/// The per-minute limit `limit` over `span` as `k` slices: at most
+/// `⌊limit / k⌋` permits in any `span / k`, counted exactly. Any window of
+/// `span` is `k` consecutive slices, so it holds at most the limit; a short
+/// run spends up to a slice at the per-second rate, with no pacing at all;
+/// a long one, once a slice is spent, waits for the slice to roll on: at
+/// most `(span - limit / per_second) / k`, which `k` keeps under
+/// [`MAX_MINUTE_STALL`].
+fn minute_window(limit: u32, per_second: Option<u32>, span: Duration) -> Window {
+    // The time the whole minute's budget takes at the per-second rate.
+    let spend = per_second.map_or(0.0, |p| f64::from(limit) / f64::from(p.max(1)));
+    let idle = (span.as_secs_f64() - spend).max(0.0);
+    let for_stall = (idle / MAX_MINUTE_STALL.as_secs_f64()).ceil().max(1.0);
+    // Each slice rounds the budget down, so small limits get few slices:
+    // the rounding costs under 10% of the limit.
+    let k = (for_stall as u32).clamp(1, (limit / 10).max(1));
+    Window::new(limit / k, span / k)
 }
 
 /// A caller waiting for a permit.
@@ -276,7 +342,7 @@ struct Waiter {
 /// One group's limits and queue.
 struct GroupState {
     per_second: Option<Window>,
-    per_minute: Option<Pace>,
+    per_minute: Option<Window>,
     /// Waiting callers: continuations first, then normal calls, each in
     /// arrival order.
     queues: [VecDeque<Waiter>; 2],
@@ -291,18 +357,28 @@ fn queue_index(priority: Priority) -> usize {
 }
 
 impl GroupState {
-    fn earliest(&self, now: Instant) -> Instant {
-        let second = self.per_second.as_ref().map_or(now, |w| w.earliest(now));
-        let minute = self.per_minute.as_ref().map_or(now, |p| p.earliest(now));
-        second.max(minute)
+    /// When one more request fits both windows; `None` until a request in
+    /// flight finishes.
+    fn earliest(&mut self, now: Instant) -> Option<Instant> {
+        let second = match &mut self.per_second {
+            Some(w) => w.earliest(now)?,
+            None => now,
+        };
+        let minute = match &mut self.per_minute {
+            Some(w) => w.earliest(now)?,
+            None => now,
+        };
+        Some(second.max(minute))
     }
 
-    fn record(&mut self, at: Instant) {
-        if let Some(w) = &mut self.per_second {
-            w.record(at);
-        }
-        if let Some(p) = &mut self.per_minute {
-            p.record(at);
+    fn grant(&mut self) {
+        self.per_second.iter_mut().for_each(Window::grant);
+        self.per_minute.iter_mut().for_each(Window::grant);
+    }
+
+    fn finish(&mut self, at: Instant) {
+        for w in self.per_second.iter_mut().chain(self.per_minute.iter_mut()) {
+            w.finish(at);
         }
     }
 
@@ -356,18 +432,27 @@ impl Drop for Ticket<'_> {
 }
 
 /// In-process limiter: per endpoint group, at most N requests per second
-/// and M per minute, paced evenly.
+/// and M per minute, with bursts for short runs and no long stalls in long
+/// ones.
 ///
-/// The per-minute limit is spread evenly over the minute (a permit every
-/// `60 / M` seconds, with a burst of 0.5% of `M` after an idle spell):
-/// spending a minute's budget in its first seconds and then stalling for
-/// the rest would let a vendor's idle timeout (Beisen's scroll cursors live
-/// 10 seconds) expire the open cursors. The per-second limit is counted
-/// over exact sliding windows and allows bursts up to N as long as the
-/// per-minute schedule allows them. Both keep the [headroom](Limits::headroom)
-/// of their [`Limits`] (3% by default): with limits of 100/s and 3,000/min,
-/// at most 100 requests go in any 1.03 s and about 48.3 per second on
-/// average.
+/// Both limits are counted over exact sliding windows, in which a request
+/// counts from its grant until a span after it finished (when the
+/// transport drops its [`Permit`]): however long a request spends between
+/// the grant and the server (a busy runtime, a slow connection), the
+/// server's own window never holds more than the limit, so paced calls
+/// draw no 429. The per-minute limit is handed out in slices: at most `⌊M / k⌋` in any
+/// `1/k` of the minute, which bounds every minute by M. A run that needs
+/// less than a slice (at 100/s and 3,000/min, 428 requests in any 8.8 s)
+/// goes at the per-second rate, unpaced; a longer one averages M a minute
+/// and, once a slice is spent, waits at most [`MAX_MINUTE_STALL`] for the
+/// next: spending a minute's budget in its first seconds and then stalling
+/// for the rest would let a vendor's idle timeout (Beisen's scroll cursors
+/// live 10 seconds) expire the open cursors. Both keep the
+/// [headroom](Limits::headroom) of their [`Limits`] (3% by default): with
+/// limits of 100/s and 3,000/min, at most 100 requests go in any 1.03 s
+/// and 2,996 in any 61.8 s. Callers of [`acquire`](RateLimiter::acquire)
+/// and [`acquire_with`](RateLimiter::acquire_with), which hold no permit,
+/// count from the grant alone.
 ///
 /// Callers of one group queue: those with [`Priority::Continuation`]
 /// before those with [`Priority::Normal`], each in arrival order. Only the
@@ -430,9 +515,13 @@ impl WindowLimiter {
         let per_second = limits
             .per_second
             .map(|n| Window::new(n, limits.widened(Duration::from_secs(1))));
-        let per_minute = limits
-            .per_minute
-            .map(|n| Pace::new(n, limits.widened(Duration::from_secs(60))));
+        let per_minute = limits.per_minute.map(|n| {
+            minute_window(
+                n,
+                limits.per_second,
+                limits.widened(Duration::from_secs(60)),
+            )
+        });
         let created = (per_second.is_some() || per_minute.is_some()).then(|| {
             Arc::new(Mutex::new(GroupState {
                 per_second,
@@ -446,22 +535,26 @@ impl WindowLimiter {
     }
 }
 
-#[async_trait]
-impl RateLimiter for WindowLimiter {
-    async fn acquire(&self, group: &str) -> Result<()> {
-        self.acquire_with(group, Priority::Normal).await
-    }
+/// Tells a group that one of its requests finished.
+fn finish(slot: &Mutex<GroupState>) {
+    let mut state = lock(slot);
+    state.finish(Instant::now());
+    // A waiter blocked on requests in flight may go now.
+    state.wake_head();
+}
 
-    async fn acquire_with(&self, group: &str, priority: Priority) -> Result<()> {
-        let Some(slot) = self.group_state(group) else {
-            return Ok(());
-        };
+impl WindowLimiter {
+    /// Waits for a place in both windows of `group` and takes it; the
+    /// caller must [`finish`] the slot it gets.
+    async fn admit(&self, group: &str, priority: Priority) -> Slot {
+        let slot = self.group_state(group)?;
         let mut ticket = {
             let mut state = lock(&slot);
             let now = Instant::now();
-            if state.is_idle() && state.earliest(now) <= now {
-                state.record(now);
-                return Ok(());
+            if state.is_idle() && state.earliest(now).is_some_and(|at| at <= now) {
+                state.grant();
+                drop(state);
+                return Some(slot);
             }
             let id = state.next_id;
             state.next_id += 1;
@@ -484,15 +577,18 @@ impl RateLimiter for WindowLimiter {
                 let mut state = lock(&slot);
                 if state.head().map(|w| w.id) == Some(ticket.id) {
                     let now = Instant::now();
-                    let at = state.earliest(now);
-                    if at <= now {
-                        state.record(now);
-                        state.remove(ticket.id, ticket.queue);
-                        state.wake_head();
-                        ticket.admitted = true;
-                        return Ok(());
+                    match state.earliest(now) {
+                        Some(at) if at <= now => {
+                            state.grant();
+                            state.remove(ticket.id, ticket.queue);
+                            state.wake_head();
+                            ticket.admitted = true;
+                            break;
+                        }
+                        Some(at) => Some((at, at - now)),
+                        // Woken by the next request to finish.
+                        None => None,
                     }
-                    Some((at, at - now))
                 } else {
                     None
                 }
@@ -516,6 +612,31 @@ impl RateLimiter for WindowLimiter {
                 None => ticket.wake.notified().await,
             }
         }
+        drop(ticket);
+        Some(slot)
+    }
+}
+
+#[async_trait]
+impl RateLimiter for WindowLimiter {
+    async fn acquire(&self, group: &str) -> Result<()> {
+        self.acquire_with(group, Priority::Normal).await
+    }
+
+    /// Counts the request from its grant: nothing tells this limiter when
+    /// it finishes.
+    async fn acquire_with(&self, group: &str, priority: Priority) -> Result<()> {
+        if let Some(slot) = self.admit(group, priority).await {
+            finish(&slot);
+        }
+        Ok(())
+    }
+
+    async fn acquire_permit(&self, group: &str, priority: Priority) -> Result<Permit> {
+        Ok(match self.admit(group, priority).await {
+            Some(slot) => Permit::new(move || finish(&slot)),
+            None => Permit::untracked(),
+        })
     }
 }
 
@@ -547,18 +668,39 @@ mod tests {
         }
         assert!(max_in_any_window(&times, Duration::from_secs(1)) <= 5);
         assert!(max_in_any_window(&times, Duration::from_secs(60)) <= 20);
-        // With the default 3% headroom: 20 in any 61.8 s, evenly spaced.
+        // With the default 3% headroom: 20 in any 61.8 s, in two slices of
+        // 10 per 30.9 s (20 is too small a limit for more slices).
         assert!(max_in_any_window(&times, Duration::from_millis(61_800)) <= 20);
-        // 45 permits at 20 per 61.8 s: 44 intervals of 3.09 s…
-        assert!(Instant::now() - start >= Duration::from_secs(135));
-        // …and not much more: the limiter does not over-throttle.
-        assert!(Instant::now() - start < Duration::from_secs(137));
+        assert!(max_in_any_window(&times, Duration::from_millis(30_900)) <= 10);
+        // 45 permits: the fifth slice opens at 4 × 30.9 s = 123.6 s…
+        assert!(Instant::now() - start >= Duration::from_millis(123_600));
+        // …and its 5 permits go at once: the limiter does not over-throttle.
+        assert!(Instant::now() - start < Duration::from_millis(124_700));
+    }
+
+    /// A run shorter than a slice of the minute's budget goes at the
+    /// per-second limit: 345 requests (a 100,000-record Beisen window run)
+    /// take 3.4 s at 100/s, not the 7 s an even spread of 3,000 a minute
+    /// would take.
+    #[tokio::test(start_paused = true)]
+    async fn a_short_run_bursts_at_the_per_second_limit() {
+        let limiter = WindowLimiter::new(Limits::new(Some(100), Some(3000)));
+        let start = Instant::now();
+        let mut times = Vec::new();
+        for _ in 0..345 {
+            limiter.acquire("g").await.unwrap();
+            times.push(Instant::now());
+        }
+        assert!(max_in_any_window(&times, Duration::from_millis(1030)) <= 100);
+        let took = Instant::now() - start;
+        assert!(took >= Duration::from_millis(3090), "{took:?}");
+        assert!(took < Duration::from_millis(3600), "{took:?}");
     }
 
     /// Constant demand over three simulated minutes at Beisen-like limits:
-    /// both sliding windows hold (with the headroom), the budget is spread
-    /// over each minute instead of spent early and followed by a stall, and
-    /// the rate stays close to the limit.
+    /// both sliding windows hold (with the headroom), the budget is spent
+    /// slice by slice instead of in the minute's first seconds followed by
+    /// a stall, and the rate stays close to the limit.
     #[tokio::test(start_paused = true)]
     async fn paces_evenly_under_constant_demand() {
         let limiter = Arc::new(WindowLimiter::new(Limits::new(Some(100), Some(3000))));
@@ -594,10 +736,9 @@ mod tests {
         assert!(max_in_any_window(&times, Duration::from_millis(1030)) <= 100);
         assert!(max_in_any_window(&times, Duration::from_millis(61_800)) <= 3000);
         let longest_gap = times.windows(2).map(|w| w[1] - w[0]).max().unwrap();
-        assert!(longest_gap <= Duration::from_secs(2), "{longest_gap:?}");
-        // Evenly: about one grant every 20.7 ms, never a long pause.
-        assert!(longest_gap <= Duration::from_millis(50), "{longest_gap:?}");
-        // 3000 per 61.8 s less the 0.5% burst allowance: ~48.3/s.
+        // Never near the 10 s a Beisen scroll survives idle.
+        assert!(longest_gap <= MAX_MINUTE_STALL, "{longest_gap:?}");
+        // 7 slices of 428 per 61.8 s: 2,996 per 61.8 s, ~48.5/s.
         assert!(times.len() >= 8600, "{} grants", times.len());
     }
 
@@ -727,6 +868,98 @@ mod tests {
         }
         // The 5th permit comes exactly one second after the 1st.
         assert_eq!(Instant::now() - start, Duration::from_secs(1));
+    }
+
+    /// A request counts until a span after it finished: two held permits
+    /// fill a limit of 2, and the third waits a full span after the first
+    /// one finished, however long ago it was granted.
+    #[tokio::test(start_paused = true)]
+    async fn a_permit_counts_until_a_span_after_it_finished() {
+        let limiter = Arc::new(WindowLimiter::new(Limits::new(Some(2), None).headroom(0.0)));
+        let first = limiter.acquire_permit("g", Priority::Normal).await.unwrap();
+        let _second = limiter.acquire_permit("g", Priority::Normal).await.unwrap();
+        let waiting = tokio::spawn({
+            let limiter = limiter.clone();
+            async move {
+                let _third = limiter.acquire_permit("g", Priority::Normal).await.unwrap();
+                Instant::now()
+            }
+        });
+        // Held for five seconds: grant-time counting would have let the
+        // third one go after one.
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        assert!(!waiting.is_finished());
+        let finished_at = Instant::now();
+        drop(first);
+        let granted_at = waiting.await.unwrap();
+        assert_eq!(granted_at - finished_at, Duration::from_secs(1));
+    }
+
+    /// Whatever the delay between a grant and the request's arrival at the
+    /// server (a busy runtime, a slow connection), the server never sees
+    /// more than the limit in any window, even with no headroom at all:
+    /// each request arrives somewhere between its grant and the end of its
+    /// permit.
+    #[tokio::test(start_paused = true)]
+    async fn arrivals_stay_within_the_limit_whatever_the_delays() {
+        let limiter = Arc::new(WindowLimiter::new(
+            Limits::new(Some(10), Some(60)).headroom(0.0),
+        ));
+        let arrivals = Arc::new(Mutex::new(Vec::new()));
+        let mut rng = fastrand::Rng::with_seed(7);
+        let mut tasks = Vec::new();
+        for _ in 0..8 {
+            let (limiter, arrivals) = (limiter.clone(), arrivals.clone());
+            let delays: Vec<(u64, u64)> = (0..30)
+                .map(|_| (rng.u64(0..1500), rng.u64(0..1500)))
+                .collect();
+            tasks.push(tokio::spawn(async move {
+                for (to_server, back) in delays {
+                    let permit = limiter.acquire_permit("g", Priority::Normal).await.unwrap();
+                    tokio::time::sleep(Duration::from_millis(to_server)).await;
+                    arrivals.lock().unwrap().push(Instant::now());
+                    tokio::time::sleep(Duration::from_millis(back)).await;
+                    drop(permit);
+                }
+            }));
+        }
+        for task in tasks {
+            task.await.unwrap();
+        }
+        let mut times = arrivals.lock().unwrap().clone();
+        times.sort();
+        assert_eq!(times.len(), 240);
+        assert!(max_in_any_window(&times, Duration::from_secs(1)) <= 10);
+        assert!(max_in_any_window(&times, Duration::from_secs(60)) <= 60);
+    }
+
+    /// The same delays with grant-time counting break the limit at the
+    /// server: what the test above guards against is real.
+    #[tokio::test(start_paused = true)]
+    async fn grant_time_counting_does_not_survive_delays() {
+        let limiter = Arc::new(WindowLimiter::new(
+            Limits::new(Some(10), None).headroom(0.0),
+        ));
+        let arrivals = Arc::new(Mutex::new(Vec::new()));
+        let mut rng = fastrand::Rng::with_seed(7);
+        let mut tasks = Vec::new();
+        for _ in 0..8 {
+            let (limiter, arrivals) = (limiter.clone(), arrivals.clone());
+            let delays: Vec<u64> = (0..30).map(|_| rng.u64(0..1500)).collect();
+            tasks.push(tokio::spawn(async move {
+                for to_server in delays {
+                    limiter.acquire("g").await.unwrap();
+                    tokio::time::sleep(Duration::from_millis(to_server)).await;
+                    arrivals.lock().unwrap().push(Instant::now());
+                }
+            }));
+        }
+        for task in tasks {
+            task.await.unwrap();
+        }
+        let mut times = arrivals.lock().unwrap().clone();
+        times.sort();
+        assert!(max_in_any_window(&times, Duration::from_secs(1)) > 10);
     }
 
     #[test]
