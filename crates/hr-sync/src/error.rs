@@ -32,6 +32,33 @@ pub enum Error {
     /// to go on.
     #[error("configuration: {0}")]
     Config(String),
+    /// Another worker holds the lease on the source (see
+    /// [leases](crate::state#leases-one-worker-per-source)): this run was
+    /// skipped before reading or writing anything. Normal when runs
+    /// overlap; the holder's run covers the same changes.
+    #[error(
+        "source {source_name} is being synced by another worker ({holder}, lease expires in {}s): run skipped",
+        expires_in.as_secs()
+    )]
+    LeaseHeld {
+        /// The source's name.
+        source_name: String,
+        /// Who holds the lease.
+        holder: String,
+        /// How long until it expires unless renewed.
+        expires_in: std::time::Duration,
+    },
+    /// The run's lease could not be renewed (another worker took it over
+    /// after it expired, or the store could not be reached): the run
+    /// stopped pushing, kept what it had committed, and did not move the
+    /// checkpoint.
+    #[error("the lease on source {source_name} was lost: {reason}")]
+    LeaseLost {
+        /// The source's name.
+        source_name: String,
+        /// Why.
+        reason: String,
+    },
     /// A run that started and then failed: what it did before failing (all
     /// of which is committed to the store) and why it stopped. The
     /// checkpoint was not advanced, so the next run picks up the rest.
@@ -73,7 +100,8 @@ impl Error {
     }
 
     /// The stage that failed, as the error text names it: `source`,
-    /// `travel`, `store` or `config` (of the cause, for an incomplete run).
+    /// `travel`, `store`, `lease` or `config` (of the cause, for an
+    /// incomplete run).
     ///
     /// ```
     /// let e = hr_sync::Error::store(std::io::Error::other("disk full"));
@@ -84,6 +112,7 @@ impl Error {
             Error::Source(_) => "source",
             Error::Travel(_) => "travel",
             Error::Store(_) => "store",
+            Error::LeaseHeld { .. } | Error::LeaseLost { .. } => "lease",
             Error::Config(_) | Error::Incomplete { .. } => "config",
         }
     }
@@ -110,6 +139,29 @@ impl Error {
     /// run).
     pub fn is_store(&self) -> bool {
         matches!(self.cause(), Error::Store(_))
+    }
+
+    /// Whether the run was skipped because another worker holds the
+    /// source's lease ([`Error::LeaseHeld`]): for a scheduled run, usually
+    /// not a failure.
+    ///
+    /// ```
+    /// let e = hr_sync::Error::LeaseHeld {
+    ///     source_name: "beisen".into(),
+    ///     holder: "worker-b".into(),
+    ///     expires_in: std::time::Duration::from_secs(40),
+    /// };
+    /// assert!(e.is_lease_held() && e.is_retryable());
+    /// assert_eq!(e.stage(), "lease");
+    /// ```
+    pub fn is_lease_held(&self) -> bool {
+        matches!(self.cause(), Error::LeaseHeld { .. })
+    }
+
+    /// Whether the run stopped because its lease was lost
+    /// ([`Error::LeaseLost`], as the cause of an incomplete run).
+    pub fn is_lease_lost(&self) -> bool {
+        matches!(self.cause(), Error::LeaseLost { .. })
     }
 
     /// Whether the job is misconfigured or a safety check refused to go on
@@ -141,12 +193,13 @@ impl Error {
 
     /// Whether running again later may succeed: a transient source or
     /// travel failure ([`hr_common::Error::is_retryable`]), or a store
-    /// failure (a locked or full disk). Nothing is lost either way: the
-    /// next run picks up what this one did not finish.
+    /// failure (a locked or full disk), or a lease held or lost (another
+    /// worker is on it). Nothing is lost either way: the next run picks up
+    /// what this one did not finish.
     pub fn is_retryable(&self) -> bool {
         match self.cause() {
             Error::Source(e) | Error::Travel(e) => e.is_retryable(),
-            Error::Store(_) => true,
+            Error::Store(_) | Error::LeaseHeld { .. } | Error::LeaseLost { .. } => true,
             _ => false,
         }
     }

@@ -16,7 +16,9 @@ pub use mapping::{MappedUser, Mapping, SkipReason, Skipped};
 pub use pipeline::{Mode, Push, SyncJob, SyncJobBuilder};
 pub use report::SyncReport;
 pub use source::{BeisenSource, IsdpSource, Pull, Source, SourceCheckpoint, SourceRecord};
-pub use state::{MemoryStore, SqliteStore, StateStore};
+#[cfg(feature = "postgres")]
+pub use state::PostgresStore;
+pub use state::{Lease, MemoryStore, SqliteStore, StateStore};
 
 /// Re-exported: the travel types the mapping produces and the pipeline
 /// sends.

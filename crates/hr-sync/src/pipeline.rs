@@ -44,6 +44,21 @@
 //!    run reads the rest again: committed users are then unchanged and
 //!    not pushed twice.
 //!
+//! # One worker per source
+//!
+//! A run that writes takes the source's [lease](crate::state#leases-one-worker-per-source)
+//! from the store first, so that workers sharing a store (a
+//! `PostgresStore`) never sync one source at once. If another worker
+//! holds it, the run does nothing and returns [`Error::LeaseHeld`] (or
+//! waits up to [`lease_wait`](SyncJobBuilder::lease_wait) for it). While
+//! it runs, the lease is renewed every third of its
+//! [`lease_ttl`](SyncJobBuilder::lease_ttl); a renewal refused (another
+//! worker took it over after it expired), or no successful renewal within
+//! the ttl, stops the run before its next push with [`Error::LeaseLost`]
+//! as the cause: batches in flight finish and are committed, the
+//! checkpoint is not moved. The lease is released when the run ends; a
+//! worker that dies leaves it to expire. Dry runs take no lease.
+//!
 //! # Crash safety, precisely
 //!
 //! A batch is *done* when its commit returned. Whatever stops a run (an
@@ -77,9 +92,10 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use futures::future::ready;
 use futures::{Stream, StreamExt, stream};
@@ -94,7 +110,7 @@ use crate::mapping::{MappedUser, Mapping, SkipReason, Skipped};
 use crate::progress::{self, Counts, Progress};
 use crate::report::SyncReport;
 use crate::source::{Source, SourceCheckpoint, SourceRecord};
-use crate::state::{BatchCommit, FailedUser, RunId, StateStore, SyncedUser};
+use crate::state::{BatchCommit, FailedUser, Lease, RunId, StateStore, SyncedUser};
 use crate::{Error, Result};
 
 /// What a run does.
@@ -205,6 +221,9 @@ pub struct SyncJobBuilder {
     progress: Option<Arc<dyn Progress>>,
     key_limit: usize,
     max_leaver_share: f64,
+    lease_ttl: Duration,
+    lease_wait: Duration,
+    worker_id: Option<String>,
 }
 
 impl fmt::Debug for SyncJobBuilder {
@@ -226,8 +245,9 @@ impl SyncJobBuilder {
         self
     }
 
-    /// Where state lives (required): a [`SqliteStore`](crate::SqliteStore)
-    /// or a [`MemoryStore`](crate::MemoryStore). Stores are cheap clones
+    /// Where state lives (required): a [`SqliteStore`](crate::SqliteStore),
+    /// a [`MemoryStore`](crate::MemoryStore), or (feature `postgres`) a
+    /// `PostgresStore` shared by several workers. Stores are cheap clones
     /// sharing their state.
     pub fn store(mut self, store: impl StateStore + 'static) -> Self {
         self.store = Some(Arc::new(store));
@@ -296,6 +316,39 @@ impl SyncJobBuilder {
         self
     }
 
+    /// How long the source's lease lasts without renewal (default 60 s;
+    /// at least 100 ms). A run renews it every third of that; a worker
+    /// that dies holds the source this long at most.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let builder = hr_sync::SyncJob::builder()
+    ///     .lease_ttl(Duration::from_secs(30))
+    ///     .lease_wait(Duration::from_secs(300))
+    ///     .worker_id("sync-7f9c-beisen");
+    /// # let _ = builder;
+    /// ```
+    pub fn lease_ttl(mut self, ttl: Duration) -> Self {
+        self.lease_ttl = ttl.max(Duration::from_millis(100));
+        self
+    }
+
+    /// How long a run waits for a source another worker holds (default
+    /// zero: it returns [`Error::LeaseHeld`] at once, which a scheduled
+    /// run can treat as "already being done").
+    pub fn lease_wait(mut self, wait: Duration) -> Self {
+        self.lease_wait = wait;
+        self
+    }
+
+    /// The name this job holds leases under, shown to workers it keeps
+    /// waiting (default: host name, process id and a number unique to the
+    /// job). Give each concurrently running job its own.
+    pub fn worker_id(mut self, id: impl Into<String>) -> Self {
+        self.worker_id = Some(id.into());
+        self
+    }
+
     /// The job, once source, store and (unless dry) travel are given.
     pub fn build(self) -> Result<SyncJob> {
         let dry = self.dry_run || self.mode == Mode::DryRun;
@@ -333,8 +386,28 @@ impl SyncJobBuilder {
             progress: self.progress.unwrap_or_else(|| Arc::from(progress::auto())),
             key_limit: self.key_limit,
             max_leaver_share: self.max_leaver_share,
+            lease_ttl: self.lease_ttl,
+            lease_wait: self.lease_wait,
+            worker_id: self.worker_id.unwrap_or_else(default_worker_id),
         })
     }
+}
+
+/// Host, process and a per-process count: unique among the jobs running
+/// at one time. Kubernetes sets `HOSTNAME` to the pod's name.
+fn default_worker_id() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".to_owned());
+    format!(
+        "{host}:{}:{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// One sync from a [`Source`] to the travel platform, with state in a
@@ -368,6 +441,9 @@ pub struct SyncJob {
     progress: Arc<dyn Progress>,
     key_limit: usize,
     max_leaver_share: f64,
+    lease_ttl: Duration,
+    lease_wait: Duration,
+    worker_id: String,
 }
 
 impl fmt::Debug for SyncJob {
@@ -415,6 +491,10 @@ struct Ctx<'a> {
     tally: Mutex<Tally>,
     stopped: AtomicBool,
     error: Mutex<Option<Error>>,
+    /// The run's lease and until when it surely lasts (the instant the
+    /// last successful renewal was asked, plus the ttl: the server counts
+    /// from later than that). `None`: no lease (a dry run).
+    lease: Option<(Lease, Mutex<Instant>)>,
 }
 
 impl Ctx<'_> {
@@ -439,6 +519,75 @@ impl Ctx<'_> {
 
     fn source(&self) -> &str {
         self.job.source.name()
+    }
+
+    fn lease_lost(&self, reason: impl Into<String>) -> Error {
+        Error::LeaseLost {
+            source_name: self.source().to_owned(),
+            reason: reason.into(),
+        }
+    }
+
+    /// Whether the lease surely still lasts; stops the run when not.
+    fn lease_live(&self) -> bool {
+        let Some((_, until)) = &self.lease else {
+            return true;
+        };
+        let live = Instant::now() < *until.lock().unwrap_or_else(PoisonError::into_inner);
+        if !live {
+            self.fail(self.lease_lost("not renewed within its ttl"));
+        }
+        live
+    }
+
+    /// Renews the lease now. `Ok(())` when it is still ours.
+    async fn renew_lease(&self) -> Result<()> {
+        let Some((lease, until)) = &self.lease else {
+            return Ok(());
+        };
+        let asked = Instant::now();
+        if self.job.store.renew_lease(lease).await? {
+            *until.lock().unwrap_or_else(PoisonError::into_inner) = asked + lease.ttl;
+            Ok(())
+        } else {
+            Err(self.lease_lost("it expired and another worker took it over"))
+        }
+    }
+
+    /// Runs `work` while renewing the lease every third of its ttl. A
+    /// renewal refused stops the run at once; one that fails (the store
+    /// is unreachable) is tried again until the lease would have expired.
+    async fn holding_lease<T>(&self, work: impl Future<Output = T>) -> T {
+        let Some((lease, until)) = &self.lease else {
+            return work.await;
+        };
+        let renew = async {
+            loop {
+                tokio::time::sleep(lease.ttl / 3).await;
+                match self.renew_lease().await {
+                    Ok(()) => {}
+                    Err(e @ Error::LeaseLost { .. }) => {
+                        self.fail(e);
+                        break;
+                    }
+                    Err(e) => {
+                        let expired =
+                            Instant::now() >= *until.lock().unwrap_or_else(PoisonError::into_inner);
+                        if expired {
+                            self.fail(self.lease_lost(format!("it could not be renewed: {e}")));
+                            break;
+                        }
+                        tracing::warn!(error = %e, "could not renew the lease; trying again");
+                    }
+                }
+            }
+            // The run winds down by itself (batches in flight commit).
+            std::future::pending::<T>().await
+        };
+        tokio::select! {
+            t = work => t,
+            t = renew => t,
+        }
     }
 
     fn report_progress(&self) {
@@ -626,6 +775,9 @@ impl Ctx<'_> {
         let Some(travel) = &self.job.travel else {
             return;
         };
+        if !self.lease_live() {
+            return;
+        }
         let users: Vec<UserInfo> = batch.iter().map(|t| t.user.clone()).collect();
         let answer = match travel.push(&users).await {
             Ok(o) if o.len() == users.len() => Ok(o),
@@ -903,7 +1055,15 @@ impl SyncJob {
             progress: None,
             key_limit: 10_000,
             max_leaver_share: 0.5,
+            lease_ttl: Duration::from_secs(60),
+            lease_wait: Duration::ZERO,
+            worker_id: None,
         }
+    }
+
+    /// The name this job holds leases under.
+    pub fn worker_id(&self) -> &str {
+        &self.worker_id
     }
 
     /// The mode.
@@ -923,10 +1083,54 @@ impl SyncJob {
     /// time). A run that stops early returns [`Error::Incomplete`] with
     /// the report of what it did; everything it committed stays
     /// committed and the checkpoint is not moved. Errors before anything
-    /// started (the store cannot be opened) come as they are.
+    /// started (the store cannot be opened) come as they are, among them
+    /// [`Error::LeaseHeld`]: another worker is syncing this source (see
+    /// [one worker per source](self#one-worker-per-source)).
     pub async fn run(&self) -> Result<SyncReport> {
-        let started = Instant::now();
         let name = self.source.name().to_owned();
+        // A dry run writes nothing and pushes nothing: no lease needed.
+        let lease = if self.dry {
+            None
+        } else {
+            Some(self.acquire_lease(&name).await?)
+        };
+        let held = lease.as_ref().map(|(l, _)| l.clone());
+        let result = self.run_leased(&name, lease).await;
+        if let Some(lease) = held
+            && let Err(e) = self.store.release_lease(&lease).await
+        {
+            tracing::warn!(error = %e, "could not release the lease; it will expire");
+        }
+        result
+    }
+
+    /// The lease on `name`, and until when it surely lasts; waits up to
+    /// `lease_wait` while another worker holds it.
+    async fn acquire_lease(&self, name: &str) -> Result<(Lease, Instant)> {
+        let deadline = Instant::now() + self.lease_wait;
+        loop {
+            let asked = Instant::now();
+            match self
+                .store
+                .acquire_lease(name, &self.worker_id, self.lease_ttl)
+                .await
+            {
+                Ok(lease) => return Ok((lease, asked + self.lease_ttl)),
+                Err(e) if e.is_lease_held() && Instant::now() < deadline => {
+                    tracing::info!(error = %e, "waiting for the source's lease");
+                    let pause = (self.lease_ttl / 10)
+                        .clamp(Duration::from_millis(100), Duration::from_secs(2))
+                        .min(deadline.saturating_duration_since(Instant::now()));
+                    tokio::time::sleep(pause).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    async fn run_leased(&self, name: &str, lease: Option<(Lease, Instant)>) -> Result<SyncReport> {
+        let started = Instant::now();
+        let name = name.to_owned();
         let run = if self.dry {
             0
         } else {
@@ -944,11 +1148,18 @@ impl SyncJob {
             }),
             stopped: AtomicBool::new(false),
             error: Mutex::new(None),
+            lease: lease.map(|(l, until)| (l, Mutex::new(until))),
         };
         self.progress.start(&name, self.mode);
-        match self.phases(&ctx).await {
+        match ctx.holding_lease(self.phases(&ctx)).await {
             Ok(Some(checkpoint)) if !ctx.stopped() && !self.dry => {
-                match self.store.save_checkpoint(&name, &checkpoint).await {
+                // Only while the lease is still ours: a worker that took
+                // it over may have moved on already.
+                let saved = match ctx.renew_lease().await {
+                    Ok(()) => self.store.save_checkpoint(&name, &checkpoint).await,
+                    Err(e) => Err(e),
+                };
+                match saved {
                     Ok(()) => ctx.tally().report.checkpoint_after = Some(checkpoint),
                     Err(e) => ctx.fail(e),
                 }

@@ -1,6 +1,7 @@
-//! What a sync remembers between runs: the [`StateStore`] trait, and two
-//! stores, [`SqliteStore`] (one file, the default) and [`MemoryStore`]
-//! (tests, dry experiments).
+//! What a sync remembers between runs: the [`StateStore`] trait, and its
+//! stores: [`SqliteStore`] (one file, the default), [`MemoryStore`]
+//! (tests, dry experiments) and, with the `postgres` feature,
+//! `PostgresStore` (several workers sharing one database).
 //!
 //! Per source name, a store holds:
 //!
@@ -22,13 +23,43 @@
 //! platform acknowledged but whose commit did not happen is pushed again
 //! by the next run, which is harmless (the sync is an upsert); a committed
 //! one is not.
+//!
+//! # Leases: one worker per source
+//!
+//! Workers that share a store (several processes on one PostgreSQL
+//! database) must not sync the same source at once: both would push the
+//! same users and race on the same rows. Before a run the pipeline takes
+//! a **lease** on the source ([`StateStore::acquire_lease`]): a row naming
+//! the holder and when it expires, on the database server's clock. The
+//! run renews it every third of its time to live and releases it at the
+//! end; a worker that dies stops renewing, so its lease expires and the
+//! next worker takes it over. A second worker meanwhile gets
+//! [`Error::LeaseHeld`](crate::Error::LeaseHeld) and skips (or waits, see
+//! [`lease_wait`](crate::SyncJobBuilder::lease_wait)).
+//!
+//! A lease row rather than a session advisory lock, because a session
+//! lock belongs to one connection: it vanishes silently when the
+//! connection drops and is reopened, and cannot say who holds it or until
+//! when. Each grant carries a [`token`](Lease::token) that grows with
+//! every change of holder, so a renewal by a worker whose lease was taken
+//! over fails even if it uses the same holder name.
+//!
+//! Stores that only one process can use ([`MemoryStore`], and
+//! [`SqliteStore`], one file on one machine) keep the trait's default:
+//! every lease is granted. Run such a process once at a time per file
+//! (a cron job that does not start while the last one runs).
 
 pub mod memory;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 pub mod sqlite;
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
 pub use sqlite::{SCHEMA_VERSION, SqliteStore};
 
 use crate::Result;
@@ -188,12 +219,55 @@ impl BatchCommit {
     }
 }
 
+/// A lease on one source, granted by [`StateStore::acquire_lease`]: while
+/// it lasts, no other holder is granted the source.
+///
+/// ```
+/// use std::time::Duration;
+/// let lease = hr_sync::state::Lease::new("beisen", "worker-a", 1, Duration::from_secs(60));
+/// assert_eq!((lease.source.as_str(), lease.token), ("beisen", 1));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Lease {
+    /// The source leased.
+    pub source: String,
+    /// Who holds it (the job's [`worker_id`](crate::SyncJobBuilder::worker_id)).
+    pub holder: String,
+    /// Which grant this is: grows every time the source changes holder, so
+    /// a stale holder cannot renew (0 from stores without leases).
+    pub token: i64,
+    /// How long the lease lasts from a grant or renewal.
+    pub ttl: Duration,
+}
+
+impl Lease {
+    /// A lease of `source` to `holder`.
+    pub fn new(
+        source: impl Into<String>,
+        holder: impl Into<String>,
+        token: i64,
+        ttl: Duration,
+    ) -> Self {
+        Lease {
+            source: source.into(),
+            holder: holder.into(),
+            token,
+            ttl,
+        }
+    }
+}
+
 /// Where sync state lives. All methods take the source's name: state is
 /// kept per source. See the [module docs](self).
 ///
 /// Implementations must make [`commit_batch`](Self::commit_batch) atomic
 /// and durable before it returns: the pipeline counts a batch as done
 /// once it has.
+///
+/// The lease methods have defaults for stores one process uses alone
+/// (every lease granted, renewals always succeed); a store that several
+/// workers share implements all three (see [leases](self#leases-one-worker-per-source)).
 #[async_trait::async_trait]
 pub trait StateStore: Send + Sync {
     /// Records the start of a run; returns its id.
@@ -227,4 +301,42 @@ pub trait StateStore: Send + Sync {
 
     /// The `UserInfo` JSON last acknowledged for these users.
     async fn last_pushed(&self, source: &str, keys: &[String]) -> Result<HashMap<String, String>>;
+
+    /// Leases `source` to `holder` for `ttl`, unless another holder's lease
+    /// is live: then [`Error::LeaseHeld`](crate::Error::LeaseHeld), naming
+    /// it. An expired lease (its holder died, or stopped renewing) is
+    /// taken over. A live lease is not granted again even to the same
+    /// holder name: holder names are per run.
+    ///
+    /// The default grants every lease (token 0), for stores one process
+    /// uses alone.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// use hr_sync::state::StateStore;
+    /// let store = hr_sync::MemoryStore::new();
+    /// let lease = store.acquire_lease("beisen", "worker-a", Duration::from_secs(60)).await?;
+    /// assert!(store.renew_lease(&lease).await?);
+    /// store.release_lease(&lease).await?;
+    /// # Ok::<(), hr_sync::Error>(()) }).unwrap();
+    /// ```
+    async fn acquire_lease(&self, source: &str, holder: &str, ttl: Duration) -> Result<Lease> {
+        Ok(Lease::new(source, holder, 0, ttl))
+    }
+
+    /// Extends `lease` by its ttl from now. `Ok(false)` when it is no
+    /// longer held (it expired and another holder took it over): the
+    /// holder must stop.
+    async fn renew_lease(&self, lease: &Lease) -> Result<bool> {
+        let _ = lease;
+        Ok(true)
+    }
+
+    /// Ends `lease` now, so the next worker need not wait for it to
+    /// expire. Releasing a lease no longer held changes nothing.
+    async fn release_lease(&self, lease: &Lease) -> Result<()> {
+        let _ = lease;
+        Ok(())
+    }
 }

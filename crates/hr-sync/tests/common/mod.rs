@@ -3,6 +3,10 @@
 //! and a fake source for what the sandbox cannot change between runs.
 #![allow(dead_code)]
 
+#[cfg(feature = "postgres")]
+pub mod postgres_server;
+pub mod store_behaviour;
+
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
@@ -22,6 +26,15 @@ pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 /// A sandbox of `employees` people; with `accept_all_levels`, the travel
 /// side knows `X9` too and refuses nobody.
 pub async fn sandbox(employees: usize, accept_all_levels: bool) -> Sandbox {
+    sandbox_with(employees, accept_all_levels, |_| {}).await
+}
+
+/// [`sandbox`], with `tweak` applied to its configuration.
+pub async fn sandbox_with(
+    employees: usize,
+    accept_all_levels: bool,
+    tweak: impl FnOnce(&mut SandboxConfig),
+) -> Sandbox {
     let mut config = SandboxConfig {
         data: DataConfig {
             employees,
@@ -33,6 +46,7 @@ pub async fn sandbox(employees: usize, accept_all_levels: bool) -> Sandbox {
     if accept_all_levels {
         config.travel.known_levels.push("X9".into());
     }
+    tweak(&mut config);
     Sandbox::start(config).await.unwrap()
 }
 

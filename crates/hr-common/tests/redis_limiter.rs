@@ -1,0 +1,429 @@
+//! `RedisLimiter` against a real Redis (see `redis_support` for where it
+//! comes from): limiters in several tasks and in another process share one
+//! budget; Redis down or answering errors is an error, never unlimited;
+//! waits are bounded; keys are isolated and expire.
+
+mod redis_support;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use hr_common::error::TransportErrorKind;
+use hr_common::transport::{Limits, Priority, RateLimiter, RedisLimiter, Request, Transport};
+use redis_support::{free_port, raw_command, redis, unique_prefix};
+
+/// Set in the child process the combined-rate test starts.
+const CHILD: &str = "HR_REDIS_LIMITER_CHILD";
+const CHILD_URL: &str = "HR_REDIS_LIMITER_CHILD_URL";
+const CHILD_PREFIX: &str = "HR_REDIS_LIMITER_CHILD_PREFIX";
+const CHILD_START: &str = "HR_REDIS_LIMITER_CHILD_START_US";
+const CHILD_UNTIL: &str = "HR_REDIS_LIMITER_CHILD_UNTIL_US";
+const CHILD_OUT: &str = "HR_REDIS_LIMITER_CHILD_OUT";
+
+fn now_us() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
+}
+
+/// The most times in any half-open window `[t, t + span)`; `times` sorted.
+fn max_in_any_window(times: &[u64], span_us: u64) -> usize {
+    let mut most = 0;
+    let mut end = 0;
+    for (start, t) in times.iter().enumerate() {
+        while end < times.len() && times[end] < t + span_us {
+            end += 1;
+        }
+        most = most.max(end - start);
+    }
+    most
+}
+
+/// The limiter every worker of the combined-rate test uses. The limits
+/// asserted are 20/s and 30/min; the 20% headroom covers the difference
+/// between when Redis granted a permit and when the worker wrote the time
+/// down (a loaded machine), which is what a vendor sees too.
+fn shared_limiter(url: &str, prefix: &str) -> RedisLimiter {
+    RedisLimiter::builder(url, prefix, Limits::new(Some(20), None).headroom(0.2))
+        .with_group("m", Limits::new(Some(20), Some(30)).headroom(0.2))
+        .build()
+        .expect("limiter")
+}
+
+/// Two tasks per group acquire as fast as they are let from `start_us`
+/// (all workers start together, the child process too, however long it
+/// took to start) until `until_us`; returns `(group, grant time)` of every
+/// permit.
+async fn hammer(limiter: Arc<RedisLimiter>, start_us: u64, until_us: u64) -> Vec<(String, u64)> {
+    limiter.ping().await.expect("Redis answers");
+    let ready = now_us();
+    assert!(
+        ready < start_us,
+        "a worker was ready only {} ms after the common start",
+        (ready - start_us) / 1000
+    );
+    tokio::time::sleep(Duration::from_micros(start_us - ready)).await;
+    let grants = Arc::new(Mutex::new(Vec::new()));
+    let mut tasks = Vec::new();
+    for group in ["s", "s", "m", "m"] {
+        let (limiter, grants) = (limiter.clone(), grants.clone());
+        tasks.push(tokio::spawn(async move {
+            loop {
+                let left = until_us.saturating_sub(now_us());
+                if left == 0 {
+                    break;
+                }
+                match tokio::time::timeout(Duration::from_micros(left), limiter.acquire(group))
+                    .await
+                {
+                    Ok(Ok(())) => grants.lock().unwrap().push((group.to_owned(), now_us())),
+                    Ok(Err(e)) => panic!("acquire failed: {e}"),
+                    Err(_) => break,
+                }
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.expect("worker task");
+    }
+    std::mem::take(&mut *grants.lock().unwrap())
+}
+
+/// The test: three limiters in separate tasks and one in a child
+/// process, one Redis, and the combined grants never exceed the limits in
+/// any window.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn limiters_in_tasks_and_another_process_share_one_budget() {
+    let Some(redis) = redis() else { return };
+    let prefix = unique_prefix("combined");
+    // Time for the child process to start (a debug build on a busy
+    // machine), then 3.5 s of contention.
+    let start_us = now_us() + 3_000_000;
+    let until_us = start_us + 3_500_000;
+    let out = std::env::temp_dir().join(format!("{}.grants", prefix.replace(':', "-")));
+
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+    child
+        .args(["child_process_worker", "--exact", "--nocapture"])
+        .env(CHILD, "1")
+        .env(CHILD_URL, &redis.url)
+        .env(CHILD_PREFIX, &prefix)
+        .env(CHILD_START, start_us.to_string())
+        .env(CHILD_UNTIL, until_us.to_string())
+        .env(CHILD_OUT, &out);
+    let child = tokio::task::spawn_blocking(move || child.output());
+
+    let workers: Vec<_> = (0..3)
+        .map(|_| {
+            let limiter = Arc::new(shared_limiter(&redis.url, &prefix));
+            tokio::spawn(hammer(limiter, start_us, until_us))
+        })
+        .collect();
+    let mut per_worker = Vec::new();
+    for w in workers {
+        per_worker.push(w.await.unwrap());
+    }
+
+    let output = child.await.unwrap().expect("run the child process");
+    assert!(
+        output.status.success(),
+        "child process failed: {}\n{}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let written = std::fs::read_to_string(&out).expect("the child's grants");
+    let _ = std::fs::remove_file(&out);
+    let from_child: Vec<(String, u64)> = written
+        .lines()
+        .map(|line| {
+            let (group, at) = line.split_once(' ').expect("`group time`");
+            (group.to_owned(), at.parse().expect("a time"))
+        })
+        .collect();
+    per_worker.push(from_child);
+
+    let times = |group: &str| {
+        let mut t: Vec<u64> = per_worker
+            .iter()
+            .flatten()
+            .filter(|(g, _)| g == group)
+            .map(|(_, at)| *at)
+            .collect();
+        t.sort_unstable();
+        t
+    };
+    let s = times("s");
+    let m = times("m");
+    let per_worker_s: Vec<usize> = per_worker
+        .iter()
+        .map(|w| w.iter().filter(|(g, _)| g == "s").count())
+        .collect();
+    eprintln!(
+        "grants: s {} (per worker {per_worker_s:?}, most in 1 s {}), m {}",
+        s.len(),
+        max_in_any_window(&s, 1_000_000),
+        m.len()
+    );
+    assert!(
+        max_in_any_window(&s, 1_000_000) <= 20,
+        "{} in one second",
+        max_in_any_window(&s, 1_000_000)
+    );
+    assert!(max_in_any_window(&m, 1_000_000) <= 20);
+    assert!(
+        max_in_any_window(&m, 60_000_000) <= 30,
+        "{} in one minute",
+        max_in_any_window(&m, 60_000_000)
+    );
+    // The limits were what held the workers back, and every worker, the
+    // child process included, drew from the shared budget.
+    assert!(
+        s.len() > 20,
+        "only {} grants: the limit was never reached",
+        s.len()
+    );
+    for (i, grants) in per_worker.iter().enumerate() {
+        assert!(
+            grants.iter().any(|(g, _)| g == "s"),
+            "worker {i} got no permit: {grants:?}"
+        );
+    }
+    assert!(!m.is_empty());
+}
+
+/// The child process of the combined-rate test; without its environment
+/// (a normal test run) it has nothing to do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn child_process_worker() {
+    if std::env::var(CHILD).is_err() {
+        return;
+    }
+    let url = std::env::var(CHILD_URL).unwrap();
+    let prefix = std::env::var(CHILD_PREFIX).unwrap();
+    let start_us: u64 = std::env::var(CHILD_START).unwrap().parse().unwrap();
+    let until_us: u64 = std::env::var(CHILD_UNTIL).unwrap().parse().unwrap();
+    let out = std::env::var(CHILD_OUT).unwrap();
+    let grants = hammer(Arc::new(shared_limiter(&url, &prefix)), start_us, until_us).await;
+    let lines: String = grants.iter().map(|(g, at)| format!("{g} {at}\n")).collect();
+    std::fs::write(out, lines).unwrap();
+}
+
+#[tokio::test]
+async fn redis_down_is_an_error_never_unlimited() {
+    let port = free_port();
+    let limiter = RedisLimiter::builder(
+        format!("redis://:hunter2-secret@127.0.0.1:{port}/"),
+        unique_prefix("down"),
+        Limits::new(Some(1000), None),
+    )
+    .with_group("free", Limits::unlimited())
+    .connect_timeout(Duration::from_secs(1))
+    .build()
+    .unwrap();
+    assert!(!format!("{limiter:?}").contains("hunter2"));
+    for _ in 0..3 {
+        let err = limiter.acquire("g").await.unwrap_err();
+        assert_eq!(
+            err.transport_kind(),
+            Some(TransportErrorKind::Connect),
+            "{err}"
+        );
+        assert!(err.is_unsent(), "{err}");
+        assert!(!err.is_rate_limited(), "{err}");
+        let shown = err.to_string();
+        assert!(
+            shown.contains("Redis") && shown.contains(&format!("127.0.0.1:{port}")),
+            "{shown}"
+        );
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(!format!("{err:?}").contains("hunter2"));
+    }
+    let err = limiter
+        .acquire_with("g", Priority::Continuation)
+        .await
+        .unwrap_err();
+    assert_eq!(err.transport_kind(), Some(TransportErrorKind::Connect));
+    assert!(limiter.ping().await.is_err());
+    // A group configured without limits needs no Redis.
+    limiter.acquire("free").await.unwrap();
+}
+
+#[tokio::test]
+async fn an_error_reply_from_redis_is_an_error_not_a_permit() {
+    let Some(redis) = redis() else { return };
+    let prefix = unique_prefix("wrongtype");
+    // Something else holds the group's key with another type.
+    let key = format!("{{{prefix}:g}}:sec");
+    assert!(raw_command(&redis.url, &["SET", &key, "x"]).starts_with("+OK"));
+    let limiter = RedisLimiter::builder(&redis.url, &prefix, Limits::new(Some(5), None))
+        .build()
+        .unwrap();
+    limiter.ping().await.unwrap();
+    for _ in 0..2 {
+        let err = limiter.acquire("g").await.unwrap_err();
+        assert_eq!(err.transport_kind(), Some(TransportErrorKind::Io), "{err}");
+        assert!(err.to_string().contains("WRONGTYPE"), "{err}");
+    }
+    // Other groups are fine.
+    limiter.acquire("h").await.unwrap();
+}
+
+/// 130 a minute with no headroom are 12 slices of 10 per 5 s: the
+/// eleventh permit is 5 s away, for any limiter on the same prefix.
+#[tokio::test]
+async fn a_spent_minute_budget_makes_the_next_acquire_wait_or_fail_past_its_bound() {
+    let Some(redis) = redis() else { return };
+    let prefix = unique_prefix("minute");
+    let limits = Limits::new(None, Some(130)).headroom(0.0);
+    let first = RedisLimiter::builder(&redis.url, &prefix, limits)
+        .build()
+        .unwrap();
+    for _ in 0..10 {
+        first.acquire("g").await.unwrap();
+    }
+
+    let impatient = RedisLimiter::builder(&redis.url, &prefix, limits)
+        .max_wait(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let asked = Instant::now();
+    let err = impatient.acquire("g").await.unwrap_err();
+    assert!(err.is_rate_limited(), "{err}");
+    let retry_after = err.retry_after().expect("the wait Redis named");
+    assert!(retry_after > Duration::from_secs(4), "{retry_after:?}");
+    assert!(retry_after <= Duration::from_secs(5), "{retry_after:?}");
+    // It said so at once instead of sleeping until its bound.
+    assert!(
+        asked.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        asked.elapsed()
+    );
+
+    let patient = RedisLimiter::builder(&redis.url, &prefix, limits)
+        .build()
+        .unwrap();
+    let asked = Instant::now();
+    patient.acquire("g").await.unwrap();
+    assert!(
+        asked.elapsed() >= Duration::from_millis(4500),
+        "{:?}",
+        asked.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn keys_are_isolated_per_tenant_and_group_and_expire() {
+    let Some(redis) = redis() else { return };
+    let tenant_a = unique_prefix("tenant-a");
+    let tenant_b = unique_prefix("tenant-b");
+    let build = |prefix: &str| {
+        RedisLimiter::builder(&redis.url, prefix, Limits::new(Some(2), Some(1000)))
+            .max_wait(Duration::from_millis(100))
+            .build()
+            .unwrap()
+    };
+    let (a, b) = (build(&tenant_a), build(&tenant_b));
+    a.acquire("g").await.unwrap();
+    a.acquire("g").await.unwrap();
+    assert!(a.acquire("g").await.unwrap_err().is_rate_limited());
+    // Another tenant, and another group of the same tenant, are untouched.
+    b.acquire("g").await.unwrap();
+    b.acquire("g").await.unwrap();
+    a.acquire("h").await.unwrap();
+    a.acquire("h").await.unwrap();
+
+    // Keys expire on their own, one window span after the last grant:
+    // 1.03 s for the per-second one; the per-minute one is a single slice
+    // of 61.8 s, since 1000 a minute at 2 a second never stalls.
+    let ttl = |key: String| -> i64 {
+        let reply = raw_command(&redis.url, &["PTTL", &key]);
+        reply
+            .trim()
+            .trim_start_matches(':')
+            .parse()
+            .expect("PTTL reply")
+    };
+    let sec = ttl(format!("{{{tenant_a}:g}}:sec"));
+    let min = ttl(format!("{{{tenant_a}:g}}:min"));
+    assert!(sec > 0 && sec <= 1032, "{sec}");
+    assert!(min > 60_000 && min <= 61_801, "{min}");
+}
+
+/// Within one process, waiting continuations go before waiting normal
+/// calls of the same group.
+#[tokio::test]
+async fn continuations_go_before_waiting_normal_calls() {
+    let Some(redis) = redis() else { return };
+    let limiter = Arc::new(
+        RedisLimiter::builder(
+            &redis.url,
+            unique_prefix("priority"),
+            Limits::new(Some(5), None),
+        )
+        .build()
+        .unwrap(),
+    );
+    for _ in 0..5 {
+        limiter.acquire("g").await.unwrap();
+    }
+    let order = Arc::new(Mutex::new(Vec::new()));
+    let mut tasks = Vec::new();
+    for (name, priority) in [
+        ("n0", Priority::Normal),
+        ("n1", Priority::Normal),
+        ("n2", Priority::Normal),
+        ("c0", Priority::Continuation),
+        ("c1", Priority::Continuation),
+    ] {
+        let (limiter, order) = (limiter.clone(), order.clone());
+        tasks.push(tokio::spawn(async move {
+            limiter.acquire_with("g", priority).await.unwrap();
+            order.lock().unwrap().push(name);
+        }));
+        // Each queues before the next arrives.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(*order.lock().unwrap(), ["c0", "c1", "n0", "n1", "n2"]);
+}
+
+/// Plugged into a transport, the call's deadline bounds the wait: the call
+/// ends with a deadline error and nothing is sent.
+#[tokio::test]
+async fn a_transport_deadline_bounds_the_limiter_wait() {
+    let Some(redis) = redis() else { return };
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(wiremock::ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    let limiter = Arc::new(
+        RedisLimiter::builder(
+            &redis.url,
+            unique_prefix("deadline"),
+            Limits::new(None, Some(130)).headroom(0.0),
+        )
+        .build()
+        .unwrap(),
+    );
+    let transport = Transport::builder("test", server.uri())
+        .rate_limiter(limiter.clone())
+        .deadline(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    for _ in 0..10 {
+        transport.send(Request::get("/x")).await.unwrap();
+    }
+    let started = Instant::now();
+    let err = transport.send(Request::get("/x")).await.unwrap_err();
+    assert!(err.is_deadline(), "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 10);
+}
