@@ -8,6 +8,7 @@ mod client;
 pub mod custom;
 pub mod data_source;
 pub mod employee;
+pub mod entry;
 pub mod enums;
 mod envelope;
 #[cfg(feature = "fuzzing")]
@@ -17,6 +18,7 @@ pub mod ids;
 mod lookup;
 pub mod models;
 pub mod organization;
+pub mod position;
 pub mod raw;
 pub mod recruiting;
 pub mod window;
@@ -29,11 +31,11 @@ mod write;
 /// |---|---|---|
 /// | [`DataReply`](reply::DataReply) | `code` 200, `data` as the caller's type | raw calls ([`raw::RawRequest::post`]) |
 /// | [`ScrollReply`](reply::ScrollReply) | `code` 200, `data` list, `scrollId` or `isLastData` | every `…/GetByTimeWindow` (and the window streams' pages) |
-/// | [`ScrollListReply`](reply::ScrollListReply) | `code` 200, `data` list, scroll fields optional | `Employee/GetEmployeeOfOrganization` |
-/// | [`ListReply`](reply::ListReply) | `code` 200, `data` list or `null` | `Employee/GetBasicInfoByIds`, `GetServiceInfoByIds`, `GetJuniorById`, `Organization/GetByIds`, `GetSubOrganizations`, `GetOrganizationInfoByCodes`, `GetSubOrganizationTrees` |
+/// | [`ScrollListReply`](reply::ScrollListReply) | `code` 200, `data` list, scroll fields optional | `Employee/GetEmployeeOfOrganization`, `GetListByBussinessType` |
+/// | [`ListReply`](reply::ListReply) | `code` 200, `data` list or `null` | `Employee/GetBasicInfoByIds`, `GetServiceInfoByIds`, `GetJuniorById`, `Organization/GetByIds`, `GetSubOrganizations`, `GetOrganizationInfoByCodes`, `GetSubOrganizationTrees`, `Position/GetByOIds`, `JobPost/GetByOIds`, `RecruitOnBoarding/GetStaffInfos` |
 /// | [`LookupReply`](reply::LookupReply) | `code` 200, `data` optional (`None`) | `Employee/GetUserIDByEmail` |
 /// | [`UserIdLookupReply`](reply::UserIdLookupReply) | `code` 200, `data` list of per-key results (or the older map, or `null`) | `Employee/GetUserIDsByJobNumbers`, `GetUserIDsByMobilesV5` |
-/// | [`WriteReply`](reply::WriteReply) | `code` 200; `data` the created person for `Create`, as it came for the others | `Employee/Create`, `Transfer`, `Dimission` |
+/// | [`WriteReply`](reply::WriteReply) | `code` 200; `data` the created person for `Create` and `CreateForEntry`, as it came for the others | `Employee/Create`, `CreateForEntry`, `Entry`, `Transfer`, `Dimission`, `SourceIdMapping/UpdateOriginalIdByTargetId` |
 /// | [`VacationPageReply`](reply::VacationPageReply) | `code` 200, `data` page object | `Vacation/GetVacationInfoByApprovalTime` |
 /// | [`ApplyBatchReply`](reply::ApplyBatchReply) | `code` 200, `data` batch object | `Apply/GetApplyListByModifiedTime` |
 /// | [`DataSourceReply`](reply::DataSourceReply) | `code` 200, `data` list of data sources (or `null`) | `DataSource/GetDataSource` |

@@ -8,6 +8,10 @@
 //! [`Request`], apply [`CallOptions`], send it through the client's
 //! [`Transport`], decode the reply through the envelope.
 //!
+//! Envelopes shared by vendors live here too: [`pascal`] reads the
+//! PascalCase `{Code, Message, Data}` envelope for any vendor that answers
+//! in it.
+//!
 //! The vendor crates give each request inherent `send(&client)` and
 //! `send_with(&client, &options)` methods with [`impl_send!`](crate::impl_send),
 //! so users need no trait import.
@@ -51,6 +55,8 @@
 //! assert_eq!(GetThing { id: 7 }.group(), Cow::Borrowed("/api/thing"));
 //! # Ok::<(), hr_common::Error>(())
 //! ```
+
+pub mod pascal;
 
 use std::borrow::Cow;
 use std::future::Future;

@@ -296,3 +296,182 @@ async fn a_user_agent_set_over_a_shared_http_client_is_still_sent() {
     });
     assert_eq!(GetName { user_id: 1 }.send(&client).await.unwrap(), "x");
 }
+
+// ---------------------------------------------------------------------------
+// The PascalCase envelope, `{Code, Message, Data}`.
+
+mod pascal {
+    use super::*;
+    use hr_common::endpoint::pascal::{PascalAck, PascalData, PascalReply, PascalVendor};
+
+    /// A vendor whose pushes also answer `"Succeed"`.
+    enum Attendance {}
+
+    impl PascalVendor for Attendance {
+        const SERVICE: &'static str = "attendance-test";
+        fn is_success(code: &str) -> bool {
+            code == "200" || code.eq_ignore_ascii_case("Succeed")
+        }
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(rename_all = "PascalCase")]
+    struct TripPage {
+        total: u64,
+        business_list: Vec<Trip>,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(rename_all = "PascalCase")]
+    struct Trip {
+        staff_id: u64,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct ListTrips {
+        page_index: u32,
+    }
+
+    impl Endpoint for ListTrips {
+        type Client = Client;
+        type Output = TripPage;
+        type Envelope = PascalData<Attendance>;
+        const PATH: &'static str = "/api/trips";
+        const IDEMPOTENT: bool = true;
+        fn to_request(&self) -> Result<Request> {
+            json_request(self)
+        }
+    }
+    hr_common::impl_send!(ListTrips);
+
+    #[derive(Serialize)]
+    struct PushTrips {}
+
+    impl Endpoint for PushTrips {
+        type Client = Client;
+        type Output = PascalReply<serde_json::Value>;
+        type Envelope = PascalAck<Attendance>;
+        const PATH: &'static str = "/api/push";
+        const IDEMPOTENT: bool = false;
+        fn to_request(&self) -> Result<Request> {
+            json_request(self)
+        }
+    }
+    hr_common::impl_send!(PushTrips);
+
+    async fn answer(path_: &str, status: u16, body: serde_json::Value) -> MockServer {
+        let server = MockServer::start().await;
+        Mock::given(path(path_))
+            .respond_with(ResponseTemplate::new(status).set_body_json(body))
+            .mount(&server)
+            .await;
+        server
+    }
+
+    async fn list(body: serde_json::Value) -> Result<TripPage> {
+        let server = answer("/api/trips", 200, body).await;
+        ListTrips { page_index: 1 }
+            .send(&client(&server, |_| {}))
+            .await
+    }
+
+    #[tokio::test]
+    async fn a_success_decodes_data_with_the_code_as_number_or_string() {
+        for code in [json!(200), json!("200"), json!(" 200 "), json!("Succeed")] {
+            let page = list(json!({"Code": code, "Message": null,
+                "Data": {"Total": 2, "BusinessList": [{"StaffId": 1}, {"StaffId": 2}]}}))
+            .await
+            .unwrap();
+            assert_eq!(page.total, 2, "{code}");
+            assert_eq!(page.business_list.len(), 2);
+        }
+        // Lower-case envelope keys are read too (the sources disagree).
+        let page = list(json!({"code": "200", "data": {"Total": 0, "BusinessList": []}}))
+            .await
+            .unwrap();
+        assert_eq!(
+            page,
+            TripPage {
+                total: 0,
+                business_list: vec![]
+            }
+        );
+    }
+
+    #[tokio::test]
+    async fn an_error_code_in_http_200_is_an_api_error_with_code_and_message() {
+        let err = list(json!({"Code": 417, "Message": "StartDate不能为空", "Data": null}))
+            .await
+            .unwrap_err();
+        assert_eq!(err.vendor_code(), Some("417"));
+        assert_eq!(err.vendor_message(), Some("StartDate不能为空"));
+        assert_eq!(err.service(), Some("attendance-test"));
+        assert_eq!(err.status(), Some(200));
+        // A gateway refusal without a code.
+        let err = list(json!({"message": "un-authorized"})).await.unwrap_err();
+        assert_eq!(
+            (err.vendor_code(), err.vendor_message()),
+            (Some("unknown"), Some("un-authorized"))
+        );
+    }
+
+    #[tokio::test]
+    async fn a_body_that_does_not_prove_success_is_a_decode_error_never_no_data() {
+        for (body, at) in [
+            (json!({"Code": 200, "Message": null, "Data": null}), "Data"),
+            (json!({"Code": 200}), "Data"),
+            (json!({}), "Code"),
+            (json!([]), "."),
+            (json!({"Code": true, "Data": {}}), "Code"),
+        ] {
+            let err = list(body.clone()).await.unwrap_err();
+            assert!(err.is_decode(), "{body}: {err}");
+            assert_eq!(err.decode_path(), Some(at), "{body}: {err}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_bad_record_names_its_json_path() {
+        let err = list(json!({"Code": 200,
+            "Data": {"Total": 2, "BusinessList": [{"StaffId": 1}, {"StaffId": "x"}]}}))
+        .await
+        .unwrap_err();
+        assert!(err.is_decode(), "{err}");
+        assert_eq!(
+            err.decode_path(),
+            Some("Data.BusinessList[1].StaffId"),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_ack_needs_only_the_code_and_keeps_the_message() {
+        let server = answer("/api/push", 200, json!({"Code": 200, "Message": null})).await;
+        let ack = PushTrips {}.send(&client(&server, |_| {})).await.unwrap();
+        assert_eq!(
+            (ack.code.as_str(), ack.message, ack.data),
+            ("200", None, None)
+        );
+
+        let server = answer(
+            "/api/push",
+            200,
+            json!({"Code": "Succeed", "Message": "ok", "Data": [1]}),
+        )
+        .await;
+        let ack = PushTrips {}.send(&client(&server, |_| {})).await.unwrap();
+        assert_eq!(ack.code, "Succeed");
+        assert_eq!(ack.message.as_deref(), Some("ok"));
+        assert_eq!(ack.data, Some(json!([1])));
+
+        let server = answer("/api/push", 200, json!({"Code": 401, "Message": "无权限"})).await;
+        let err = PushTrips {}
+            .send(&client(&server, |_| {}))
+            .await
+            .unwrap_err();
+        assert_eq!(err.vendor_code(), Some("401"));
+        // A write is sent once, even when refused.
+        assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    }
+}

@@ -807,6 +807,29 @@ impl Dataset {
         })
     }
 
+    /// A new EmpStatus for the employee with this job number, modified at
+    /// `at` (Beisen `Employee/CreateForEntry` makes a hire pending, 1;
+    /// `Employee/Entry` makes a pending hire an employee, 2). `false` when
+    /// no one has this job number.
+    ///
+    /// ```
+    /// use hr_sandbox::data::{DataConfig, Dataset};
+    ///
+    /// let data = Dataset::new(DataConfig::year_2024());
+    /// let at = chrono::NaiveDate::from_ymd_opt(2025, 1, 6).unwrap().and_hms_opt(9, 0, 0).unwrap();
+    /// assert!(data.set_emp_status("E0000003", 1, at));
+    /// assert_eq!(data.emp_status(3), 1);
+    /// ```
+    pub fn set_emp_status(&self, job_number: &str, status: u8, at: NaiveDateTime) -> bool {
+        let last_work_date = self
+            .index_of_job_number(job_number)
+            .and_then(|i| self.person(i).last_work_date);
+        self.change(job_number, at, |edit| {
+            edit.emp_status = Some(status);
+            edit.last_work_date = last_work_date;
+        })
+    }
+
     /// A new mobile number for the employee with this job number, modified
     /// at `at`. `false` when no one has this job number.
     pub fn set_mobile(&self, job_number: &str, mobile: &str, at: NaiveDateTime) -> bool {
@@ -1563,7 +1586,7 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-fn guid(seed: u64, index: usize) -> String {
+pub(crate) fn guid(seed: u64, index: usize) -> String {
     let a = mix(seed ^ 0x5EED ^ mix(index as u64 + 1));
     let b = mix(a);
     format!(

@@ -301,3 +301,255 @@ impl Serialize for Leave<'_> {
         m.end()
     }
 }
+
+// ---------------------------------------------------------------------------
+// Vacation/GetListByDate: the same leave requests, by the day they start.
+
+mod by_date {
+    pub const DAY_MISSING: &str = "day不能为空";
+    pub const DAY_FORMAT: &str = "day参数格式不正确,请参考接口文档修改后重试！";
+    pub const ITEM_MISSING: &str = "vacationItemCode不能为空";
+    pub const ITEM_UNKNOWN: &str = "休假项目不存在";
+    pub const YEAR: &str = "year参数格式不正确,请参考接口文档修改后重试！";
+}
+
+/// A leave request starts 1 to 14 days after its approval day.
+const LEAD_DAYS: i64 = 14;
+const BY_DATE_SALT: u64 = 0x1D_A7;
+const REMAIN_SALT: u64 = 0x2E_A1;
+
+/// The day leave `pos` starts (see [`Leave`]'s fields, drawn alike).
+fn first_day_of(data: &Dataset, s: &Stream, pos: Pos) -> Option<NaiveDate> {
+    Some(from_ordinal(pos.day)? + ChronoDuration::days(1 + (s.draw(data, pos, 5) % 14) as i64))
+}
+
+fn page_size_of(body: &Body) -> Result<usize, &'static str> {
+    match body.int("pageSize") {
+        Ok(None) => Ok(MAX_PAGE as usize),
+        Ok(Some(n)) if n > 0 => Ok(n.min(MAX_PAGE) as usize),
+        _ => Err(msg::PAGE_SIZE),
+    }
+}
+
+fn cursor_of(body: &Body) -> Result<Option<String>, &'static str> {
+    match body.str("queryCursor") {
+        Ok(c) => Ok(c.filter(|c| !c.is_empty()).map(str::to_owned)),
+        Err(_) => Err(msg::CURSOR),
+    }
+}
+
+/// `POST /AttendanceOpen/api/v1/Vacation/GetListByDate`: the leave
+/// requests that start on `day`, every approval state, in the shape of the
+/// vendor's example (labels for `vacationType`, `documentType` and
+/// `approveStatus`).
+pub(super) async fn get_list_by_date(
+    State(b): State<Arc<Beisen>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !is_json(&headers) {
+        return unsupported_media_type();
+    }
+    let body = match Body::parse(&body) {
+        Ok(body) => body,
+        Err(m) => return error(&m),
+    };
+    let day = match body.str("day") {
+        Ok(Some(d)) => match parse_civil(d) {
+            Some(t) => t.date(),
+            None => return error(by_date::DAY_FORMAT),
+        },
+        Ok(None) => return error(by_date::DAY_MISSING),
+        Err(_) => return error(by_date::DAY_FORMAT),
+    };
+    let (page_size, cursor) = match page_size_of(&body).and_then(|n| Ok((n, cursor_of(&body)?))) {
+        Ok(q) => q,
+        Err(m) => return error(m),
+    };
+    let data = &b.ctx.data;
+    let s = stream(data);
+    let first = ordinal(day) - LEAD_DAYS as i32;
+    let salt = b.salt ^ BY_DATE_SALT;
+    let mut pos = match cursor.as_deref().map(|c| decode_cursor(salt, c)) {
+        None => Pos { day: first, j: 0 },
+        Some(Some((p, 0))) if (first..ordinal(day)).contains(&p.day) => p,
+        Some(_) => return error(msg::CURSOR),
+    };
+    let starts_on_day = |p: Pos| first_day_of(data, &s, p) == Some(day);
+    let count_of = |d: i32| from_ordinal(d).map_or(0, |dd| s.count(data, dd));
+    let total = (first..ordinal(day))
+        .map(|d| {
+            (0..count_of(d))
+                .filter(|&j| starts_on_day(Pos { day: d, j }))
+                .count()
+        })
+        .sum::<usize>();
+    let mut page = Vec::new();
+    while pos.day < ordinal(day) && page.len() < page_size {
+        if pos.j >= count_of(pos.day) {
+            pos = Pos {
+                day: pos.day + 1,
+                j: 0,
+            };
+            continue;
+        }
+        if starts_on_day(pos) {
+            page.push(pos);
+        }
+        pos.j += 1;
+    }
+    let is_last = {
+        let mut p = pos;
+        let mut more = false;
+        while p.day < ordinal(day) && !more {
+            if p.j >= count_of(p.day) {
+                p = Pos {
+                    day: p.day + 1,
+                    j: 0,
+                };
+                continue;
+            }
+            more = starts_on_day(p);
+            p.j += 1;
+        }
+        !more
+    };
+    let list: Vec<serde_json::Value> = page
+        .iter()
+        .map(|&p| {
+            let draw = |salt| s.draw(data, p, salt);
+            let cancel = draw(2) % 100 < 8;
+            let days = LENGTHS[(draw(3) % LENGTHS.len() as u64) as usize];
+            let (name, _) = TYPES[(draw(4) % TYPES.len() as u64) as usize];
+            let begin = day.and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default());
+            let end = if days < 1.0 {
+                day.and_time(NaiveTime::from_hms_opt(13, 0, 0).unwrap_or_default())
+            } else {
+                (day + ChronoDuration::days(days as i64 - 1))
+                    .and_time(NaiveTime::from_hms_opt(18, 0, 0).unwrap_or_default())
+            };
+            let index = (draw(8) % data.generated_len() as u64) as usize;
+            let person = data.person(index);
+            let sign = if cancel { -1.0 } else { 1.0 };
+            let status = ["通过", "审批中", "不通过", "作废"]
+                [usize::from(status_of(data, &s, p).saturating_sub(1)).min(3)];
+            json!({
+                "vacationId": Guid(draw(6), draw(7)),
+                "staffId": person.user_id,
+                "staffEmail": person.email,
+                "attendanceOrg": data.org(person.org_oid).map(|o| o.name.clone()),
+                "vacationType": name,
+                "vacationStartDateTime": SpacedDt(begin),
+                "vacationStopDateTime": SpacedDt(end),
+                "vacationDuration": (sign * days * 480.0) as i64,
+                "dayValueOfDuration": sign * days,
+                "vacationDurationIncludeUnit": format!("{}天", sign * days),
+                "documentType": if cancel { "销假" } else { "请假" },
+                "approveStatus": status,
+                "applicant": person.name,
+                "reason": REASONS[(draw(9) % REASONS.len() as u64) as usize],
+            })
+        })
+        .collect();
+    json_response(
+        StatusCode::OK,
+        &json!({"code": "200", "message": "", "data": {
+            "vacationList": list,
+            "total": total,
+            "sortCursor": encode_cursor(salt, pos, 0),
+            "isLastPage": is_last,
+        }}),
+    )
+}
+
+/// `POST /AttendanceOpen/api/v1/VacationRemain/GetVacationRemainList`:
+/// every person's balance of one leave type, by dataset order.
+pub(super) async fn get_vacation_remain_list(
+    State(b): State<Arc<Beisen>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !is_json(&headers) {
+        return unsupported_media_type();
+    }
+    let body = match Body::parse(&body) {
+        Ok(body) => body,
+        Err(m) => return error(&m),
+    };
+    let code = match body.str("vacationItemCode") {
+        Ok(Some(c)) if !c.trim().is_empty() => c.trim().to_owned(),
+        _ => return error(by_date::ITEM_MISSING),
+    };
+    let Some(kind) = TYPES.iter().position(|t| t.1.eq_ignore_ascii_case(&code)) else {
+        return error(by_date::ITEM_UNKNOWN);
+    };
+    let (name, code) = TYPES[kind];
+    let year = match body.int("year") {
+        Ok(None) => chrono::Datelike::year(&b.ctx.clock.today()),
+        Ok(Some(y @ 1900..=2999)) => y as i32,
+        _ => return error(by_date::YEAR),
+    };
+    let (page_size, cursor) = match page_size_of(&body).and_then(|n| Ok((n, cursor_of(&body)?))) {
+        Ok(q) => q,
+        Err(m) => return error(m),
+    };
+    let data = &b.ctx.data;
+    let salt = b.salt ^ REMAIN_SALT;
+    let start = match cursor.as_deref().map(|c| decode_cursor(salt, c)) {
+        None => 0,
+        Some(Some((p, k))) if p.day == year && usize::from(k) == kind => p.j as usize,
+        Some(_) => return error(msg::CURSOR),
+    };
+    let total = data.len();
+    let end = (start + page_size).min(total);
+    let seed = data.config().seed;
+    let list: Vec<serde_json::Value> = (start..end)
+        .map(|i| {
+            let p = data.person(i);
+            let h = |salt: u64| hash(seed ^ REMAIN_SALT, i as u64, salt ^ kind as u64);
+            let years = year - chrono::Datelike::year(&p.entry_date);
+            let limit: f64 = match code {
+                "AnnualLeave" if years >= 20 => 15.0,
+                "AnnualLeave" if years >= 10 => 10.0,
+                "AnnualLeave" => 5.0,
+                "SickLeave" => 12.0,
+                "CasualLeave" => 10.0,
+                "AdjustLeave" => (h(1) % 6) as f64,
+                _ => 3.0,
+            };
+            let used = ((h(2) % (limit as u64 * 2 + 1)) as f64) / 2.0;
+            let surplus = if code == "AnnualLeave" {
+                (h(3) % 4) as f64
+            } else {
+                0.0
+            };
+            let surplus_left =
+                (surplus - ((h(4) % (surplus as u64 * 2 + 1)) as f64) / 2.0).max(0.0);
+            json!({
+                "userId": p.user_id,
+                "userName": p.name,
+                "userEmail": p.email,
+                "year": year.to_string(),
+                "vacationTypeName": name,
+                "currentYearLimit": limit,
+                "currentYearRemain": limit - used,
+                "lastYearSurplusLimit": surplus,
+                "lastYearSurplusRemain": surplus_left,
+                "currentYearTotalLimit": limit + surplus,
+                "currentYearTotalRemain": limit - used + surplus_left,
+                "transferStatus": "未结转",
+                "currentYearEffectiveDate": format!("{year}-01-01 00:00:00"),
+                "lastYearSurplusEffectiveDate": format!("{}-01-01 00:00:00", year - 1),
+            })
+        })
+        .collect();
+    json_response(
+        StatusCode::OK,
+        &json!({"code": "200", "message": "", "data": {
+            "vacationRemainList": list,
+            "total": total,
+            "sortCursor": encode_cursor(salt, Pos { day: year, j: end as u32 }, kind as u8),
+            "isLastPage": end >= total,
+        }}),
+    )
+}

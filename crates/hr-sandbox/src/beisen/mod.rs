@@ -327,7 +327,9 @@
 //! Lookups served besides the scrolls: `Organization/GetOrganizationInfoByCodes`
 //! and `GetSubOrganizationTrees` (module `org_codes`), the user-id lookups,
 //! `GetServiceInfoByIds`, `GetJuniorById`, `GetSubOrganizations` (`lookup`),
-//! the writes (`writes`) and `DataSource/GetDataSource` (`data_source`).
+//! the writes (`writes`), `DataSource/GetDataSource` (`data_source`), and
+//! pending hires, departures in approval, onboarding records, external-id
+//! mapping and positions or job posts by `oId` (`entry`).
 //!
 //! A missing `metaObjectName` is a `417` `"metaObjectName不能为空"`, an
 //! unknown one `"暂不支持的元数据对象:Name"` (the sandbox's wording).
@@ -441,6 +443,7 @@ mod auth;
 mod b64;
 mod data_source;
 mod employee;
+mod entry;
 mod events;
 mod json;
 mod limit;
@@ -451,6 +454,7 @@ mod org_codes;
 mod query;
 mod recruit;
 mod scroll;
+mod trips;
 mod v5;
 mod writes;
 
@@ -529,6 +533,23 @@ pub mod paths {
     /// Leave requests by approval day (cursor pages).
     pub const VACATION_GET_BY_APPROVAL_TIME: &str =
         "/AttendanceOpen/api/v1/Vacation/GetVacationInfoByApprovalTime";
+    /// Leave requests by the day they start (cursor pages).
+    pub const VACATION_GET_LIST_BY_DATE: &str = "/AttendanceOpen/api/v1/Vacation/GetListByDate";
+    /// Leave balances of one leave type (cursor pages).
+    pub const VACATION_REMAIN_GET_LIST: &str =
+        "/AttendanceOpen/api/v1/VacationRemain/GetVacationRemainList";
+    /// Approved business trips (`PageIndex` pages, PascalCase envelope).
+    pub const BUSINESS_APPROVED_LIST: &str =
+        "/AttendanceOpen/api/v1/Business/GetApprovalCompletedBusinessList";
+    /// Approved outward trips (`PageIndex` pages, PascalCase envelope).
+    pub const OUTWARD_APPROVED_LIST: &str =
+        "/AttendanceOpen/api/v1/Outward/GetApprovalCompletedOutwardList";
+    /// Receives business trips (asynchronous: `X-PAAS-Request-ID`).
+    pub const BUSINESS_PUSH: &str = "/AttendanceOpen/api/v1/Business";
+    /// Removes pushed business trips (asynchronous).
+    pub const BUSINESS_REMOVE: &str = "/AttendanceOpen/api/v1/Business/Remove";
+    /// The state of an asynchronous write (`GET ?requestId=`).
+    pub const ASYNC_JOB_STATE: &str = "/OpenPlatform/api/AsyncApiExecInfo/GetByRequestId";
     /// Job applications by modification time (batches).
     pub const APPLY_GET_BY_MODIFIED_TIME: &str =
         "/RecruitV6/api/v1/Apply/GetApplyListByModifiedTime";
@@ -559,6 +580,25 @@ pub mod paths {
     /// An employee leaves (refuses identical parameters within 3 s).
     pub const EMPLOYEE_DIMISSION: &str = "/TenantBaseExternal/api/v5/Employee/Dimission";
 
+    /// Departures (and other changes) still in approval, as a scroll.
+    pub const EMPLOYEE_GET_LIST_BY_BUSINESS_TYPE: &str =
+        "/TenantBaseExternal/api/v5/Employee/GetListByBussinessType";
+    /// Creates a pending hire (待入职).
+    pub const EMPLOYEE_CREATE_FOR_ENTRY: &str =
+        "/TenantBaseExternal/api/v5/Employee/CreateForEntry";
+    /// A pending hire enters.
+    pub const EMPLOYEE_ENTRY: &str = "/TenantBaseExternal/api/v5/Employee/Entry";
+    /// Sets the external id of a person or department.
+    pub const SOURCE_ID_MAPPING_UPDATE_ORIGINAL_ID_BY_TARGET_ID: &str =
+        "/TenantBaseExternal/api/v5/SourceIdMapping/UpdateOriginalIdByTargetId";
+    /// Onboarding records of pending hires (a bare array of ids).
+    pub const RECRUIT_ON_BOARDING_GET_STAFF_INFOS: &str =
+        "/RecruitV6/api/v1/RecruitOnBoarding/GetStaffInfos";
+    /// Positions by `oId`.
+    pub const POSITION_GET_BY_OIDS: &str = "/TenantBaseExternal/api/v5/Position/GetByOIds";
+    /// Job posts by `oId`.
+    pub const JOB_POST_GET_BY_OIDS: &str = "/TenantBaseExternal/api/v5/JobPost/GetByOIds";
+
     /// Options (value ↔ text) of the data sources behind coded fields.
     pub const DATA_SOURCE_GET_DATA_SOURCE: &str = "/dataservice/api/DataSource/GetDataSource";
 
@@ -583,6 +623,13 @@ pub mod paths {
         CONTRACT_GET_BY_TIME_WINDOW,
         EMPLOYEE_GET_EMPLOYEE_OF_ORGANIZATION,
         VACATION_GET_BY_APPROVAL_TIME,
+        VACATION_GET_LIST_BY_DATE,
+        VACATION_REMAIN_GET_LIST,
+        BUSINESS_APPROVED_LIST,
+        OUTWARD_APPROVED_LIST,
+        BUSINESS_PUSH,
+        BUSINESS_REMOVE,
+        ASYNC_JOB_STATE,
         APPLY_GET_BY_MODIFIED_TIME,
         EMPLOYEE_GET_USER_IDS_BY_JOB_NUMBERS,
         EMPLOYEE_GET_USER_IDS_BY_MOBILES,
@@ -594,6 +641,13 @@ pub mod paths {
         EMPLOYEE_CREATE,
         EMPLOYEE_TRANSFER,
         EMPLOYEE_DIMISSION,
+        EMPLOYEE_GET_LIST_BY_BUSINESS_TYPE,
+        EMPLOYEE_CREATE_FOR_ENTRY,
+        EMPLOYEE_ENTRY,
+        SOURCE_ID_MAPPING_UPDATE_ORIGINAL_ID_BY_TARGET_ID,
+        RECRUIT_ON_BOARDING_GET_STAFF_INFOS,
+        POSITION_GET_BY_OIDS,
+        JOB_POST_GET_BY_OIDS,
     ];
 }
 
@@ -608,6 +662,10 @@ pub(crate) struct Beisen {
     lookups: lookup::Indexes,
     /// Recent write parameters and registered `originalId`s.
     writes: writes::Writes,
+    /// Pushed and removed business trips, and the jobs of those writes.
+    trips: trips::Trips,
+    /// Departments' `originalId`s and the position index.
+    entries: entry::Entries,
     /// Authenticated calls so far, for `revoke_tokens_after`.
     api_calls: AtomicU64,
     request_ids: AtomicU64,
@@ -635,6 +693,8 @@ impl Beisen {
             ),
             lookups: lookup::Indexes::default(),
             writes: writes::Writes::default(),
+            trips: trips::Trips::default(),
+            entries: entry::Entries::default(),
             api_calls: AtomicU64::new(0),
             request_ids: AtomicU64::new(0),
             salt,
@@ -720,6 +780,25 @@ pub(crate) fn router(ctx: Arc<Context>) -> Router {
             post(attendance::get_vacation_info_by_approval_time),
         )
         .route(
+            paths::VACATION_GET_LIST_BY_DATE,
+            post(attendance::get_list_by_date),
+        )
+        .route(
+            paths::VACATION_REMAIN_GET_LIST,
+            post(attendance::get_vacation_remain_list),
+        )
+        .route(
+            paths::BUSINESS_APPROVED_LIST,
+            post(trips::approved_business_list),
+        )
+        .route(
+            paths::OUTWARD_APPROVED_LIST,
+            post(trips::approved_outward_list),
+        )
+        .route(paths::BUSINESS_PUSH, post(trips::push))
+        .route(paths::BUSINESS_REMOVE, post(trips::remove))
+        .route(paths::ASYNC_JOB_STATE, axum::routing::get(trips::job_state))
+        .route(
             paths::APPLY_GET_BY_MODIFIED_TIME,
             post(recruit::get_apply_list_by_modified_time),
         )
@@ -758,6 +837,31 @@ pub(crate) fn router(ctx: Arc<Context>) -> Router {
         .route(paths::EMPLOYEE_CREATE, post(writes::create))
         .route(paths::EMPLOYEE_TRANSFER, post(writes::transfer))
         .route(paths::EMPLOYEE_DIMISSION, post(writes::dimission))
+        .route(
+            paths::EMPLOYEE_GET_LIST_BY_BUSINESS_TYPE,
+            post(entry::get_list_by_business_type),
+        )
+        .route(
+            paths::EMPLOYEE_CREATE_FOR_ENTRY,
+            post(entry::create_for_entry),
+        )
+        .route(paths::EMPLOYEE_ENTRY, post(entry::entry))
+        .route(
+            paths::SOURCE_ID_MAPPING_UPDATE_ORIGINAL_ID_BY_TARGET_ID,
+            post(entry::update_original_id_by_target_id),
+        )
+        .route(
+            paths::RECRUIT_ON_BOARDING_GET_STAFF_INFOS,
+            post(entry::get_staff_infos),
+        )
+        .route(
+            paths::POSITION_GET_BY_OIDS,
+            post(entry::position_get_by_oids),
+        )
+        .route(
+            paths::JOB_POST_GET_BY_OIDS,
+            post(entry::job_post_get_by_oids),
+        )
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), gateway));
     Router::new()
@@ -808,7 +912,10 @@ async fn request_id(State(b): State<Arc<Beisen>>, req: Request, next: Next) -> R
     let n = b.request_ids.fetch_add(1, Ordering::Relaxed);
     let id = json::Guid::of(b.salt, n, 0x1D).to_string();
     if let Ok(value) = HeaderValue::from_str(&id) {
-        resp.headers_mut().insert("x-paas-request-id", value);
+        // An asynchronous write names its job in this header: keep it.
+        resp.headers_mut()
+            .entry("x-paas-request-id")
+            .or_insert(value);
     }
     resp
 }

@@ -81,7 +81,7 @@ pub(super) struct Writes {
     /// Path and canonical body → when last called.
     recent: Mutex<HashMap<String, Instant>>,
     /// `originalId` → `userID`.
-    original_ids: Mutex<HashMap<String, i64>>,
+    pub(super) original_ids: Mutex<HashMap<String, i64>>,
 }
 
 impl Writes {
@@ -101,7 +101,7 @@ impl Writes {
         }
     }
 
-    fn user_of(&self, original_id: &str) -> Option<i64> {
+    pub(super) fn user_of(&self, original_id: &str) -> Option<i64> {
         self.original_ids
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -204,9 +204,9 @@ fn manager(data: &Dataset, record: &Body) -> Result<Option<i64>, String> {
     }
 }
 
-/// The person a transfer or departure names by exactly one of `userId` and
-/// `originalId`.
-fn person(b: &Beisen, body: &Body) -> Result<usize, String> {
+/// The person a write (transfer, departure, entry, id mapping) names by
+/// exactly one of `userId` and `originalId`.
+pub(super) fn person(b: &Beisen, body: &Body) -> Result<usize, String> {
     let user_id = body.int("userId")?;
     let original_id = body
         .str("originalId")?

@@ -346,6 +346,10 @@ pub const IMPORT_PATH: &str = "/openapi/openFile/v1/person/importData";
 pub const TEMPLATE_PATH: &str = "/openapi/v1/person/getTemplateExcel";
 /// Persons by `userId`, phones in clear.
 pub const PERSON_PLAIN_TEXT_PATH: &str = "/openapi/v1/person/findPersonByUserIdListPlainText";
+/// Persons by `userId`, personal data masked (api_01_0112).
+pub const PERSON_MASKED_PATH: &str = "/openapi/v1/person/findPersonByUserIdList";
+/// One person by `personCode`, with e-mail and audit fields (api_01_0340).
+pub const PERSON_MORE_INFO_PATH: &str = "/openapi/v1/person/findPersonMoreInfoByPersonCode";
 /// Person batch creation.
 pub const PERSON_ADD_PATH: &str = "/openapi/v1/person/batchAdd";
 /// Single person update.
@@ -532,6 +536,8 @@ pub(crate) fn router(ctx: Arc<Context>) -> Router {
         )
         .route(TEMPLATE_PATH, post(import::get_template_excel))
         .route(PERSON_PLAIN_TEXT_PATH, post(people::find_by_user_ids))
+        .route(PERSON_MASKED_PATH, post(people::find_by_user_ids_masked))
+        .route(PERSON_MORE_INFO_PATH, post(people::find_more_info_by_code))
         .route(ORG_DIRECTION_PATH, post(org::find_with_direction))
         .route(ORG_LIST_PATH, post(org::find_paged_orgs))
         .route(ORG_SAVE_PATH, post(org::batch_save))

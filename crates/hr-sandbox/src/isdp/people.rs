@@ -318,6 +318,138 @@ fn find_by_user_ids_of(isdp: &Isdp, body: &Value) -> Result<Value> {
     Ok(page_json(data, 0, total))
 }
 
+/// `POST /openapi/v1/person/findPersonByUserIdList` `{userIdList: [...]}`
+/// (api_01_0112): a bare array of the persons of those users, in the order
+/// asked, each once, unknown ids left out; the fields of the plain-text
+/// read with the personal data masked as the vendor masks it (phone
+/// `135******78`), the shape of the published example (api_01_0113).
+pub(super) async fn find_by_user_ids_masked(
+    State(isdp): State<Arc<Isdp>>,
+    body: Bytes,
+) -> Response {
+    let body = match parse_body(&body, super::PERSON_MASKED_PATH) {
+        Ok(b) => b,
+        Err(r) => return r.into_response(),
+    };
+    Style::Bare.respond(find_by_user_ids_masked_of(&isdp, &body))
+}
+
+fn find_by_user_ids_masked_of(isdp: &Isdp, body: &Value) -> Result<Value> {
+    let ids = params::ints(body, "userIdList")?.ok_or("userIdList is required")?;
+    let snap = isdp.snapshot();
+    let people = isdp.people(&snap);
+    let tenant = isdp.ctx.data.tenant_id();
+    let mut seen = HashSet::new();
+    let data: Vec<Value> = ids
+        .into_iter()
+        .filter(|id| seen.insert(*id))
+        .filter_map(|id| people.find_user(id))
+        .filter_map(|id| people.get(id))
+        .map(|rec| {
+            let mut v = plain_person_json(&rec, &snap.tree, tenant);
+            v["phone"] = json!(mask_phone(&rec.phone));
+            if let Value::Object(map) = &mut v {
+                map.insert("integrationAccount".into(), json!(rec.integration_account));
+                map.insert("status".into(), json!(0));
+                map.insert("lastUpdatedBy".into(), json!(rec.last_updated_by));
+                map.insert(
+                    "lastUpdateDate".into(),
+                    json!(rec.last_update.and_utc().timestamp_millis() - 8 * 3_600_000),
+                );
+                map.insert("personStatus".into(), json!(rec.status));
+                map.insert("userId".into(), json!(rec.user_id));
+            }
+            v
+        })
+        .collect();
+    Ok(Value::Array(data))
+}
+
+/// `POST /openapi/v1/person/findPersonMoreInfoByPersonCode` `{personCode}`
+/// (api_01_0340): the bare person object with the reference's fields
+/// (e-mail, audit fields, digests of phone and e-mail), phone and e-mail in
+/// clear; `null` when no person has the code. A missing `personCode` is
+/// refused like the other reads.
+pub(super) async fn find_more_info_by_code(State(isdp): State<Arc<Isdp>>, body: Bytes) -> Response {
+    let body = match parse_body(&body, super::PERSON_MORE_INFO_PATH) {
+        Ok(b) => b,
+        Err(r) => return r.into_response(),
+    };
+    Style::Bare.respond(find_more_info_of(&isdp, &body))
+}
+
+fn find_more_info_of(isdp: &Isdp, body: &Value) -> Result<Value> {
+    let code = match body.get("personCode") {
+        Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_owned(),
+        _ => return Err("personCode is required".into()),
+    };
+    let snap = isdp.snapshot();
+    let people = isdp.people(&snap);
+    let Some(rec) = people.find_code(&code).and_then(|id| people.get(id)) else {
+        return Ok(Value::Null);
+    };
+    let tenant = isdp.ctx.data.tenant_id();
+    let email = isdp
+        .ctx
+        .data
+        .index_of_isdp_person_id(rec.person_id)
+        .map(|i| isdp.ctx.data.person(i).email);
+    // Digests the sandbox chooses (FNV-1a): stable, and never the value itself.
+    let digest = |s: &str| {
+        let h = s.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        format!("{h:016x}")
+    };
+    let mut chars = rec.name.chars();
+    let last_name: String = chars.next().map(String::from).unwrap_or_default();
+    let first_name: String = chars.collect();
+    let millis = |t: chrono::NaiveDateTime| t.and_utc().timestamp_millis() - 8 * 3_600_000;
+    let mut out = json!({
+        "status": 0,
+        "entityName": "person",
+        "appName": "pub-server",
+        "lastUpdateDate": millis(rec.last_update),
+        "lastUpdatedBy": rec.last_updated_by,
+        "creationDate": millis(rec.last_update - chrono::Duration::days(30)),
+        "createdBy": rec.last_updated_by,
+        "deleteFlag": 0,
+        "integrationAccount": rec.integration_account,
+        "userId": rec.user_id,
+        "account": rec.code,
+        "adminOrgId": rec.org_id,
+        "phone": rec.phone,
+        "email": email,
+        "tenantId": tenant,
+        "personType": rec.person_type,
+        "qualificationCode": rec.qualification_code,
+        "personName": rec.name,
+        "lastName": last_name,
+        "firstName": first_name,
+        "personCode": rec.code,
+        "personId": rec.person_id,
+        "personStatus": rec.status,
+        "profilePictureStatus": rec.picture_status,
+        "profilePictureId": rec.picture_id,
+        "phoneHash": digest(&rec.phone),
+        "emailHash": email.as_deref().map(digest),
+        "isSmartDevice": if rec.smart_device { "Y" } else { "N" },
+    });
+    if let Value::Object(map) = &mut out {
+        for key in [
+            "udfExtend1",
+            "udfExtend2",
+            "udfExtend3",
+            "udfExtend4",
+            "udfExtend5",
+            "udfExtend7",
+        ] {
+            map.insert(key.into(), json!(rec.udf.get(key)));
+        }
+    }
+    Ok(out)
+}
+
 /// Persons written through the API: changed dataset persons and added ones,
 /// by `personId`.
 #[derive(Debug, Default, Clone)]

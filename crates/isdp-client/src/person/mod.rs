@@ -1,6 +1,8 @@
 //! Persons: the record, the query, the writes.
 
+mod detail;
 mod list;
+mod masked;
 mod model;
 mod plain;
 mod write;
@@ -8,7 +10,9 @@ mod write;
 use hr_common::Result;
 use hr_common::paging::Items;
 
+pub use detail::{FindPersonByCode, PERSON_MORE_INFO_PATH, PersonDetail, PersonDetailReply};
 pub use list::{GetPersonList, PERSON_LIST_PATH, PersonListing};
+pub use masked::{FindMaskedPersonsByUserIds, MaskedPerson, PERSON_MASKED_PATH};
 pub use model::{Person, PersonOrg, PositionInfo, RoleInfo};
 pub use plain::{FindPersonsByUserIds, PERSON_PLAIN_TEXT_PATH, PlainPerson};
 pub use write::{
@@ -61,6 +65,23 @@ impl<'a> Persons<'a> {
         user_ids: impl IntoIterator<Item = impl Into<crate::ids::UserId>>,
     ) -> Result<Vec<PlainPerson>> {
         FindPersonsByUserIds::new(user_ids).send(self.client).await
+    }
+
+    /// findPersonByUserIdList: persons by `userId`, personal data masked
+    /// by the vendor.
+    pub async fn by_user_ids_masked(
+        &self,
+        user_ids: impl IntoIterator<Item = impl Into<crate::ids::UserId>>,
+    ) -> Result<Vec<MaskedPerson>> {
+        FindMaskedPersonsByUserIds::new(user_ids)
+            .send(self.client)
+            .await
+    }
+
+    /// findPersonMoreInfoByPersonCode: one person by `personCode`, `None`
+    /// when there is none.
+    pub async fn by_code(&self, person_code: impl Into<String>) -> Result<Option<PersonDetail>> {
+        FindPersonByCode::new(person_code).send(self.client).await
     }
 
     /// The whole export chain; await it, after options if needed.

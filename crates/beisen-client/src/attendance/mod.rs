@@ -1,4 +1,18 @@
-//! Attendance (假勤): leave requests by approval day, cursor-paged.
+//! Attendance (假勤, `/AttendanceOpen/api/v1/…`).
+//!
+//! | what | endpoint | paging | envelope |
+//! |---|---|---|---|
+//! | leave requests approved on a day | `Vacation/GetVacationInfoByApprovalTime` ([`GetVacationsByApprovalTime`]) | `queryCursor`/`sortCursor` | `{code, data}` |
+//! | leave requests starting on a day | `Vacation/GetListByDate` ([`GetVacationsByDate`]) | `queryCursor`/`sortCursor` | `{code, data}` |
+//! | leave balances | `VacationRemain/GetVacationRemainList` ([`GetVacationRemainList`]) | `queryCursor`/`sortCursor` | `{code, data}` |
+//! | approved business trips (出差) | `Business/GetApprovalCompletedBusinessList` ([`GetApprovedBusinessTrips`]) | `PageIndex`/`PageSize` | `{Code, Message, Data}` |
+//! | approved outward trips (公出) | `Outward/GetApprovalCompletedOutwardList` ([`GetApprovedOutwardTrips`]) | `PageIndex`/`PageSize` | `{Code, Message, Data}` |
+//! | write business trips back | `Business` ([`PushBusinessTrips`]), `Business/Remove` ([`RemoveBusinessTrips`]) | asynchronous: `X-PAAS-Request-ID` | `{Code, Message}` |
+//! | the state of an asynchronous write | `GET /OpenPlatform/api/AsyncApiExecInfo/GetByRequestId` ([`GetAsyncJobState`]) | | `{code, data}` |
+//!
+//! The PascalCase replies are read by hr-common's
+//! [`pascal`](hr_common::endpoint::pascal) envelope with [`AttendanceOpen`]
+//! as the vendor. Sources of the shapes are in each submodule's docs.
 
 use std::borrow::Cow;
 
@@ -16,6 +30,25 @@ use crate::BeisenClient;
 use crate::enums::VacationApproveStatus;
 use crate::envelope::{Envelope, Promise, VacationPageReply, null_as_empty};
 use crate::ids::UserId;
+
+mod leave;
+mod push;
+mod trips;
+
+pub use leave::{
+    GetVacationRemainList, GetVacationsByDate, LeavePageReply, VACATION_GET_LIST_BY_DATE,
+    VACATION_REMAIN_GET_LIST, VacationByDate, VacationRemain,
+};
+pub use push::{
+    ASYNC_JOB_STATE, AsyncJob, AsyncJobReply, AsyncJobState, AsyncSubmission, AsyncWrite,
+    BUSINESS_PUSH, BUSINESS_REMOVE, BusinessTripRecord, GetAsyncJobState, MIN_POLL_INTERVAL,
+    PushBusinessTrips, RemoveBusinessTrips, SubmissionReply,
+};
+pub use trips::{
+    AttendanceOpen, BUSINESS_APPROVED_LIST, BusinessTrip, BusinessTripLeg,
+    GetApprovedBusinessTrips, GetApprovedOutwardTrips, IndexPage, IndexPageReply,
+    OUTWARD_APPROVED_LIST, OutwardTrip,
+};
 
 /// `POST /AttendanceOpen/api/v1/Vacation/GetVacationInfoByApprovalTime`.
 pub const VACATION_BY_APPROVAL_TIME: &str =
