@@ -147,7 +147,6 @@ pub(super) async fn create_for_entry(
     Response::from_parts(parts, axum::body::Body::from(body))
 }
 
-
 /// `Employee/Entry`.
 pub(super) async fn entry(
     State(b): State<Arc<Beisen>>,
