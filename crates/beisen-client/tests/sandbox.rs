@@ -293,6 +293,39 @@ async fn a_skewed_window_is_split_further_and_still_exact() {
     assert!(progress.checkpoint().is_complete());
 }
 
+/// A window just over `split_above` is still cut as wide as the stream's
+/// parallelism: found after its first page, it is what the run ends on,
+/// and two long serial scrolls would make its tail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_window_splits_at_least_as_wide_as_the_parallelism() {
+    let mut cfg = config(6_000);
+    cfg.data.skew = Some(hr_sandbox::data::Skew {
+        fraction: 0.6,
+        day: day(2024, 5, 5),
+    });
+    let sb = Sandbox::start(cfg).await.unwrap();
+    let client = client(&sb);
+    let (start, stop) = (day(2024, 1, 1), day(2025, 1, 1));
+    // The busy window holds about 3,600 + 600 records: by size alone two
+    // pieces of 3,000.
+    let mut stream = client
+        .employees()
+        .changed_between(start, stop)
+        .query(everyone(start, stop).capacity(100))
+        .parallel(6)
+        .split_above(Some(3_000));
+    let progress = stream.progress();
+    let ids: Vec<i64> = stream
+        .items()
+        .map_ok(|e| e.employee_info.user_id.get())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_exactly_once(&sb, &ids);
+    assert!(progress.widest_split() >= 6, "{progress:?}");
+    assert!(progress.checkpoint().is_complete());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_checkpoint_resumes_where_the_last_run_stopped() {
     let sb = Sandbox::start(config(2_000)).await.unwrap();

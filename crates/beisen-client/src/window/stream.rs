@@ -290,8 +290,11 @@ impl<R: TimeWindowRequest> WindowStream<R> {
     /// skewed data still spreads over the scrolls and no scroll holds more
     /// than about this many restart keys.
     ///
-    /// The split is as fine as the total needs: pieces of about this size
-    /// (up to 64 from one split, none shorter than a second), cut where
+    /// The split is as fine as the total needs: pieces of about this size,
+    /// and at least as many as the stream's [`parallel`](Self::parallel)
+    /// scrolls (a piece this busy is found late and is likely what the run
+    /// ends on: side by side, its pieces end together; up to 64 from one
+    /// split, none shorter than a second), cut where
     /// the first page's records fall in time, so a busy hour gets many
     /// pieces and a quiet month one. That page is delivered, not thrown
     /// away; the new pieces skip their copies of its records. Larger
@@ -497,6 +500,7 @@ impl<R: TimeWindowRequest> WindowStream<R> {
             client: self.client,
             template: self.template,
             split_above: self.split_above,
+            parallel: self.parallel,
             max_restarts: self.max_restarts,
             max_growth: self.max_growth,
             ledger: Arc::new(Mutex::new(Ledger::new(&windows, self.dedup))),
@@ -583,6 +587,8 @@ struct Engine<R: TimeWindowRequest> {
     client: BeisenClient,
     template: R,
     split_above: Option<u64>,
+    /// Scrolls at once; a split is at least this wide.
+    parallel: usize,
     max_restarts: u32,
     max_growth: Option<u32>,
     ledger: Arc<Mutex<Ledger>>,
@@ -604,6 +610,7 @@ impl<R: TimeWindowRequest> Clone for Engine<R> {
             client: self.client.clone(),
             template: self.template.clone(),
             split_above: self.split_above,
+            parallel: self.parallel,
             max_restarts: self.max_restarts,
             max_growth: self.max_growth,
             ledger: self.ledger.clone(),
@@ -948,8 +955,14 @@ impl<R: TimeWindowRequest> Engine<R> {
         if total <= limit || window.len() < chrono::Duration::seconds(2) {
             return None;
         }
+        // At least as wide as the stream's parallelism: a piece this busy
+        // is found late (after its first page) and is likely what the run
+        // ends on; in as many pieces as there are scrolls, it ends side by
+        // side instead of in a few serial scrolls that cannot use the
+        // tenant's rate.
         let parts = (total.saturating_mul(6) / 5)
             .div_ceil(limit)
+            .max(self.parallel as u64)
             .clamp(2, MAX_SPLIT as u64) as usize;
         let mut sample: Vec<NaiveDateTime> = Vec::new();
         if self.template.query().sort.is_none() {
