@@ -55,8 +55,8 @@ use crate::enums::{EmpStatus, EmployType, ServiceType};
 use crate::envelope::{ListReply, ScrollListReply, WriteReply};
 use crate::ids::{OrgOId, UserId};
 use crate::models::{EmployeeWithRecords, WindowRecord};
-use crate::window::{WindowBound, fmt_time};
-use crate::write::{CreatedEmployee, EmployeeRef, WriteResult};
+use crate::window::WindowBound;
+use crate::write::{CreatedEmployee, EmployeeRef, WriteResult, date_time, employee_body};
 use crate::{BeisenClient, ListResponse, ScrollResponse};
 
 /// `POST …/Employee/GetListByBussinessType` (sic).
@@ -340,10 +340,6 @@ hr_common::impl_send!(GetListByBusinessType);
 // CreateForEntry and Entry
 // ---------------------------------------------------------------------------
 
-fn date_time(t: impl WindowBound) -> Value {
-    Value::String(fmt_time(t.civil(hr_common::CHINA_STANDARD_TIME)))
-}
-
 /// `Employee/CreateForEntry`: a pending hire (待入职), entered later with
 /// [`EntryEmployee`]. Same body as `Employee/Create`: `new` takes what the
 /// vendor's hint lists as required (姓名、电子邮件、部门、入职日期、雇佣关系、
@@ -381,73 +377,7 @@ pub struct CreateForEntry {
     pub employment_contract: Option<Map<String, Value>>,
 }
 
-impl CreateForEntry {
-    /// `name` (`email`), joining `department` on `entry_date`, with
-    /// `employ_type` and a probation of `probation_months` (0: none).
-    pub fn new(
-        name: impl Into<String>,
-        email: impl Into<String>,
-        department: impl Into<OrgOId>,
-        entry_date: impl WindowBound,
-        employ_type: EmployType,
-        probation_months: u32,
-    ) -> Self {
-        let mut employee_information = Map::new();
-        employee_information.insert("name".into(), Value::String(name.into()));
-        employee_information.insert("email".into(), Value::String(email.into()));
-        let mut employment_record = Map::new();
-        employment_record.insert("oIdDepartment".into(), department.into().get().into());
-        employment_record.insert("entryDate".into(), date_time(entry_date));
-        employment_record.insert("employType".into(), employ_type.code().into());
-        employment_record.insert("probation".into(), probation_months.into());
-        CreateForEntry {
-            employee_information,
-            employment_record,
-            employment_contract: None,
-        }
-    }
-
-    /// `employeeInformation.originalId`: the other system's id, by which
-    /// `Entry` and later writes can name the person.
-    pub fn original_id(self, id: impl Into<String>) -> Self {
-        self.employee_field("originalId", id.into())
-    }
-
-    /// `employeeInformation.mobilePhone`.
-    pub fn mobile_phone(self, mobile: impl Into<String>) -> Self {
-        self.employee_field("mobilePhone", mobile.into())
-    }
-
-    /// `employmentRecord.jobNumber` (工号).
-    pub fn job_number(self, job_number: impl Into<String>) -> Self {
-        self.record_field("jobNumber", job_number.into())
-    }
-
-    /// `employmentRecord.pOIdEmpAdmin`: the line manager.
-    pub fn manager(self, manager: impl Into<UserId>) -> Self {
-        self.record_field("pOIdEmpAdmin", manager.into().get())
-    }
-
-    /// Sets an `employeeInformation` field.
-    pub fn employee_field(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.employee_information.insert(name.into(), value.into());
-        self
-    }
-
-    /// Sets an `employmentRecord` field.
-    pub fn record_field(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.employment_record.insert(name.into(), value.into());
-        self
-    }
-
-    /// Sets an `employmentContract` field.
-    pub fn contract_field(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.employment_contract
-            .get_or_insert_with(Map::new)
-            .insert(name.into(), value.into());
-        self
-    }
-}
+employee_body!(CreateForEntry);
 
 impl Endpoint for CreateForEntry {
     type Client = BeisenClient;

@@ -196,9 +196,102 @@ macro_rules! write_endpoint {
     };
 }
 
-fn date_time(t: impl WindowBound) -> Value {
+pub(crate) fn date_time(t: impl WindowBound) -> Value {
     Value::String(fmt_time(t.civil(hr_common::CHINA_STANDARD_TIME)))
 }
+
+/// `new` and the setters of a request whose body is a new person's
+/// `employeeInformation`, `employmentRecord` and optional
+/// `employmentContract` maps (`Employee/Create`, `Employee/CreateForEntry`:
+/// one body, two endpoints). The struct stays written out where it is
+/// declared.
+macro_rules! employee_body {
+    ($name:ident) => {
+        impl $name {
+            /// `name` (`email`), in `department` from `entry_date`, with
+            /// `employ_type` and a probation of `probation_months` (0:
+            /// none): what the vendor lists as required.
+            pub fn new(
+                name: impl Into<String>,
+                email: impl Into<String>,
+                department: impl Into<OrgOId>,
+                entry_date: impl WindowBound,
+                employ_type: EmployType,
+                probation_months: u32,
+            ) -> Self {
+                let mut employee_information = Map::new();
+                employee_information.insert("name".into(), Value::String(name.into()));
+                employee_information.insert("email".into(), Value::String(email.into()));
+                let mut employment_record = Map::new();
+                employment_record.insert("oIdDepartment".into(), department.into().get().into());
+                employment_record.insert("entryDate".into(), $crate::write::date_time(entry_date));
+                employment_record.insert("employType".into(), employ_type.code().into());
+                employment_record.insert("probation".into(), probation_months.into());
+                $name {
+                    employee_information,
+                    employment_record,
+                    employment_contract: None,
+                }
+            }
+
+            /// `employeeInformation.originalId`: the other system's id, by
+            /// which later writes can name the person
+            /// ([`EmployeeRef::OriginalId`](crate::write::EmployeeRef::OriginalId)).
+            pub fn original_id(self, id: impl Into<String>) -> Self {
+                self.employee_field("originalId", id.into())
+            }
+
+            /// `employeeInformation.mobilePhone`.
+            pub fn mobile_phone(self, mobile: impl Into<String>) -> Self {
+                self.employee_field("mobilePhone", mobile.into())
+            }
+
+            /// `employmentRecord.jobNumber` (工号).
+            pub fn job_number(self, job_number: impl Into<String>) -> Self {
+                self.record_field("jobNumber", job_number.into())
+            }
+
+            /// `employmentRecord.pOIdEmpAdmin`: the line manager.
+            pub fn manager(self, manager: impl Into<UserId>) -> Self {
+                self.record_field("pOIdEmpAdmin", manager.into().get())
+            }
+
+            /// Sets an `employeeInformation` field.
+            pub fn employee_field(
+                mut self,
+                name: impl Into<String>,
+                value: impl Into<Value>,
+            ) -> Self {
+                self.employee_information.insert(name.into(), value.into());
+                self
+            }
+
+            /// Sets an `employmentRecord` field.
+            pub fn record_field(
+                mut self,
+                name: impl Into<String>,
+                value: impl Into<Value>,
+            ) -> Self {
+                self.employment_record.insert(name.into(), value.into());
+                self
+            }
+
+            /// Sets an `employmentContract` field (the contract is sent once
+            /// one is set).
+            pub fn contract_field(
+                mut self,
+                name: impl Into<String>,
+                value: impl Into<Value>,
+            ) -> Self {
+                self.employment_contract
+                    .get_or_insert_with(Map::new)
+                    .insert(name.into(), value.into());
+                self
+            }
+        }
+    };
+}
+pub(crate) use employee_body;
 
 /// `Employee/Create`: a new active employee, external person or intern
 /// (not a pending hire: that is `CreateForEntry`).
@@ -239,69 +332,7 @@ pub struct CreateEmployee {
     pub employment_contract: Option<Map<String, Value>>,
 }
 
-impl CreateEmployee {
-    /// `name` (`email`), in `department` from `entry_date`, with
-    /// `employ_type` and a probation of `probation_months` (0: none).
-    pub fn new(
-        name: impl Into<String>,
-        email: impl Into<String>,
-        department: impl Into<OrgOId>,
-        entry_date: impl WindowBound,
-        employ_type: EmployType,
-        probation_months: u32,
-    ) -> Self {
-        let mut employee_information = Map::new();
-        employee_information.insert("name".into(), Value::String(name.into()));
-        employee_information.insert("email".into(), Value::String(email.into()));
-        let mut employment_record = Map::new();
-        employment_record.insert("oIdDepartment".into(), department.into().get().into());
-        employment_record.insert("entryDate".into(), date_time(entry_date));
-        employment_record.insert("employType".into(), employ_type.code().into());
-        employment_record.insert("probation".into(), probation_months.into());
-        CreateEmployee {
-            employee_information,
-            employment_record,
-            employment_contract: None,
-        }
-    }
-
-    /// `employeeInformation.originalId`: the other system's id, by which
-    /// later writes can name the person ([`EmployeeRef::OriginalId`]).
-    pub fn original_id(self, id: impl Into<String>) -> Self {
-        self.employee_field("originalId", id.into())
-    }
-
-    /// `employmentRecord.jobNumber` (工号).
-    pub fn job_number(self, job_number: impl Into<String>) -> Self {
-        self.record_field("jobNumber", job_number.into())
-    }
-
-    /// `employmentRecord.pOIdEmpAdmin`: the line manager.
-    pub fn manager(self, manager: impl Into<UserId>) -> Self {
-        self.record_field("pOIdEmpAdmin", manager.into().get())
-    }
-
-    /// Sets an `employeeInformation` field.
-    pub fn employee_field(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.employee_information.insert(name.into(), value.into());
-        self
-    }
-
-    /// Sets an `employmentRecord` field.
-    pub fn record_field(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.employment_record.insert(name.into(), value.into());
-        self
-    }
-
-    /// Sets an `employmentContract` field (the contract is sent once one
-    /// is set).
-    pub fn contract_field(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.employment_contract
-            .get_or_insert_with(Map::new)
-            .insert(name.into(), value.into());
-        self
-    }
-}
+employee_body!(CreateEmployee);
 write_endpoint!(CreateEmployee => CreatedEmployee, crate::employee::paths::CREATE);
 
 /// `Employee/Transfer`: moves an employee (调动), effective at once, no
