@@ -3,6 +3,10 @@
 //! requests by start day and leave balances. Against wiremock with bodies in
 //! the sources' shapes (`tests/resources/`), and against the sandbox.
 
+mod common;
+
+use common::{fixture, server};
+
 use std::time::Duration;
 
 use beisen_client::attendance::{
@@ -16,34 +20,10 @@ use beisen_client::{BeisenClient, Credentials, UserId};
 use chrono::{Duration as ChronoDuration, NaiveDate};
 use futures::TryStreamExt;
 use hr_common::error::PagingErrorKind;
-use hr_common::transport::RetryPolicy;
 use hr_sandbox::{DataConfig, Sandbox, SandboxConfig};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, method, path, query_param};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
-
-fn fixture(name: &str) -> Value {
-    let p = format!("{}/tests/resources/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(&p).expect(&p)).expect("fixture JSON")
-}
-
-async fn server() -> (MockServer, BeisenClient) {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"access_token":"T1","token_type":"bearer","expires_in":7200,"refresh_token":"R1"}),
-        ))
-        .mount(&server)
-        .await;
-    let client = BeisenClient::builder()
-        .base_url(server.uri())
-        .credentials(Credentials::app_key("k", "s"))
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
-    (server, client)
-}
+use wiremock::{Mock, Request, ResponseTemplate};
 
 fn sept(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2021, 9, d).unwrap()

@@ -14,6 +14,10 @@
 //! `metaObjectName` `TenantBase.EmployeeInformation`); the error message of
 //! `1000024` is the table's wording, not a quoted reply.
 
+mod common;
+
+use common::{day, fixture, server};
+
 use std::collections::HashSet;
 use std::time::Duration;
 
@@ -22,42 +26,12 @@ use beisen_client::data_source::{
 };
 use beisen_client::employee::GetEmployeesByTimeWindow;
 use beisen_client::{BeisenClient, Credentials, DATA_SOURCE_GROUP, DATA_SOURCE_LIMITS};
-use chrono::NaiveDate;
 use hr_sandbox::{DataConfig, Sandbox, SandboxConfig};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 const PATH: &str = "/dataservice/api/DataSource/GetDataSource";
-
-fn fixture(name: &str) -> Value {
-    let text = std::fs::read_to_string(format!(
-        "{}/tests/resources/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
-async fn server() -> (MockServer, BeisenClient) {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/token"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(
-                json!({"access_token":"T1","token_type":"bearer","expires_in":7200}),
-            ),
-        )
-        .mount(&server)
-        .await;
-    let client = BeisenClient::builder()
-        .base_url(server.uri())
-        .credentials(Credentials::app_key("k", "s"))
-        .retry(hr_common::transport::RetryPolicy::none())
-        .build()
-        .unwrap();
-    (server, client)
-}
 
 async fn data_source_calls(server: &MockServer) -> Vec<Value> {
     server
@@ -354,10 +328,6 @@ async fn a_failed_fetch_is_not_cached_and_a_ttl_refetches() {
         3,
         "fetched again after the TTL"
     );
-}
-
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
 /// The client against the sandbox: every coded field of a page of

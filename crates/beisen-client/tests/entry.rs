@@ -19,6 +19,10 @@
 //!   (`oIds`), items with the fields skillify `organization-and-positions.md`
 //!   §4 lists for the windows (`63167` is its job-post example).
 
+mod common;
+
+use common::{day, fixture, server_retrying};
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -32,42 +36,12 @@ use beisen_client::models::{JobPost, Position};
 use beisen_client::organization::{GetJobPostsByTimeWindow, GetPositionsByTimeWindow};
 use beisen_client::position::{self, GetJobPostsByOIds, GetPositionsByOIds};
 use beisen_client::{BeisenClient, Credentials, Error, ErrorExt};
-use chrono::{Duration as ChronoDuration, NaiveDate};
+use chrono::Duration as ChronoDuration;
 use futures::TryStreamExt;
 use hr_sandbox::{DataConfig, Sandbox, SandboxConfig};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
-
-fn fixture(name: &str) -> Value {
-    let text = std::fs::read_to_string(format!(
-        "{}/tests/resources/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-async fn server() -> (MockServer, BeisenClient) {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"access_token":"T1","token_type":"bearer","expires_in":7200,"refresh_token":"R1"}),
-        ))
-        .mount(&server)
-        .await;
-    let client = BeisenClient::builder()
-        .base_url(server.uri())
-        .credentials(Credentials::app_key("k", "s"))
-        .build()
-        .unwrap();
-    (server, client)
-}
 
 /// A mock answering `status` with `body` at `p`, counting the calls.
 async fn counted(server: &MockServer, p: &str, status: u16, body: Value) -> Arc<AtomicUsize> {
@@ -90,7 +64,7 @@ async fn counted(server: &MockServer, p: &str, status: u16, body: Value) -> Arc<
 
 #[tokio::test]
 async fn create_for_entry_sends_the_documented_body_and_reads_the_new_ids() {
-    let (server, client) = server().await;
+    let (server, client) = server_retrying().await;
     Mock::given(method("POST"))
         .and(path(entry::CREATE_FOR_ENTRY))
         .and(body_json(fixture("employee_create_for_entry.request.json")))
@@ -123,7 +97,7 @@ async fn create_for_entry_sends_the_documented_body_and_reads_the_new_ids() {
 
 #[tokio::test]
 async fn writes_are_not_repeated_after_a_server_error() {
-    let (server, client) = server().await;
+    let (server, client) = server_retrying().await;
     let creates = counted(&server, entry::CREATE_FOR_ENTRY, 503, json!({})).await;
     let entries = counted(&server, entry::ENTRY, 500, json!({})).await;
     let maps = counted(
@@ -157,7 +131,7 @@ async fn writes_are_not_repeated_after_a_server_error() {
 
 #[tokio::test]
 async fn duplicate_entry_refusals_are_api_errors_with_the_vendor_message() {
-    let (server, client) = server().await;
+    let (server, client) = server_retrying().await;
     counted(
         &server,
         entry::CREATE_FOR_ENTRY,
@@ -186,7 +160,7 @@ async fn duplicate_entry_refusals_are_api_errors_with_the_vendor_message() {
 
 #[tokio::test]
 async fn entry_by_original_id_sends_the_documented_body() {
-    let (server, client) = server().await;
+    let (server, client) = server_retrying().await;
     Mock::given(method("POST"))
         .and(path(entry::ENTRY))
         .and(body_json(fixture("employee_entry.request.json")))
@@ -202,7 +176,7 @@ async fn entry_by_original_id_sends_the_documented_body() {
         .unwrap();
     assert_eq!(done.data, None);
 
-    let (server, client) = self::server().await;
+    let (server, client) = self::server_retrying().await;
     counted(
         &server,
         entry::ENTRY,
@@ -219,7 +193,7 @@ async fn entry_by_original_id_sends_the_documented_body() {
 
 #[tokio::test]
 async fn update_original_id_sends_the_documented_fields_and_reads_the_refusal() {
-    let (server, client) = server().await;
+    let (server, client) = server_retrying().await;
     Mock::given(method("POST"))
         .and(path(entry::UPDATE_ORIGINAL_ID_BY_TARGET_ID))
         .and(body_json(fixture(
@@ -249,7 +223,7 @@ async fn update_original_id_sends_the_documented_fields_and_reads_the_refusal() 
 
 #[tokio::test]
 async fn staff_infos_send_a_bare_array_and_read_the_documented_items() {
-    let (server, client) = server().await;
+    let (server, client) = server_retrying().await;
     Mock::given(method("POST"))
         .and(path(entry::GET_STAFF_INFOS))
         .and(body_json(fixture(
@@ -283,7 +257,7 @@ async fn staff_infos_send_a_bare_array_and_read_the_documented_items() {
 
 #[tokio::test]
 async fn staff_infos_split_into_calls_of_a_hundred_and_read_the_400() {
-    let (server, client) = server().await;
+    let (server, client) = server_retrying().await;
     let sizes = Arc::new(std::sync::Mutex::new(Vec::new()));
     let seen = sizes.clone();
     Mock::given(method("POST"))
@@ -313,7 +287,7 @@ async fn staff_infos_split_into_calls_of_a_hundred_and_read_the_400() {
     sizes.sort_unstable();
     assert_eq!(sizes, [50, 100, 100]);
 
-    let (server, client) = self::server().await;
+    let (server, client) = self::server_retrying().await;
     counted(
         &server,
         entry::GET_STAFF_INFOS,
@@ -329,7 +303,7 @@ async fn staff_infos_split_into_calls_of_a_hundred_and_read_the_400() {
 
 #[tokio::test]
 async fn business_type_sends_the_documented_parameters_and_reads_records_in_approval() {
-    let (server, client) = server().await;
+    let (server, client) = server_retrying().await;
     Mock::given(method("POST"))
         .and(path(entry::GET_LIST_BY_BUSINESS_TYPE))
         .and(body_json(fixture(
@@ -367,7 +341,7 @@ async fn business_type_sends_the_documented_parameters_and_reads_records_in_appr
 
 #[tokio::test]
 async fn business_type_pages_accept_a_plain_list_as_one_batch() {
-    let (server, client) = server().await;
+    let (server, client) = server_retrying().await;
     let calls = counted(
         &server,
         entry::GET_LIST_BY_BUSINESS_TYPE,
@@ -390,7 +364,7 @@ async fn business_type_pages_accept_a_plain_list_as_one_batch() {
 
 #[tokio::test]
 async fn positions_and_job_posts_by_oid_send_oids_and_read_window_items() {
-    let (server, client) = server().await;
+    let (server, client) = server_retrying().await;
     Mock::given(method("POST"))
         .and(path(position::POSITION_GET_BY_OIDS))
         .and(body_json(fixture("position_get_by_oids.request.json")))

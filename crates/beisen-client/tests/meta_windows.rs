@@ -22,6 +22,10 @@
 //! `fields.OId`, `fields.Name`, `fields.ext…`; the connector reads
 //! `userID`; the connector's contract `contractType` filter is a number).
 
+mod common;
+
+use common::{day, fixture, server};
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use beisen_client::models::{
@@ -38,40 +42,9 @@ use beisen_client::{BeisenClient, Credentials, Error};
 use chrono::NaiveDate;
 use futures::TryStreamExt;
 use hr_sandbox::{DataConfig, Sandbox, SandboxConfig};
-use serde_json::{Value, json};
+use serde_json::Value;
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-fn fixture(name: &str) -> Value {
-    let text = std::fs::read_to_string(format!(
-        "{}/tests/resources/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-async fn server() -> (MockServer, BeisenClient) {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"access_token":"T1","token_type":"bearer","expires_in":7200,"refresh_token":"R1"}),
-        ))
-        .mount(&server)
-        .await;
-    let client = BeisenClient::builder()
-        .base_url(server.uri())
-        .credentials(Credentials::app_key("k", "s"))
-        .retry(hr_common::transport::RetryPolicy::none())
-        .build()
-        .unwrap();
-    (server, client)
-}
 
 /// Answers `name.request.json` on `route` with `name.response.json`, once.
 async fn expect(server: &MockServer, route: &str, name: &str) {

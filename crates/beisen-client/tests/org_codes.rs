@@ -16,6 +16,10 @@
 //!   `GetSubOrganizations`, and the reply exercises the lenient node
 //!   reading (`children`, `subOrganizations`, `null`, absent).
 
+mod common;
+
+use common::{day, fixture, server};
+
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -26,42 +30,10 @@ use beisen_client::organization::{
     GetOrganizationInfoByCodes, GetSubOrganizationTrees, GetSubOrganizations, MAX_CODES_PER_CALL,
 };
 use beisen_client::{BeisenClient, Credentials, Error};
-use chrono::NaiveDate;
 use hr_sandbox::{DataConfig, Sandbox, SandboxConfig};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
-
-fn fixture(name: &str) -> Value {
-    let text = std::fs::read_to_string(format!(
-        "{}/tests/resources/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-async fn server() -> (MockServer, BeisenClient) {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"access_token":"T1","token_type":"bearer","expires_in":7200,"refresh_token":"R1"}),
-        ))
-        .mount(&server)
-        .await;
-    let client = BeisenClient::builder()
-        .base_url(server.uri())
-        .credentials(Credentials::app_key("k", "s"))
-        .retry(hr_common::transport::RetryPolicy::none())
-        .build()
-        .unwrap();
-    (server, client)
-}
+use wiremock::{Mock, Request, ResponseTemplate};
 
 const COLUMNS: [&str; 7] = [
     "Name",

@@ -79,12 +79,9 @@ const MAX_OIDS: usize = 300;
 const JOB_POST_BASE: usize = 20_000;
 
 mod text {
-    /// Documented (Employee/Entry).
-    pub const WRONG_STATE: &str = "该人员当前状态不能办理当前业务";
-    /// Chosen (as Employee/Create).
-    pub const ORIGINAL_ID_TAKEN: &str = "外部ID已存在";
+    /// The writes' own: one wording for one rule.
+    pub use super::super::writes::text::{NO_SUCH_PERSON, ORIGINAL_ID_TAKEN, WRONG_STATE};
     /// Chosen.
-    pub const NO_SUCH_PERSON: &str = "人员不存在";
     pub const NO_SUCH_ORG: &str = "组织不存在";
     pub const OBJECT_NAME: &str = "ObjectName只支持Organization、EmployeeInformation";
     pub const EMP_STATUS_NULL: &str = "EmpStatus不能为空";

@@ -48,7 +48,7 @@ pub(super) const REPEAT_WINDOW: Duration = Duration::from_secs(3);
 
 /// Messages: quoted from the sources where they quote one, else chosen
 /// (marked so).
-mod text {
+pub(super) mod text {
     /// The vendor documents the 3-second rule in these words but does not
     /// publish the refusal's message; the rule's own sentence is used.
     pub const REPEATED: &str = "为防止并发请求导致重复数据，请求参数相同时，3秒内仅能请求一次";

@@ -1,0 +1,49 @@
+//! What the wiremock tests share: the fixtures in `tests/resources`, a date
+//! shorthand, and a mock server that hands out a token.
+#![allow(dead_code)]
+
+use beisen_client::{BeisenClient, Credentials};
+use chrono::NaiveDate;
+use hr_common::transport::RetryPolicy;
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// `tests/resources/<name>`, parsed.
+pub fn fixture(name: &str) -> Value {
+    let p = format!("{}/tests/resources/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(&p).expect(&p)).expect("fixture JSON")
+}
+
+pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// A mock server answering `/token`, and a client on it with `retry`.
+pub async fn server_with(retry: RetryPolicy) -> (MockServer, BeisenClient) {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"access_token":"T1","token_type":"bearer","expires_in":7200,"refresh_token":"R1"}),
+        ))
+        .mount(&server)
+        .await;
+    let client = BeisenClient::builder()
+        .base_url(server.uri())
+        .credentials(Credentials::app_key("k", "s"))
+        .retry(retry)
+        .build()
+        .unwrap();
+    (server, client)
+}
+
+/// [`server_with`] without retries: each mock answers exactly one call.
+pub async fn server() -> (MockServer, BeisenClient) {
+    server_with(RetryPolicy::none()).await
+}
+
+/// [`server_with`] the client's default retries.
+pub async fn server_retrying() -> (MockServer, BeisenClient) {
+    server_with(RetryPolicy::default()).await
+}
