@@ -20,8 +20,11 @@ use serde_json::{Value, json};
 use wiremock::matchers::{body_string_contains, method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
+/// An exclusive server, not one from wiremock's pool: these tests count the
+/// requests a route received, and a pooled server (a port another test just
+/// gave back) can still receive the other test's late calls.
 async fn mock() -> MockServer {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/oauth2/oauth/rest_token"))
         .respond_with(ResponseTemplate::new(200).set_body_json(
