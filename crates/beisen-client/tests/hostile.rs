@@ -29,7 +29,7 @@ fn start() -> NaiveDateTime {
 }
 
 async fn server_with(retry: RetryPolicy) -> (MockServer, BeisenClient) {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/token"))
         .respond_with(
@@ -521,7 +521,7 @@ async fn an_in_band_500_for_ever_ends_after_a_bounded_number_of_requests() {
 /// so with the host, the attempts and the time spent.
 #[tokio::test]
 async fn a_vendor_that_never_answers_ends_the_stream_at_the_deadline() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/token"))
         .respond_with(

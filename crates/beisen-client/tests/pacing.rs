@@ -154,7 +154,7 @@ fn page(data: Value, total: u64, scroll: &str) -> ResponseTemplate {
 /// pieces wait. The stream's own call options still apply to both.
 #[tokio::test]
 async fn scroll_continuations_ask_the_limiter_for_priority() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/token"))
         .respond_with(

@@ -159,7 +159,7 @@ fn filters_on_the_stream_build_the_same_request_as_on_the_request() {
 /// body (plus the stream's capacity of 300), once.
 #[tokio::test]
 async fn each_preset_on_a_stream_sends_its_documented_body() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/token"))
         .respond_with(

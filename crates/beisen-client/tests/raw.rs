@@ -24,7 +24,7 @@ const ORG_TYPE_BY_NAME: &str =
     "/TenantBaseExternal/api/v5/OrganizationType/GetOrganizationTypeByName";
 
 async fn server_with(retry: RetryPolicy) -> (MockServer, BeisenClient) {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/token"))
         .respond_with(ResponseTemplate::new(200).set_body_json(
@@ -227,7 +227,7 @@ async fn a_write_is_not_repeated_after_a_500_but_a_read_marked_idempotent_is() {
 #[tokio::test]
 async fn a_path_that_could_leave_the_base_url_is_refused_before_any_request() {
     let (server, client) = server().await;
-    let elsewhere = MockServer::start().await;
+    let elsewhere = MockServer::builder().start().await;
     let absolute = format!("{}/steal", elsewhere.uri());
     for bad in [
         absolute.as_str(),

@@ -30,7 +30,7 @@ async fn server_with(
     retry: RetryPolicy,
     zone: Option<chrono::FixedOffset>,
 ) -> (MockServer, BeisenClient) {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/token"))
         .respond_with(

@@ -40,7 +40,7 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 async fn server() -> (MockServer, BeisenClient) {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/token"))
         .respond_with(
@@ -476,7 +476,7 @@ async fn dimission_sends_the_nested_record() {
 // sandbox answers in the vendor's style.
 #[tokio::test]
 async fn a_repeated_write_within_three_seconds_is_its_own_error_and_not_retried() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/token"))
         .respond_with(reply(json!({"access_token":"T","expires_in":7200})))

@@ -58,7 +58,7 @@ fn with_env<T>(vars: [(&str, Option<&str>); 3], f: impl FnOnce() -> T) -> T {
 
 /// A mock whose token endpoint accepts `app_key`/`app_secret`.
 async fn server(app_key: &str, app_secret: &str) -> MockServer {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/token"))
         .and(body_json(json!({

@@ -27,7 +27,7 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 async fn server() -> (MockServer, BeisenClient) {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/token"))
         .and(body_json(json!({"grant_type":"client_credentials","app_key":"k","app_secret":"s"})))
@@ -194,7 +194,7 @@ async fn a_401_refreshes_the_token_once_then_gives_up() {
 
 #[tokio::test]
 async fn writes_are_not_repeated_after_a_500() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/token"))
         .respond_with(
@@ -441,7 +441,7 @@ async fn every_time_window_endpoint_sends_its_exact_json() {
 
 #[tokio::test]
 async fn the_oauth_flow_posts_a_form_and_reads_an_epoch_expiry() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/OAuth/Token"))
         .and(header("content-type", "application/x-www-form-urlencoded"))

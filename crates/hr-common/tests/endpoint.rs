@@ -109,7 +109,7 @@ fn client(server: &MockServer, configure: impl FnOnce(&mut ClientConfig)) -> Cli
 
 #[tokio::test]
 async fn send_posts_the_body_and_decodes_through_the_envelope() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/api/name"))
         .and(body_json(json!({"userId": 7})))
@@ -126,7 +126,7 @@ async fn send_posts_the_body_and_decodes_through_the_envelope() {
 
 #[tokio::test]
 async fn an_error_code_in_http_200_is_an_error() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/api/name"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"code": 40001})))
         .mount(&server)
@@ -140,7 +140,7 @@ async fn an_error_code_in_http_200_is_an_error() {
 
 #[tokio::test]
 async fn validation_fails_before_anything_is_sent() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let err = GetName { user_id: 0 }
         .send(&client(&server, |_| {}))
         .await
@@ -151,7 +151,7 @@ async fn validation_fails_before_anything_is_sent() {
 
 #[tokio::test]
 async fn per_call_retry_overrides_the_client_policy() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/api/name"))
         .respond_with(ResponseTemplate::new(500))
         .mount(&server)
@@ -173,7 +173,7 @@ async fn per_call_retry_overrides_the_client_policy() {
 
 #[tokio::test]
 async fn per_call_deadline_and_timeout_override_the_client() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/api/name"))
         .respond_with(
             ResponseTemplate::new(200)
@@ -209,7 +209,7 @@ async fn per_call_deadline_and_timeout_override_the_client() {
 
 #[tokio::test]
 async fn writes_are_not_repeated_after_they_may_have_arrived() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/api/create"))
         .respond_with(ResponseTemplate::new(502))
         .mount(&server)
@@ -236,7 +236,7 @@ impl RateLimiter for Groups {
 
 #[tokio::test]
 async fn each_endpoint_counts_against_its_group() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/api/name"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"code": 0, "data": "x"})))
         .mount(&server)
@@ -283,7 +283,7 @@ fn a_missing_base_url_names_the_setter_and_the_variable() {
 
 #[tokio::test]
 async fn a_user_agent_set_over_a_shared_http_client_is_still_sent() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/api/name"))
         .and(wiremock::matchers::header("user-agent", "payroll-sync/2"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"code": 0, "data": "x"})))
@@ -361,7 +361,7 @@ mod pascal {
     hr_common::impl_send!(PushTrips);
 
     async fn answer(path_: &str, status: u16, body: serde_json::Value) -> MockServer {
-        let server = MockServer::start().await;
+        let server = MockServer::builder().start().await;
         Mock::given(path(path_))
             .respond_with(ResponseTemplate::new(status).set_body_json(body))
             .mount(&server)

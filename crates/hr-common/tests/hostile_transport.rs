@@ -121,7 +121,7 @@ async fn absurd_retry_after_on_429_is_a_rate_limit_error_not_a_panic() {
         "inf",
         "Fri, 31 Dec 9999 23:59:59 GMT",
     ] {
-        let server = MockServer::start().await;
+        let server = MockServer::builder().start().await;
         Mock::given(path("/q"))
             .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", value))
             .mount(&server)
@@ -137,7 +137,7 @@ async fn absurd_retry_after_on_429_is_a_rate_limit_error_not_a_panic() {
 
 #[tokio::test]
 async fn absurd_retry_after_on_503_ends_the_call_with_the_wait() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/q"))
         .respond_with(
             ResponseTemplate::new(503)
@@ -157,7 +157,7 @@ async fn absurd_retry_after_on_503_ends_the_call_with_the_wait() {
 #[tokio::test]
 async fn unreadable_retry_after_falls_back_to_backoff_and_counts_attempts() {
     for value in ["-5", "NaN", "-inf", "soon", "Mon, 01 Jan 1900 00:00:00 GMT"] {
-        let server = MockServer::start().await;
+        let server = MockServer::builder().start().await;
         Mock::given(path("/q"))
             .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", value))
             .mount(&server)
@@ -233,7 +233,7 @@ impl RateLimiter for Never {
 
 #[tokio::test(start_paused = true)]
 async fn every_call_has_a_deadline_by_default() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/q"))
         .respond_with(ResponseTemplate::new(200))
         .mount(&server)
@@ -271,7 +271,7 @@ async fn every_call_has_a_deadline_by_default() {
 
 #[tokio::test(start_paused = true)]
 async fn the_deadline_is_configurable() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let t = Transport::builder("test", server.uri())
         .rate_limiter(Arc::new(Never))
         .deadline(Duration::from_secs(5))
@@ -291,7 +291,7 @@ async fn the_deadline_is_configurable() {
 
 #[tokio::test]
 async fn the_deadline_can_be_removed_or_set_beyond_representable() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/ok"))
         .respond_with(ResponseTemplate::new(200))
         .mount(&server)
@@ -307,7 +307,7 @@ async fn the_deadline_can_be_removed_or_set_beyond_representable() {
 
 #[tokio::test]
 async fn errors_after_retrying_name_vendor_host_attempts_and_time() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/q"))
         .respond_with(ResponseTemplate::new(503).set_body_string("busy"))
         .mount(&server)
@@ -357,7 +357,7 @@ async fn errors_after_retrying_name_vendor_host_attempts_and_time() {
 
 #[tokio::test]
 async fn a_spent_retry_budget_stops_retries_across_calls_and_transports() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/q"))
         .respond_with(ResponseTemplate::new(503))
         .mount(&server)
@@ -394,7 +394,7 @@ async fn a_spent_retry_budget_stops_retries_across_calls_and_transports() {
 
 #[tokio::test]
 async fn successes_refill_the_budget_one_token_each() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/q"))
         .respond_with(ResponseTemplate::new(500))
         .up_to_n_times(1)
@@ -420,7 +420,7 @@ async fn successes_refill_the_budget_one_token_each() {
 
 #[tokio::test]
 async fn a_timeout_costs_the_budget_twice_as_much() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/slow"))
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
         .mount(&server)
@@ -447,7 +447,7 @@ async fn a_timeout_costs_the_budget_twice_as_much() {
 
 #[tokio::test]
 async fn throttling_with_retry_after_does_not_use_up_attempts() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/q"))
         .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0"))
         .up_to_n_times(7)
@@ -470,7 +470,7 @@ async fn throttling_with_retry_after_does_not_use_up_attempts() {
 
 #[tokio::test]
 async fn endless_throttling_ends_after_the_throttle_wait_cap() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/q"))
         .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0"))
         .mount(&server)
@@ -486,7 +486,7 @@ async fn endless_throttling_ends_after_the_throttle_wait_cap() {
     assert_eq!(requests(&server).await, 21, "the first try and 20 waits");
 
     // The cap is a policy knob.
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/q"))
         .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0"))
         .mount(&server)
@@ -502,7 +502,7 @@ async fn endless_throttling_ends_after_the_throttle_wait_cap() {
 
 #[tokio::test]
 async fn server_errors_still_count_after_throttle_waits() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/q"))
         .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0"))
         .up_to_n_times(2)
@@ -550,7 +550,7 @@ async fn reset_connections_count_as_attempts() {
 // ---------------------------------------------------------------------------
 
 async fn redirecting(status: u16, to: &MockServer) -> MockServer {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/away"))
         .respond_with(ResponseTemplate::new(status).insert_header(
             "Location",
@@ -562,7 +562,7 @@ async fn redirecting(status: u16, to: &MockServer) -> MockServer {
 }
 
 async fn landing() -> MockServer {
-    let other = MockServer::start().await;
+    let other = MockServer::builder().start().await;
     Mock::given(path("/landing"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": "forged"})))
         .mount(&other)
@@ -625,7 +625,7 @@ async fn cross_origin_307_is_refused_and_the_body_not_resent() {
 
 #[tokio::test]
 async fn same_origin_redirects_are_followed_up_to_five() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/here"))
         .respond_with(ResponseTemplate::new(302).insert_header("Location", "/landing"))
         .mount(&server)
@@ -683,7 +683,7 @@ async fn cross_origin_redirects_can_be_allowed_but_never_carry_the_token() {
 
 #[tokio::test]
 async fn a_50_mb_body_is_refused_by_its_content_length() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/big"))
         .respond_with(ResponseTemplate::new(200).set_body_bytes(vec![b'x'; 50 * 1024 * 1024]))
         .mount(&server)
@@ -742,7 +742,7 @@ async fn a_chunked_body_is_cut_off_once_past_the_limit() {
 
 #[tokio::test]
 async fn the_limit_is_inclusive_and_applies_to_error_bodies_too() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/exact"))
         .respond_with(ResponseTemplate::new(200).set_body_bytes(vec![b'a'; 1000]))
         .mount(&server)
@@ -770,7 +770,7 @@ async fn the_limit_is_inclusive_and_applies_to_error_bodies_too() {
 #[tokio::test]
 async fn streaming_downloads_are_not_capped_by_the_buffered_limit() {
     use futures::TryStreamExt;
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let payload: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
     Mock::given(path("/file"))
         .respond_with(ResponseTemplate::new(200).set_body_bytes(payload.clone()))
@@ -809,7 +809,7 @@ fn assert_clean(err: &Error) {
 
 #[tokio::test]
 async fn vendor_messages_with_personal_data_are_masked() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/write"))
         .respond_with(
             ResponseTemplate::new(417).set_body_json(json!({"code": "417", "message": PERSONAL})),
@@ -834,7 +834,7 @@ async fn vendor_messages_with_personal_data_are_masked() {
 
 #[tokio::test]
 async fn echoed_form_bodies_lose_their_secrets() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     // As plain text: a status error quoting the body.
     Mock::given(path("/token-text"))
         .respond_with(ResponseTemplate::new(400).set_body_string(FORM_ECHO))
@@ -901,7 +901,7 @@ async fn decode_errors_mask_what_they_quote() {
     struct Page {
         data: Vec<u64>,
     }
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let body = json!({"data": [format!("{PERSONAL} {FORM_ECHO}")]});
     Mock::given(path("/page"))
         .respond_with(ResponseTemplate::new(200).set_body_json(body))
@@ -931,7 +931,7 @@ fn assert_no_empty_parts(shown: &str) {
 
 #[tokio::test]
 async fn errors_from_bare_responses_have_no_empty_parts() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("GET"))
         .and(path("/500"))
         .respond_with(ResponseTemplate::new(500))

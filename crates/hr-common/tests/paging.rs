@@ -209,7 +209,7 @@ fn beisen_fetch(
 }
 
 async fn beisen_server(responder: BeisenScroll) -> MockServer {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount(&server, "/Employee/GetByTimeWindow", responder).await;
     server
 }
@@ -648,7 +648,7 @@ fn isdp_fetch(
 }
 
 async fn isdp_server(responder: IsdpPersons) -> MockServer {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount(&server, "/openapi/v1/person/getPersonList", responder).await;
     server
 }
@@ -1268,7 +1268,7 @@ fn attendance_fetch(
 }
 
 async fn attendance_server(len: u64, repeat_at: Option<u64>, lazy_last: bool) -> MockServer {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let responder = AttendanceCursor {
         len,
         repeat_at,

@@ -395,7 +395,7 @@ async fn continuations_go_before_waiting_normal_calls() {
 #[tokio::test]
 async fn a_transport_deadline_bounds_the_limiter_wait() {
     let Some(redis) = redis() else { return };
-    let server = wiremock::MockServer::start().await;
+    let server = wiremock::MockServer::builder().start().await;
     wiremock::Mock::given(wiremock::matchers::any())
         .respond_with(wiremock::ResponseTemplate::new(200))
         .mount(&server)

@@ -46,7 +46,7 @@ async fn tracing_span_has_request_fields_and_no_secret() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/TenantBaseExternal/api/v5/Employee/GetByIds"))
         .respond_with(ResponseTemplate::new(401))
         .up_to_n_times(1)

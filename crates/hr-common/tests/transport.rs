@@ -96,7 +96,7 @@ fn json_errors(resp: &Response) -> Option<VendorError> {
 
 #[tokio::test]
 async fn retries_5xx_with_backoff_then_succeeds() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/q"))
         .respond_with(ResponseTemplate::new(503).set_body_string("busy"))
@@ -132,7 +132,7 @@ async fn retries_5xx_with_backoff_then_succeeds() {
 
 #[tokio::test]
 async fn gives_up_after_max_attempts_with_status_error() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/q"))
         .respond_with(ResponseTemplate::new(502).set_body_string("bad gateway"))
         .expect(3)
@@ -148,7 +148,7 @@ async fn gives_up_after_max_attempts_with_status_error() {
 
 #[tokio::test]
 async fn honours_retry_after_on_429() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/q"))
         .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
         .up_to_n_times(1)
@@ -170,7 +170,7 @@ async fn honours_retry_after_on_429() {
 
 #[tokio::test]
 async fn retry_after_beyond_the_cap_ends_with_rate_limited() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/q"))
         .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "120"))
         .expect(1)
@@ -185,7 +185,7 @@ async fn retry_after_beyond_the_cap_ends_with_rate_limited() {
 
 #[tokio::test]
 async fn non_idempotent_call_is_not_retried_after_it_was_sent() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/create"))
         .respond_with(ResponseTemplate::new(503))
         .expect(1)
@@ -235,7 +235,7 @@ async fn non_idempotent_call_is_retried_when_it_never_left() {
 
 #[tokio::test]
 async fn attempt_timeout_is_retried_only_when_idempotent() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/slow"))
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(2)))
         .mount(&server)
@@ -263,7 +263,7 @@ async fn attempt_timeout_is_retried_only_when_idempotent() {
 
 #[tokio::test]
 async fn overall_deadline_bounds_retries() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/slow"))
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
         .mount(&server)
@@ -284,7 +284,7 @@ async fn overall_deadline_bounds_retries() {
 
 #[tokio::test]
 async fn rejected_token_is_refreshed_once_and_retried_once() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/q"))
         .and(header("authorization", "Bearer t-1"))
         .respond_with(ResponseTemplate::new(401).set_body_json(json!({"message": "un-authorized"})))
@@ -316,7 +316,7 @@ async fn rejected_token_is_refreshed_once_and_retried_once() {
 
 #[tokio::test]
 async fn second_rejection_is_an_auth_error_not_a_loop() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     // ISDP's XML form of an expired token.
     Mock::given(path("/q"))
         .respond_with(ResponseTemplate::new(401).set_body_raw(
@@ -366,7 +366,7 @@ async fn second_rejection_is_an_auth_error_not_a_loop() {
 
 #[tokio::test]
 async fn vendor_token_error_inside_http_200_triggers_refresh() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/q"))
         .and(header("authorization", "Bearer t-1"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"code": "99991663"})))
@@ -390,7 +390,7 @@ async fn vendor_token_error_inside_http_200_triggers_refresh() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hundred_concurrent_calls_with_expired_token_fetch_once() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/token"))
         .respond_with(
             ResponseTemplate::new(200)
@@ -462,7 +462,7 @@ async fn rate_limiter_is_asked_once_per_attempt_with_the_group() {
             Ok(())
         }
     }
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/q"))
         .respond_with(ResponseTemplate::new(500))
         .up_to_n_times(1)
@@ -491,7 +491,7 @@ async fn limiter_refusal_stops_the_call_before_sending() {
                 .inspect_err(|_| assert_eq!(group, "default"))
         }
     }
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/q"))
         .respond_with(ResponseTemplate::new(200))
         .expect(0)
@@ -507,7 +507,7 @@ async fn limiter_refusal_stops_the_call_before_sending() {
 
 #[tokio::test]
 async fn window_limiter_spaces_real_requests() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/q"))
         .respond_with(ResponseTemplate::new(200))
         .mount(&server)
@@ -528,7 +528,7 @@ async fn window_limiter_spaces_real_requests() {
 
 #[tokio::test]
 async fn vendor_error_body_becomes_api_error() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/q"))
         .respond_with(
             ResponseTemplate::new(400)
@@ -553,7 +553,7 @@ async fn vendor_error_body_becomes_api_error() {
 
 #[tokio::test]
 async fn forbidden_explains_itself() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/q"))
         .respond_with(ResponseTemplate::new(403).set_body_string("IP not allowed"))
         .mount(&server)
@@ -576,7 +576,7 @@ async fn forbidden_explains_itself() {
 
 #[tokio::test]
 async fn decode_errors_carry_the_json_path() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/q"))
         .respond_with(
             ResponseTemplate::new(200)
@@ -611,12 +611,12 @@ async fn decode_errors_carry_the_json_path() {
 
 #[tokio::test]
 async fn redirect_to_another_host_drops_authorization() {
-    let other = MockServer::start().await;
+    let other = MockServer::builder().start().await;
     Mock::given(path("/landing"))
         .respond_with(ResponseTemplate::new(200))
         .mount(&other)
         .await;
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/away"))
         .respond_with(
             ResponseTemplate::new(302)
@@ -673,7 +673,7 @@ async fn plain_http_is_refused_except_to_loopback() {
             .is_ok()
     );
 
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/away"))
         .respond_with(
             ResponseTemplate::new(302).insert_header("Location", "http://api.example.com/x"),
@@ -693,7 +693,7 @@ async fn plain_http_is_refused_except_to_loopback() {
 #[tokio::test]
 async fn streaming_download_yields_the_bytes() {
     use futures::TryStreamExt;
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let payload: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
     Mock::given(path("/file"))
         .respond_with(ResponseTemplate::new(200).set_body_bytes(payload.clone()))
@@ -708,7 +708,7 @@ async fn streaming_download_yields_the_bytes() {
 
 #[tokio::test]
 async fn form_and_query_are_sent_as_given() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/OAuth/Token"))
         .and(header("content-type", "application/x-www-form-urlencoded"))
@@ -735,7 +735,7 @@ async fn form_and_query_are_sent_as_given() {
 
 #[tokio::test]
 async fn throttled_write_is_retried_because_it_was_not_processed() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/create"))
         .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0"))
         .up_to_n_times(1)
@@ -754,7 +754,7 @@ async fn throttled_write_is_retried_because_it_was_not_processed() {
     assert_eq!(t.stats().attempts, 2);
 
     // A policy can refuse that, too.
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/create"))
         .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0"))
         .expect(1)
@@ -770,7 +770,7 @@ async fn throttled_write_is_retried_because_it_was_not_processed() {
 
 #[tokio::test]
 async fn retry_after_beyond_the_deadline_returns_at_once() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/q"))
         .respond_with(
             ResponseTemplate::new(429)
@@ -795,7 +795,7 @@ async fn retry_after_beyond_the_deadline_returns_at_once() {
 
 #[tokio::test]
 async fn a_caller_giving_up_does_not_cancel_the_shared_token_fetch() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/token"))
         .respond_with(
             ResponseTemplate::new(200)
@@ -841,12 +841,12 @@ async fn a_caller_giving_up_does_not_cancel_the_shared_token_fetch() {
 
 #[tokio::test]
 async fn token_never_goes_to_another_origin() {
-    let other = MockServer::start().await;
+    let other = MockServer::builder().start().await;
     Mock::given(path("/file"))
         .respond_with(ResponseTemplate::new(200))
         .mount(&other)
         .await;
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let (cache, _) = sequential_cache();
     let t = transport(&server).token_cache(cache).build().unwrap();
     t.send(Request::get(format!("{}/file", other.uri())))
@@ -858,7 +858,7 @@ async fn token_never_goes_to_another_origin() {
 
 #[tokio::test]
 async fn request_ids_reach_status_and_auth_errors() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/gone"))
         .respond_with(ResponseTemplate::new(404).insert_header("x-request-id", "r-404"))
         .mount(&server)
@@ -885,7 +885,7 @@ async fn request_ids_reach_status_and_auth_errors() {
 
 #[tokio::test]
 async fn secrets_stay_out_of_debug_and_display() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/token"))
         .respond_with(
             ResponseTemplate::new(200).set_body_json(
@@ -930,7 +930,7 @@ async fn secrets_stay_out_of_debug_and_display() {
 
 #[tokio::test]
 async fn transient_vendor_code_in_2xx_is_retried() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/q"))
         .respond_with(
             ResponseTemplate::new(200).set_body_json(json!({"code": "500", "message": "系统繁忙"})),
@@ -976,7 +976,7 @@ async fn transient_vendor_code_in_2xx_is_retried() {
 
 #[tokio::test]
 async fn deadline_spent_waiting_for_the_limiter_leaves_the_call_unsent() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/q"))
         .respond_with(ResponseTemplate::new(200))
         .mount(&server)
@@ -994,7 +994,7 @@ async fn deadline_spent_waiting_for_the_limiter_leaves_the_call_unsent() {
 
 #[tokio::test]
 async fn decode_errors_do_not_quote_the_value_that_failed() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/q"))
         .respond_with(
             ResponseTemplate::new(200).set_body_json(json!({"mobilePhone": 13512345678u64})),
@@ -1025,7 +1025,7 @@ async fn decode_errors_do_not_quote_the_value_that_failed() {
 /// refused, not followed, and the call is not retried.
 #[tokio::test]
 async fn a_redirect_chain_stops_after_five_hops() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     for hop in 0..10 {
         Mock::given(path(format!("/r{hop}")))
             .respond_with(
@@ -1056,7 +1056,7 @@ async fn a_redirect_chain_stops_after_five_hops() {
 /// `Debug` output shows it, whatever went wrong.
 #[tokio::test]
 async fn errors_never_show_the_query_string() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path("/q"))
         .respond_with(ResponseTemplate::new(500).set_body_string("oops"))
         .mount(&server)

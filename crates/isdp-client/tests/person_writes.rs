@@ -25,7 +25,7 @@ fn fixture_json(name: &str) -> Value {
 }
 
 async fn server() -> MockServer {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/oauth2/oauth/rest_token"))
         .respond_with(ResponseTemplate::new(200).set_body_json(

@@ -15,7 +15,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const MORE_INFO: &str = "/openapi/v1/person/findPersonMoreInfoByPersonCode";
 
 async fn server_with(retry: RetryPolicy) -> (MockServer, IsdpClient) {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/oauth2/oauth/rest_token"))
         .respond_with(ResponseTemplate::new(200).set_body_json(
@@ -219,7 +219,7 @@ async fn a_status_envelope_failure_is_an_api_error() {
 #[tokio::test]
 async fn a_path_that_could_leave_the_base_url_is_refused_before_any_request() {
     let (server, client) = server().await;
-    let elsewhere = MockServer::start().await;
+    let elsewhere = MockServer::builder().start().await;
     let absolute = format!("{}/steal", elsewhere.uri());
     for bad in [
         absolute.as_str(),

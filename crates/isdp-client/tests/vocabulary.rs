@@ -20,7 +20,7 @@ const EMPTY_PAGE: &str = r#"{"data":[],"pos":0,"totalCount":0,"total_count":0}"#
 
 /// A server whose token endpoint answers for `secret` only.
 async fn server_for_secret(secret: &str) -> MockServer {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path(TOKEN_PATH))
         .and(body_partial_json(

@@ -28,7 +28,7 @@ fn fixture_json(name: &str) -> Value {
 }
 
 async fn server_with_token(token_body: &str) -> MockServer {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/oauth2/oauth/rest_token"))
         .and(body_json(
@@ -447,7 +447,7 @@ async fn whole_batch_refusal_and_single_failure_are_api_errors() {
 
 #[tokio::test]
 async fn a_person_without_an_organisation_is_refused_before_sending() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let client = client(&server);
     let err = BatchAddPersons::new([NewPerson::new("a", "b", PersonType::Employee, "1")])
         .send(&client)

@@ -69,7 +69,7 @@ impl Respond for FailSome {
 
 #[tokio::test]
 async fn push_batches_and_reports_a_partly_failed_batch() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path(SYNC_PATH))
         .respond_with(FailSome(["E2", "E5"].into()))
@@ -148,7 +148,7 @@ async fn push_batches_and_reports_a_partly_failed_batch() {
 
 #[tokio::test]
 async fn cards_are_sent_only_when_the_client_opts_in() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .respond_with(FailSome(HashSet::new()))
         .mount(&server)
@@ -167,7 +167,7 @@ async fn cards_are_sent_only_when_the_client_opts_in() {
 
 #[tokio::test]
 async fn a_transient_failure_is_retried_and_the_batch_delivered() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(503).set_body_string("busy"))
         .up_to_n_times(1)
@@ -189,7 +189,7 @@ async fn a_transient_failure_is_retried_and_the_batch_delivered() {
 
 #[tokio::test]
 async fn a_batch_that_keeps_failing_is_not_synced_and_the_others_are() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     // Fails every batch holding E3, answers the others.
     struct FailBatchWithE3;
     impl Respond for FailBatchWithE3 {
@@ -231,7 +231,7 @@ async fn a_batch_that_keeps_failing_is_not_synced_and_the_others_are() {
 
 #[tokio::test]
 async fn invalid_users_are_reported_without_being_sent() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .respond_with(FailSome(HashSet::new()))
         .mount(&server)
@@ -254,7 +254,7 @@ async fn invalid_users_are_reported_without_being_sent() {
     assert_eq!(sent["data"].as_array().unwrap().len(), 1);
 
     // Unless the caller says otherwise.
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .respond_with(FailSome(["E2"].into()))
         .mount(&server)
@@ -277,7 +277,7 @@ async fn invalid_users_are_reported_without_being_sent() {
 
 #[tokio::test]
 async fn a_refused_session_stops_the_push() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(200).set_body_json(
             json!({"resCode": 10004, "resMsg": "sessionId无效或已过期", "data": []}),
@@ -310,7 +310,7 @@ async fn a_refused_session_stops_the_push() {
 
 #[tokio::test]
 async fn a_fetched_session_is_renewed_once_when_refused() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let issued = Arc::new(AtomicUsize::new(0));
     struct Sessions(Arc<AtomicUsize>);
     impl Respond for Sessions {
@@ -364,7 +364,7 @@ async fn a_fetched_session_is_renewed_once_when_refused() {
     );
 
     // A platform that refuses every session: renewed once, then an error.
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(path(SESSION_PATH))
         .respond_with(Sessions(Arc::new(AtomicUsize::new(0))))
         .mount(&server)
@@ -543,7 +543,7 @@ async fn the_sandbox_refuses_a_wrong_account() {
 
 #[tokio::test]
 async fn a_withheld_card_is_not_validated() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .respond_with(FailSome(HashSet::new()))
         .mount(&server)

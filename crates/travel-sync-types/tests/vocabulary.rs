@@ -83,7 +83,7 @@ fn synced() -> ResponseTemplate {
 
 #[tokio::test]
 async fn every_shared_setter_builds_a_working_client() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path(SYNC_PATH))
         .respond_with(synced())
@@ -123,7 +123,7 @@ async fn every_shared_setter_builds_a_working_client() {
 
 #[tokio::test]
 async fn the_user_agent_is_sent() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path(SYNC_PATH))
         .and(header("user-agent", "vocabulary-test/1"))
@@ -212,7 +212,7 @@ fn a_partial_environment_names_the_missing_variable() {
 
 #[tokio::test]
 async fn send_with_overrides_the_retry_policy_for_one_call() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path(SYNC_PATH))
         .respond_with(ResponseTemplate::new(500))
@@ -247,7 +247,7 @@ async fn send_with_overrides_the_retry_policy_for_one_call() {
 
 #[tokio::test]
 async fn a_per_call_deadline_ends_a_call_to_a_slow_server() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path(SYNC_PATH))
         .respond_with(synced().set_delay(Duration::from_secs(20)))

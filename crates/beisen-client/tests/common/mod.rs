@@ -21,7 +21,7 @@ pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 
 /// A mock server answering `/token`, and a client on it with `retry`.
 pub async fn server_with(retry: RetryPolicy) -> (MockServer, BeisenClient) {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/token"))
         .respond_with(ResponseTemplate::new(200).set_body_json(
