@@ -563,5 +563,11 @@ async fn a_vendor_that_never_answers_ends_the_stream_at_the_deadline() {
     // 200 ms attempts inside a 1 s deadline: never more than 5.
     let made = requests(&server, route).await;
     assert!((1..=5).contains(&made), "{made} requests");
-    assert!(err.attempts().is_some_and(|a| a as usize == made), "{err}");
+    // The last attempt may have started with a few milliseconds left and
+    // ended before its request reached the server.
+    assert!(
+        err.attempts()
+            .is_some_and(|a| a as usize == made || a as usize == made + 1),
+        "{made} requests: {err}"
+    );
 }

@@ -105,7 +105,10 @@ impl Sizes {
             isdp: 1_000,
             travel: 1_000,
             token_calls: 100,
-            token_ttl: Duration::from_secs(2),
+            // Long enough that the expired-token burst (100 debug-build
+            // calls on a busy machine) ends well inside the new token's
+            // life: the fresh burst that follows must not refresh again.
+            token_ttl: Duration::from_secs(6),
             sync: 600,
             sweep: vec![2],
         }

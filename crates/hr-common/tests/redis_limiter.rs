@@ -26,35 +26,47 @@ fn now_us() -> u64 {
         .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
 }
 
-/// The most times in any half-open window `[t, t + span)`; `times` sorted.
-fn max_in_any_window(times: &[u64], span_us: u64) -> usize {
-    let mut most = 0;
-    let mut end = 0;
-    for (start, t) in times.iter().enumerate() {
-        while end < times.len() && times[end] < t + span_us {
-            end += 1;
-        }
-        most = most.max(end - start);
-    }
-    most
+/// A permit's grant time as a worker can know it: Redis granted it at
+/// some instant between `asked` (before the call) and `got` (when the
+/// worker ran again), in microseconds since the epoch.
+#[derive(Clone, Copy, Debug)]
+struct Grant {
+    asked: u64,
+    got: u64,
 }
 
-/// The limiter every worker of the combined-rate test uses. The limits
-/// asserted are 20/s and 30/min; the 20% headroom covers the difference
-/// between when Redis granted a permit and when the worker wrote the time
-/// down (a loaded machine), which is what a vendor sees too.
+/// The most grants *surely* inside one half-open window `[t, t + span)`:
+/// those whose whole `[asked, got]` lies within it. However late a loaded
+/// machine wakes a worker, this never counts more than Redis granted in
+/// that window, so a count over the limit is the limiter's fault.
+fn most_surely_in_any_window(grants: &[Grant], span_us: u64) -> usize {
+    grants
+        .iter()
+        .map(|from| {
+            let t = from.asked;
+            grants
+                .iter()
+                .filter(|g| g.asked >= t && g.got < t + span_us)
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// The limiter every worker of the combined-rate test uses, with the
+/// default headroom. The limits asserted are 20/s and 30/min.
 fn shared_limiter(url: &str, prefix: &str) -> RedisLimiter {
-    RedisLimiter::builder(url, prefix, Limits::new(Some(20), None).headroom(0.2))
-        .with_group("m", Limits::new(Some(20), Some(30)).headroom(0.2))
+    RedisLimiter::builder(url, prefix, Limits::new(Some(20), None))
+        .with_group("m", Limits::new(Some(20), Some(30)))
         .build()
         .expect("limiter")
 }
 
 /// Two tasks per group acquire as fast as they are let from `start_us`
 /// (all workers start together, the child process too, however long it
-/// took to start) until `until_us`; returns `(group, grant time)` of every
-/// permit.
-async fn hammer(limiter: Arc<RedisLimiter>, start_us: u64, until_us: u64) -> Vec<(String, u64)> {
+/// took to start) until `until_us`; returns the group and [`Grant`] of
+/// every permit.
+async fn hammer(limiter: Arc<RedisLimiter>, start_us: u64, until_us: u64) -> Vec<(String, Grant)> {
     limiter.ping().await.expect("Redis answers");
     let ready = now_us();
     assert!(
@@ -73,10 +85,17 @@ async fn hammer(limiter: Arc<RedisLimiter>, start_us: u64, until_us: u64) -> Vec
                 if left == 0 {
                     break;
                 }
+                let asked = now_us();
                 match tokio::time::timeout(Duration::from_micros(left), limiter.acquire(group))
                     .await
                 {
-                    Ok(Ok(())) => grants.lock().unwrap().push((group.to_owned(), now_us())),
+                    Ok(Ok(())) => {
+                        let got = now_us();
+                        grants
+                            .lock()
+                            .unwrap()
+                            .push((group.to_owned(), Grant { asked, got }));
+                    }
                     Ok(Err(e)) => panic!("acquire failed: {e}"),
                     Err(_) => break,
                 }
@@ -134,24 +153,26 @@ async fn limiters_in_tasks_and_another_process_share_one_budget() {
     );
     let written = std::fs::read_to_string(&out).expect("the child's grants");
     let _ = std::fs::remove_file(&out);
-    let from_child: Vec<(String, u64)> = written
+    let from_child: Vec<(String, Grant)> = written
         .lines()
         .map(|line| {
-            let (group, at) = line.split_once(' ').expect("`group time`");
-            (group.to_owned(), at.parse().expect("a time"))
+            let mut parts = line.split(' ');
+            let mut next = || parts.next().expect("`group asked got`");
+            let group = next().to_owned();
+            let asked = next().parse().expect("a time");
+            let got = next().parse().expect("a time");
+            (group, Grant { asked, got })
         })
         .collect();
     per_worker.push(from_child);
 
-    let times = |group: &str| {
-        let mut t: Vec<u64> = per_worker
+    let times = |group: &str| -> Vec<Grant> {
+        per_worker
             .iter()
             .flatten()
             .filter(|(g, _)| g == group)
-            .map(|(_, at)| *at)
-            .collect();
-        t.sort_unstable();
-        t
+            .map(|(_, grant)| *grant)
+            .collect()
     };
     let s = times("s");
     let m = times("m");
@@ -162,32 +183,30 @@ async fn limiters_in_tasks_and_another_process_share_one_budget() {
     eprintln!(
         "grants: s {} (per worker {per_worker_s:?}, most in 1 s {}), m {}",
         s.len(),
-        max_in_any_window(&s, 1_000_000),
+        most_surely_in_any_window(&s, 1_000_000),
         m.len()
     );
     assert!(
-        max_in_any_window(&s, 1_000_000) <= 20,
+        most_surely_in_any_window(&s, 1_000_000) <= 20,
         "{} in one second",
-        max_in_any_window(&s, 1_000_000)
+        most_surely_in_any_window(&s, 1_000_000)
     );
-    assert!(max_in_any_window(&m, 1_000_000) <= 20);
+    assert!(most_surely_in_any_window(&m, 1_000_000) <= 20);
     assert!(
-        max_in_any_window(&m, 60_000_000) <= 30,
+        most_surely_in_any_window(&m, 60_000_000) <= 30,
         "{} in one minute",
-        max_in_any_window(&m, 60_000_000)
+        most_surely_in_any_window(&m, 60_000_000)
     );
     // The limits were what held the workers back, and every worker, the
-    // child process included, drew from the shared budget.
+    // child process included, drew from the shared budget (in either
+    // group: across processes the limiter does not promise fairness).
     assert!(
         s.len() > 20,
         "only {} grants: the limit was never reached",
         s.len()
     );
     for (i, grants) in per_worker.iter().enumerate() {
-        assert!(
-            grants.iter().any(|(g, _)| g == "s"),
-            "worker {i} got no permit: {grants:?}"
-        );
+        assert!(!grants.is_empty(), "worker {i} got no permit");
     }
     assert!(!m.is_empty());
 }
@@ -205,7 +224,10 @@ async fn child_process_worker() {
     let until_us: u64 = std::env::var(CHILD_UNTIL).unwrap().parse().unwrap();
     let out = std::env::var(CHILD_OUT).unwrap();
     let grants = hammer(Arc::new(shared_limiter(&url, &prefix)), start_us, until_us).await;
-    let lines: String = grants.iter().map(|(g, at)| format!("{g} {at}\n")).collect();
+    let lines: String = grants
+        .iter()
+        .map(|(g, at)| format!("{g} {} {}\n", at.asked, at.got))
+        .collect();
     std::fs::write(out, lines).unwrap();
 }
 
@@ -279,6 +301,9 @@ async fn a_spent_minute_budget_makes_the_next_acquire_wait_or_fail_past_its_boun
     let first = RedisLimiter::builder(&redis.url, &prefix, limits)
         .build()
         .unwrap();
+    // The first grant is at or after `t0`, so the eleventh is 5 s after
+    // `t0` at the earliest, however long the calls in between take.
+    let t0 = Instant::now();
     for _ in 0..10 {
         first.acquire("g").await.unwrap();
     }
@@ -291,7 +316,12 @@ async fn a_spent_minute_budget_makes_the_next_acquire_wait_or_fail_past_its_boun
     let err = impatient.acquire("g").await.unwrap_err();
     assert!(err.is_rate_limited(), "{err}");
     let retry_after = err.retry_after().expect("the wait Redis named");
-    assert!(retry_after > Duration::from_secs(4), "{retry_after:?}");
+    assert!(
+        retry_after
+            >= Duration::from_secs(5).saturating_sub(t0.elapsed() + Duration::from_millis(20)),
+        "{retry_after:?} after {:?}",
+        t0.elapsed()
+    );
     assert!(retry_after <= Duration::from_secs(5), "{retry_after:?}");
     // It said so at once instead of sleeping until its bound.
     assert!(
@@ -303,12 +333,12 @@ async fn a_spent_minute_budget_makes_the_next_acquire_wait_or_fail_past_its_boun
     let patient = RedisLimiter::builder(&redis.url, &prefix, limits)
         .build()
         .unwrap();
-    let asked = Instant::now();
     patient.acquire("g").await.unwrap();
+    // A few milliseconds for Redis's clock against this process's.
     assert!(
-        asked.elapsed() >= Duration::from_millis(4500),
+        t0.elapsed() >= Duration::from_millis(4990),
         "{:?}",
-        asked.elapsed()
+        t0.elapsed()
     );
 }
 
@@ -324,18 +354,10 @@ async fn keys_are_isolated_per_tenant_and_group_and_expire() {
             .unwrap()
     };
     let (a, b) = (build(&tenant_a), build(&tenant_b));
-    a.acquire("g").await.unwrap();
-    a.acquire("g").await.unwrap();
-    assert!(a.acquire("g").await.unwrap_err().is_rate_limited());
-    // Another tenant, and another group of the same tenant, are untouched.
-    b.acquire("g").await.unwrap();
-    b.acquire("g").await.unwrap();
-    a.acquire("h").await.unwrap();
-    a.acquire("h").await.unwrap();
-
     // Keys expire on their own, one window span after the last grant:
     // 1.03 s for the per-second one; the per-minute one is a single slice
-    // of 61.8 s, since 1000 a minute at 2 a second never stalls.
+    // of 61.8 s, since 1000 a minute at 2 a second never stalls. Read at
+    // once, so that a slow machine does not outlast the second's key.
     let ttl = |key: String| -> i64 {
         let reply = raw_command(&redis.url, &["PTTL", &key]);
         reply
@@ -344,10 +366,18 @@ async fn keys_are_isolated_per_tenant_and_group_and_expire() {
             .parse()
             .expect("PTTL reply")
     };
+    a.acquire("g").await.unwrap();
+    a.acquire("g").await.unwrap();
     let sec = ttl(format!("{{{tenant_a}:g}}:sec"));
     let min = ttl(format!("{{{tenant_a}:g}}:min"));
     assert!(sec > 0 && sec <= 1032, "{sec}");
     assert!(min > 60_000 && min <= 61_801, "{min}");
+    assert!(a.acquire("g").await.unwrap_err().is_rate_limited());
+    // Another tenant, and another group of the same tenant, are untouched.
+    b.acquire("g").await.unwrap();
+    b.acquire("g").await.unwrap();
+    a.acquire("h").await.unwrap();
+    a.acquire("h").await.unwrap();
 }
 
 /// Within one process, waiting continuations go before waiting normal
@@ -411,17 +441,18 @@ async fn a_transport_deadline_bounds_the_limiter_wait() {
     );
     let transport = Transport::builder("test", server.uri())
         .rate_limiter(limiter.clone())
-        .deadline(Duration::from_millis(300))
+        .deadline(Duration::from_secs(2))
         .build()
         .unwrap();
     for _ in 0..10 {
         transport.send(Request::get("/x")).await.unwrap();
     }
+    // The eleventh permit is 5 s away, past the 2 s deadline.
     let started = Instant::now();
     let err = transport.send(Request::get("/x")).await.unwrap_err();
     assert!(err.is_deadline(), "{err}");
     assert!(
-        started.elapsed() < Duration::from_secs(3),
+        started.elapsed() < Duration::from_secs(4),
         "{:?}",
         started.elapsed()
     );

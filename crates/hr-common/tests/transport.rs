@@ -983,7 +983,9 @@ async fn deadline_spent_waiting_for_the_limiter_leaves_the_call_unsent() {
         .await;
     let t = transport(&server)
         .rate_limiter(Arc::new(WindowLimiter::new(Limits::new(Some(1), None))))
-        .deadline(Duration::from_millis(200))
+        // Room for the first call on a busy machine; the second one's
+        // permit is over a second away.
+        .deadline(Duration::from_millis(600))
         .build()
         .unwrap();
     t.send(Request::post("/q")).await.unwrap();

@@ -136,7 +136,7 @@ async fn a_live_lease_is_refused_and_a_dead_one_taken_over() {
     let open = reopen(&url, &schema);
     // Two workers, each with its own connection.
     let (a, b) = (open().await, open().await);
-    let ttl = Duration::from_millis(1500);
+    let ttl = Duration::from_secs(3);
 
     let lease_a = a.acquire_lease("beisen", "worker-a", ttl).await.unwrap();
     let held = b
@@ -166,10 +166,12 @@ async fn a_live_lease_is_refused_and_a_dead_one_taken_over() {
     );
     // Another source is free.
     b.acquire_lease("isdp", "worker-b", ttl).await.unwrap();
-    // Renewing keeps it past the first ttl.
+    // Renewing keeps it past the first ttl: the check below comes after
+    // the first expiry (sleeps only overshoot) and 1.2 s before the
+    // renewed one.
     tokio::time::sleep(ttl / 2).await;
     assert!(a.renew_lease(&lease_a).await.unwrap());
-    tokio::time::sleep(ttl * 3 / 4).await;
+    tokio::time::sleep(ttl * 6 / 10).await;
     assert!(
         b.acquire_lease("beisen", "worker-b", ttl)
             .await
@@ -289,15 +291,15 @@ async fn two_workers_on_one_tenant_one_waits_for_the_other() {
 async fn a_lost_lease_stops_the_run_and_keeps_the_checkpoint() {
     let url = server!();
     let schema = unique_schema("lost");
-    // 12 batches of 10, one at a time, 300 ms each: about 4 s.
-    let sandbox = slow_sandbox(120, Duration::from_millis(300)).await;
+    // 24 batches of 10, one at a time, 300 ms each: about 7 s.
+    let sandbox = slow_sandbox(240, Duration::from_millis(300)).await;
     let store = PostgresStore::connect_with_schema(&url, &schema)
         .await
         .unwrap();
     let job: SyncJob = job(beisen_source(&sandbox), store.clone(), &sandbox)
         .batch_size(10)
         .concurrency(1)
-        .lease_ttl(Duration::from_millis(600))
+        .lease_ttl(Duration::from_millis(1500))
         .worker_id("victim")
         .build()
         .unwrap();
@@ -326,8 +328,8 @@ async fn a_lost_lease_stops_the_run_and_keeps_the_checkpoint() {
     let err = result.unwrap_err();
     assert!(err.is_lease_lost() && err.is_incomplete(), "{err}");
     let report = err.report().unwrap();
-    // Stolen after 2 batches; within a renewal (200 ms) it stopped
-    // reading, so of the ~100 users a whole run pushes, few went.
+    // Stolen after 2 batches; within a renewal (500 ms) it stopped
+    // reading, so of the ~200 users a whole run pushes, few went.
     assert!(
         report.pushed >= 20 && (report.pushed as usize) < sandbox.data().len() / 2,
         "stopped part-way: {report}"

@@ -84,8 +84,10 @@ async fn counting_proxy(url: &str) -> (String, Arc<AtomicUsize>) {
 async fn all_20000_persons_exactly_once_with_concurrency() {
     let sandbox = start(|c| c.data.employees = 20_000).await;
 
-    // Calibration: one page at a time needs one connection (two at most,
-    // should the token be fetched over its own).
+    // Calibration: one page at a time needs one connection (three at
+    // most: the token may be fetched over its own, and hyper hands a
+    // finished connection back to its pool in another task, which a busy
+    // machine may run after the next request has opened a new one).
     let (url, connections) = counting_proxy(&sandbox.isdp_url()).await;
     let sequential: Vec<_> =
         futures::StreamExt::take(client_at(&sandbox, url, 1).persons().all(), 1_000)
@@ -94,7 +96,7 @@ async fn all_20000_persons_exactly_once_with_concurrency() {
             .unwrap();
     assert_eq!(sequential.len(), 1_000);
     let one_at_a_time = connections.load(Ordering::SeqCst);
-    assert!(one_at_a_time <= 2, "{one_at_a_time} connections");
+    assert!(one_at_a_time <= 3, "{one_at_a_time} connections");
 
     let list_requests = format!("requests.isdp.{}", isdp::PERSON_LIST_PATH);
     let before = sandbox.counters().get(&list_requests);
