@@ -266,14 +266,15 @@ async fn a_newer_version_in_a_later_window_is_delivered_and_a_copy_is_not() {
     // The first half stays open a while, as a piece with more pages
     // would: a copy is recognised against a live piece's keys (a finished
     // piece keeps none, and then a copy is delivered rather than risk a
-    // loss).
+    // loss). Two seconds: the second half's first page, asked for at the
+    // same time, is checked long before, however busy the machine.
     mount(
         &server,
         route,
         &[r#""scrollId":"a1""#],
         1,
         None,
-        page(json!([]), 0, "").set_delay(Duration::from_millis(500)),
+        page(json!([]), 0, "").set_delay(Duration::from_secs(2)),
     )
     .await;
     mount(
