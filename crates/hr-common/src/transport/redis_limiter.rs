@@ -35,45 +35,99 @@ const DEFAULT_RESPONSE_TIMEOUT: Duration = Duration::from_secs(1);
 /// told to wait again.
 const MAX_JITTER: Duration = Duration::from_millis(25);
 
-/// One permit, atomically: every window of the group is checked against
-/// the server's clock, and the permit recorded in all of them only when
-/// all allow it.
+/// How long past the wait it was named a waiter keeps its place in the
+/// shared queue without asking again. One that asks later (it gave up, its
+/// process died, its machine stalled) has left the queue, and joins at the
+/// back if it asks again.
+const QUEUE_GRACE: Duration = Duration::from_secs(1);
+
+/// How long a group's queue keys live after their last use.
+const QUEUE_KEY_TTL: Duration = Duration::from_secs(120);
+
+/// One permit, atomically and in turn: every window of the group is
+/// checked against the server's clock, and the permit recorded in all of
+/// them only when all allow it and the asker's turn has come.
 ///
-/// `KEYS[i]`: window `i`, a list of grant times (µs), newest first, at
-/// most `limit` long. `ARGV[2i - 1]`, `ARGV[2i]`: its limit and span (µs).
-/// A window allows one more permit when it holds fewer than `limit` grants
-/// or its `limit`-th newest is at least `span` old: exact sliding windows,
-/// as in the local limiter.
+/// `ARGV[1]`: the asker (one limiter and group); `ARGV[2]`: the queue grace
+/// and `ARGV[3]` the queue keys' lifetime (µs, ms). For window `i` (`n` of
+/// them): `KEYS[i]`, a list of grant times (µs), newest first, at most
+/// `limit` long; `ARGV[2i + 2]`, `ARGV[2i + 3]`: its limit and span (µs).
+/// `KEYS[n + 1]`: the waiting askers (a sorted set by arrival),
+/// `KEYS[n + 2]`: when each must have asked again (a hash), `KEYS[n + 3]`:
+/// the arrival counter.
 ///
-/// Returns `{1, 0}` when granted, `{0, wait_µs}` otherwise. Times are
-/// written with `%.0f`: Redis would print a large Lua number in exponent
-/// notation and lose digits.
+/// Turns: an asker with `a` live waiters queued before it (all of them if
+/// it is not queued) is granted only when every window has `a + 1` free
+/// places, so a process that waited is never overtaken for the last free
+/// place by one that asked later or woke faster; spare places still go to
+/// whoever asks. A window has `a + 1` free places when its list holds
+/// fewer than `limit - a` grants or its `(limit - a)`-th newest is at
+/// least `span` old: exact sliding windows, as in the local limiter (with
+/// `limit` or more waiters ahead, never: it asks again after about one
+/// grant's time, `span / limit`). A waiter that has not asked again by the time it was due (its wait plus
+/// the grace) is dropped from the queue.
+///
+/// Returns `{1, 0, 0}` when granted, `{0, wait_µs, a}` otherwise. Times
+/// are written with `%.0f`: Redis would print a large Lua number in
+/// exponent notation and lose digits.
 const SCRIPT: &str = r"
 if redis.replicate_commands then pcall(redis.replicate_commands) end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local at = now
-for i = 1, #KEYS do
-  local limit = tonumber(ARGV[2 * i - 1])
-  local span = tonumber(ARGV[2 * i])
-  local oldest = redis.call('LINDEX', KEYS[i], limit - 1)
-  if oldest then
-    local free = tonumber(oldest) + span
-    if free > at then at = free end
+local me = ARGV[1]
+local grace = tonumber(ARGV[2])
+local n = (#ARGV - 3) / 2
+local queue, due, seq = KEYS[n + 1], KEYS[n + 2], KEYS[n + 3]
+local ahead, queued = 0, false
+for _, m in ipairs(redis.call('ZRANGE', queue, 0, -1)) do
+  if m == me then
+    queued = true
+    break
+  end
+  if tonumber(redis.call('HGET', due, m) or '0') < now then
+    redis.call('ZREM', queue, m)
+    redis.call('HDEL', due, m)
+  else
+    ahead = ahead + 1
   end
 end
+local at = now
+for i = 1, n do
+  local limit = tonumber(ARGV[2 * i + 2])
+  local span = tonumber(ARGV[2 * i + 3])
+  if ahead >= limit then
+    local next = now + math.ceil(span / limit)
+    if next > at then at = next end
+  else
+    local stamp = redis.call('LINDEX', KEYS[i], limit - 1 - ahead)
+    if stamp then
+      local free = tonumber(stamp) + span
+      if free > at then at = free end
+    end
+  end
+end
+local keep = {queue, due, seq}
 if at > now then
-  return {0, math.ceil(at - now)}
+  if not queued then
+    redis.call('ZADD', queue, redis.call('INCR', seq), me)
+  end
+  redis.call('HSET', due, me, string.format('%.0f', at + grace))
+  for _, k in ipairs(keep) do redis.call('PEXPIRE', k, ARGV[3]) end
+  return {0, math.ceil(at - now), ahead}
+end
+if queued then
+  redis.call('ZREM', queue, me)
+  redis.call('HDEL', due, me)
 end
 local stamp = string.format('%.0f', now)
-for i = 1, #KEYS do
-  local limit = tonumber(ARGV[2 * i - 1])
-  local span = tonumber(ARGV[2 * i])
+for i = 1, n do
+  local limit = tonumber(ARGV[2 * i + 2])
+  local span = tonumber(ARGV[2 * i + 3])
   redis.call('LPUSH', KEYS[i], stamp)
   redis.call('LTRIM', KEYS[i], 0, limit - 1)
   redis.call('PEXPIRE', KEYS[i], string.format('%.0f', math.ceil(span / 1000) + 1))
 end
-return {1, 0}
+return {1, 0, 0}
 ";
 
 /// One window of a group: at most `limit` permits in any `span_us`.
@@ -219,7 +273,16 @@ struct Cached {
 /// checks the windows and records the permit only when all allow it,
 /// atomically; so processes on machines whose clocks disagree still share
 /// exact windows. When the script says "not yet", the caller sleeps for
-/// the wait it names plus a small random jitter and asks again.
+/// the wait it names (plus a small random jitter unless it is first in
+/// line) and asks again.
+///
+/// **Turns.** Limiters take turns through a queue in Redis, in the order
+/// they were first told to wait: one that waits is never overtaken for the
+/// last free place by one that asked later or whose process woke sooner,
+/// so no process starves while others run; places beyond those the queue
+/// needs go to whoever asks. A waiter keeps its place for the wait it was
+/// named plus one second; one that does not ask again by then (it gave up,
+/// its process died) leaves the queue and cannot hold the others up.
 ///
 /// A request counts from its grant (the trait's default
 /// [`acquire_permit`](RateLimiter::acquire_permit)), not until it finished
@@ -230,8 +293,10 @@ struct Cached {
 ///
 /// **Keys.** For group `g` and prefix `p`: `{p:g}:sec` and `{p:g}:min`,
 /// lists of the latest grant times (µs, at most the window's limit), each
-/// expiring on its own one window span after its last grant. The braces put
-/// both keys of a group in one Redis Cluster hash slot. Put the tenant in
+/// expiring on its own one window span after its last grant; `{p:g}:queue`,
+/// `{p:g}:due` and `{p:g}:seq`, the waiting limiters, expiring two minutes
+/// after their last use. The braces put all keys of a group in one Redis
+/// Cluster hash slot. Put the tenant in
 /// the prefix (`hr:rl:beisen:<tenant>`): every process with the same prefix
 /// shares one budget, and all of them must use the same limits.
 ///
@@ -252,8 +317,9 @@ struct Cached {
 /// [`Error::RateLimited`] at once, with the wait as `retry_after`. Inside a
 /// [`Transport`](super::Transport), the call's deadline also bounds the
 /// wait; a caller that gives up costs nobody a permit, except that a script
-/// whose answer is lost (a deadline in the middle of it) may have spent one:
-/// the error is on the side of fewer calls.
+/// whose answer is lost (a deadline in the middle of it) may have spent one
+/// (the error is on the side of fewer calls), and that its place in the
+/// queue holds one free place back until it is due.
 ///
 /// **Priority.** Callers of one group in this process queue locally,
 /// [`Priority::Continuation`] before [`Priority::Normal`], each in arrival
@@ -310,6 +376,8 @@ pub struct RedisLimiter {
     response_timeout: Duration,
     max_wait: Duration,
     script: Script,
+    /// This limiter's name in the shared queue.
+    asker: String,
     conn: tokio::sync::Mutex<Option<Cached>>,
     next_generation: std::sync::atomic::AtomicU64,
     queues: Mutex<HashMap<String, Arc<Mutex<Queue>>>>,
@@ -534,6 +602,7 @@ impl RedisLimiterBuilder {
             response_timeout: self.response_timeout,
             max_wait: self.max_wait,
             script: Script::new(SCRIPT),
+            asker: new_asker(),
             conn: tokio::sync::Mutex::new(None),
             next_generation: std::sync::atomic::AtomicU64::new(0),
             queues: Mutex::new(HashMap::new()),
@@ -712,17 +781,29 @@ impl RedisLimiter {
         .with_source(e)
     }
 
-    /// Runs the script once: `None` when granted, else how long to wait.
-    async fn try_acquire(&self, group: &str, windows: &[Window]) -> Result<Option<Duration>> {
+    /// Runs the script once: `None` when granted, else how long to wait
+    /// and how many live waiters of other processes are before this one.
+    async fn try_acquire(
+        &self,
+        group: &str,
+        windows: &[Window],
+    ) -> Result<Option<(Duration, u64)>> {
         let mut invocation = self.script.prepare_invoke();
+        invocation
+            .arg(&self.asker)
+            .arg(micros(QUEUE_GRACE))
+            .arg(QUEUE_KEY_TTL.as_millis() as u64);
         for w in windows {
             invocation
                 .key(self.key(group, w.name))
                 .arg(w.limit)
                 .arg(w.span_us);
         }
+        for name in ["queue", "due", "seq"] {
+            invocation.key(self.key(group, name));
+        }
         let (mut conn, generation, fresh) = self.connection().await?;
-        let reply = match invocation.invoke_async::<(i64, i64)>(&mut conn).await {
+        let reply = match invocation.invoke_async::<(i64, i64, i64)>(&mut conn).await {
             // A cached connection that broke since (Redis restarted, the
             // runtime that drove it ended): once more on a new one. Were
             // the first run's answer lost after a grant, that permit is
@@ -735,7 +816,7 @@ impl RedisLimiter {
                 );
                 self.forget(generation).await;
                 let (mut conn, generation, _) = self.connection().await?;
-                match invocation.invoke_async::<(i64, i64)>(&mut conn).await {
+                match invocation.invoke_async::<(i64, i64, i64)>(&mut conn).await {
                     Ok(reply) => reply,
                     Err(e) => return Err(self.failed(e, Stage::Command, generation).await),
                 }
@@ -744,8 +825,11 @@ impl RedisLimiter {
             Ok(reply) => reply,
         };
         match reply {
-            (1, _) => Ok(None),
-            (0, wait_us) if wait_us > 0 => Ok(Some(Duration::from_micros(wait_us.unsigned_abs()))),
+            (1, _, _) => Ok(None),
+            (0, wait_us, ahead) if wait_us > 0 && ahead >= 0 => Ok(Some((
+                Duration::from_micros(wait_us.unsigned_abs()),
+                ahead.unsigned_abs(),
+            ))),
             other => Err(Error::internal(format!(
                 "rate limiter: unexpected reply {other:?} from the script on Redis at {}",
                 self.addr
@@ -757,6 +841,15 @@ impl RedisLimiter {
 /// Whether the connection that returned `e` is no good any more.
 fn breaks_connection(e: &RedisError) -> bool {
     e.is_io_error() || e.is_connection_dropped() || e.is_timeout() || e.is_unrecoverable_error()
+}
+
+fn micros(d: Duration) -> u64 {
+    u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
+}
+
+/// A name for one limiter in the shared queue, unique across processes.
+fn new_asker() -> String {
+    format!("{}-{:016x}", std::process::id(), fastrand::u64(..))
 }
 
 /// `wait` plus up to an eighth of it (at most [`MAX_JITTER`]) at random.
@@ -804,7 +897,7 @@ impl RateLimiter for RedisLimiter {
                 }
                 continue;
             }
-            let Some(wait) = self.try_acquire(group, &windows).await? else {
+            let Some((wait, ahead)) = self.try_acquire(group, &windows).await? else {
                 return Ok(());
             };
             let waited = started.elapsed();
@@ -820,7 +913,10 @@ impl RateLimiter for RedisLimiter {
                     )),
                 ));
             }
-            let nap = jittered(wait).min(left);
+            // The first in the shared queue asks right on time (nobody
+            // else may take its place); the others are spread a little,
+            // so that they do not all ask in one instant.
+            let nap = if ahead == 0 { wait } else { jittered(wait) }.min(left);
             tracing::trace!(
                 target: "hr_common::rate_limit",
                 group,
