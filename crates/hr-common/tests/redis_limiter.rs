@@ -460,6 +460,15 @@ async fn a_transport_deadline_bounds_the_limiter_wait() {
     assert_eq!(server.received_requests().await.unwrap().len(), 10);
 }
 
+/// One permit a second, exactly, and no waiting: an acquire that would
+/// wait returns at once (and is in line for the next place).
+fn impatient_one_a_second(url: &str, prefix: &str) -> RedisLimiter {
+    RedisLimiter::builder(url, prefix, Limits::new(Some(1), None).headroom(0.0))
+        .max_wait(Duration::from_millis(100))
+        .build()
+        .unwrap()
+}
+
 /// A limiter told to wait keeps its place: another that asks once the
 /// window has room, but before the first asks again, is refused, and the
 /// first gets the place.
@@ -467,17 +476,8 @@ async fn a_transport_deadline_bounds_the_limiter_wait() {
 async fn a_waiting_limiter_is_not_overtaken_by_a_later_one() {
     let Some(redis) = redis() else { return };
     let prefix = unique_prefix("turns");
-    let build = || {
-        RedisLimiter::builder(
-            &redis.url,
-            &prefix,
-            Limits::new(Some(1), None).headroom(0.0),
-        )
-        .max_wait(Duration::from_millis(100))
-        .build()
-        .unwrap()
-    };
-    let (a, b) = (build(), build());
+    let a = impatient_one_a_second(&redis.url, &prefix);
+    let b = impatient_one_a_second(&redis.url, &prefix);
     a.acquire("g").await.unwrap();
     let t0 = Instant::now();
     // b is told to wait about a second: too long for it, but it is now
@@ -496,17 +496,8 @@ async fn a_waiting_limiter_is_not_overtaken_by_a_later_one() {
 async fn a_waiter_that_stops_asking_leaves_the_queue() {
     let Some(redis) = redis() else { return };
     let prefix = unique_prefix("gone");
-    let build = || {
-        RedisLimiter::builder(
-            &redis.url,
-            &prefix,
-            Limits::new(Some(1), None).headroom(0.0),
-        )
-        .max_wait(Duration::from_millis(100))
-        .build()
-        .unwrap()
-    };
-    let (a, b) = (build(), build());
+    let a = impatient_one_a_second(&redis.url, &prefix);
+    let b = impatient_one_a_second(&redis.url, &prefix);
     let t0 = Instant::now();
     a.acquire("g").await.unwrap();
     // b waits about a second, so it is due back within about two.
