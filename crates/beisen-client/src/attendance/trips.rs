@@ -498,6 +498,111 @@ fn day(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
+/// The impls the two approved-trip listings share, which differ only in
+/// the name of the window's end (`EndDate`, `StopDate`), the record type
+/// and its key, and the path: `new` and `between`, the setters, the
+/// stream, paging by number and the endpoint. The structs stay written out
+/// above each use.
+macro_rules! approved_trips {
+    ($ty:ident, $end:ident, $end_name:literal, $item:ty, $key:ident, $wire:ty, $path:expr) => {
+        impl $ty {
+            /// Trips approved on the days `first..=last`.
+            pub fn new(first: NaiveDate, last: NaiveDate) -> Self {
+                $ty {
+                    start_date: day(first),
+                    $end: day(last),
+                    page_index: 1,
+                    page_size: DEFAULT_PAGE_SIZE,
+                    max_pages: DEFAULT_MAX_PAGES,
+                }
+            }
+
+            /// Trips approved from `start` to `end`, to the second (the
+            /// attendance API's `2024-03-01 20:00:00`).
+            pub fn between(start: NaiveDateTime, end: NaiveDateTime) -> Self {
+                let mut req = Self::new(start.date(), end.date());
+                req.start_date = spaced(start);
+                req.$end = spaced(end);
+                req
+            }
+
+            /// The page to ask for (from 1); the streams start there.
+            pub fn page_index(mut self, index: u32) -> Self {
+                self.page_index = index;
+                self
+            }
+
+            /// Records per page, 1 to 300.
+            pub fn page_size(mut self, size: u32) -> Self {
+                self.page_size = size;
+                self
+            }
+
+            /// The most pages a stream may take (default 10,000), after
+            /// which it yields [`PagingErrorKind::TooManyPages`].
+            pub fn max_pages(mut self, max: usize) -> Self {
+                self.max_pages = max;
+                self
+            }
+
+            /// Every page from `page_index` to the announced `Total`.
+            pub fn pages(self, client: &BeisenClient) -> Pages<$item> {
+                numbered_pages(self, client)
+            }
+        }
+
+        impl PageNumbered for $ty {
+            type Item = $item;
+            fn page_index(&self) -> u32 {
+                self.page_index
+            }
+            fn page_size(&self) -> u32 {
+                self.page_size
+            }
+            fn max_pages(&self) -> usize {
+                self.max_pages
+            }
+            fn set_page_index(&mut self, index: u32) {
+                self.page_index = index;
+            }
+            fn key(item: &$item) -> Option<&str> {
+                item.$key.as_deref()
+            }
+        }
+
+        /// One page; the attendance endpoints share the limiter group
+        /// `"attendance"`.
+        impl Endpoint for $ty {
+            type Client = BeisenClient;
+            type Output = IndexPage<$item>;
+            type Envelope = IndexPageReply<$wire>;
+            const PATH: &'static str = $path;
+            const IDEMPOTENT: bool = true;
+
+            fn group(&self) -> Cow<'static, str> {
+                Cow::Borrowed("attendance")
+            }
+
+            /// `PageIndex` from 1, `PageSize` 1 to 300, both dates given.
+            fn validate(&self) -> Result<()> {
+                check_page(self.page_index, self.page_size)?;
+                if self.start_date.trim().is_empty() || self.$end.trim().is_empty() {
+                    return Err(Error::invalid_request(
+                        "StartDate",
+                        concat!("StartDate and ", $end_name, " are required"),
+                    ));
+                }
+                Ok(())
+            }
+
+            fn to_request(&self) -> Result<Request> {
+                json_request(self)
+            }
+        }
+        hr_common::impl_send!($ty);
+    };
+}
+
 /// Business trips whose approval completed in a window (按审批通过时间获取
 /// 出差数据), one page per call.
 ///
@@ -511,6 +616,11 @@ fn day(d: NaiveDate) -> String {
 /// .page_size(300);
 /// assert_eq!(serde_json::to_value(&req)?, serde_json::json!({
 ///     "StartDate": "2024-03-01", "EndDate": "2024-03-31", "PageIndex": 1, "PageSize": 300}));
+///
+/// // To the second:
+/// let t = |h| NaiveDate::from_ymd_opt(2024, 3, 1).unwrap().and_hms_opt(h, 0, 0).unwrap();
+/// let req = GetApprovedBusinessTrips::between(t(8), t(20));
+/// assert_eq!(req.end_date, "2024-03-01 20:00:00");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[doc(alias(
@@ -534,105 +644,15 @@ pub struct GetApprovedBusinessTrips {
     max_pages: usize,
 }
 
-impl GetApprovedBusinessTrips {
-    /// Trips approved on the days `first..=last`.
-    pub fn new(first: NaiveDate, last: NaiveDate) -> Self {
-        GetApprovedBusinessTrips {
-            start_date: day(first),
-            end_date: day(last),
-            page_index: 1,
-            page_size: DEFAULT_PAGE_SIZE,
-            max_pages: DEFAULT_MAX_PAGES,
-        }
-    }
-
-    /// Trips approved from `start` to `end`, to the second.
-    ///
-    /// ```
-    /// let t = |h| chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap().and_hms_opt(h, 0, 0).unwrap();
-    /// let req = beisen_client::attendance::GetApprovedBusinessTrips::between(t(8), t(20));
-    /// assert_eq!(req.end_date, "2024-03-01 20:00:00");
-    /// ```
-    pub fn between(start: NaiveDateTime, end: NaiveDateTime) -> Self {
-        let mut req = Self::new(start.date(), end.date());
-        req.start_date = spaced(start);
-        req.end_date = spaced(end);
-        req
-    }
-
-    /// The page to ask for (from 1); the streams start there.
-    pub fn page_index(mut self, index: u32) -> Self {
-        self.page_index = index;
-        self
-    }
-
-    /// Records per page, 1 to 300.
-    pub fn page_size(mut self, size: u32) -> Self {
-        self.page_size = size;
-        self
-    }
-
-    /// The most pages a stream may take (default 10,000), after which it
-    /// yields [`PagingErrorKind::TooManyPages`].
-    pub fn max_pages(mut self, max: usize) -> Self {
-        self.max_pages = max;
-        self
-    }
-
-    /// Every page from `page_index` to the announced `Total`.
-    pub fn pages(self, client: &BeisenClient) -> Pages<BusinessTrip> {
-        numbered_pages(self, client)
-    }
-}
-
-impl PageNumbered for GetApprovedBusinessTrips {
-    type Item = BusinessTrip;
-    fn page_index(&self) -> u32 {
-        self.page_index
-    }
-    fn page_size(&self) -> u32 {
-        self.page_size
-    }
-    fn max_pages(&self) -> usize {
-        self.max_pages
-    }
-    fn set_page_index(&mut self, index: u32) {
-        self.page_index = index;
-    }
-    fn key(item: &BusinessTrip) -> Option<&str> {
-        item.object_id.as_deref()
-    }
-}
-
-/// One page; the attendance endpoints share the limiter group `"attendance"`.
-impl Endpoint for GetApprovedBusinessTrips {
-    type Client = BeisenClient;
-    type Output = IndexPage<BusinessTrip>;
-    type Envelope = IndexPageReply<BusinessPageWire>;
-    const PATH: &'static str = BUSINESS_APPROVED_LIST;
-    const IDEMPOTENT: bool = true;
-
-    fn group(&self) -> Cow<'static, str> {
-        Cow::Borrowed("attendance")
-    }
-
-    /// `PageIndex` from 1, `PageSize` 1 to 300, dates given.
-    fn validate(&self) -> Result<()> {
-        check_page(self.page_index, self.page_size)?;
-        if self.start_date.trim().is_empty() || self.end_date.trim().is_empty() {
-            return Err(Error::invalid_request(
-                "StartDate",
-                "StartDate and EndDate are required",
-            ));
-        }
-        Ok(())
-    }
-
-    fn to_request(&self) -> Result<Request> {
-        json_request(self)
-    }
-}
-hr_common::impl_send!(GetApprovedBusinessTrips);
+approved_trips!(
+    GetApprovedBusinessTrips,
+    end_date,
+    "EndDate",
+    BusinessTrip,
+    object_id,
+    BusinessPageWire,
+    BUSINESS_APPROVED_LIST
+);
 
 /// Outward trips (公出) whose approval completed in a window, one page per
 /// call. Sends `StopDate` (the production plugin's field), not `EndDate`.
@@ -669,95 +689,12 @@ pub struct GetApprovedOutwardTrips {
     max_pages: usize,
 }
 
-impl GetApprovedOutwardTrips {
-    /// Outward trips approved on the days `first..=last`.
-    pub fn new(first: NaiveDate, last: NaiveDate) -> Self {
-        GetApprovedOutwardTrips {
-            start_date: day(first),
-            stop_date: day(last),
-            page_index: 1,
-            page_size: DEFAULT_PAGE_SIZE,
-            max_pages: DEFAULT_MAX_PAGES,
-        }
-    }
-
-    /// Outward trips approved from `start` to `end`, to the second.
-    pub fn between(start: NaiveDateTime, end: NaiveDateTime) -> Self {
-        let mut req = Self::new(start.date(), end.date());
-        req.start_date = spaced(start);
-        req.stop_date = spaced(end);
-        req
-    }
-
-    /// The page to ask for (from 1); the streams start there.
-    pub fn page_index(mut self, index: u32) -> Self {
-        self.page_index = index;
-        self
-    }
-
-    /// Records per page, 1 to 300.
-    pub fn page_size(mut self, size: u32) -> Self {
-        self.page_size = size;
-        self
-    }
-
-    /// The most pages a stream may take (default 10,000).
-    pub fn max_pages(mut self, max: usize) -> Self {
-        self.max_pages = max;
-        self
-    }
-
-    /// Every page from `page_index` to the announced `Total`.
-    pub fn pages(self, client: &BeisenClient) -> Pages<OutwardTrip> {
-        numbered_pages(self, client)
-    }
-}
-
-impl PageNumbered for GetApprovedOutwardTrips {
-    type Item = OutwardTrip;
-    fn page_index(&self) -> u32 {
-        self.page_index
-    }
-    fn page_size(&self) -> u32 {
-        self.page_size
-    }
-    fn max_pages(&self) -> usize {
-        self.max_pages
-    }
-    fn set_page_index(&mut self, index: u32) {
-        self.page_index = index;
-    }
-    fn key(item: &OutwardTrip) -> Option<&str> {
-        item.o_id.as_deref()
-    }
-}
-
-/// One page; limiter group `"attendance"`.
-impl Endpoint for GetApprovedOutwardTrips {
-    type Client = BeisenClient;
-    type Output = IndexPage<OutwardTrip>;
-    type Envelope = IndexPageReply<OutwardPageWire>;
-    const PATH: &'static str = OUTWARD_APPROVED_LIST;
-    const IDEMPOTENT: bool = true;
-
-    fn group(&self) -> Cow<'static, str> {
-        Cow::Borrowed("attendance")
-    }
-
-    /// `PageIndex` from 1, `PageSize` 1 to 300, dates given.
-    fn validate(&self) -> Result<()> {
-        check_page(self.page_index, self.page_size)?;
-        if self.start_date.trim().is_empty() || self.stop_date.trim().is_empty() {
-            return Err(Error::invalid_request(
-                "StartDate",
-                "StartDate and StopDate are required",
-            ));
-        }
-        Ok(())
-    }
-
-    fn to_request(&self) -> Result<Request> {
-        json_request(self)
-    }
-}
-hr_common::impl_send!(GetApprovedOutwardTrips);
+approved_trips!(
+    GetApprovedOutwardTrips,
+    stop_date,
+    "StopDate",
+    OutwardTrip,
+    o_id,
+    OutwardPageWire,
+    OUTWARD_APPROVED_LIST
+);
