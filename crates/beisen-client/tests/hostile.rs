@@ -10,7 +10,7 @@ use beisen_client::employee::{GetBasicInfoByIds, GetEmployeesByTimeWindow, paths
 use beisen_client::models::{Employee, WindowRecord};
 use beisen_client::window::{TimeWindowRequest, WindowQuery};
 use beisen_client::{BeisenClient, Checkpoint, Credentials, WindowProgress};
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use futures::StreamExt;
 use hr_common::Error;
 use hr_common::error::PagingErrorKind;
@@ -20,36 +20,11 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
+mod common;
+use common::{day, server as mock, server_with};
 
 fn start() -> NaiveDateTime {
     day(2024, 1, 1).and_hms_opt(0, 0, 0).unwrap()
-}
-
-async fn server_with(retry: RetryPolicy) -> (MockServer, BeisenClient) {
-    let server = MockServer::builder().start().await;
-    Mock::given(method("POST"))
-        .and(path("/token"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(
-                json!({"access_token":"T1","token_type":"bearer","expires_in":7200}),
-            ),
-        )
-        .mount(&server)
-        .await;
-    let client = BeisenClient::builder()
-        .base_url(server.uri())
-        .credentials(Credentials::app_key("k", "s"))
-        .retry(retry)
-        .build()
-        .unwrap();
-    (server, client)
-}
-
-async fn mock() -> (MockServer, BeisenClient) {
-    server_with(RetryPolicy::none()).await
 }
 
 /// Answers every call of `route` with `answer`.

@@ -20,30 +20,11 @@ use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+mod common;
+use common::{server, server_with};
+
 const ORG_TYPE_BY_NAME: &str =
     "/TenantBaseExternal/api/v5/OrganizationType/GetOrganizationTypeByName";
-
-async fn server_with(retry: RetryPolicy) -> (MockServer, BeisenClient) {
-    let server = MockServer::builder().start().await;
-    Mock::given(method("POST"))
-        .and(path("/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"access_token":"T1","token_type":"bearer","expires_in":7200,"refresh_token":"R1"}),
-        ))
-        .mount(&server)
-        .await;
-    let client = BeisenClient::builder()
-        .base_url(server.uri())
-        .credentials(Credentials::app_key("k", "s"))
-        .retry(retry)
-        .build()
-        .unwrap();
-    (server, client)
-}
-
-async fn server() -> (MockServer, BeisenClient) {
-    server_with(RetryPolicy::none()).await
-}
 
 /// Calls to `p` the server received.
 async fn calls_to(server: &MockServer, p: &str) -> usize {

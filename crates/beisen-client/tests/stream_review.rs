@@ -10,7 +10,7 @@ use beisen_client::organization::GetJobLevelsByTimeWindow;
 use beisen_client::organization::paths as org_paths;
 use beisen_client::window::QueryType;
 use beisen_client::{BeisenClient, Checkpoint, Credentials};
-use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{NaiveDateTime, TimeZone, Utc};
 use futures::{StreamExt, TryStreamExt};
 use hr_common::transport::RetryPolicy;
 use hr_sandbox::{DataConfig, Sandbox, SandboxConfig};
@@ -18,9 +18,8 @@ use serde_json::{Value, json};
 use wiremock::matchers::{body_string_contains, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
+mod common;
+use common::day;
 
 fn at(s: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").unwrap()
@@ -30,27 +29,16 @@ async fn server_with(
     retry: RetryPolicy,
     zone: Option<chrono::FixedOffset>,
 ) -> (MockServer, BeisenClient) {
-    let server = MockServer::builder().start().await;
-    Mock::given(method("POST"))
-        .and(path("/token"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(
-                json!({"access_token":"T1","token_type":"bearer","expires_in":7200}),
-            ),
-        )
-        .mount(&server)
-        .await;
     // One sub-window per stream unless a test asks for more: the mocks
     // answer by body, not by window.
-    let mut b = BeisenClient::builder()
-        .base_url(server.uri())
-        .credentials(Credentials::app_key("k", "s"))
-        .concurrency(1)
-        .retry(retry);
-    if let Some(zone) = zone {
-        b = b.time_zone(zone);
-    }
-    (server, b.build().unwrap())
+    common::server_built(|b| {
+        let b = b.concurrency(1).retry(retry);
+        match zone {
+            Some(zone) => b.time_zone(zone),
+            None => b,
+        }
+    })
+    .await
 }
 
 async fn server() -> (MockServer, BeisenClient) {

@@ -20,44 +20,14 @@ use beisen_client::organization::GetSubOrganizations;
 use beisen_client::organization::paths as org_paths;
 use beisen_client::window::{ExtQuery, SortDirection};
 use beisen_client::{BeisenClient, Credentials, ErrorExt};
-use chrono::NaiveDate;
+
 use futures::TryStreamExt;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, body_partial_json, method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-fn fixture(name: &str) -> Value {
-    let text = std::fs::read_to_string(format!(
-        "{}/tests/resources/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-async fn server() -> (MockServer, BeisenClient) {
-    let server = MockServer::builder().start().await;
-    Mock::given(method("POST"))
-        .and(path("/token"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(
-                json!({"access_token":"T1","token_type":"bearer","expires_in":7200}),
-            ),
-        )
-        .mount(&server)
-        .await;
-    let client = BeisenClient::builder()
-        .base_url(server.uri())
-        .credentials(Credentials::app_key("k", "s"))
-        .retry(hr_common::transport::RetryPolicy::none())
-        .build()
-        .unwrap();
-    (server, client)
-}
+mod common;
+use common::{day, fixture, server};
 
 async fn expect(server: &MockServer, p: &str, body: Value, reply: ResponseTemplate) {
     Mock::given(method("POST"))

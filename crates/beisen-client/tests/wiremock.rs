@@ -8,42 +8,13 @@ use beisen_client::organization::paths as org_paths;
 use beisen_client::organization::*;
 use beisen_client::window::{ExtQuery, QueryType, SortDirection};
 use beisen_client::{BeisenClient, Credentials};
-use chrono::NaiveDate;
+
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-fn fixture(name: &str) -> Value {
-    let text = std::fs::read_to_string(format!(
-        "{}/tests/resources/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-async fn server() -> (MockServer, BeisenClient) {
-    let server = MockServer::builder().start().await;
-    Mock::given(method("POST"))
-        .and(path("/token"))
-        .and(body_json(json!({"grant_type":"client_credentials","app_key":"k","app_secret":"s"})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"access_token":"T1","token_type":"bearer","expires_in":7200,"refresh_token":"R1"}),
-        ))
-        .mount(&server)
-        .await;
-    let client = BeisenClient::builder()
-        .base_url(server.uri())
-        .credentials(Credentials::app_key("k", "s"))
-        .retry(hr_common::transport::RetryPolicy::none())
-        .build()
-        .unwrap();
-    (server, client)
-}
+mod common;
+use common::{day, fixture, server};
 
 fn ok(data: Value) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({"data": data, "code": "200", "message": ""}))
