@@ -272,7 +272,7 @@ fn employee(i: usize) -> Value {
 }
 
 async fn start_mock() -> MockServer {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let issued = Arc::new(AtomicU32::new(0));
     Mock::given(method("POST"))
         .and(path("/token"))
