@@ -651,6 +651,88 @@ async fn long_windows_large_capacities_and_bad_times_are_417() {
     assert_eq!(refused["code"], "417");
 }
 
+/// The `/token` flow as the public Java client yxd9485/OpenApi sends it
+/// (a form), with a numeric app key read as its digits, and JSON with the
+/// vendor's comments.
+#[tokio::test]
+async fn the_token_flow_takes_a_form_and_json_with_comments() {
+    let mut config = config(10);
+    config.beisen.app_key = "20211231".into();
+    let b = Beisen::start(config).await;
+    let cfg = b.sandbox.config().beisen.clone();
+    let url = format!("{}{}", b.sandbox.beisen_url(), paths::TOKEN);
+    let form = b
+        .client
+        .post(&url)
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("app_key", cfg.app_key.as_str()),
+            ("app_secret", cfg.app_secret.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), 200);
+    let issued: Value = form.json().await.unwrap();
+    let token = issued["access_token"].as_str().expect("a token");
+    let response = b
+        .raw_with(token, EMPLOYEES, &window("2024-01-01", "2024-01-02"))
+        .await;
+    assert_eq!(response.status(), 200);
+
+    let (status, _) = b
+        .post_token(json!({"grant_type": "client_credentials", "app_key": 20211231, "app_secret": cfg.app_secret}))
+        .await;
+    assert_eq!(status, 200, "a numeric app key");
+    let commented = format!(
+        "{{\"grant_type\": \"client_credentials\", // 授权类型\n \"app_key\": \"{}\", /* key */ \"app_secret\": \"{}\"}}",
+        cfg.app_key, cfg.app_secret
+    );
+    let response = b
+        .client
+        .post(&url)
+        .header("Content-Type", "application/json")
+        .body(commented)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let wrong = b
+        .client
+        .post(&url)
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("app_key", cfg.app_key.as_str()),
+            ("app_secret", "nope"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+}
+
+/// `startTime`/`stopTime` typed `string <date-time>` in the seed: RFC 3339
+/// with an offset selects the same people as the civil time it names in
+/// China.
+#[tokio::test]
+async fn rfc3339_window_times_are_read_in_china_time() {
+    let b = Beisen::start(config(1_000)).await;
+    let civil = b
+        .scroll_all(
+            EMPLOYEES,
+            window("2024-04-01T00:00:00", "2024-04-15T00:00:00"),
+        )
+        .await;
+    for (start, stop) in [
+        ("2024-03-31T16:00:00Z", "2024-04-14T16:00:00Z"),
+        ("2024-04-01T00:00:00+08:00", "2024-04-15T00:00:00.000+08:00"),
+    ] {
+        let pages = b.scroll_all(EMPLOYEES, window(start, stop)).await;
+        assert_eq!(user_ids(&pages), user_ids(&civil), "{start} {stop}");
+    }
+    assert!(!user_ids(&civil).is_empty());
+}
+
 #[tokio::test]
 async fn query_type_selects_modified_or_business_time() {
     let b = Beisen::start(config(1_000)).await;

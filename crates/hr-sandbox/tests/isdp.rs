@@ -170,6 +170,44 @@ async fn token_has_a_string_expires_in_and_bad_credentials_are_refused() {
     assert_eq!(isdp.sandbox.counters().get("tokens_issued.isdp"), 2);
 }
 
+/// Spring Security OAuth2 also reads the token from an `access_token`
+/// query parameter, and Jackson binds a numeric `username` into its
+/// String field.
+#[tokio::test]
+async fn a_query_token_and_a_numeric_username_are_accepted() {
+    let mut config = SandboxConfig::default();
+    config.isdp.username = "100200".into();
+    let isdp = Isdp::start(config).await;
+    let config = isdp.sandbox.config().isdp.clone();
+    let response = isdp
+        .client
+        .post(format!("{}{TOKEN_PATH}", isdp.sandbox.isdp_url()))
+        .json(&json!({
+            "client_id": config.client_id, "client_secret": config.client_secret,
+            "grant_type": "password", "username": 100200, "password": config.password,
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let token: Value = response.json().await.unwrap();
+    let token = token["access_token"].as_str().expect("a token").to_owned();
+
+    let url = format!("{}{PERSON_LIST_PATH}", isdp.sandbox.isdp_url());
+    let page = |query: String| {
+        isdp.client
+            .post(format!("{url}?{query}"))
+            .json(&json!({"page": {"start": 0, "count": 1}}))
+            .send()
+    };
+    let response = page(format!("access_token={token}")).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["data"].as_array().map(Vec::len), Some(1), "{body}");
+    let response = page("access_token=forged".into()).await.unwrap();
+    assert_eq!(response.status(), 401);
+}
+
 #[tokio::test]
 async fn missing_and_unknown_tokens_get_json_401s() {
     let isdp = Isdp::start(SandboxConfig::default()).await;

@@ -14,14 +14,19 @@ use hr_sandbox::isdp::{EXPORT_PATH, PERSON_LIST_PATH, TOKEN_PATH};
 use hr_sandbox::{DataConfig, Sandbox, SandboxConfig};
 use serde_json::{Map, Value, json};
 
-/// A seed example: the file's text without `//` comments, parsed.
-fn seed(name: &str) -> Value {
+/// A seed example's text, as printed (the vendor's comments included).
+fn seed_text(name: &str) -> String {
     let path = format!(
         "{}/tests/resources/seeds/{name}.jsonc",
         env!("CARGO_MANIFEST_DIR")
     );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&strip_comments(&text)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// A seed example: the file's text without `//` comments, parsed.
+fn seed(name: &str) -> Value {
+    serde_json::from_str(&strip_comments(&seed_text(name)))
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 /// Drops `// …` up to the end of the line, outside strings.
@@ -240,15 +245,29 @@ async fn beisen_get_by_time_window_example_replays() {
     let request = seed("003-employee-get-by-time-window.request");
     let example = seed("003-employee-get-by-time-window.response");
 
-    // Verbatim: its scrollId is a context of the vendor's cluster, which
-    // answers like an expired one (empty data), not with a refusal.
-    let reply = post(&client, url.clone(), Some(&token), &request).await;
+    // Verbatim, as printed, the vendor's `//` comments included (its
+    // .NET reader skips them): its scrollId is a context of the vendor's
+    // cluster, which answers like an expired one (empty data), not with a
+    // refusal.
+    let reply: Value = client
+        .post(&url)
+        .header("Content-Type", "application/json")
+        .header("Authorization", format!("Bearer {token}"))
+        .body(seed_text("003-employee-get-by-time-window.request"))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("JSON");
     assert_eq!(
         (&reply["code"], &reply["data"]),
         (&json!("200"), &json!([])),
         "{reply}"
     );
     assert_same_shape("verbatim", &example, &reply, BEISEN_EXTRAS);
+    let parsed = post(&client, url.clone(), Some(&token), &request).await;
+    assert_eq!(parsed, reply, "with and without the comments");
 
     // The same query opened as the example's do-while loop opens it.
     let mut first = request.clone();

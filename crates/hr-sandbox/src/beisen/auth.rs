@@ -5,8 +5,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
-use axum::Json;
-use axum::extract::rejection::{FormRejection, JsonRejection};
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
@@ -212,16 +211,48 @@ fn with_rate_header(mut resp: Response) -> Response {
     resp
 }
 
-/// `POST /token`, JSON: `client_credentials` with `app_key`/`app_secret`,
-/// or `refresh_token` with `refresh_token`.
+/// The parameters of a `POST /token` body: a JSON object (comments
+/// allowed) or, when the `Content-Type` says so, a form, as the public
+/// Java client yxd9485/OpenApi posts them. Values are text; a JSON number
+/// (an app key typed as one) is read as its digits. `None` for a body that
+/// is neither.
+fn token_params(headers: &HeaderMap, body: &[u8]) -> Option<HashMap<String, String>> {
+    let form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| {
+            t.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
+    if form {
+        return serde_urlencoded::from_bytes(body).ok();
+    }
+    let Ok(Value::Object(map)) = serde_json::from_slice(&super::jsonc::strip_comments(body)) else {
+        return None;
+    };
+    Some(
+        map.into_iter()
+            .filter_map(|(k, v)| match v {
+                Value::String(s) => Some((k, s)),
+                Value::Number(n) => Some((k, n.to_string())),
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
+/// `POST /token`, JSON or a form: `client_credentials` with
+/// `app_key`/`app_secret`, or `refresh_token` with `refresh_token`.
 pub(super) async fn token(
     State(b): State<Arc<Beisen>>,
-    body: Result<Json<Value>, JsonRejection>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
 ) -> Response {
-    let Ok(Json(body)) = body else {
+    let Some(params) = token_params(&headers, &body) else {
         return oauth_error(StatusCode::BAD_REQUEST, "invalid_request");
     };
-    let field = |k: &str| body.get(k).and_then(Value::as_str);
+    let field = |k: &str| params.get(k).map(String::as_str);
     let config = &b.ctx.config.beisen;
     let epoch = b.ctx.beisen_token_epoch.load(Ordering::SeqCst);
     match field("grant_type") {

@@ -446,6 +446,7 @@ mod employee;
 mod entry;
 mod events;
 mod json;
+mod jsonc;
 mod limit;
 mod lookup;
 mod meta;

@@ -65,8 +65,10 @@ pub(super) mod msg {
 }
 
 impl Body {
-    /// Parses a JSON object body; `Err` carries the `417` message.
+    /// Parses a JSON object body (comments allowed, as the vendor's reader
+    /// allows them); `Err` carries the `417` message.
     pub(super) fn parse(bytes: &[u8]) -> Result<Body, String> {
+        let bytes = &*super::jsonc::strip_comments(bytes);
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(Body::default());
         }
@@ -672,7 +674,10 @@ fn lenient_int(v: &Value) -> Option<i64> {
 
 /// Parses the date-times Beisen accepts: `2021-01-01T00:00:00`,
 /// `2021-01-01 00:00:00` (either with fractional seconds) and `2021-01-01`,
-/// which means midnight ("不传递时分秒，则时分秒默认为 00:00:00").
+/// which means midnight ("不传递时分秒，则时分秒默认为 00:00:00"); and, as
+/// the seed types these fields `string <date-time>`, RFC 3339 with an
+/// offset (`…Z`, `…+08:00`, what clients generated from that schema send),
+/// read as the tenant's civil time (China, +08:00) as .NET binds it.
 pub(super) fn parse_civil(text: &str) -> Option<NaiveDateTime> {
     let text = text.trim();
     if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
@@ -681,6 +686,12 @@ pub(super) fn parse_civil(text: &str) -> Option<NaiveDateTime> {
     ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
         .iter()
         .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+        .or_else(|| {
+            let china = chrono::FixedOffset::east_opt(8 * 3600)?;
+            chrono::DateTime::parse_from_rfc3339(text)
+                .ok()
+                .map(|t| t.with_timezone(&china).naive_local())
+        })
 }
 
 /// Which timestamp a time window selects by.
@@ -812,6 +823,24 @@ mod tests {
             Window::from_body(&typed).unwrap().by,
             WindowBy::BusinessModified
         );
+    }
+
+    #[test]
+    fn rfc3339_times_are_read_in_china_time() {
+        let civil = |t: &str| parse_civil(t).map(|t| t.to_string());
+        let midnight = Some("2021-01-01 00:00:00".to_owned());
+        assert_eq!(civil("2020-12-31T16:00:00Z"), midnight);
+        assert_eq!(civil("2020-12-31T16:00:00.000Z"), midnight);
+        assert_eq!(civil("2021-01-01T00:00:00+08:00"), midnight);
+        assert_eq!(civil("2021-01-01T00:00:00"), midnight);
+        assert_eq!(civil("2021-01-01T00:00:00+25:00"), None);
+    }
+
+    #[test]
+    fn a_body_with_the_vendors_comments_parses() {
+        let b =
+            Body::parse(b"{\"capacity\": 5, //\xe6\xaf\x8f\n \"scrollId\": \"\" /* x */}").unwrap();
+        assert_eq!(b.get("capacity"), Some(&json!(5)));
     }
 
     #[test]

@@ -198,7 +198,13 @@ pub(super) async fn issue_token(State(isdp): State<Arc<Isdp>>, body: Bytes) -> R
             );
         }
     };
-    let field = |k: &str| body.get(k).and_then(Value::as_str).unwrap_or_default();
+    // Jackson binds a JSON number into these String fields (an
+    // application id typed as a number): read numbers as their digits.
+    let field = |k: &str| match body.get(k) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    };
     let config = &isdp.ctx.config.isdp;
     let configured =
         field("client_id") == config.client_id && field("client_secret") == config.client_secret;
@@ -308,9 +314,27 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
+/// The `access_token` query parameter, which Spring Security OAuth2's
+/// token extractor (whose 401 bodies the gateway sends) reads when there
+/// is no `Authorization` header.
+fn query_token(query: Option<&str>) -> Option<String> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(query?)
+        .ok()?
+        .into_iter()
+        .find(|(k, v)| k == "access_token" && !v.trim().is_empty())
+        .map(|(_, v)| v.trim().to_owned())
+}
+
 impl Isdp {
-    fn check_token(&self, headers: &HeaderMap) -> Result<(), Refusal> {
-        let token = bearer(headers).ok_or(Refusal::Missing)?;
+    fn check_token(&self, headers: &HeaderMap, query: Option<&str>) -> Result<(), Refusal> {
+        let from_query;
+        let token = match bearer(headers) {
+            Some(token) => token,
+            None => {
+                from_query = query_token(query).ok_or(Refusal::Missing)?;
+                from_query.as_str()
+            }
+        };
         let epoch = self.ctx.isdp_token_epoch.load(Ordering::SeqCst);
         self.tokens
             .check(token, epoch, self.ctx.config.isdp.token_ttl)
@@ -334,7 +358,7 @@ pub(super) async fn require_token(
     req: Request,
     next: Next,
 ) -> Response {
-    match isdp.check_token(req.headers()) {
+    match isdp.check_token(req.headers(), req.uri().query()) {
         Ok(()) => {
             isdp.count_call();
             next.run(req).await
