@@ -50,6 +50,18 @@ const FLAGS: &[&str] = &[
     "--travel-session-ttl-secs",
     "--revoke-tokens-after",
     "--batch-limit",
+    "--beisen-app-key",
+    "--beisen-app-secret",
+    "--beisen-app-id",
+    "--beisen-secret",
+    "--isdp-client-id",
+    "--isdp-client-secret",
+    "--isdp-username",
+    "--isdp-password",
+    "--travel-account",
+    "--travel-session-id",
+    "--travel-secret",
+    "--travel-sign-key",
     "--help",
     "--version",
 ];
@@ -806,4 +818,54 @@ async fn the_default_span_ends_today_and_changes_work_over_http() {
         ),
         (Some(51), Some(1))
     );
+}
+
+/// A client with fixed credentials (here seed 002's example, `companyId`
+/// 38 and `sessionId` 121312, sent as printed) runs against the binary
+/// once it is started with them; the banner shows what it accepts.
+#[tokio::test]
+async fn credential_options_take_effect() {
+    let (sb, _) = start_on_free_port(&[
+        "--employees",
+        "10",
+        "--travel-account",
+        "38",
+        "--travel-session-id",
+        "121312",
+        "--beisen-app-key",
+        "key-from-a-fixture",
+        "--isdp-username",
+        "100200",
+    ]);
+    let travel = sb.values("travel");
+    assert_eq!(
+        (travel["account"].as_str(), travel["session_id"].as_str()),
+        ("38", "121312")
+    );
+    assert_eq!(sb.values("beisen")["app_key"], "key-from-a-fixture");
+    assert_eq!(sb.values("isdp")["username"], "100200");
+
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/resources/seeds/002-travel-user-syn.request.jsonc"
+    ))
+    .unwrap();
+    let body: String = example
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let reply: Value = http()
+        .post(sb.url("travel"))
+        .header("Content-Type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // Accepted: the example's account and session are known, so only its
+    // users' own faults are reported (as the example's reply shows).
+    assert_eq!(reply["resMsg"], "部分员工同步失败", "{reply}");
 }

@@ -118,6 +118,76 @@ struct Args {
     /// Lifetime of travel session ids from getSessionId, in seconds.
     #[arg(long, default_value_t = 7200)]
     travel_session_ttl_secs: u64,
+
+    /// Credentials the simulators accept, for clients whose own are fixed
+    /// (a vendor example's, a test fixture's); each defaults to the value
+    /// printed at start.
+    #[command(flatten)]
+    credentials: CredentialArgs,
+}
+
+/// The credentials each simulator accepts.
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Credentials")]
+struct CredentialArgs {
+    /// Beisen `/token` app_key.
+    #[arg(long)]
+    beisen_app_key: Option<String>,
+    /// Beisen `/token` app_secret.
+    #[arg(long)]
+    beisen_app_secret: Option<String>,
+    /// Beisen `/OAuth/Token` app_id.
+    #[arg(long)]
+    beisen_app_id: Option<String>,
+    /// Beisen `/OAuth/Token` secret.
+    #[arg(long)]
+    beisen_secret: Option<String>,
+    /// ISDP client_id.
+    #[arg(long)]
+    isdp_client_id: Option<String>,
+    /// ISDP client_secret.
+    #[arg(long)]
+    isdp_client_secret: Option<String>,
+    /// ISDP username (the application id).
+    #[arg(long)]
+    isdp_username: Option<String>,
+    /// ISDP password (the application token).
+    #[arg(long)]
+    isdp_password: Option<String>,
+    /// Travel company account (`companyId` in seed 002's example: 38).
+    #[arg(long)]
+    travel_account: Option<String>,
+    /// Travel session id (`sessionId` in seed 002's example: 121312).
+    #[arg(long)]
+    travel_session_id: Option<String>,
+    /// Travel getSessionId secret.
+    #[arg(long)]
+    travel_secret: Option<String>,
+    /// Travel signing key.
+    #[arg(long)]
+    travel_sign_key: Option<String>,
+}
+
+impl CredentialArgs {
+    fn apply(self, config: &mut SandboxConfig) {
+        let set = |target: &mut String, value: Option<String>| {
+            if let Some(value) = value {
+                *target = value;
+            }
+        };
+        set(&mut config.beisen.app_key, self.beisen_app_key);
+        set(&mut config.beisen.app_secret, self.beisen_app_secret);
+        set(&mut config.beisen.app_id, self.beisen_app_id);
+        set(&mut config.beisen.secret, self.beisen_secret);
+        set(&mut config.isdp.client_id, self.isdp_client_id);
+        set(&mut config.isdp.client_secret, self.isdp_client_secret);
+        set(&mut config.isdp.username, self.isdp_username);
+        set(&mut config.isdp.password, self.isdp_password);
+        set(&mut config.travel.account, self.travel_account);
+        set(&mut config.travel.session_id, self.travel_session_id);
+        set(&mut config.travel.secret, self.travel_secret);
+        set(&mut config.travel.sign_key, self.travel_sign_key);
+    }
 }
 
 impl Args {
@@ -197,6 +267,7 @@ impl Args {
         config.isdp.revoke_tokens_after = self.revoke_tokens_after;
         config.travel.batch_limit = self.batch_limit;
         config.travel.session_ttl = Duration::from_secs(self.travel_session_ttl_secs);
+        self.credentials.apply(&mut config);
         config
     }
 }
