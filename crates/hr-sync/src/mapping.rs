@@ -463,6 +463,10 @@ pub struct Skipped {
     pub reason: SkipReason,
     /// More detail (the violated rules), never the offending value.
     pub detail: Option<String>,
+    /// The record says the person left, though it cannot be mapped (HR
+    /// often clears a leaver's mobile): the pipeline still pushes them as
+    /// left, from what it last pushed for the key.
+    pub leaving: bool,
 }
 
 impl Skipped {
@@ -472,11 +476,17 @@ impl Skipped {
             record,
             reason,
             detail: None,
+            leaving: false,
         }
     }
 
     pub(crate) fn detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
+        self
+    }
+
+    pub(crate) fn leaving(mut self, leaving: bool) -> Self {
+        self.leaving = leaving;
         self
     }
 
@@ -593,17 +603,19 @@ impl Mapping {
             BeisenKey::UserId => Some(info.user_id.0.to_string()),
         }
         .ok_or_else(|| Skipped::new(None, record.clone(), SkipReason::NoKey))?;
-        let skip = |reason| Skipped::new(Some(&key), record.clone(), reason);
-        let name = non_blank(info.name.as_deref())
-            .or_else(|| non_blank(info.name_alt.as_deref()))
-            .ok_or_else(|| skip(SkipReason::NoName))?;
-        let mobile = mobile(info.mobile_phone.as_ref().map(|p| p.expose().as_str()))
-            .map_err(|(reason, detail)| skip(reason).detail(detail))?;
+        // Whether they left, before anything can fail: a leaver whose
+        // record no longer maps must still leave.
         let status = rec.and_then(|r| r.employee_status);
         let deleted = info.std_is_deleted == Some(true)
             || rec.is_some_and(|r| r.std_is_deleted == Some(true));
         let leave = status.is_some_and(|s| m.leave_statuses.contains(&s.code()))
             || (m.deleted_is_leave && deleted);
+        let skip = |reason| Skipped::new(Some(&key), record.clone(), reason).leaving(leave);
+        let name = non_blank(info.name.as_deref())
+            .or_else(|| non_blank(info.name_alt.as_deref()))
+            .ok_or_else(|| skip(SkipReason::NoName))?;
+        let mobile = mobile(info.mobile_phone.as_ref().map(|p| p.expose().as_str()))
+            .map_err(|(reason, detail)| skip(reason).detail(detail))?;
 
         let mut user = UserInfo::new(key.as_str(), name, mobile, leave);
         if let Some(email) = non_blank(info.email.as_deref())
@@ -698,7 +710,13 @@ impl Mapping {
             IsdpKey::PersonId => Some(p.person_id.to_string()),
         }
         .ok_or_else(|| Skipped::new(None, record.clone(), SkipReason::NoKey))?;
-        let skip = |reason| Skipped::new(Some(&key), record.clone(), reason);
+        // Whether they left, before anything can fail: a leaver whose
+        // record no longer maps must still leave.
+        let leave = p
+            .person_status
+            .as_ref()
+            .is_some_and(|s| m.leave_statuses.contains(s.as_str()));
+        let skip = |reason| Skipped::new(Some(&key), record.clone(), reason).leaving(leave);
         if m.skip_smart_devices && p.is_smart_device == Some(true) {
             return Err(skip(SkipReason::Excluded).detail("smart-device account"));
         }
@@ -709,10 +727,6 @@ impl Mapping {
         let field = |name: &str| json.get(name).cloned().and_then(value_text);
         let mobile = mobile(field(&m.mobile_field).as_deref())
             .map_err(|(reason, detail)| skip(reason).detail(detail))?;
-        let leave = p
-            .person_status
-            .as_ref()
-            .is_some_and(|s| m.leave_statuses.contains(s.as_str()));
         let mut user = UserInfo::new(key.as_str(), name, mobile, leave);
         if let Some(org) = &p.org {
             user.department_code = non_blank(org.org_no.as_deref());
@@ -772,7 +786,8 @@ fn check_valid(mapped: MappedUser) -> Result<MappedUser, Skipped> {
         format!("userNo {}", mapped.key),
         SkipReason::Invalid,
     )
-    .detail(detail))
+    .detail(detail)
+    .leaving(mapped.user.is_leave == Some(true)))
 }
 
 fn non_blank(s: Option<&str>) -> Option<String> {

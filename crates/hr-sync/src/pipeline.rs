@@ -476,6 +476,9 @@ struct Tally {
     /// Newer versions of users met earlier in the run, pushed once the
     /// first pass is committed.
     newer: HashMap<String, MappedUser>,
+    /// Keys of records that say the person left but could not be mapped
+    /// (a cleared mobile, say): pushed as left from what was last pushed.
+    leaving_unmapped: Vec<String>,
 }
 
 impl Tally {
@@ -628,9 +631,13 @@ impl Ctx<'_> {
                 Ok(m) => first.extend(self.admit(m)),
                 Err(skipped) => {
                     let mut tally = self.tally();
-                    // Still in the listing: not a leaver.
+                    // Still in the listing: not absent (a leaver by its
+                    // own status is noted to push as left).
                     if let Some(key) = &skipped.key {
                         tally.seen.entry(key.clone()).or_insert(None);
+                        if skipped.leaving {
+                            tally.leaving_unmapped.push(key.clone());
+                        }
                     }
                     tally.skip(&skipped, self.job.key_limit);
                 }
@@ -980,15 +987,59 @@ impl Ctx<'_> {
             count = absent.len(),
             "users gone from the listing: pushing them as left"
         );
+        self.push_as_left(absent).await;
+        Ok(())
+    }
+
+    /// Leavers whose own record could not be mapped (HR cleared the
+    /// mobile, say): without this they would keep their travel account.
+    /// Keys taken in this run by a record that did map are left to it.
+    async fn push_unmapped_leavers(&self) {
+        let keys: Vec<String> = {
+            let mut tally = self.tally();
+            let keys = std::mem::take(&mut tally.leaving_unmapped);
+            keys.into_iter()
+                .filter(|k| tally.seen.get(k).is_some_and(Option::is_none))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect()
+        };
+        if !keys.is_empty() {
+            self.push_as_left(keys).await;
+        }
+    }
+
+    /// Pushes `keys` as left, each from the user last pushed for it; keys
+    /// never pushed, or already pushed as left, need nothing. A stored
+    /// user that cannot be read back is reported, not dropped silently.
+    async fn push_as_left(&self, keys: Vec<String>) {
         let store = &self.job.store;
-        let users = stream::iter(absent.chunks(self.job.batch_size).map(<[String]>::to_vec))
+        let users = stream::iter(keys.chunks(self.job.batch_size).map(<[String]>::to_vec))
             .then(|keys| async move {
                 match store.last_pushed(self.source(), &keys).await {
                     Ok(found) => keys
                         .into_iter()
                         .filter_map(|k| {
                             let json = found.get(&k)?;
-                            let mut user = UserInfo::from_json(json.as_bytes()).ok()?;
+                            let mut user = match UserInfo::from_json(json.as_bytes()) {
+                                Ok(user) => user,
+                                Err(why) => {
+                                    self.skip(
+                                        &Skipped::new(
+                                            Some(&k),
+                                            format!("userNo {k}"),
+                                            SkipReason::Unreadable,
+                                        )
+                                        .detail(format!(
+                                            "not pushed as left: the stored user cannot be read back: {why}"
+                                        )),
+                                    );
+                                    return None;
+                                }
+                            };
+                            if user.is_leave == Some(true) {
+                                return None;
+                            }
                             user.is_leave = Some(true);
                             Some(ToPush {
                                 hash: content_hash(&user),
@@ -1006,7 +1057,6 @@ impl Ctx<'_> {
             .inspect(|batch: &Vec<ToPush>| self.tally().report.leavers += batch.len() as u64)
             .flat_map(stream::iter);
         self.push_all(users).await;
-        Ok(())
     }
 }
 
@@ -1145,6 +1195,7 @@ impl SyncJob {
                 report,
                 seen: HashMap::new(),
                 newer: HashMap::new(),
+                leaving_unmapped: Vec::new(),
             }),
             stopped: AtomicBool::new(false),
             error: Mutex::new(None),
@@ -1215,6 +1266,10 @@ impl SyncJob {
             return Ok(None);
         }
         ctx.push_newer().await;
+        if ctx.stopped() {
+            return Ok(None);
+        }
+        ctx.push_unmapped_leavers().await;
         if ctx.stopped() {
             return Ok(None);
         }

@@ -109,7 +109,10 @@ pub struct SyncReport {
     /// Of [`retried`](Self::retried), those the source did not deliver
     /// this run, pushed again from the user stored with the failure.
     pub retried_from_store: u64,
-    /// Users pushed because a complete listing no longer has them.
+    /// Users pushed as left without a user mapped from their record: a
+    /// complete listing no longer has them, or their record says they left
+    /// but cannot be mapped (a cleared mobile); pushed from what was last
+    /// sent for them.
     pub leavers: u64,
     /// The keys pushed (or that would be), in the order answered.
     pub changed: Vec<String>,

@@ -142,6 +142,73 @@ async fn a_person_gone_from_a_complete_listing_leaves_once_in_full_mode() {
     assert!(!received_counts(&sandbox).contains_key("P004"));
 }
 
+/// HR often clears a leaver's mobile: the record no longer maps to a
+/// user, yet the person must leave the travel platform (pushed from what
+/// was last sent for them), once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_leaver_whose_record_no_longer_maps_still_leaves_once() {
+    let sandbox = sandbox(10, true).await;
+    let store = MemoryStore::new();
+    let source = FakeSource::new(
+        (0..5).map(|i| employee(i, &format!("139{i:08}"))).collect(),
+        false,
+    );
+    let run = || {
+        job(source.clone(), store.clone(), &sandbox)
+            .mode(Mode::Incremental)
+            .build()
+            .unwrap()
+    };
+    assert_eq!(run().run().await.unwrap().succeeded, 5);
+
+    // E002 departs and loses their mobile; E003 only loses the mobile.
+    source.edit(|records| {
+        for (i, record) in records.iter_mut().enumerate().skip(2).take(2) {
+            let i = i as i64;
+            let mut record_info = RecordInfo::new(100_000_000 + i)
+                .with_job_number(format!("E{i:03}"))
+                .with_oid_job_level("P2");
+            record_info = record_info.with_employee_status(if i == 2 {
+                EmpStatus::Departed
+            } else {
+                EmpStatus::Regular
+            });
+            let e = Employee::new(EmployeeInfo::new(100_000_000 + i).with_name(format!("员工{i}")))
+                .with_record_info(record_info);
+            *record = SourceRecord::Beisen(Box::new(BeisenRecord::new(e, None)));
+        }
+    });
+    sandbox.clear_travel_received();
+    let report = run().run().await.unwrap();
+    assert_eq!(
+        (report.leavers, report.pushed, report.left),
+        (1, 1, 1),
+        "{report}"
+    );
+    assert_eq!(report.skipped[&SkipReason::NoMobile].count, 2, "{report}");
+    let sent = received(&sandbox);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0]["userNo"], "E002");
+    assert_eq!(sent[0]["isLeave"], true);
+    assert_eq!(
+        sent[0]["fullName"], "员工2",
+        "the last user sent, as it was"
+    );
+    assert!(
+        !store
+            .active_keys("fake")
+            .await
+            .unwrap()
+            .contains(&"E002".to_owned())
+    );
+
+    // Once: the next run finds them already gone.
+    sandbox.clear_travel_received();
+    let again = run().run().await.unwrap();
+    assert_eq!((again.leavers, again.pushed), (0, 0), "{again}");
+    assert!(sandbox.travel_received().is_empty());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_listing_that_lost_most_people_marks_nobody_as_left() {
     let sandbox = sandbox(10, true).await;
