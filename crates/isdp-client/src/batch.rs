@@ -28,7 +28,9 @@ pub struct ItemResult {
     /// `orgId`, when the organisation exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<OrgId>,
-    /// `"success"` or `"failed"`.
+    /// `"success"` or `"failed"` as the vendor said; [`UNKNOWN_STATUS`] for
+    /// an item whose write this crate cannot confirm (the call failed
+    /// without an answer, or a successful reply did not list it).
     #[serde(default)]
     pub status: String,
     /// The vendor's message.
@@ -39,10 +41,21 @@ pub struct ItemResult {
     pub extra: Map<String, Value>,
 }
 
+/// [`ItemResult::status`] of an item whose write is unconfirmed: it may or
+/// may not have been written, so it is never counted as a success.
+pub const UNKNOWN_STATUS: &str = "unknown";
+
 impl ItemResult {
     /// Whether this item was written.
     pub fn is_success(&self) -> bool {
         self.status.eq_ignore_ascii_case("success")
+    }
+
+    /// Whether this item's write is unconfirmed ([`UNKNOWN_STATUS`]):
+    /// neither written nor refused as far as the replies tell. Such an item
+    /// counts as failed; check it before writing it again.
+    pub fn is_unknown(&self) -> bool {
+        self.status == UNKNOWN_STATUS
     }
 }
 
@@ -56,9 +69,11 @@ impl ItemResult {
 pub struct BatchOutcome {
     /// Every item, in the order sent.
     pub items: Vec<ItemResult>,
-    /// Items written (the sum of each chunk's `success`).
+    /// Items written (the sum of each chunk's `success`; for a chunk whose
+    /// reply did not list every item, its items listed as written).
     pub success: u64,
-    /// Items refused (the sum of each chunk's `failed`).
+    /// Items refused or unconfirmed (the sum of each chunk's `failed`; for
+    /// a chunk whose reply did not list every item, its other items).
     pub failed: u64,
     /// Calls made.
     pub calls: usize,
@@ -110,34 +125,64 @@ impl BatchOutcome {
         Ok(self)
     }
 
-    /// Adds one chunk's answer. `data` is used when it is the list of
-    /// item results; otherwise the chunk's items are made up from what was
-    /// sent, with the envelope's `status` and `msg`.
+    /// Adds one chunk's answer: one outcome per item of `sent`, in the
+    /// order sent.
+    ///
+    /// - `data` lists a result for each item sent: those, in order, with
+    ///   the vendor's counts when it gave them;
+    /// - `data` lists fewer (or more, or some it cannot read): each item
+    ///   takes the result listed under its `personCode` or `orgNo`. An
+    ///   item not listed is `failed` with the envelope's `msg` when the
+    ///   chunk's `status` is not `success`, and [`UNKNOWN_STATUS`] when it
+    ///   is, for nothing then says it was written. The counts are those of
+    ///   the outcomes, since the vendor's cannot say which items they
+    ///   cover; results naming no item sent are dropped;
+    /// - no list (`data: null`, the vendor's answer when every item was
+    ///   written): each item takes the envelope's `status` and `msg`.
+    ///
+    /// A non-`success` status with an empty list never gets here: it is a
+    /// refusal of the whole chunk ([`WriteReply::answers_items`]).
     pub(crate) fn merge(&mut self, env: WriteReply, sent: &[Value]) {
-        let listed = match &env.data {
-            Value::Array(_) => serde_json::from_value::<Vec<ItemResult>>(env.data.clone()).ok(),
-            _ => None,
-        };
-        let items = listed.unwrap_or_else(|| {
-            let status = if env.is_success() {
-                "success"
-            } else {
-                "failed"
-            };
-            sent.iter()
-                .map(|v| ItemResult::for_sent(v, status, env.msg.clone()))
-                .collect()
-        });
-        let failed = items.iter().filter(|i| !i.is_success()).count() as u64;
+        match &env.data {
+            Value::Array(list) => {
+                let listed: Vec<ItemResult> = list
+                    .iter()
+                    .filter_map(|v| serde_json::from_value(v.clone()).ok())
+                    .collect();
+                if listed.len() == list.len() && listed.len() == sent.len() {
+                    self.add(listed, env.success, env.failed);
+                } else {
+                    let items = reconcile(listed, sent, &env);
+                    self.add(items, None, None);
+                }
+            }
+            _ => {
+                let status = if env.is_success() {
+                    "success"
+                } else {
+                    "failed"
+                };
+                let items = sent
+                    .iter()
+                    .map(|v| ItemResult::for_sent(v, status, env.msg.clone()))
+                    .collect();
+                self.add(items, env.success, env.failed);
+            }
+        }
+        self.calls += 1;
+    }
+
+    /// Appends one chunk's outcomes, with the vendor's counts when they
+    /// can be trusted to cover exactly these items.
+    fn add(&mut self, items: Vec<ItemResult>, success: Option<u64>, failed: Option<u64>) {
+        let refused = items.iter().filter(|i| !i.is_success()).count() as u64;
+        let written = items.len() as u64 - refused;
         // The counts come from the vendor and may be anything up to
         // `u64::MAX`: saturate rather than overflow (a panic in debug
         // builds) when a later chunk adds to them.
-        self.success = self
-            .success
-            .saturating_add(env.success.unwrap_or(items.len() as u64 - failed));
-        self.failed = self.failed.saturating_add(env.failed.unwrap_or(failed));
+        self.success = self.success.saturating_add(success.unwrap_or(written));
+        self.failed = self.failed.saturating_add(failed.unwrap_or(refused));
         self.items.extend(items);
-        self.calls += 1;
     }
 
     /// Marks `sent` as failed with `msg` after the batch was stopped.
@@ -147,6 +192,60 @@ impl BatchOutcome {
             sent.iter()
                 .map(|v| ItemResult::for_sent(v, status, Some(msg.to_owned()))),
         );
+    }
+}
+
+/// The outcome of each item of `sent`: the result `listed` under its key,
+/// or, for an item not listed, `failed` with the envelope's message when
+/// the chunk was not a success and [`UNKNOWN_STATUS`] when it was.
+fn reconcile(listed: Vec<ItemResult>, sent: &[Value], env: &WriteReply) -> Vec<ItemResult> {
+    let mut listed: Vec<Option<ItemResult>> = listed.into_iter().map(Some).collect();
+    let (status, msg) = if env.is_success() {
+        (
+            UNKNOWN_STATUS,
+            format!(
+                "not listed in a reply of status `{}`: whether it was written is unknown",
+                env.status
+            ),
+        )
+    } else {
+        let msg = env.msg.clone().filter(|m| !m.trim().is_empty());
+        (
+            "failed",
+            msg.unwrap_or_else(|| {
+                format!(
+                    "not listed in a reply of status `{}` to its chunk",
+                    env.status
+                )
+            }),
+        )
+    };
+    sent.iter()
+        .map(|item| {
+            let key = sent_key(item);
+            let found = key.and_then(|key| {
+                listed.iter_mut().find(|slot| {
+                    slot.as_ref().is_some_and(|r| {
+                        r.person_code.as_deref() == Some(key) || r.org_no.as_deref() == Some(key)
+                    })
+                })
+            });
+            match found.and_then(Option::take) {
+                Some(result) => result,
+                None => ItemResult::for_sent(item, status, Some(msg.clone())),
+            }
+        })
+        .collect()
+}
+
+/// The code an item was sent under: `personCode` or `orgNo`, or the item
+/// itself when the batch is a list of codes.
+fn sent_key(sent: &Value) -> Option<&str> {
+    match sent {
+        Value::String(code) => Some(code),
+        _ => ["personCode", "orgNo"]
+            .iter()
+            .find_map(|k| sent.get(*k).and_then(Value::as_str)),
     }
 }
 
@@ -217,11 +316,14 @@ fn to_values<T: Serialize>(items: &[T]) -> Result<Vec<Value>> {
 }
 
 /// Sends `items` in chunks of `max`, one call after another, each chunk the
-/// endpoint that `chunk` makes of it.
+/// endpoint that `chunk` makes of it. `key` (`personCode`, `orgNo`) names
+/// the items of a batch of bare codes in the outcome.
 ///
-/// Item-level failures are listed in the outcome. A chunk refused as a
-/// whole (`status:"failed"` without item results, e.g. over the vendor's
-/// limit or a locked tenant) or a call that fails outright stops the batch:
+/// Item-level failures are listed in the outcome, and so is every item a
+/// reply leaves out (see [`BatchOutcome::merge`]). A chunk refused as a
+/// whole (`status:"failed"` without item results, `data` an empty list
+/// included, e.g. over the vendor's limit, a locked tenant or "system
+/// busy") or a call that fails outright stops the batch:
 ///
 /// - on the first chunk nothing was written, and the error is returned
 ///   ([`Error::Api`](hr_common::Error::Api) with the vendor's code and message);
@@ -235,6 +337,7 @@ pub(crate) async fn send_chunked<T, E>(
     client: &IsdpClient,
     items: &[T],
     max: usize,
+    key: &str,
     options: &CallOptions,
     chunk: impl Fn(&[T]) -> E,
 ) -> Result<BatchOutcome>
@@ -242,7 +345,15 @@ where
     T: Serialize,
     E: Endpoint<Client = IsdpClient, Output = WriteReply>,
 {
-    let values = to_values(items)?;
+    // What was sent, as the outcome keys it: a bare code becomes
+    // `{key: code}`, so that its outcome names it like any other.
+    let values: Vec<Value> = to_values(items)?
+        .into_iter()
+        .map(|v| match v {
+            Value::String(code) => serde_json::json!({ key: code }),
+            other => other,
+        })
+        .collect();
     let size = max.max(1);
     let mut outcome = BatchOutcome::default();
     for (n, (typed, sent)) in items.chunks(size).zip(values.chunks(size)).enumerate() {
@@ -279,7 +390,11 @@ where
                 .or_first(n, e)?
             }
         };
-        let status = if stop.refused { "failed" } else { "unknown" };
+        let status = if stop.refused {
+            "failed"
+        } else {
+            UNKNOWN_STATUS
+        };
         outcome.fail_all(&values[at..], status, &stop.message);
         outcome.calls += 1;
         outcome.stopped = Some(stop);

@@ -351,6 +351,19 @@ fn reply(resp: &Response) -> Result<Value> {
     }
 }
 
+/// The failure a body announces, in any shape of the module docs (XML
+/// included), as [`Error::Api`]; `None` when it announces none, or is not
+/// JSON or an XML error at all. For replies that are not envelopes of
+/// their own (a download, a token) and must still never pass a refusal
+/// off as success.
+pub(crate) fn failure(resp: &Response) -> Option<Error> {
+    match reply(resp) {
+        Ok(Value::Object(map)) => failure_in(resp, &map, Shapes::All),
+        Err(err @ Error::Api { .. }) => Some(err),
+        Ok(_) | Err(_) => None,
+    }
+}
+
 pub(crate) use hr_common::lenient::null_as_empty;
 
 /// Reads a 2xx body that is the value itself. Also unwraps envelope B,

@@ -483,7 +483,10 @@ impl<'a> ExportJob<'a> {
         self
     }
 
-    /// How long the task may take to finish (default 30 minutes).
+    /// How long the task may take to finish (default 30 minutes). Each
+    /// call the job makes (the request, every poll, the file's headers)
+    /// gets what is left of it as its deadline, or the client's deadline
+    /// when that is shorter.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -504,7 +507,26 @@ impl<'a> ExportJob<'a> {
             p
         };
         let started = tokio::time::Instant::now();
-        let mut task = self.request.send(client).await?;
+        let timeout = self.timeout;
+        // Each call gets what is left of the job's timeout, but never more
+        // than the client's own deadline: a poll must not outlive the job,
+        // and a short job must not stretch one call past the client's.
+        let within_job = |what: &str| -> Result<CallOptions> {
+            let left = timeout.saturating_sub(started.elapsed());
+            if left.is_zero() {
+                return Err(Error::transport(
+                    hr_common::error::TransportErrorKind::Deadline,
+                    false,
+                    format!("export task: no time left for {what} within {timeout:?}"),
+                ));
+            }
+            let deadline = client.transport().deadline().map_or(left, |d| d.min(left));
+            Ok(CallOptions::new().deadline(deadline))
+        };
+        let mut task = self
+            .request
+            .send_with(client, &within_job("the export request")?)
+            .await?;
         let id = task.task_id;
         task = report(ExportProgress::Started(task)).task().clone();
         let mut wait = self.first_poll;
@@ -519,7 +541,7 @@ impl<'a> ExportJob<'a> {
             tokio::time::sleep(wait).await;
             wait = (wait * 3 / 2).min(self.max_poll);
             let page = FindExportTasks::by_ids([id])
-                .send(client)
+                .send_with(client, &within_job("a poll")?)
                 .await
                 .map_err(|e| with_task(e, id))?;
             task = page
@@ -547,7 +569,7 @@ impl<'a> ExportJob<'a> {
         })?;
         let task = report(ExportProgress::Ready(task)).task().clone();
         let download = ServeFile::new(file)
-            .send(client)
+            .send_with(client, &within_job("the file")?)
             .await
             .map_err(|e| with_task(e, id))?
             .expect_size(task.file_size);

@@ -39,7 +39,7 @@ pub mod reply;
 mod setters;
 mod token;
 
-pub use batch::{BatchOutcome, BatchStop, ItemResult};
+pub use batch::{BatchOutcome, BatchStop, ItemResult, UNKNOWN_STATUS};
 pub use client::{BETA_URL, DEFAULT_CONCURRENCY, IsdpClient, IsdpClientBuilder, PRODUCTION_URL};
 pub use codes::{Codes, PersonStatus, PersonType, ProfilePictureStatus, TaskStatus};
 pub use download::Download;

@@ -863,8 +863,8 @@ impl SaveOrgs {
         client: &IsdpClient,
         options: &CallOptions,
     ) -> Result<BatchOutcome> {
-        batch::send_chunked(client, &self.orgs, MAX_ORG_BATCH, options, |c| SaveOrgs {
-            orgs: c.to_vec(),
+        batch::send_chunked(client, &self.orgs, MAX_ORG_BATCH, "orgNo", options, |c| {
+            SaveOrgs { orgs: c.to_vec() }
         })
         .await
     }
@@ -921,11 +921,16 @@ impl DeleteOrgs {
         client: &IsdpClient,
         options: &CallOptions,
     ) -> Result<BatchOutcome> {
-        batch::send_chunked(client, &self.org_nos, MAX_ORG_BATCH, options, |c| {
-            DeleteOrgs {
+        batch::send_chunked(
+            client,
+            &self.org_nos,
+            MAX_ORG_BATCH,
+            "orgNo",
+            options,
+            |c| DeleteOrgs {
                 org_nos: c.to_vec(),
-            }
-        })
+            },
+        )
         .await
     }
 }

@@ -145,10 +145,15 @@ impl WriteReply {
         self.status.eq_ignore_ascii_case("success")
     }
 
-    /// Whether the chunk was answered (a success, or the list of item
+    /// Whether the chunk was answered (a success, or a list of item
     /// results) rather than refused as a whole.
+    ///
+    /// A `status` other than `success` answers only with a non-empty `data`
+    /// list: `{"status":"failed","msg":"system busy","data":[]}` says
+    /// nothing about any item, so it is a refusal of the whole chunk, not
+    /// an answer in which nothing failed.
     pub fn answers_items(&self) -> bool {
-        self.is_success() || self.data.is_array()
+        self.is_success() || matches!(&self.data, Value::Array(items) if !items.is_empty())
     }
 
     /// The refusal as [`Error::Api`], with the HTTP status and request id of

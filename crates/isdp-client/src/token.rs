@@ -15,7 +15,7 @@ use hr_common::{
 use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 
-use crate::envelope::SERVICE;
+use crate::envelope::{self, SERVICE};
 use crate::group;
 
 /// The token endpoint's path.
@@ -237,37 +237,57 @@ impl TokenProvider for PasswordGrant {
         };
         endpoint::send(&self.client, &request, &CallOptions::new())
             .await
-            .map_err(|e| match e {
-                // `invalid_grant` and friends come with 400: credentials,
-                // not the request, are wrong, so say so.
-                Error::Api {
-                    code,
-                    message,
-                    status,
-                    ..
-                } => {
-                    let mut err = Error::auth(AuthErrorKind::TokenFetch, message)
-                        .with_code(code)
-                        .with_service(SERVICE);
-                    if let Some(s) = status {
-                        err = err.with_status(s);
-                    }
-                    err
-                }
-                other => other,
-            })
+            .map_err(refused)
     }
 }
 
-/// Reads the token endpoint's 2xx answer into a token.
+/// A vendor error met fetching a token as the auth error it is:
+/// `invalid_grant` and friends (with a 400, or in a 200) mean the
+/// credentials, not the request, are wrong. Other errors pass unchanged.
+fn refused(err: Error) -> Error {
+    match err {
+        Error::Api {
+            code,
+            message,
+            status,
+            request_id,
+            call,
+            ..
+        } => {
+            let mut err = Error::auth(AuthErrorKind::TokenFetch, message)
+                .with_code(code)
+                .with_service(SERVICE)
+                .with_request_id(request_id);
+            if let Some(s) = status {
+                err = err.with_status(s);
+            }
+            // Keeps the host, attempts and time the transport recorded.
+            if let Some(call) = call {
+                err = err.with_call(*call);
+            }
+            err
+        }
+        other => other,
+    }
+}
+
+/// Reads the token endpoint's 2xx answer into a token. A failure in the
+/// body (OAuth2's `{"error":"invalid_grant",…}`, an ISDP+ envelope's
+/// failure, the XML twin) is an auth error with the vendor's code before
+/// anything is read as a token, and an empty `access_token` is refused.
 pub(crate) fn token_of(resp: &Response) -> Result<AccessToken> {
+    if let Some(err) = envelope::failure(resp) {
+        return Err(refused(err));
+    }
     let token: TokenResponse = resp.json()?;
-    if token.access_token.is_empty() {
+    if token.access_token.trim().is_empty() {
         return Err(Error::auth(
             AuthErrorKind::TokenFetch,
             "the token endpoint answered an empty access_token",
         )
-        .with_service(SERVICE));
+        .with_service(SERVICE)
+        .with_status(resp.status())
+        .with_request_id(resp.request_id().map(str::to_owned)));
     }
     Ok(AccessToken::new(
         token.access_token,

@@ -393,11 +393,16 @@ impl BatchAddPersons {
         options: &CallOptions,
     ) -> Result<BatchOutcome> {
         self.validate()?;
-        batch::send_chunked(client, &self.persons, MAX_PERSON_BATCH, options, |c| {
-            BatchAddPersons {
+        batch::send_chunked(
+            client,
+            &self.persons,
+            MAX_PERSON_BATCH,
+            "personCode",
+            options,
+            |c| BatchAddPersons {
                 persons: c.to_vec(),
-            }
-        })
+            },
+        )
         .await
     }
 }
@@ -480,11 +485,16 @@ impl AddPersonAccounts {
         client: &IsdpClient,
         options: &CallOptions,
     ) -> Result<BatchOutcome> {
-        batch::send_chunked(client, &self.patches, MAX_PERSON_BATCH, options, |c| {
-            AddPersonAccounts {
+        batch::send_chunked(
+            client,
+            &self.patches,
+            MAX_PERSON_BATCH,
+            "personCode",
+            options,
+            |c| AddPersonAccounts {
                 patches: c.to_vec(),
-            }
-        })
+            },
+        )
         .await
     }
 }
@@ -802,11 +812,16 @@ impl BatchUpdatePersonInfo {
         options: &CallOptions,
     ) -> Result<BatchOutcome> {
         self.validate()?;
-        batch::send_chunked(client, &self.updates, MAX_PERSON_BATCH, options, |c| {
-            BatchUpdatePersonInfo {
+        batch::send_chunked(
+            client,
+            &self.updates,
+            MAX_PERSON_BATCH,
+            "personCode",
+            options,
+            |c| BatchUpdatePersonInfo {
                 updates: c.to_vec(),
-            }
-        })
+            },
+        )
         .await
     }
 }
@@ -901,9 +916,14 @@ impl BatchDeregisterPersons {
         client: &IsdpClient,
         options: &CallOptions,
     ) -> Result<BatchOutcome> {
-        batch::send_chunked(client, &self.codes, MAX_PERSON_BATCH, options, |c| {
-            BatchDeregisterPersons { codes: c.to_vec() }
-        })
+        batch::send_chunked(
+            client,
+            &self.codes,
+            MAX_PERSON_BATCH,
+            "personCode",
+            options,
+            |c| BatchDeregisterPersons { codes: c.to_vec() },
+        )
         .await
     }
 }
