@@ -65,6 +65,7 @@ use reqwest::Method;
 use serde::Serialize;
 
 use crate::Result;
+use crate::error::CallInfo;
 use crate::transport::{CallOptions, Request, Response, Transport};
 
 /// A client that endpoints are sent through: it owns the [`Transport`]
@@ -142,8 +143,17 @@ where
             .idempotent(E::IDEMPOTENT)
             .group(endpoint.group())
             .options(options);
-        let response = client.transport().send(request).await?;
-        E::Envelope::decode(&response)
+        let transport = client.transport();
+        let started = std::time::Instant::now();
+        let response = transport.send(request).await?;
+        // A refusal in a 2xx body, or a body that proves nothing, is found
+        // after the transport is done: it carries the call's host, attempts
+        // and time as a refusal by status does.
+        E::Envelope::decode(&response).map_err(|e| {
+            e.or_context(transport.service(), || {
+                CallInfo::new(transport.host(), response.attempts, started.elapsed())
+            })
+        })
     }
 }
 

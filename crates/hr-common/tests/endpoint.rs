@@ -408,6 +408,11 @@ mod pascal {
         assert_eq!(err.vendor_message(), Some("StartDate不能为空"));
         assert_eq!(err.service(), Some("attendance-test"));
         assert_eq!(err.status(), Some(200));
+        // Found in the body after the transport was done, it still says
+        // where the call went and what it took.
+        let call = err.call().expect("call details");
+        assert!(call.host.starts_with("127.0.0.1:"), "{call:?}");
+        assert_eq!(call.attempts, 1);
         // A gateway refusal without a code.
         let err = list(json!({"message": "un-authorized"})).await.unwrap_err();
         assert_eq!(
@@ -428,6 +433,8 @@ mod pascal {
             let err = list(body.clone()).await.unwrap_err();
             assert!(err.is_decode(), "{body}: {err}");
             assert_eq!(err.decode_path(), Some(at), "{body}: {err}");
+            let call = err.call().expect("call details");
+            assert!(call.host.starts_with("127.0.0.1:"), "{call:?}");
         }
     }
 

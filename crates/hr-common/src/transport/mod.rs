@@ -605,6 +605,12 @@ impl Transport {
         &self.inner.base_url
     }
 
+    /// The base URL's host (and port when not the scheme's default), as
+    /// errors show it.
+    pub(crate) fn host(&self) -> String {
+        host_of(self.base_url())
+    }
+
     /// The underlying `reqwest::Client`; clones share its connection pool,
     /// so a token transport and an API transport can use one pool.
     ///
