@@ -505,6 +505,60 @@ pub struct MappedUser {
     pub key: String,
     /// The user, valid by [`UserInfo::validate`].
     pub user: UserInfo,
+    /// What decides between two records with this key in one run.
+    pub(crate) precedence: Precedence,
+}
+
+/// Which of two records with one key a run keeps, whatever order they
+/// arrive in (parallel windows deliver out of order; a rehire under a new
+/// HR id keeps the old job number, so the old, departed employment and the
+/// new one share a key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Precedence {
+    /// The person in the HR system (Beisen `userID`, ISDP `personId`);
+    /// `i64::MIN`: unknown.
+    identity: i64,
+    /// When the record last changed (civil seconds since the epoch);
+    /// `i64::MIN`: unknown.
+    version: i64,
+    /// Not pushed as left.
+    active: bool,
+}
+
+const UNKNOWN: i64 = i64::MIN;
+
+impl Precedence {
+    fn new(identity: Option<i64>, version: Option<chrono::NaiveDateTime>, active: bool) -> Self {
+        Precedence {
+            identity: identity.unwrap_or(UNKNOWN),
+            version: version.map_or(UNKNOWN, |t| t.and_utc().timestamp()),
+            active,
+        }
+    }
+
+    /// Nothing known: the later delivered wins, as between any two records
+    /// that cannot be told apart.
+    fn unknown(active: bool) -> Self {
+        Precedence::new(None, None, active)
+    }
+
+    /// Whether a record with this precedence replaces one with `earlier`
+    /// under the same key: another person's record (a second employment)
+    /// only when this one is at work and that one left; the same person's
+    /// when it is as new or newer; the later delivered when their times are
+    /// unknown.
+    pub(crate) fn replaces(&self, earlier: &Precedence) -> bool {
+        let two_people = self.identity != UNKNOWN
+            && earlier.identity != UNKNOWN
+            && self.identity != earlier.identity;
+        if two_people && self.active != earlier.active {
+            return self.active;
+        }
+        if self.version != UNKNOWN && earlier.version != UNKNOWN {
+            return self.version >= earlier.version;
+        }
+        true
+    }
 }
 
 impl Mapping {
@@ -587,7 +641,12 @@ impl Mapping {
                         SkipReason::NoKey,
                     )
                 })?;
-                MappedUser { key, user }
+                let precedence = Precedence::unknown(user.is_leave != Some(true));
+                MappedUser {
+                    key,
+                    user,
+                    precedence,
+                }
             }
         };
         check_valid(mapped)
@@ -699,7 +758,21 @@ impl Mapping {
             user = user.opt_in_card_info(beisen_cards(&r.employee));
             drop_invalid_cards(&mut user, &key);
         }
-        Ok(MappedUser { key, user })
+        let version = [
+            info.modified_time.as_ref(),
+            rec.and_then(|r| r.modified_time.as_ref()),
+            rec.and_then(|r| r.business_modified_time.as_ref()),
+        ]
+        .into_iter()
+        .flatten()
+        .map(CivilDateTime::naive)
+        .max();
+        let precedence = Precedence::new(Some(info.user_id.0), version, !leave);
+        Ok(MappedUser {
+            key,
+            user,
+            precedence,
+        })
     }
 
     fn map_isdp(&self, p: &isdp_client::Person) -> Result<MappedUser, Skipped> {
@@ -759,7 +832,16 @@ impl Mapping {
         if let Some(n) = &self.nationality {
             user = user.nationality(n.clone());
         }
-        Ok(MappedUser { key, user })
+        let precedence = Precedence::new(
+            Some(p.person_id.0),
+            p.last_update_date.as_ref().map(CivilDateTime::naive),
+            !leave,
+        );
+        Ok(MappedUser {
+            key,
+            user,
+            precedence,
+        })
     }
 }
 

@@ -106,7 +106,7 @@ use travel_sync_types::client::{DEFAULT_BATCH_SIZE, TravelSyncClient};
 use travel_sync_types::{Outcome, UserInfo, UserOutcome};
 
 use crate::hash::{content_hash, digest};
-use crate::mapping::{MappedUser, Mapping, SkipReason, Skipped};
+use crate::mapping::{MappedUser, Mapping, Precedence, SkipReason, Skipped};
 use crate::progress::{self, Counts, Progress};
 use crate::report::SyncReport;
 use crate::source::{Source, SourceCheckpoint, SourceRecord};
@@ -472,10 +472,13 @@ struct Tally {
     /// (`None`: met, but skipped): duplicates, newer versions, and (for
     /// complete listings) who is still there. The only thing a run keeps
     /// for every record.
-    seen: HashMap<String, Option<u128>>,
+    seen: HashMap<String, Option<(u128, Precedence)>>,
     /// Newer versions of users met earlier in the run, pushed once the
     /// first pass is committed.
     newer: HashMap<String, MappedUser>,
+    /// Leavers, pushed once the first pass is committed unless a record
+    /// with the same key outranks them.
+    held_leavers: HashMap<String, MappedUser>,
     /// Keys of records that say the person left but could not be mapped
     /// (a cleared mobile, say): pushed as left from what was last pushed.
     leaving_unmapped: Vec<String>,
@@ -486,6 +489,65 @@ impl Tally {
         tracing::debug!(record = skipped.label(), reason = %skipped.reason, "skipped");
         self.report.add_skip(skipped, limit);
     }
+
+    /// Keeps a leaver for after the first pass: of several with one key,
+    /// the one that outranks the others.
+    fn hold_leaver(&mut self, m: MappedUser, limit: usize) {
+        match self.held_leavers.entry(m.key.clone()) {
+            Entry::Vacant(e) => {
+                self.report.mapped += 1;
+                e.insert(m);
+            }
+            Entry::Occupied(mut e) => {
+                let key = m.key.clone();
+                let why = if digest(&e.get().user) == digest(&m.user) {
+                    "the same user came earlier in the run"
+                } else if m.precedence.replaces(&e.get().precedence) {
+                    e.insert(m);
+                    "a record with this key that outranks it replaced it"
+                } else {
+                    "a record with this key that outranks it (newer, or at work) came earlier in the run"
+                };
+                self.skip(&duplicate(&key, why), limit);
+            }
+        }
+    }
+
+    /// The leavers held back, each unless a record with its key taken in
+    /// the first pass or since outranks it; one that wins replaces a newer
+    /// version waiting for its key.
+    fn settle_leavers(&mut self, limit: usize) -> Vec<MappedUser> {
+        let held = std::mem::take(&mut self.held_leavers);
+        let mut go = Vec::with_capacity(held.len());
+        for (key, leaver) in held {
+            if let Some(Some((_, taken))) = self.seen.get(&key)
+                && !leaver.precedence.replaces(taken)
+            {
+                self.report.mapped -= 1;
+                self.skip(
+                    &duplicate(&key, "a record with this key at work (another employment), or newer, outranks it"),
+                    limit,
+                );
+                continue;
+            }
+            if self.newer.remove(&key).is_some() {
+                self.report.mapped -= 1;
+                self.skip(
+                    &duplicate(&key, "a record with this key that outranks it replaced it"),
+                    limit,
+                );
+            }
+            self.seen
+                .insert(key, Some((digest(&leaver.user), leaver.precedence)));
+            go.push(leaver);
+        }
+        go
+    }
+}
+
+/// A record skipped for its key: `why`.
+fn duplicate(key: &str, why: &str) -> Skipped {
+    Skipped::new(Some(key), format!("userNo {key}"), SkipReason::DuplicateKey).detail(why)
 }
 
 struct Ctx<'a> {
@@ -650,49 +712,75 @@ impl Ctx<'_> {
     /// its key in this run; keeps it for after the first pass when it is a
     /// newer version of one taken earlier (which may still be in flight:
     /// pushing both at once would leave the platform with whichever
-    /// arrived last); skips it when it is the same user again.
+    /// arrived last) or a leaver (whom another record with the key, met
+    /// later, may outrank: a rehire's new employment); skips it when it is
+    /// the same user again, or outranked by the version taken
+    /// ([`Precedence`](crate::mapping::Precedence): the same person's newer
+    /// record, or another person's record at work, wins whatever the order
+    /// of arrival).
     fn admit(&self, m: MappedUser) -> Option<MappedUser> {
         let d = digest(&m.user);
         let limit = self.job.key_limit;
+        let leaving = m.user.is_leave == Some(true);
         let mut guard = self.tally();
         let tally = &mut *guard;
-        match tally.seen.entry(m.key.clone()) {
-            Entry::Vacant(e) => {
-                e.insert(Some(d));
-                tally.report.mapped += 1;
-                Some(m)
-            }
-            // Met before but skipped then: nothing of it is in flight.
-            Entry::Occupied(mut e) if e.get().is_none() => {
-                e.insert(Some(d));
-                tally.report.mapped += 1;
-                Some(m)
-            }
-            Entry::Occupied(e) if *e.get() == Some(d) => {
-                let skipped = Skipped::new(
-                    Some(&m.key),
-                    format!("userNo {}", m.key),
-                    SkipReason::DuplicateKey,
-                )
-                .detail("the same user came earlier in the run");
-                tally.skip(&skipped, limit);
+        let taken = match tally.seen.get(&m.key) {
+            None => None,
+            Some(None) => Some(None),
+            Some(Some(taken)) => Some(Some(*taken)),
+        };
+        match taken {
+            _ if leaving => {
+                // Decided once every record of the first pass is in.
+                tally.seen.entry(m.key.clone()).or_insert(None);
+                tally.hold_leaver(m, limit);
                 None
             }
-            Entry::Occupied(mut e) => {
-                e.insert(Some(d));
+            // A leaver held for this key outranks it (the same person's
+            // later record): it would only be pushed to be undone.
+            _ if tally
+                .held_leavers
+                .get(&m.key)
+                .is_some_and(|held| !m.precedence.replaces(&held.precedence)) =>
+            {
+                tally.skip(
+                    &duplicate(&m.key, "a record with this key that outranks it (newer, or at work) came earlier in the run"),
+                    limit,
+                );
+                None
+            }
+            // New, or met before but skipped then (nothing of it is in flight).
+            None | Some(None) => {
+                tally.seen.insert(m.key.clone(), Some((d, m.precedence)));
+                tally.report.mapped += 1;
+                Some(m)
+            }
+            Some(Some((taken_digest, _))) if taken_digest == d => {
+                tally.skip(
+                    &duplicate(&m.key, "the same user came earlier in the run"),
+                    limit,
+                );
+                None
+            }
+            Some(Some((_, taken))) if !m.precedence.replaces(&taken) => {
+                tally.skip(
+                    &duplicate(&m.key, "a record with this key that outranks it (newer, or at work) came earlier in the run"),
+                    limit,
+                );
+                None
+            }
+            Some(Some(_)) => {
+                tally.seen.insert(m.key.clone(), Some((d, m.precedence)));
                 tally.report.mapped += 1;
                 let key = m.key.clone();
                 if tally.newer.insert(key.clone(), m).is_some() {
-                    // Only the last version goes: the one it replaces is
+                    // Only the winning version goes: the one it replaces is
                     // accounted for as a duplicate.
                     tally.report.mapped -= 1;
-                    let skipped = Skipped::new(
-                        Some(&key),
-                        format!("userNo {key}"),
-                        SkipReason::DuplicateKey,
-                    )
-                    .detail("a later record with this key in the same run replaced it");
-                    tally.skip(&skipped, limit);
+                    tally.skip(
+                        &duplicate(&key, "a record with this key that outranks it replaced it"),
+                        limit,
+                    );
                 }
                 None
             }
@@ -892,15 +980,20 @@ impl Ctx<'_> {
     /// Phase 1b: newer versions of users met twice, now that the first
     /// version of each is committed.
     async fn push_newer(&self) {
-        let newer: Vec<MappedUser> = std::mem::take(&mut self.tally().newer)
-            .into_values()
-            .collect();
+        let newer: Vec<MappedUser> = {
+            let mut tally = self.tally();
+            let leavers = tally.settle_leavers(self.job.key_limit);
+            std::mem::take(&mut tally.newer)
+                .into_values()
+                .chain(leavers)
+                .collect()
+        };
         if newer.is_empty() {
             return;
         }
         tracing::info!(
             count = newer.len(),
-            "users delivered twice with different content: pushing the later version"
+            "leavers, and users delivered twice with different content: pushing the version that wins"
         );
         let users = stream::iter(newer)
             .chunks(self.job.batch_size)
@@ -1196,6 +1289,7 @@ impl SyncJob {
                 seen: HashMap::new(),
                 newer: HashMap::new(),
                 leaving_unmapped: Vec::new(),
+                held_leavers: HashMap::new(),
             }),
             stopped: AtomicBool::new(false),
             error: Mutex::new(None),

@@ -209,6 +209,133 @@ async fn a_leaver_whose_record_no_longer_maps_still_leaves_once() {
     assert!(sandbox.travel_received().is_empty());
 }
 
+/// A Beisen record of `user_id` under job number `job`, changed at `at`.
+fn version(user_id: i64, job: &str, status: EmpStatus, mobile: &str, at: &str) -> SourceRecord {
+    let at: hr_common::CivilDateTime = at.parse().unwrap();
+    let e = Employee::new(
+        EmployeeInfo::new(user_id)
+            .with_name(format!("员工{user_id}"))
+            .with_mobile_phone(mobile)
+            .with_modified_time(at.clone()),
+    )
+    .with_record_info(
+        RecordInfo::new(user_id)
+            .with_job_number(job)
+            .with_oid_job_level("P2")
+            .with_employee_status(status)
+            .with_modified_time(at),
+    );
+    SourceRecord::Beisen(Box::new(BeisenRecord::new(e, None)))
+}
+
+/// Two records with one key in a run: which one the platform ends with
+/// does not depend on the order they arrive in. A rehire (a new HR id
+/// under the old job number, the old employment departed) stays at work,
+/// run after run, and the departed record is never pushed; the same
+/// person's newer record wins over an older one; and a departure newer
+/// than the record at work wins.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn of_two_records_with_one_key_the_one_that_outranks_goes_whatever_the_order() {
+    let sandbox = sandbox(10, true).await;
+    let departed_old = version(
+        100,
+        "E001",
+        EmpStatus::Departed,
+        "13900000001",
+        "2024-01-01T09:00:00",
+    );
+    let rehired = version(
+        200,
+        "E001",
+        EmpStatus::Regular,
+        "13900000002",
+        "2023-06-01T09:00:00",
+    );
+    let older = version(
+        300,
+        "E003",
+        EmpStatus::Regular,
+        "13900000003",
+        "2024-01-01T09:00:00",
+    );
+    let newer = version(
+        300,
+        "E003",
+        EmpStatus::Regular,
+        "13900000033",
+        "2024-02-01T09:00:00",
+    );
+    let at_work = version(
+        400,
+        "E004",
+        EmpStatus::Regular,
+        "13900000004",
+        "2024-01-01T09:00:00",
+    );
+    let left = version(
+        400,
+        "E004",
+        EmpStatus::Departed,
+        "13900000004",
+        "2024-02-01T09:00:00",
+    );
+    for forward in [true, false] {
+        sandbox.clear_travel_received();
+        let mut records = vec![
+            departed_old.clone(),
+            rehired.clone(),
+            newer.clone(),
+            older.clone(),
+            left.clone(),
+            at_work.clone(),
+        ];
+        if !forward {
+            records.reverse();
+        }
+        let store = MemoryStore::new();
+        let source = FakeSource::new(records, false);
+        let run = || {
+            job(source.clone(), store.clone(), &sandbox)
+                .build()
+                .unwrap()
+        };
+        let first = run().run().await.unwrap();
+        let sent = received(&sandbox);
+        let of = |key: &str| -> Vec<&serde_json::Value> {
+            sent.iter().filter(|u| u["userNo"] == key).collect()
+        };
+        let last = |key: &str| *of(key).last().expect("pushed");
+        // A departed employment never goes over the one at work, in
+        // either order: a leaver waits for the first pass to be over.
+        assert_eq!(of("E001").len(), 1, "forward {forward}: {sent:?}");
+        assert_eq!(last("E001")["isLeave"], false, "the rehire stays at work");
+        assert_eq!(last("E001")["mobile"], "13900000002");
+        // The same person: the newer record is the one the platform ends
+        // with (pushed alone when it comes first; after the older one,
+        // which a stream cannot wait for, when it comes second).
+        assert_eq!(last("E003")["mobile"], "13900000033", "forward {forward}");
+        assert_eq!(last("E004")["isLeave"], true, "the later departure");
+        if forward {
+            assert_eq!((of("E003").len(), of("E004").len()), (1, 1), "{sent:?}");
+            assert_eq!(first.pushed, 3, "{first}");
+            assert_eq!(first.skipped[&SkipReason::DuplicateKey].count, 3, "{first}");
+        }
+
+        // Unchanged, the same records push nothing the next time, and
+        // the rehire never flaps. (Two versions of one person delivered
+        // oldest first in every run would each run push the older, then
+        // the newer again: a stream cannot wait for a later version, and
+        // the store keeps content, not HR versions.)
+        sandbox.clear_travel_received();
+        let second = run().run().await.unwrap();
+        let again = received(&sandbox);
+        assert!(!again.iter().any(|u| u["userNo"] == "E001"), "{again:?}");
+        if forward {
+            assert_eq!(second.pushed, 0, "{second}");
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_listing_that_lost_most_people_marks_nobody_as_left() {
     let sandbox = sandbox(10, true).await;
