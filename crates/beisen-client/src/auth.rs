@@ -7,15 +7,23 @@
 //! - [`OAuthTokens`]: `POST /OAuth/Token`, form `tenant_id`/`app_id`/
 //!   `secret`, whose `expires_in` is seconds in one document and a Unix
 //!   time as a string in another; both are read.
+//!
+//! Both take an answer for a token only when it holds one: a 200 that
+//! carries a vendor code (`{"code":"40001",…}`) or an OAuth2 `error`, or an
+//! empty `access_token`, is an [`AuthErrorKind::TokenFetch`] error with the
+//! vendor's code and redacted message.
 
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
-use hr_common::transport::{Request, Transport};
+use hr_common::error::AuthErrorKind;
+use hr_common::transport::{Request, Response, Transport};
 use hr_common::{AccessToken, Error, ExposeSecret, Result, SecretString, TokenProvider};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
+
+use crate::envelope::SERVICE;
 
 /// Path of the JSON token flow.
 pub const TOKEN_PATH: &str = "/token";
@@ -90,11 +98,68 @@ fn token_of(body: &TokenBody) -> Result<AccessToken> {
     })
 }
 
+/// The codes that mean success when a token answer carries a `code`.
+const SUCCESS_CODES: [&str; 2] = ["200", "0"];
+
+/// Reads a token endpoint's 2xx answer, which must prove it holds a token.
+///
+/// Beisen also refuses credentials with HTTP 200: `{"code":"40001",
+/// "message":…}`, or OAuth2's `{"error":"invalid_client",…}`. Those are
+/// auth errors of the token fetch carrying the vendor's code and message
+/// (redacted by [`Error::auth`]), so that a caller sees "credentials
+/// refused" and not a body that failed to decode. A token that is empty is
+/// no token either.
+fn read_token(resp: &Response) -> Result<TokenBody> {
+    let value: Value = resp.json()?;
+    if let Value::Object(map) = &value
+        && let Some((code, message)) = refusal(map)
+    {
+        return Err(token_error(resp, message).with_code(code));
+    }
+    let body: TokenBody = resp.json()?;
+    if body.access_token.expose_secret().trim().is_empty() {
+        return Err(token_error(
+            resp,
+            "the token endpoint answered an empty access_token".to_owned(),
+        ));
+    }
+    Ok(body)
+}
+
+/// The vendor's code and message when a token answer says it failed: an
+/// OAuth2 `error`, or a `code` (`Code`, string or number) that is not a
+/// success code.
+fn refusal(map: &Map<String, Value>) -> Option<(String, String)> {
+    let text = |key: &str| match map.get(key) {
+        Some(Value::String(s)) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let message = || {
+        ["error_description", "message", "Message", "msg", "error"]
+            .iter()
+            .find_map(|k| text(k))
+            .unwrap_or_default()
+    };
+    if let Some(error) = text("error") {
+        return Some((error, message()));
+    }
+    let code = text("code").or_else(|| text("Code"))?;
+    (!SUCCESS_CODES.contains(&code.as_str())).then(|| (code, message()))
+}
+
+fn token_error(resp: &Response, message: String) -> Error {
+    Error::auth(AuthErrorKind::TokenFetch, message)
+        .with_service(SERVICE)
+        .with_status(resp.status())
+        .with_request_id(resp.request_id().map(str::to_owned))
+}
+
 /// Reads a token endpoint's 2xx answer as the two flows do, for the fuzz
 /// targets.
 #[cfg(feature = "fuzzing")]
-pub(crate) fn decode_token(resp: &hr_common::transport::Response) -> Result<AccessToken> {
-    token_of(&resp.json()?)
+pub(crate) fn decode_token(resp: &Response) -> Result<AccessToken> {
+    token_of(&read_token(resp)?)
 }
 
 /// `POST /token` with `app_key`/`app_secret`, refreshing with the
@@ -131,7 +196,7 @@ impl AppKeyTokens {
             .json(&body)?
             .idempotent(true)
             .group("token");
-        self.transport.send(req).await?.json()
+        read_token(&self.transport.send(req).await?)
     }
 }
 
@@ -227,13 +292,7 @@ impl TokenProvider for OAuthTokens {
             ])
             .idempotent(true)
             .group("token");
-        let body: TokenBody = self.transport.send(req).await?.json()?;
-        if body.access_token.expose_secret().is_empty() {
-            return Err(Error::invalid(
-                "token endpoint returned an empty access_token",
-            ));
-        }
-        token_of(&body)
+        token_of(&read_token(&self.transport.send(req).await?)?)
     }
 }
 

@@ -546,3 +546,155 @@ async fn a_vendor_that_never_answers_ends_the_stream_at_the_deadline() {
         "{made} requests: {err}"
     );
 }
+
+// ---------------------------------------------------------- hostile totals
+
+/// A server whose every first page holds one fresh record and announces a
+/// huge total for any window that can still be split (two seconds or
+/// more): a billion, or with `per_second` 100,000 a second of the window,
+/// so that the pieces of a split add up to exactly what it announced.
+/// Narrower windows it answers honestly (one record), so that they end
+/// and the splitting above them goes on.
+#[derive(Default)]
+struct HugeTotals {
+    per_second: bool,
+    ids: std::sync::atomic::AtomicU64,
+}
+
+impl Respond for HugeTotals {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let body: Value = serde_json::from_slice(&request.body).unwrap();
+        if body["scrollId"].as_str().is_some_and(|s| !s.is_empty()) {
+            return ResponseTemplate::new(200).set_body_json(json!({
+                "code": "200", "data": [], "total": 0, "scrollId": "", "isLastData": true
+            }));
+        }
+        let time = |field: &str| {
+            NaiveDateTime::parse_from_str(body[field].as_str().unwrap(), "%Y-%m-%dT%H:%M:%S")
+                .unwrap()
+        };
+        let (from, to) = (time("startTime"), time("stopTime"));
+        let secs = (to - from).num_seconds().max(0) as u64;
+        let total = match (secs >= 2, self.per_second) {
+            (false, _) => 1,
+            (true, false) => 1_000_000_000,
+            (true, true) => secs * 100_000,
+        };
+        let id = self.ids.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        ResponseTemplate::new(200).set_body_json(json!({
+            "code": "200", "message": null,
+            "data": [{"employeeInfo": {
+                "userID": id, "modifiedTime": from.format("%Y-%m-%dT%H:%M:%S").to_string()
+            }, "recordInfo": null}],
+            "total": total, "scrollId": "s1", "isLastData": false
+        }))
+    }
+}
+
+/// Every piece announcing a billion records used to split every piece 64
+/// ways, down to pieces under two seconds: 1,265 calls for ten minutes, and
+/// about 10⁷ for 90 days. The pieces of a split can't together hold more
+/// than the piece they came from; the first that claim to end the stream.
+#[tokio::test]
+async fn pieces_announcing_more_than_their_parent_end_the_stream_after_a_few_calls() {
+    let (server, client) = mock().await;
+    let route = paths::GET_BY_TIME_WINDOW;
+    answer(&server, route, HugeTotals::default()).await;
+    let from = day(2024, 1, 1).and_hms_opt(10, 0, 0).unwrap();
+    let mut stream = client
+        .employees()
+        .changed_between(from, from + chrono::Duration::minutes(10))
+        .parallel(4);
+    let progress = stream.progress();
+    let (_, err) = drain(stream.pages()).await;
+    // The 4 first pieces split 64 ways. Of each one's pieces, two may claim
+    // the billion (a split allows twice its total: max_growth) and split in
+    // two; the third to claim it ends the stream. About 30 calls and 9
+    // splits; before the guard, 1,265 calls and 65 splits.
+    let made = requests(&server, route).await;
+    assert!(made <= 60, "{made} requests, {} splits", progress.splits());
+    assert!(progress.splits() <= 16, "{} splits", progress.splits());
+    let err = err.expect("a billion records in ten minutes of one-record pages is no listing");
+    assert!(
+        matches!(
+            err,
+            Error::Paging {
+                kind: PagingErrorKind::Overrun,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("announce"), "{err}");
+    assert!(!progress.checkpoint().is_complete());
+}
+
+/// Totals that add up (each split's pieces announce together what it did)
+/// and one record a page: the sum guard can't tell, and a day would split
+/// down to 86,400 one-second pieces. The stream stops at `max_pieces`
+/// (4,096 by default) instead, having opened about 4,096 / 64 pieces.
+#[tokio::test]
+async fn a_stream_stops_splitting_at_max_pieces() {
+    let (server, client) = mock().await;
+    let route = paths::GET_BY_TIME_WINDOW;
+    answer(
+        &server,
+        route,
+        HugeTotals {
+            per_second: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    let mut stream = client
+        .employees()
+        .changed_between(day(2024, 1, 1), day(2024, 1, 2))
+        .parallel(4);
+    let progress = stream.progress();
+    let (_, err) = drain(stream.pages()).await;
+    let made = requests(&server, route).await;
+    assert!(made <= 150, "{made} requests, {} splits", progress.splits());
+    let err = err.expect("a day of one-second pieces is past max_pieces");
+    assert!(
+        matches!(
+            err,
+            Error::Paging {
+                kind: PagingErrorKind::TooManyPages,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("4096 pieces"), "{err}");
+    assert!(!progress.checkpoint().is_complete());
+
+    // A lower limit stops it sooner: the third split of 64 would pass 150.
+    let (server, client) = mock().await;
+    answer(
+        &server,
+        route,
+        HugeTotals {
+            per_second: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    let stream = client
+        .employees()
+        .changed_between(day(2024, 1, 1), day(2024, 1, 2))
+        .parallel(4)
+        .max_pieces(150);
+    let (_, err) = drain(stream.pages()).await;
+    assert!(
+        matches!(
+            err,
+            Some(Error::Paging {
+                kind: PagingErrorKind::TooManyPages,
+                ..
+            })
+        ),
+        "{err:?}"
+    );
+    let made = requests(&server, route).await;
+    assert!(made <= 8, "{made} requests");
+}

@@ -327,3 +327,101 @@ async fn cursor_whose_total_keeps_growing_stops_at_twice_the_first_total() {
     assert_eq!(items, (0..25).collect::<Vec<_>>());
     assert_eq!(calls.load(Ordering::SeqCst), 6);
 }
+
+/// `{"list":[],"isLastPage":false,"sortCursor":"<fresh>","total":5}` for
+/// ever, from the first call: used to be followed for 100,000 calls (the
+/// page limit), as no guard looked at empty pages.
+#[tokio::test]
+async fn cursor_handing_out_fresh_cursors_over_empty_pages_stops_with_no_progress() {
+    let calls = counter();
+    let c = calls.clone();
+    let pages = paging::cursor(move |_cursor: Option<String>| {
+        let n = c.fetch_add(1, Ordering::SeqCst);
+        futures::future::ready(Ok(CursorPage::<u64>::new(
+            vec![],
+            Some(format!("c{n}")),
+            false,
+        )
+        .with_total(Some(5))))
+    })
+    .build();
+    let (items, err) = drain(pages).await;
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        u64::from(paging::DEFAULT_MAX_EMPTY_PAGES)
+    );
+    let err = err.expect("empty pages for ever are no listing of 5");
+    assert_eq!(
+        paging_kind(&err),
+        Some(PagingErrorKind::NoProgress),
+        "{err}"
+    );
+    assert!(err.to_string().contains("0 of 5 records"), "{err}");
+    assert!(items.is_empty());
+}
+
+/// Records, then empty pages in between: each page with records starts the
+/// count again, so a run of empty pages only fails once it is long.
+#[tokio::test]
+async fn cursor_empty_pages_count_in_a_row_and_max_empty_pages_sets_how_many() {
+    // Two records, then only empty pages; no total.
+    let fetch = |calls: Arc<AtomicU64>| {
+        move |_cursor: Option<String>| {
+            let n = calls.fetch_add(1, Ordering::SeqCst);
+            let items = if n < 6 && n.is_multiple_of(3) {
+                vec![n]
+            } else {
+                vec![]
+            };
+            futures::future::ready(Ok(CursorPage::new(items, Some(format!("c{n}")), false)))
+        }
+    };
+    let calls = counter();
+    let (items, err) = drain(paging::cursor(fetch(calls.clone())).build()).await;
+    // Records at calls 0 and 3; the empty calls 4, 5 and 6 end it.
+    assert_eq!(items, [0, 3]);
+    assert_eq!(
+        paging_kind(&err.expect("must fail")),
+        Some(PagingErrorKind::NoProgress)
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 7);
+
+    let calls = counter();
+    let (items, err) = drain(
+        paging::cursor(fetch(calls.clone()))
+            .max_empty_pages(10)
+            .build(),
+    )
+    .await;
+    assert_eq!(items, [0, 3]);
+    assert_eq!(
+        paging_kind(&err.expect("must fail")),
+        Some(PagingErrorKind::NoProgress)
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 14);
+}
+
+/// Once the announced total is delivered, an empty page that still hands a
+/// cursor and says it is not the last ends the listing, as an empty page at
+/// the total does for scroll and offset: nothing is left to fetch.
+#[tokio::test]
+async fn cursor_empty_page_after_the_announced_total_ends_the_listing() {
+    let calls = counter();
+    let c = calls.clone();
+    let pages = paging::cursor(move |_cursor: Option<String>| {
+        let n = c.fetch_add(1, Ordering::SeqCst);
+        let items: Vec<u64> = if n < 2 {
+            vec![2 * n, 2 * n + 1]
+        } else {
+            vec![]
+        };
+        futures::future::ready(Ok(
+            CursorPage::new(items, Some(format!("c{n}")), false).with_total(Some(4))
+        ))
+    })
+    .build();
+    let (items, err) = drain(pages).await;
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(items, [0, 1, 2, 3]);
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+}

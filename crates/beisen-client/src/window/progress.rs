@@ -131,7 +131,8 @@ impl WindowProgress {
     }
 
     /// The sum of the totals Beisen announced for the sub-windows opened
-    /// so far; the grand total once every sub-window has started.
+    /// so far; the grand total once every sub-window has started. Stops at
+    /// `u64::MAX` rather than wrapping, whatever the server announces.
     pub fn announced_total(&self) -> u64 {
         self.counters.announced.load(Ordering::Relaxed)
     }
@@ -196,7 +197,14 @@ impl WindowProgress {
     }
 
     pub(crate) fn announced(&self, total: u64) {
-        self.counters.announced.fetch_add(total, Ordering::Relaxed);
+        // Totals come from the server: a hostile one must not wrap the sum
+        // back to a small, plausible number.
+        let _ = self
+            .counters
+            .announced
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |sum| {
+                Some(sum.saturating_add(total))
+            });
     }
 
     pub(crate) fn duplicates(&self, n: u64) {
@@ -231,5 +239,30 @@ impl WindowProgress {
     pub(crate) fn done(&self, window: TimeWindow) {
         self.state().pending.remove(&window);
         self.counters.windows_done.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_totals_saturate_instead_of_wrapping() {
+        let day = TimeWindow::from_civil(
+            chrono::NaiveDate::from_ymd_opt(2024, 1, 1)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2024, 1, 2)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap(),
+        );
+        let progress = WindowProgress::new(day, &[day], Some(1));
+        progress.announced(u64::MAX - 1);
+        progress.announced(3);
+        assert_eq!(progress.announced_total(), u64::MAX);
+        progress.announced(u64::MAX);
+        assert_eq!(progress.announced_total(), u64::MAX);
     }
 }

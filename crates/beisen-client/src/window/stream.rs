@@ -25,6 +25,7 @@
 //! checkpoints describe what the consumer has actually received.
 
 use std::collections::BinaryHeap;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -50,6 +51,9 @@ use crate::models::WindowRecord;
 
 /// See [`WindowStream::split_above`].
 const DEFAULT_SPLIT_ABOVE: u64 = 15_000;
+
+/// See [`WindowStream::max_pieces`].
+const DEFAULT_MAX_PIECES: usize = 4_096;
 
 /// A stream of every record changed in a window; built by methods such as
 /// [`Employees::changed_between`](crate::employee::Employees::changed_between),
@@ -95,6 +99,7 @@ pub struct WindowStream<R: TimeWindowRequest> {
     parallel: usize,
     prefetch_pages: usize,
     split_above: Option<u64>,
+    max_pieces: usize,
     split_long: bool,
     max_restarts: u32,
     max_growth: Option<u32>,
@@ -136,6 +141,7 @@ impl<R: TimeWindowRequest> WindowStream<R> {
             parallel,
             prefetch_pages: 8,
             split_above: Some(DEFAULT_SPLIT_ABOVE),
+            max_pieces: DEFAULT_MAX_PIECES,
             split_long: true,
             max_restarts: 5,
             max_growth: Some(paging::DEFAULT_MAX_GROWTH),
@@ -310,6 +316,39 @@ impl<R: TimeWindowRequest> WindowStream<R> {
         self
     }
 
+    /// The most pieces the stream's splits may make in all (default
+    /// 4,096), beyond the first cut of the window into 90-day and
+    /// [`parallel`](Self::parallel) parts. A split that would go past it
+    /// fails the stream with [`PagingErrorKind::TooManyPages`] instead.
+    ///
+    /// Real data stays far below: a year is cut into a handful of parts,
+    /// a busy one splits up to 64 ways, and a few of those split again
+    /// where the data is skewed, a few hundred pieces; 4,096 is room for
+    /// 64 such splits, some 50 million records at the default
+    /// [`split_above`](Self::split_above). A server announcing totals that
+    /// have nothing to do with its records would otherwise make the stream
+    /// split until its pieces are a second wide: about 10⁷ calls for 90
+    /// days. See [`max_growth`](Self::max_growth) for the guard that
+    /// usually stops such a server much earlier. `usize::MAX` turns the
+    /// limit off.
+    ///
+    /// ```
+    /// use beisen_client::{BeisenClient, Credentials};
+    ///
+    /// let client = BeisenClient::builder()
+    ///     .credentials(Credentials::app_key("key", "secret"))
+    ///     .build()?;
+    /// let start = beisen_client::chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    /// let stop = beisen_client::chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+    /// // Five years of a very busy tenant: allow more pieces than the default.
+    /// let stream = client.employees().changed_between(start, stop).max_pieces(16_384);
+    /// # let _ = stream; Ok::<_, beisen_client::Error>(())
+    /// ```
+    pub fn max_pieces(mut self, pieces: usize) -> Self {
+        self.max_pieces = pieces;
+        self
+    }
+
     /// Whether windows over 90 days are split (default yes). When off, such
     /// a window is an invalid-request error before anything is sent.
     pub fn split_long_windows(mut self, on: bool) -> Self {
@@ -347,6 +386,17 @@ impl<R: TimeWindowRequest> WindowStream<R> {
     /// this scroll already delivered (same keys and versions) always fails
     /// the stream ("no progress"): a scroll that replays its pages never
     /// ends.
+    ///
+    /// The same factor bounds a split: the pieces of a split sub-window
+    /// cover it exactly, so together they hold what it announced, give or
+    /// take the records changed meanwhile. When the totals their first
+    /// pages announce add up to more than this many times its total (plus
+    /// one page), the stream fails with [`PagingErrorKind::Overrun`] rather
+    /// than open or split them further: a server announcing a billion
+    /// records in every piece, whatever its width, would otherwise have
+    /// every piece split 64 ways. The bound is on the sum, not on each
+    /// piece's estimate, because honest skew can put most of a sub-window
+    /// in one of its pieces.
     pub fn max_growth(mut self, factor: Option<u32>) -> Self {
         self.max_growth = factor;
         self
@@ -500,6 +550,8 @@ impl<R: TimeWindowRequest> WindowStream<R> {
             client: self.client,
             template: self.template,
             split_above: self.split_above,
+            max_pieces: self.max_pieces,
+            pieces: Arc::default(),
             parallel: self.parallel,
             max_restarts: self.max_restarts,
             max_growth: self.max_growth,
@@ -587,6 +639,9 @@ struct Engine<R: TimeWindowRequest> {
     client: BeisenClient,
     template: R,
     split_above: Option<u64>,
+    max_pieces: usize,
+    /// Pieces made by splits so far, across the stream's tasks.
+    pieces: Arc<AtomicUsize>,
     /// Scrolls at once; a split is at least this wide.
     parallel: usize,
     max_restarts: u32,
@@ -610,6 +665,8 @@ impl<R: TimeWindowRequest> Clone for Engine<R> {
             client: self.client.clone(),
             template: self.template.clone(),
             split_above: self.split_above,
+            max_pieces: self.max_pieces,
+            pieces: self.pieces.clone(),
             parallel: self.parallel,
             max_restarts: self.max_restarts,
             max_growth: self.max_growth,
@@ -631,11 +688,20 @@ fn cancelled() -> Error {
 /// cut) go first, in date order, since opening them is what reveals the
 /// work; then the largest estimate, so the busiest pieces do not start
 /// last and make the tail of the run.
-#[derive(PartialEq, Eq)]
 struct Queued {
     window: TimeWindow,
     estimate: Option<u64>,
+    /// The split that made the piece; `None` for the first cut.
+    family: Option<Arc<Family>>,
 }
+
+impl PartialEq for Queued {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for Queued {}
 
 impl Ord for Queued {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
@@ -684,6 +750,7 @@ impl<R: TimeWindowRequest> Engine<R> {
             .map(|window| Queued {
                 window,
                 estimate: None,
+                family: None,
             })
             .collect();
         let mut running = JoinSet::new();
@@ -691,7 +758,7 @@ impl<R: TimeWindowRequest> Engine<R> {
             while running.len() < parallel
                 && let Some(q) = queue.pop()
             {
-                running.spawn(self.clone().piece(q.window).in_current_span());
+                running.spawn(self.clone().piece(q.window, q.family).in_current_span());
             }
             let Some(joined) = running.join_next().await else {
                 return;
@@ -701,10 +768,12 @@ impl<R: TimeWindowRequest> Engine<R> {
             // windows as complete.
             let outcome = joined.unwrap_or_else(|e| Err(join_error("a sub-window task", e)));
             match outcome {
-                Ok(children) => {
+                Ok(None) => {}
+                Ok(Some((family, children))) => {
                     queue.extend(children.into_iter().map(|(window, estimate)| Queued {
                         window,
                         estimate: Some(estimate),
+                        family: Some(family.clone()),
                     }))
                 }
                 Err(e) => {
@@ -821,8 +890,9 @@ impl<R: TimeWindowRequest> Engine<R> {
     }
 
     /// Scrolls one piece to its end; returns the pieces it was split into,
-    /// with their estimated sizes, if it was.
-    async fn piece(self, window: TimeWindow) -> Result<Vec<(TimeWindow, u64)>> {
+    /// with their estimated sizes, if it was. `family` is the split that
+    /// made this piece.
+    async fn piece(self, window: TimeWindow, family: Option<Arc<Family>>) -> Result<Option<Split>> {
         request_check(&self.template, window)?;
         self.ledger().open(window);
         let mut restarts = 0;
@@ -841,10 +911,19 @@ impl<R: TimeWindowRequest> Engine<R> {
                         let records = page.items;
                         if first_page && first_open {
                             let total = page.total.unwrap_or(0);
+                            if let Some(family) = &family {
+                                self.claim(family, window, total)?;
+                            }
                             if let Some(children) = self.split_of(window, total, &records) {
+                                self.reserve_pieces(window, total, children.len())?;
                                 self.split(window, total, records, &children, &mut keyless)
                                     .await?;
-                                return Ok(children);
+                                let family = Arc::new(Family {
+                                    parent: window,
+                                    total,
+                                    claimed: AtomicU64::new(0),
+                                });
+                                return Ok(Some((family, children)));
                             }
                             self.progress.announced(total);
                         }
@@ -892,7 +971,63 @@ impl<R: TimeWindowRequest> Engine<R> {
                 self.report_keys(&ledger);
             }
             self.send(Event::Done(window)).await?;
-            return Ok(Vec::new());
+            return Ok(None);
+        }
+    }
+
+    /// Adds the `total` a piece of `family` announced to what its siblings
+    /// announced, and fails when together they claim far more than the
+    /// piece they were cut from.
+    fn claim(&self, family: &Family, window: TimeWindow, total: u64) -> Result<()> {
+        let Some(factor) = self.max_growth else {
+            return Ok(());
+        };
+        // Saturating: the totals are the server's, and a wrapped sum would
+        // pass for a small one.
+        let before = family
+            .claimed
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |sum| {
+                Some(sum.saturating_add(total))
+            })
+            .unwrap_or_else(|sum| sum);
+        let claimed = before.saturating_add(total);
+        let bound = family
+            .total
+            .saturating_mul(u64::from(factor))
+            .saturating_add(u64::from(MAX_CAPACITY));
+        if claimed <= bound {
+            return Ok(());
+        }
+        Err(Error::paging(
+            PagingErrorKind::Overrun,
+            format!(
+                "the pieces of {} announce {claimed} records together ({total} for {window}), \
+                 more than {factor} times the {} announced for the whole of it; the server's \
+                 totals do not describe its records, and splitting on them would not end \
+                 (raise max_growth if this window really grows that much while it is read)",
+                family.parent, family.total
+            ),
+        ))
+    }
+
+    /// Counts `parts` new pieces against [`max_pieces`](WindowStream::max_pieces),
+    /// or fails if they would go past it.
+    fn reserve_pieces(&self, window: TimeWindow, total: u64, parts: usize) -> Result<()> {
+        let max = self.max_pieces;
+        match self
+            .pieces
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |made| {
+                made.checked_add(parts).filter(|&n| n <= max)
+            }) {
+            Ok(_) => Ok(()),
+            Err(made) => Err(Error::paging(
+                PagingErrorKind::TooManyPages,
+                format!(
+                    "splitting {window} ({total} records announced) into {parts} pieces would \
+                     take the stream past {max} pieces from splits ({made} made so far); the \
+                     server's totals are suspect, or the window is busier than max_pieces allows"
+                ),
+            )),
         }
     }
 
@@ -988,6 +1123,19 @@ impl<R: TimeWindowRequest> Engine<R> {
         Some(estimates(window, total, &sample, children))
     }
 }
+
+/// The piece a split replaced, with what it announced and what its pieces
+/// have announced so far: they cover it exactly, so their totals add up to
+/// about its own.
+struct Family {
+    parent: TimeWindow,
+    total: u64,
+    claimed: AtomicU64,
+}
+
+/// What a split made: the pieces' family and the pieces with their
+/// estimated sizes.
+type Split = (Arc<Family>, Vec<(TimeWindow, u64)>);
 
 /// The most pieces one split makes: enough for a piece of 64 times
 /// `split_above` records, few enough that opening them all costs little.
@@ -1168,7 +1316,11 @@ mod tests {
             (w(4), Some(500)),
         ]
         .into_iter()
-        .map(|(window, estimate)| Queued { window, estimate })
+        .map(|(window, estimate)| Queued {
+            window,
+            estimate,
+            family: None,
+        })
         .collect();
         let order: Vec<TimeWindow> = std::iter::from_fn(|| queue.pop().map(|q| q.window)).collect();
         assert_eq!(order, [w(2), w(3), w(1), w(4), w(0)]);

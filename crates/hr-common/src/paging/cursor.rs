@@ -86,6 +86,37 @@ impl<T> CursorPage<T> {
     }
 }
 
+/// How many pages in a row a cursor listing follows while they come back
+/// empty without being the last, before it fails with
+/// [`PagingErrorKind::NoProgress`]: 3, unless the builder's
+/// [`max_empty_pages`](CursorBuilder::max_empty_pages) says otherwise.
+///
+/// An empty page in the middle of a listing happens (a batch whose records
+/// were all filtered out); several in a row, each with a fresh cursor, are
+/// a server that moves its cursor without moving through any records, and
+/// would be followed up to [`DEFAULT_MAX_PAGES`] calls otherwise.
+///
+/// ```
+/// use futures::StreamExt;
+/// use hr_common::error::{Error, PagingErrorKind};
+/// use hr_common::paging::{self, CursorPage, DEFAULT_MAX_EMPTY_PAGES};
+///
+/// assert_eq!(DEFAULT_MAX_EMPTY_PAGES, 3);
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// // Empty pages, never the last, a fresh cursor each time, 5 records announced.
+/// let mut calls = 0_u32;
+/// let pages = paging::cursor(move |_: Option<String>| {
+///     calls += 1;
+///     let page = CursorPage::<u8>::new(vec![], Some(format!("c{calls}")), false).with_total(Some(5));
+///     async move { Ok(page) }
+/// })
+/// .build();
+/// let got: Vec<_> = pages.collect().await;
+/// assert!(matches!(got[..], [Err(Error::Paging { kind: PagingErrorKind::NoProgress, .. })]));
+/// # });
+/// ```
+pub const DEFAULT_MAX_EMPTY_PAGES: u32 = 3;
+
 /// Pages through a cursor listing: the first call gets the
 /// [`initial_cursor`](CursorBuilder::initial_cursor) (default `None`), each
 /// later call the `next_cursor` of the page before.
@@ -100,6 +131,16 @@ impl<T> CursorPage<T> {
 /// bounds the records by the first page's total ([`PagingErrorKind::Overrun`]),
 /// and a page whose records were all delivered before (when the fetch gives
 /// their keys, [`CursorPage::with_keys`]) is [`PagingErrorKind::NoProgress`].
+///
+/// An empty page that is not the last and hands a next cursor is followed,
+/// with two exceptions. When the records delivered already reach the total
+/// the server announced (the latest one), it ends the listing, as an empty
+/// page at or past the total does for [`scroll`](super::scroll()) and
+/// [`offset`](super::offset()): nothing is left to fetch. And after
+/// [`max_empty_pages`](CursorBuilder::max_empty_pages) such pages in a row
+/// ([`DEFAULT_MAX_EMPTY_PAGES`] unless set) the listing fails with
+/// [`PagingErrorKind::NoProgress`]: a server that hands out fresh cursors
+/// over empty pages would otherwise be followed to `max_pages`.
 ///
 /// ```
 /// use futures::TryStreamExt;
@@ -135,6 +176,7 @@ where
         initial: None,
         max_pages: DEFAULT_MAX_PAGES,
         max_growth: Some(DEFAULT_MAX_GROWTH),
+        max_empty_pages: DEFAULT_MAX_EMPTY_PAGES,
     }
 }
 
@@ -155,6 +197,7 @@ pub struct CursorBuilder<F> {
     initial: Option<String>,
     max_pages: usize,
     max_growth: Option<u32>,
+    max_empty_pages: u32,
 }
 
 impl<F> CursorBuilder<F> {
@@ -201,6 +244,35 @@ impl<F> CursorBuilder<F> {
         self
     }
 
+    /// How many pages in a row may come back empty without being the last
+    /// (default [`DEFAULT_MAX_EMPTY_PAGES`]; 0 counts as 1). The page that
+    /// makes it `n` yields [`PagingErrorKind::NoProgress`] instead of its
+    /// next cursor being fetched. A page with records starts the count
+    /// again; `u32::MAX` leaves only [`max_pages`](Self::max_pages).
+    ///
+    /// ```
+    /// use futures::TryStreamExt;
+    /// use hr_common::paging::{self, CursorPage};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// // A server that filters records after paging: up to 5 empty batches in a row.
+    /// let pages = paging::cursor(|cursor: Option<String>| async move {
+    ///     let n: u32 = cursor.as_deref().unwrap_or("0").parse().unwrap();
+    ///     let items = if n == 5 { vec![n] } else { vec![] };
+    ///     Ok(CursorPage::new(items, Some((n + 1).to_string()), n == 5))
+    /// })
+    /// .max_empty_pages(6)
+    /// .build();
+    /// let all: Vec<u32> = pages.by_item().try_collect().await?;
+    /// assert_eq!(all, [5]);
+    /// # Ok::<(), hr_common::Error>(())
+    /// # }).unwrap();
+    /// ```
+    pub fn max_empty_pages(mut self, n: u32) -> Self {
+        self.max_empty_pages = n.max(1);
+        self
+    }
+
     /// The stream of pages. Nothing is fetched until it is polled.
     ///
     /// ```
@@ -225,7 +297,11 @@ impl<F> CursorBuilder<F> {
         let state = CursorState {
             fetch: self.fetch,
             max_pages: self.max_pages,
+            max_empty_pages: self.max_empty_pages,
             progress: Progress::new(self.max_growth),
+            delivered: 0,
+            total: None,
+            empty_run: 0,
             next: self.initial,
             seen,
             number: 0,
@@ -245,6 +321,7 @@ impl<F> fmt::Debug for CursorBuilder<F> {
             .field("initial_cursor", &self.initial)
             .field("max_pages", &self.max_pages)
             .field("max_growth", &self.max_growth)
+            .field("max_empty_pages", &self.max_empty_pages)
             .finish_non_exhaustive()
     }
 }
@@ -252,7 +329,13 @@ impl<F> fmt::Debug for CursorBuilder<F> {
 struct CursorState<F> {
     fetch: F,
     max_pages: usize,
+    max_empty_pages: u32,
     progress: Progress,
+    /// Records delivered, and the latest total the server announced.
+    delivered: u64,
+    total: Option<u64>,
+    /// Empty pages in a row that were not the last.
+    empty_run: u32,
     next: Option<String>,
     /// Every cursor already used or scheduled: the server sending one again
     /// would make paging go round in a circle.
@@ -294,15 +377,51 @@ impl<F> CursorState<F> {
             Err(err) => return self.fail(err),
         };
         self.number += 1;
-        if !page.items.is_empty()
-            && let Err(err) = self.progress.admit(
+        if page.total.is_some() {
+            self.total = page.total;
+        }
+        let continues = !page.is_last && page.next_cursor.as_ref().is_some_and(|c| !c.is_empty());
+        if page.items.is_empty() {
+            if continues {
+                if let Some(total) = self.total.filter(|&total| self.delivered >= total) {
+                    // Nothing is left to fetch, whatever the flag says.
+                    tracing::debug!(
+                        page = number,
+                        delivered = self.delivered,
+                        total,
+                        "cursor page empty at the announced total; ending"
+                    );
+                    self.done = true;
+                    return None;
+                }
+                self.empty_run = self.empty_run.saturating_add(1);
+                if self.empty_run >= self.max_empty_pages {
+                    return self.fail(Error::paging(
+                        PagingErrorKind::NoProgress,
+                        format!(
+                            "cursor page {number} is the {} empty page in a row that is not the \
+                             last, after {}; the server moves its cursor without moving through \
+                             records (raise max_empty_pages if it really skips that many)",
+                            self.empty_run,
+                            match self.total {
+                                Some(total) => format!("{} of {total} records", self.delivered),
+                                None => format!("{} records", self.delivered),
+                            }
+                        ),
+                    ));
+                }
+            }
+        } else {
+            if let Err(err) = self.progress.admit(
                 format_args!("cursor page {number}"),
                 page.items.len(),
                 page.total,
                 &page.keys,
-            )
-        {
-            return self.fail(err);
+            ) {
+                return self.fail(err);
+            }
+            self.empty_run = 0;
+            self.delivered = self.delivered.saturating_add(page.items.len() as u64);
         }
 
         match page.next_cursor.filter(|c| !c.is_empty()) {

@@ -39,6 +39,12 @@
 //!     [`PagingErrorKind::NoProgress`](crate::error::PagingErrorKind::NoProgress)
 //!     instead of delivering it. The listing keeps one 64-bit hash per keyed
 //!     record until it ends.
+//!   - **empty pages** (cursor only): an empty page that is not the last
+//!     ends the listing once the records delivered reach the announced
+//!     total, and after [`DEFAULT_MAX_EMPTY_PAGES`] (3) of them in a row
+//!     it is [`PagingErrorKind::NoProgress`](crate::error::PagingErrorKind::NoProgress):
+//!     a server handing out fresh cursors over nothing is not followed to
+//!     the page limit.
 //!   - **position** (offset only): a page that says which position it
 //!     answered ([`OffsetPage::with_pos`], ISDP+'s `pos`) must answer the
 //!     `start` that was asked for; a server that ignores `start` would
@@ -80,7 +86,7 @@ use std::task::{Context, Poll, ready};
 
 use futures::stream::{BoxStream, FusedStream, Stream, StreamExt};
 
-pub use cursor::{CursorBuilder, CursorPage, cursor};
+pub use cursor::{CursorBuilder, CursorPage, DEFAULT_MAX_EMPTY_PAGES, cursor};
 pub use offset::{OffsetBuilder, OffsetPage, OffsetRequest, offset};
 pub use scroll::{ScrollBuilder, ScrollPage, scroll};
 
