@@ -129,7 +129,7 @@ impl Sandbox {
                     ),
                 );
                 tracing::info!(vendor = vendor.name(), %addr, "sandbox listening");
-                tokio::spawn(server::serve(listener, app))
+                tokio::spawn(server::serve(listener, app, vendor))
             })
             .collect();
         Ok(Sandbox {

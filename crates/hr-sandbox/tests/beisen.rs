@@ -711,6 +711,33 @@ async fn the_token_flow_takes_a_form_and_json_with_comments() {
     assert_eq!(wrong.status(), 401);
 }
 
+/// ASP.NET routing ignores the case of a path and a trailing slash:
+/// clients that spell the documented paths otherwise reach them.
+#[tokio::test]
+async fn paths_match_without_case_or_trailing_slash() {
+    let b = Beisen::start(config(100)).await;
+    let lower = EMPLOYEES.to_ascii_lowercase() + "/";
+    let (status, reply) = b.send(&lower, &window("2024-01-01", "2024-01-02")).await;
+    assert_eq!((status, &reply["code"]), (200, &json!("200")), "{reply}");
+    let cfg = b.sandbox.config().beisen.clone();
+    let tenant = b.data().tenant_id().to_string();
+    let response = b
+        .client
+        .post(format!("{}/oauth/token", b.sandbox.beisen_url()))
+        .form(&[
+            ("app_id", cfg.app_id.as_str()),
+            ("secret", cfg.secret.as_str()),
+            ("tenant_id", tenant.as_str()),
+            ("grant_type", "client_credentials"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let (status, _) = b.send("/no/such/route/", &json!({})).await;
+    assert_eq!(status, 404);
+}
+
 /// `startTime`/`stopTime` typed `string <date-time>` in the seed: RFC 3339
 /// with an offset selects the same people as the civil time it names in
 /// China.

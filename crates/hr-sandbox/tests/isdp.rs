@@ -206,6 +206,16 @@ async fn a_query_token_and_a_numeric_username_are_accepted() {
     assert_eq!(body["data"].as_array().map(Vec::len), Some(1), "{body}");
     let response = page("access_token=forged".into()).await.unwrap();
     assert_eq!(response.status(), 401);
+
+    // Spring Boot 2 matches a trailing slash too.
+    let response = isdp
+        .client
+        .post(format!("{url}/?access_token={token}"))
+        .json(&json!({"page": {"start": 0, "count": 1}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
 }
 
 #[tokio::test]
