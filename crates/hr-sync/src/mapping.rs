@@ -641,6 +641,7 @@ impl Mapping {
                         SkipReason::NoKey,
                     )
                 })?;
+                let key = usable_key(key, "a user of the source")?;
                 let precedence = Precedence::unknown(user.is_leave != Some(true));
                 MappedUser {
                     key,
@@ -662,6 +663,7 @@ impl Mapping {
             BeisenKey::UserId => Some(info.user_id.0.to_string()),
         }
         .ok_or_else(|| Skipped::new(None, record.clone(), SkipReason::NoKey))?;
+        let key = usable_key(key, &record)?;
         // Whether they left, before anything can fail: a leaver whose
         // record no longer maps must still leave.
         let status = rec.and_then(|r| r.employee_status);
@@ -783,6 +785,7 @@ impl Mapping {
             IsdpKey::PersonId => Some(p.person_id.to_string()),
         }
         .ok_or_else(|| Skipped::new(None, record.clone(), SkipReason::NoKey))?;
+        let key = usable_key(key, &record)?;
         // Whether they left, before anything can fail: a leaver whose
         // record no longer maps must still leave.
         let leave = p
@@ -870,6 +873,17 @@ fn check_valid(mapped: MappedUser) -> Result<MappedUser, Skipped> {
     )
     .detail(detail)
     .leaving(mapped.user.is_leave == Some(true)))
+}
+
+/// `key` unless it holds control characters: a NUL cannot be stored in
+/// PostgreSQL text, so such a key would stop every run at its batch, and
+/// the platform would not take it either.
+fn usable_key(key: String, record: &str) -> Result<String, Skipped> {
+    if key.chars().any(char::is_control) {
+        return Err(Skipped::new(None, record.to_owned(), SkipReason::Invalid)
+            .detail("the key holds control characters"));
+    }
+    Ok(key)
 }
 
 fn non_blank(s: Option<&str>) -> Option<String> {
@@ -1010,6 +1024,32 @@ mod tests {
                 Some("研发部".into()),
             )),
         )))
+    }
+
+    #[test]
+    fn a_key_with_control_characters_is_skipped_and_a_leaver_says_so() {
+        let record = |job: &str, status| {
+            let e = Employee::new(EmployeeInfo::new(7).with_name("王伟")).with_record_info(
+                RecordInfo::new(7)
+                    .with_job_number(job)
+                    .with_employee_status(status),
+            );
+            SourceRecord::Beisen(Box::new(BeisenRecord::new(e, None)))
+        };
+        let mapping = Mapping::default();
+        let skipped = mapping
+            .map(&record("E\u{0}1", EmpStatus::Regular))
+            .unwrap_err();
+        assert_eq!(skipped.reason, SkipReason::Invalid);
+        assert_eq!(skipped.key, None, "the key is not repeated");
+        // No mobile: skipped, and a departed one is marked as leaving.
+        let skipped = mapping.map(&record("E1", EmpStatus::Departed)).unwrap_err();
+        assert_eq!(
+            (skipped.reason, skipped.leaving),
+            (SkipReason::NoMobile, true)
+        );
+        let skipped = mapping.map(&record("E1", EmpStatus::Regular)).unwrap_err();
+        assert!(!skipped.leaving);
     }
 
     #[test]

@@ -436,7 +436,10 @@ impl Source for BeisenSource {
             departments: self.departments.then(Mutex::default),
             levels: self.job_levels.then(|| Levels {
                 since: self.job_levels_since.min(stop),
-                stop,
+                // A day past the run's stop: a level changed after it (or
+                // on a vendor clock ahead of ours) must still be in the
+                // catalogue, or its employees go out with the raw oId.
+                stop: stop + chrono::Duration::days(1),
                 parallel: self.parallel,
                 catalogue: Mutex::default(),
             }),
