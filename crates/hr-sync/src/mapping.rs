@@ -467,6 +467,13 @@ pub struct Skipped {
     /// often clears a leaver's mobile): the pipeline still pushes them as
     /// left, from what it last pushed for the key.
     pub leaving: bool,
+    /// The record's precedence, for a leaving one (see `leaving`).
+    #[serde(skip)]
+    pub(crate) precedence: Option<Precedence>,
+    /// The key as the source gave it when it is not reported (control
+    /// characters): the record is still in the listing under it.
+    #[serde(skip)]
+    pub(crate) listed_key: Option<String>,
 }
 
 impl Skipped {
@@ -477,16 +484,26 @@ impl Skipped {
             reason,
             detail: None,
             leaving: false,
+            precedence: None,
+            listed_key: None,
         }
+    }
+
+    /// Whether the record left, and its precedence against other records
+    /// with its key.
+    pub(crate) fn left_as(mut self, precedence: Precedence) -> Self {
+        self.leaving = !precedence.active;
+        self.precedence = Some(precedence);
+        self
+    }
+
+    /// The key the record is listed under, when it is not reported.
+    pub(crate) fn listed_under(&self) -> Option<&str> {
+        self.key.as_deref().or(self.listed_key.as_deref())
     }
 
     pub(crate) fn detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
-        self
-    }
-
-    pub(crate) fn leaving(mut self, leaving: bool) -> Self {
-        self.leaving = leaving;
         self
     }
 
@@ -523,6 +540,9 @@ pub(crate) struct Precedence {
     version: i64,
     /// Not pushed as left.
     active: bool,
+    /// Order of arrival in the run (set by the pipeline); the last word
+    /// when nothing else tells two records apart.
+    pub(crate) arrival: u64,
 }
 
 const UNKNOWN: i64 = i64::MIN;
@@ -533,6 +553,7 @@ impl Precedence {
             identity: identity.unwrap_or(UNKNOWN),
             version: version.map_or(UNKNOWN, |t| t.and_utc().timestamp()),
             active,
+            arrival: 0,
         }
     }
 
@@ -545,19 +566,19 @@ impl Precedence {
     /// Whether a record with this precedence replaces one with `earlier`
     /// under the same key: another person's record (a second employment)
     /// only when this one is at work and that one left; the same person's
-    /// when it is as new or newer; the later delivered when their times are
-    /// unknown.
-    pub(crate) fn replaces(&self, earlier: &Precedence) -> bool {
+    /// when it is newer; the later delivered when their times are unknown
+    /// or equal.
+    pub(crate) fn replaces(&self, other: &Precedence) -> bool {
         let two_people = self.identity != UNKNOWN
-            && earlier.identity != UNKNOWN
-            && self.identity != earlier.identity;
-        if two_people && self.active != earlier.active {
+            && other.identity != UNKNOWN
+            && self.identity != other.identity;
+        if two_people && self.active != other.active {
             return self.active;
         }
-        if self.version != UNKNOWN && earlier.version != UNKNOWN {
-            return self.version >= earlier.version;
+        if self.version != UNKNOWN && other.version != UNKNOWN && self.version != other.version {
+            return self.version > other.version;
         }
-        true
+        self.arrival > other.arrival
     }
 }
 
@@ -641,8 +662,8 @@ impl Mapping {
                         SkipReason::NoKey,
                     )
                 })?;
-                let key = usable_key(key, "a user of the source")?;
                 let precedence = Precedence::unknown(user.is_leave != Some(true));
+                let key = usable_key(key, "a user of the source", precedence)?;
                 MappedUser {
                     key,
                     user,
@@ -663,7 +684,6 @@ impl Mapping {
             BeisenKey::UserId => Some(info.user_id.0.to_string()),
         }
         .ok_or_else(|| Skipped::new(None, record.clone(), SkipReason::NoKey))?;
-        let key = usable_key(key, &record)?;
         // Whether they left, before anything can fail: a leaver whose
         // record no longer maps must still leave.
         let status = rec.and_then(|r| r.employee_status);
@@ -671,7 +691,18 @@ impl Mapping {
             || rec.is_some_and(|r| r.std_is_deleted == Some(true));
         let leave = status.is_some_and(|s| m.leave_statuses.contains(&s.code()))
             || (m.deleted_is_leave && deleted);
-        let skip = |reason| Skipped::new(Some(&key), record.clone(), reason).leaving(leave);
+        let version = [
+            info.modified_time.as_ref(),
+            rec.and_then(|r| r.modified_time.as_ref()),
+            rec.and_then(|r| r.business_modified_time.as_ref()),
+        ]
+        .into_iter()
+        .flatten()
+        .map(CivilDateTime::naive)
+        .max();
+        let precedence = Precedence::new(Some(info.user_id.0), version, !leave);
+        let key = usable_key(key, &record, precedence)?;
+        let skip = |reason| Skipped::new(Some(&key), record.clone(), reason).left_as(precedence);
         let name = non_blank(info.name.as_deref())
             .or_else(|| non_blank(info.name_alt.as_deref()))
             .ok_or_else(|| skip(SkipReason::NoName))?;
@@ -760,16 +791,6 @@ impl Mapping {
             user = user.opt_in_card_info(beisen_cards(&r.employee));
             drop_invalid_cards(&mut user, &key);
         }
-        let version = [
-            info.modified_time.as_ref(),
-            rec.and_then(|r| r.modified_time.as_ref()),
-            rec.and_then(|r| r.business_modified_time.as_ref()),
-        ]
-        .into_iter()
-        .flatten()
-        .map(CivilDateTime::naive)
-        .max();
-        let precedence = Precedence::new(Some(info.user_id.0), version, !leave);
         Ok(MappedUser {
             key,
             user,
@@ -785,14 +806,19 @@ impl Mapping {
             IsdpKey::PersonId => Some(p.person_id.to_string()),
         }
         .ok_or_else(|| Skipped::new(None, record.clone(), SkipReason::NoKey))?;
-        let key = usable_key(key, &record)?;
         // Whether they left, before anything can fail: a leaver whose
         // record no longer maps must still leave.
         let leave = p
             .person_status
             .as_ref()
             .is_some_and(|s| m.leave_statuses.contains(s.as_str()));
-        let skip = |reason| Skipped::new(Some(&key), record.clone(), reason).leaving(leave);
+        let precedence = Precedence::new(
+            Some(p.person_id.0),
+            p.last_update_date.as_ref().map(CivilDateTime::naive),
+            !leave,
+        );
+        let key = usable_key(key, &record, precedence)?;
+        let skip = |reason| Skipped::new(Some(&key), record.clone(), reason).left_as(precedence);
         if m.skip_smart_devices && p.is_smart_device == Some(true) {
             return Err(skip(SkipReason::Excluded).detail("smart-device account"));
         }
@@ -835,11 +861,6 @@ impl Mapping {
         if let Some(n) = &self.nationality {
             user = user.nationality(n.clone());
         }
-        let precedence = Precedence::new(
-            Some(p.person_id.0),
-            p.last_update_date.as_ref().map(CivilDateTime::naive),
-            !leave,
-        );
         Ok(MappedUser {
             key,
             user,
@@ -872,16 +893,21 @@ fn check_valid(mapped: MappedUser) -> Result<MappedUser, Skipped> {
         SkipReason::Invalid,
     )
     .detail(detail)
-    .leaving(mapped.user.is_leave == Some(true)))
+    .left_as(mapped.precedence))
 }
 
 /// `key` unless it holds control characters: a NUL cannot be stored in
 /// PostgreSQL text, so such a key would stop every run at its batch, and
-/// the platform would not take it either.
-fn usable_key(key: String, record: &str) -> Result<String, Skipped> {
+/// the platform would not take it either. The record is skipped without
+/// reporting the key, but is still in the listing under it (a full run
+/// must not take it for gone), and a leaver is still noted as one.
+fn usable_key(key: String, record: &str, precedence: Precedence) -> Result<String, Skipped> {
     if key.chars().any(char::is_control) {
-        return Err(Skipped::new(None, record.to_owned(), SkipReason::Invalid)
-            .detail("the key holds control characters"));
+        let mut skipped = Skipped::new(None, record.to_owned(), SkipReason::Invalid)
+            .detail("the key holds control characters")
+            .left_as(precedence);
+        skipped.listed_key = Some(key);
+        return Err(skipped);
     }
     Ok(key)
 }

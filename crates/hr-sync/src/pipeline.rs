@@ -90,7 +90,6 @@
 //! [`report_key_limit`](SyncJobBuilder::report_key_limit).
 
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::fmt;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -478,10 +477,13 @@ struct Tally {
     newer: HashMap<String, MappedUser>,
     /// Leavers, pushed once the first pass is committed unless a record
     /// with the same key outranks them.
-    held_leavers: HashMap<String, MappedUser>,
+    held_leavers: HashMap<String, Vec<MappedUser>>,
     /// Keys of records that say the person left but could not be mapped
-    /// (a cleared mobile, say): pushed as left from what was last pushed.
-    leaving_unmapped: Vec<String>,
+    /// (a cleared mobile, say), with their precedence: pushed as left from
+    /// what was last pushed, unless a record with the key outranks them.
+    leaving_unmapped: Vec<(String, Precedence)>,
+    /// Records met so far: each record's place in the order of arrival.
+    arrivals: u64,
 }
 
 impl Tally {
@@ -490,56 +492,74 @@ impl Tally {
         self.report.add_skip(skipped, limit);
     }
 
-    /// Keeps a leaver for after the first pass: of several with one key,
-    /// the one that outranks the others.
-    fn hold_leaver(&mut self, m: MappedUser, limit: usize) {
-        match self.held_leavers.entry(m.key.clone()) {
-            Entry::Vacant(e) => {
-                self.report.mapped += 1;
-                e.insert(m);
-            }
-            Entry::Occupied(mut e) => {
-                let key = m.key.clone();
-                let why = if digest(&e.get().user) == digest(&m.user) {
-                    "the same user came earlier in the run"
-                } else if m.precedence.replaces(&e.get().precedence) {
-                    e.insert(m);
-                    "a record with this key that outranks it replaced it"
-                } else {
-                    "a record with this key that outranks it (newer, or at work) came earlier in the run"
-                };
-                self.skip(&duplicate(&key, why), limit);
-            }
-        }
+    /// The next place in the order of arrival.
+    fn arrival(&mut self) -> u64 {
+        self.arrivals += 1;
+        self.arrivals
     }
 
-    /// The leavers held back, each unless a record with its key taken in
-    /// the first pass or since outranks it; one that wins replaces a newer
-    /// version waiting for its key.
+    /// Keeps a leaver for after the first pass (the same user again is a
+    /// duplicate).
+    fn hold_leaver(&mut self, m: MappedUser, limit: usize) {
+        let held = self.held_leavers.entry(m.key.clone()).or_default();
+        let d = digest(&m.user);
+        if held.iter().any(|h| digest(&h.user) == d) {
+            self.skip(
+                &duplicate(&m.key, "the same user came earlier in the run"),
+                limit,
+            );
+            return;
+        }
+        held.push(m);
+        self.report.mapped += 1;
+    }
+
+    /// The leavers held back that win: for each key, the held leavers and
+    /// the record taken for it (if any) are taken in the order they came,
+    /// each replacing the one before when it outranks it; a leaver that
+    /// ends up on top goes (and replaces a newer version waiting for the
+    /// key), the others are duplicates.
     fn settle_leavers(&mut self, limit: usize) -> Vec<MappedUser> {
         let held = std::mem::take(&mut self.held_leavers);
         let mut go = Vec::with_capacity(held.len());
-        for (key, leaver) in held {
-            if let Some(Some((_, taken))) = self.seen.get(&key)
-                && !leaver.precedence.replaces(taken)
-            {
-                self.report.mapped -= 1;
-                self.skip(
-                    &duplicate(&key, "a record with this key at work (another employment), or newer, outranks it"),
-                    limit,
-                );
-                continue;
+        for (key, leavers) in held {
+            let taken = match self.seen.get(&key) {
+                Some(Some((_, taken))) => Some(*taken),
+                _ => None,
+            };
+            let mut candidates: Vec<(Precedence, Option<usize>)> = leavers
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (l.precedence, Some(i)))
+                .chain(taken.map(|t| (t, None)))
+                .collect();
+            candidates.sort_by_key(|(p, _)| p.arrival);
+            let mut top = candidates[0];
+            for c in &candidates[1..] {
+                if c.0.replaces(&top.0) {
+                    top = *c;
+                }
             }
-            if self.newer.remove(&key).is_some() {
-                self.report.mapped -= 1;
-                self.skip(
-                    &duplicate(&key, "a record with this key that outranks it replaced it"),
-                    limit,
-                );
+            for (i, leaver) in leavers.into_iter().enumerate() {
+                if top.1 != Some(i) {
+                    self.report.mapped -= 1;
+                    self.skip(
+                        &duplicate(&key, "a record with this key outranks it (newer, or another employment at work)"),
+                        limit,
+                    );
+                    continue;
+                }
+                if self.newer.remove(&key).is_some() {
+                    self.report.mapped -= 1;
+                    self.skip(
+                        &duplicate(&key, "a record with this key that outranks it replaced it"),
+                        limit,
+                    );
+                }
+                self.seen
+                    .insert(key.clone(), Some((digest(&leaver.user), leaver.precedence)));
+                go.push(leaver);
             }
-            self.seen
-                .insert(key, Some((digest(&leaver.user), leaver.precedence)));
-            go.push(leaver);
         }
         go
     }
@@ -693,12 +713,15 @@ impl Ctx<'_> {
                 Ok(m) => first.extend(self.admit(m)),
                 Err(skipped) => {
                     let mut tally = self.tally();
+                    let arrival = tally.arrival();
                     // Still in the listing: not absent (a leaver by its
                     // own status is noted to push as left).
-                    if let Some(key) = &skipped.key {
-                        tally.seen.entry(key.clone()).or_insert(None);
-                        if skipped.leaving {
-                            tally.leaving_unmapped.push(key.clone());
+                    if let Some(key) = skipped.listed_under() {
+                        tally.seen.entry(key.to_owned()).or_insert(None);
+                        if let (true, Some(mut precedence)) = (skipped.leaving, skipped.precedence)
+                        {
+                            precedence.arrival = arrival;
+                            tally.leaving_unmapped.push((key.to_owned(), precedence));
                         }
                     }
                     tally.skip(&skipped, self.job.key_limit);
@@ -718,12 +741,13 @@ impl Ctx<'_> {
     /// ([`Precedence`](crate::mapping::Precedence): the same person's newer
     /// record, or another person's record at work, wins whatever the order
     /// of arrival).
-    fn admit(&self, m: MappedUser) -> Option<MappedUser> {
+    fn admit(&self, mut m: MappedUser) -> Option<MappedUser> {
         let d = digest(&m.user);
         let limit = self.job.key_limit;
         let leaving = m.user.is_leave == Some(true);
         let mut guard = self.tally();
         let tally = &mut *guard;
+        m.precedence.arrival = tally.arrival();
         let taken = match tally.seen.get(&m.key) {
             None => None,
             Some(None) => Some(None),
@@ -741,7 +765,7 @@ impl Ctx<'_> {
             _ if tally
                 .held_leavers
                 .get(&m.key)
-                .is_some_and(|held| !m.precedence.replaces(&held.precedence)) =>
+                .is_some_and(|held| held.iter().any(|h| !m.precedence.replaces(&h.precedence))) =>
             {
                 tally.skip(
                     &duplicate(&m.key, "a record with this key that outranks it (newer, or at work) came earlier in the run"),
@@ -1086,13 +1110,20 @@ impl Ctx<'_> {
 
     /// Leavers whose own record could not be mapped (HR cleared the
     /// mobile, say): without this they would keep their travel account.
-    /// Keys taken in this run by a record that did map are left to it.
+    /// A key taken in this run by a record that outranks the leaver (the
+    /// same person's later record, another employment at work) is left
+    /// to it.
     async fn push_unmapped_leavers(&self) {
         let keys: Vec<String> = {
             let mut tally = self.tally();
-            let keys = std::mem::take(&mut tally.leaving_unmapped);
-            keys.into_iter()
-                .filter(|k| tally.seen.get(k).is_some_and(Option::is_none))
+            let leavers = std::mem::take(&mut tally.leaving_unmapped);
+            leavers
+                .into_iter()
+                .filter(|(k, leaver)| match tally.seen.get(k) {
+                    Some(Some((_, taken))) => leaver.replaces(taken),
+                    _ => true,
+                })
+                .map(|(k, _)| k)
                 .collect::<std::collections::BTreeSet<_>>()
                 .into_iter()
                 .collect()
@@ -1290,6 +1321,7 @@ impl SyncJob {
                 newer: HashMap::new(),
                 leaving_unmapped: Vec::new(),
                 held_leavers: HashMap::new(),
+                arrivals: 0,
             }),
             stopped: AtomicBool::new(false),
             error: Mutex::new(None),

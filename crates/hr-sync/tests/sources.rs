@@ -336,6 +336,165 @@ async fn of_two_records_with_one_key_the_one_that_outranks_goes_whatever_the_ord
     }
 }
 
+/// The edges of "which record wins": a later record at work beats an
+/// earlier leaver when nothing else tells them apart; a newer departure
+/// whose record no longer maps beats the older record at work; the same
+/// person's departure wins even when another person's departed record with
+/// the key was touched later.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_later_or_newer_record_wins_over_a_leaver_and_a_newer_departure_wins_unmapped() {
+    let sandbox = sandbox(10, true).await;
+    let user = |leave: bool| {
+        SourceRecord::User(Box::new(UserInfo::new("K1", "用户", "13900000009", leave)))
+    };
+    // No times: the later delivered, the one at work, wins.
+    let store = MemoryStore::new();
+    let source = FakeSource::new(vec![user(true), user(false)], false);
+    let report = job(source.clone(), store.clone(), &sandbox)
+        .build()
+        .unwrap()
+        .run()
+        .await
+        .unwrap();
+    let sent = received(&sandbox);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0]["isLeave"], false, "{report}");
+
+    // At work (February), then departed in March with the mobile cleared:
+    // the departure goes, from the user just pushed.
+    sandbox.clear_travel_received();
+    let store = MemoryStore::new();
+    let at_work = version(
+        500,
+        "E5",
+        EmpStatus::Regular,
+        "13900000005",
+        "2024-02-01T09:00:00",
+    );
+    let departed = {
+        let at: hr_common::CivilDateTime = "2024-03-01T09:00:00".parse().unwrap();
+        let e = Employee::new(
+            EmployeeInfo::new(500)
+                .with_name("员工500")
+                .with_modified_time(at.clone()),
+        )
+        .with_record_info(
+            RecordInfo::new(500)
+                .with_job_number("E5")
+                .with_employee_status(EmpStatus::Departed)
+                .with_modified_time(at),
+        );
+        SourceRecord::Beisen(Box::new(BeisenRecord::new(e, None)))
+    };
+    let source = FakeSource::new(vec![at_work, departed], false);
+    let report = job(source.clone(), store.clone(), &sandbox)
+        .build()
+        .unwrap()
+        .run()
+        .await
+        .unwrap();
+    let sent = received(&sandbox);
+    let last = sent
+        .iter()
+        .rev()
+        .find(|u| u["userNo"] == "E5")
+        .expect("pushed");
+    assert_eq!(last["isLeave"], true, "{report} {sent:?}");
+    assert_eq!(report.leavers, 1, "{report}");
+
+    // Y at work (January), X's old departed employment (touched in June),
+    // Y departed (March): Y's departure is the last word on the key.
+    sandbox.clear_travel_received();
+    let store = MemoryStore::new();
+    let source = FakeSource::new(
+        vec![
+            version(
+                600,
+                "E6",
+                EmpStatus::Regular,
+                "13900000006",
+                "2024-01-01T09:00:00",
+            ),
+            version(
+                601,
+                "E6",
+                EmpStatus::Departed,
+                "13900000061",
+                "2024-06-01T09:00:00",
+            ),
+            version(
+                600,
+                "E6",
+                EmpStatus::Departed,
+                "13900000006",
+                "2024-03-01T09:00:00",
+            ),
+        ],
+        false,
+    );
+    let report = job(source.clone(), store.clone(), &sandbox)
+        .build()
+        .unwrap()
+        .run()
+        .await
+        .unwrap();
+    let sent = received(&sandbox);
+    let last = sent
+        .iter()
+        .rev()
+        .find(|u| u["userNo"] == "E6")
+        .expect("pushed");
+    assert_eq!(
+        (&last["isLeave"], &last["mobile"]),
+        (&serde_json::json!(true), &serde_json::json!("13900000006")),
+        "{report} {sent:?}"
+    );
+}
+
+/// A key the platform holds whose record now fails to map for its key
+/// (a control character) is still in a complete listing: not a leaver.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_listed_key_that_no_longer_maps_is_not_taken_for_gone() {
+    let sandbox = sandbox(10, true).await;
+    let store = MemoryStore::new();
+    let run = store.begin_run("fake", Mode::Full).await.unwrap();
+    store
+        .commit_batch(
+            "fake",
+            &BatchCommit::new(run).synced(hr_sync::state::SyncedUser::new(
+                "E\t7",
+                "h",
+                None,
+                false,
+                r#"{"userNo":"E\t7","fullName":"员工7","mobile":"13900000007","isLeave":false}"#,
+            )),
+        )
+        .await
+        .unwrap();
+    let record = version(
+        700,
+        "E\t7",
+        EmpStatus::Regular,
+        "13900000007",
+        "2024-01-01T09:00:00",
+    );
+    let others: Vec<SourceRecord> = (0..3).map(|i| employee(i, &format!("139{i:08}"))).collect();
+    let source = FakeSource::new(others.into_iter().chain([record]).collect(), true);
+    let report = job(source, store.clone(), &sandbox)
+        .mode(Mode::Full)
+        .build()
+        .unwrap()
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(report.leavers, 0, "{report}");
+    assert_eq!(report.skipped[&SkipReason::Invalid].count, 1, "{report}");
+    assert!(
+        !format!("{report}").contains("E\t7"),
+        "the key is not reported"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_listing_that_lost_most_people_marks_nobody_as_left() {
     let sandbox = sandbox(10, true).await;
