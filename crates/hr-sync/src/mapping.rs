@@ -469,11 +469,11 @@ pub struct Skipped {
     pub leaving: bool,
     /// The record's precedence, for a leaving one (see `leaving`).
     #[serde(skip)]
-    pub(crate) precedence: Option<Precedence>,
+    pub(crate) precedence: Option<Box<Precedence>>,
     /// The key as the source gave it when it is not reported (control
     /// characters): the record is still in the listing under it.
     #[serde(skip)]
-    pub(crate) listed_key: Option<String>,
+    pub(crate) listed_key: Option<Box<str>>,
 }
 
 impl Skipped {
@@ -493,7 +493,7 @@ impl Skipped {
     /// with its key.
     pub(crate) fn left_as(mut self, precedence: Precedence) -> Self {
         self.leaving = !precedence.active;
-        self.precedence = Some(precedence);
+        self.precedence = Some(Box::new(precedence));
         self
     }
 
@@ -906,7 +906,7 @@ fn usable_key(key: String, record: &str, precedence: Precedence) -> Result<Strin
         let mut skipped = Skipped::new(None, record.to_owned(), SkipReason::Invalid)
             .detail("the key holds control characters")
             .left_as(precedence);
-        skipped.listed_key = Some(key);
+        skipped.listed_key = Some(key.into());
         return Err(skipped);
     }
     Ok(key)

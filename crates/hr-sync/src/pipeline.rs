@@ -718,8 +718,8 @@ impl Ctx<'_> {
                     // own status is noted to push as left).
                     if let Some(key) = skipped.listed_under() {
                         tally.seen.entry(key.to_owned()).or_insert(None);
-                        if let (true, Some(mut precedence)) = (skipped.leaving, skipped.precedence)
-                        {
+                        if let (true, Some(precedence)) = (skipped.leaving, &skipped.precedence) {
+                            let mut precedence = **precedence;
                             precedence.arrival = arrival;
                             tally.leaving_unmapped.push((key.to_owned(), precedence));
                         }
