@@ -22,8 +22,10 @@ const SNIFF_LIMIT: usize = 64 * 1024;
 /// and returns once the headers are in.
 ///
 /// ISDP+ and its gateways answer refusals with HTTP 200 too, so a body
-/// labelled JSON, XML or text (`text/*`), or unlabelled and starting with
-/// `{`, is read (up to [`SNIFF_LIMIT`]) rather than passed off as the file:
+/// labelled JSON or XML, labelled text (`text/*`) and empty or starting
+/// with `{` or `<`, or unlabelled and starting with `{`, is read (up to
+/// [`SNIFF_LIMIT`]) rather than passed off as the file (a CSV labelled
+/// `text/csv` is a file):
 /// a failure it announces is [`Error::Api`] with the vendor's code and
 /// message, anything else an [`Error::Decode`]. A body that starts like a
 /// workbook (`PK`) is the file whatever its label.
@@ -51,8 +53,14 @@ pub(crate) async fn open<B: Serialize + ?Sized>(
         .iter()
         .flat_map(|c| c.iter())
         .find(|b| !b.is_ascii_whitespace());
-    let refused = match label {
+    let refused = match &label {
         Label::File => false,
+        // An export may come as text (`text/csv`, `text/plain`): only one
+        // that reads as JSON, XML or HTML, or has nothing in it (an export
+        // has its header row at least), is taken for an error page.
+        Label::Text(kind) if kind.starts_with("text/") => {
+            matches!(start, None | Some(b'{' | b'<'))
+        }
         Label::Text(_) => !head.concat().starts_with(b"PK"),
         Label::Missing => start == Some(&b'{'),
     };

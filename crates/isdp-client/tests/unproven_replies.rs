@@ -293,6 +293,27 @@ async fn a_real_file_streams_unchanged_whatever_its_label() {
             .unwrap();
         assert_eq!(&bytes[..], &file[..]);
     }
+    // An export as text (a CSV labelled so), even one with no rows.
+    for (csv, label) in [
+        (&b"personCode,personName\nE1,Ann\n"[..], "text/csv"),
+        (&b"personCode,personName\n"[..], "text/plain; charset=utf-8"),
+    ] {
+        let server = server().await;
+        answer(
+            &server,
+            SERVE_FILE_PATH,
+            ResponseTemplate::new(200).set_body_raw(csv.to_vec(), label),
+        )
+        .await;
+        let bytes = ServeFile::new(42)
+            .send(&client(&server))
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        assert_eq!(&bytes[..], csv, "{label}");
+    }
 }
 
 #[tokio::test]
