@@ -700,6 +700,7 @@ impl Ctx<'_> {
             return Vec::new();
         }
         let mut first = Vec::with_capacity(chunk.len());
+        let mut held = Vec::new();
         for record in chunk {
             let record = match record {
                 Ok(r) => r,
@@ -710,6 +711,10 @@ impl Ctx<'_> {
             };
             self.tally().report.pulled += 1;
             match self.job.mapping.map(&record) {
+                Ok(m) if m.user.is_leave == Some(true) => {
+                    held.push(m.key.clone());
+                    first.extend(self.admit(m));
+                }
                 Ok(m) => first.extend(self.admit(m)),
                 Err(skipped) => {
                     let mut tally = self.tally();
@@ -728,7 +733,46 @@ impl Ctx<'_> {
                 }
             }
         }
+        first.extend(self.release_leavers(held).await);
         self.compare(first).await
+    }
+
+    /// The leavers just held whose push can take nobody's access away:
+    /// the platform does not hold their key as active (never pushed, or
+    /// already left), and no other record with the key came yet. They go
+    /// with the first pass, so a first sync does not push every leaver
+    /// after the pull; should a record that outranks one come later (a
+    /// rehire at work), it goes after it. The others wait for the first
+    /// pass to be over.
+    async fn release_leavers(&self, keys: Vec<String>) -> Vec<MappedUser> {
+        if keys.is_empty() || self.stopped() {
+            return Vec::new();
+        }
+        let known = match self.job.store.lookup(self.source(), &keys).await {
+            Ok(k) => k,
+            Err(e) => {
+                self.fail(e);
+                return Vec::new();
+            }
+        };
+        let mut tally = self.tally();
+        let mut go = Vec::new();
+        for key in keys {
+            let harmless = known.get(&key).is_none_or(|s| s.left || s.hash.is_none());
+            let alone = tally.seen.get(&key).is_some_and(Option::is_none)
+                && tally.held_leavers.get(&key).is_some_and(|h| h.len() == 1);
+            if !(harmless && alone) {
+                continue;
+            }
+            let Some(leaver) = tally.held_leavers.remove(&key).and_then(|mut h| h.pop()) else {
+                continue;
+            };
+            tally
+                .seen
+                .insert(key, Some((digest(&leaver.user), leaver.precedence)));
+            go.push(leaver);
+        }
+        go
     }
 
     /// Counts a mapped user in. Returns it when it is the first user with
