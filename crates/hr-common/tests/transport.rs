@@ -323,7 +323,8 @@ async fn second_rejection_is_an_auth_error_not_a_loop() {
             "<InvalidTokenException><error>invalid_token</error><error_description>check_token error</error_description></InvalidTokenException>",
             "application/xml",
         ))
-        .expect(2)
+        // The first try and one after each of the two refreshes.
+        .expect(3)
         .mount(&server)
         .await;
 
@@ -358,10 +359,12 @@ async fn second_rejection_is_an_auth_error_not_a_loop() {
     assert_eq!(err.status(), Some(401));
     assert_eq!(err.vendor_code(), Some("invalid_token"));
     assert!(err.to_string().contains("check_token error"), "{err}");
-    assert_eq!(fetches.load(Ordering::SeqCst), 2);
+    // Bounded: the first token and two fresh ones, each refused.
+    assert_eq!(fetches.load(Ordering::SeqCst), 3);
     // Lower-case scheme, as ISDP documents it.
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests[1].headers["authorization"], "bearer t-2");
+    assert_eq!(requests[2].headers["authorization"], "bearer t-3");
 }
 
 #[tokio::test]

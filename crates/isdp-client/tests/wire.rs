@@ -213,7 +213,8 @@ async fn a_second_401_is_an_auth_error_with_the_vendor_code() {
         let server = server_with_token(&fixture("token_expires_in_string.json")).await;
         Mock::given(path("/openapi/v1/role/findPagedRoleList"))
             .respond_with(ResponseTemplate::new(401).set_body_raw(fixture(file), content_type))
-            .expect(2)
+            // The first try and one after each of the two refreshes.
+            .expect(3)
             .mount(&server)
             .await;
         let err = FindRoles::new().send(&client(&server)).await.unwrap_err();

@@ -100,6 +100,19 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 /// [`TransportBuilder::allow_cross_origin_redirects`] says otherwise.
 pub const MAX_REDIRECTS: usize = 5;
 
+/// Token refreshes one call may make after its token was rejected (HTTP
+/// 401). More than one: a token can be revoked between a refresh and the
+/// retry (a server that revokes on a schedule, or another process fetching
+/// a token for the same app); a server that rejects every token still ends
+/// the call after this many fresh tokens, with
+/// [`AuthErrorKind::TokenRejected`].
+///
+/// ```
+/// // Three attempts at most for a call whose tokens are all rejected.
+/// assert_eq!(hr_common::transport::MAX_AUTH_REFRESHES, 2);
+/// ```
+pub const MAX_AUTH_REFRESHES: u32 = 2;
+
 /// A vendor's own error, read from an error body.
 ///
 /// ```
@@ -779,7 +792,7 @@ impl Transport {
         let mut attempt: u32 = 0;
         let mut retries: u32 = 0;
         let mut throttle_waits: u32 = 0;
-        let mut auth_retried = false;
+        let mut auth_refreshes: u32 = 0;
 
         loop {
             attempt += 1;
@@ -819,10 +832,10 @@ impl Transport {
             let (err, retry_after) = match step {
                 Step::Done(output) => return Ok(output),
                 Step::AuthRejected(resp) => {
-                    if auth_retried {
+                    if auth_refreshes >= MAX_AUTH_REFRESHES {
                         return Err(self.auth_error(&resp, AuthErrorKind::TokenRejected));
                     }
-                    auth_retried = true;
+                    auth_refreshes += 1;
                     // The retry after a refresh is not a retry of a
                     // transient failure, so it does not use up an attempt.
                     attempt -= 1;
@@ -830,7 +843,7 @@ impl Transport {
                     if let (Some(cache), Some(token)) = (&inner.tokens, &token) {
                         cache.invalidate(token);
                     }
-                    tracing::debug!("token rejected; refreshing it and retrying once");
+                    tracing::debug!(auth_refreshes, "token rejected; refreshing it and retrying");
                     continue;
                 }
                 Step::Failed(err, retry_after) => (err, retry_after),
