@@ -140,27 +140,43 @@ async fn a_403_explains_the_trusted_ip_list() {
     assert!(err.to_string().contains("trusted-IP"), "{err}");
 }
 
+/// Each 401 refreshes the token with the refresh token last issued, at
+/// most `MAX_AUTH_REFRESHES` (2) times a call; then the call gives up.
 #[tokio::test]
-async fn a_401_refreshes_the_token_once_then_gives_up() {
+async fn a_401_refreshes_the_token_at_most_twice_then_gives_up() {
     let (server, client) = server().await;
-    Mock::given(method("POST"))
-        .and(path("/token"))
-        .and(body_json(json!({"grant_type":"refresh_token","refresh_token":"R1","app_key":"k"})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"access_token":"T2","token_type":"bearer","expires_in":7200,"refresh_token":"R2"}),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
+    for (refresh, next) in [("R1", "2"), ("R2", "3")] {
+        Mock::given(method("POST"))
+            .and(path("/token"))
+            .and(body_json(json!({"grant_type":"refresh_token","refresh_token":refresh,"app_key":"k"})))
+            .respond_with(ResponseTemplate::new(200).set_body_json(
+                json!({"access_token":format!("T{next}"),"token_type":"bearer","expires_in":7200,"refresh_token":format!("R{next}")}),
+            ))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
     Mock::given(method("POST"))
         .and(path(paths::GET_JUNIOR_BY_ID))
         .respond_with(ResponseTemplate::new(401).set_body_json(json!({"message":"un-authorized"})))
-        .expect(2)
+        .expect(3)
         .mount(&server)
         .await;
     let err = GetJuniorById::new(7).send(&client).await.unwrap_err();
     assert!(err.is_auth());
-    assert_eq!(client.transport().stats().auth_retries, 1);
+    assert_eq!(
+        client.transport().stats().auth_retries,
+        u64::from(hr_common::transport::MAX_AUTH_REFRESHES)
+    );
+    let sent: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == paths::GET_JUNIOR_BY_ID)
+        .map(|r| r.headers["authorization"].to_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(sent, ["Bearer T1", "Bearer T2", "Bearer T3"]);
 }
 
 #[tokio::test]
