@@ -46,6 +46,30 @@ fn person(i: i64) -> SourceRecord {
     ))
 }
 
+/// `key` went to the platform once, as left, as the user last sent for it
+/// (named `name`), and the store no longer holds it as active.
+async fn pushed_as_left_once(
+    sandbox: &hr_sandbox::Sandbox,
+    store: &MemoryStore,
+    key: &str,
+    name: &str,
+) {
+    let gone: Vec<_> = received(sandbox)
+        .into_iter()
+        .filter(|u| u["userNo"] == key)
+        .collect();
+    assert_eq!(gone.len(), 1, "{gone:?}");
+    assert_eq!(gone[0]["isLeave"], true);
+    assert_eq!(gone[0]["fullName"], name, "the last user sent, as it was");
+    assert!(
+        !store
+            .active_keys("fake")
+            .await
+            .unwrap()
+            .contains(&key.to_owned())
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changing_one_employee_pushes_exactly_that_one() {
     let sandbox = sandbox(10, true).await;
@@ -117,23 +141,7 @@ async fn a_person_gone_from_a_complete_listing_leaves_once_in_full_mode() {
 
     let full = run(Mode::Full).run().await.unwrap();
     assert_eq!((full.pushed, full.leavers, full.left), (10, 1, 1), "{full}");
-    let gone: Vec<_> = received(&sandbox)
-        .into_iter()
-        .filter(|u| u["userNo"] == "P004")
-        .collect();
-    assert_eq!(gone.len(), 1);
-    assert_eq!(gone[0]["isLeave"], true);
-    assert_eq!(
-        gone[0]["fullName"], "人员4",
-        "the last user sent, as it was"
-    );
-    assert!(
-        !store
-            .active_keys("fake")
-            .await
-            .unwrap()
-            .contains(&"P004".to_owned())
-    );
+    pushed_as_left_once(&sandbox, &store, "P004", "人员4").await;
 
     // Once: the next full run does not push them again.
     sandbox.clear_travel_received();
@@ -186,21 +194,8 @@ async fn a_leaver_whose_record_no_longer_maps_still_leaves_once() {
         "{report}"
     );
     assert_eq!(report.skipped[&SkipReason::NoMobile].count, 2, "{report}");
-    let sent = received(&sandbox);
-    assert_eq!(sent.len(), 1, "{sent:?}");
-    assert_eq!(sent[0]["userNo"], "E002");
-    assert_eq!(sent[0]["isLeave"], true);
-    assert_eq!(
-        sent[0]["fullName"], "员工2",
-        "the last user sent, as it was"
-    );
-    assert!(
-        !store
-            .active_keys("fake")
-            .await
-            .unwrap()
-            .contains(&"E002".to_owned())
-    );
+    assert_eq!(received(&sandbox).len(), 1);
+    pushed_as_left_once(&sandbox, &store, "E002", "员工2").await;
 
     // Once: the next run finds them already gone.
     sandbox.clear_travel_received();
